@@ -1,0 +1,229 @@
+//! The canonical request and the string to sign, shared by the signer and the verifier.
+
+use std::borrow::Cow;
+
+use sha2::{Digest, Sha256};
+
+use crate::encode::{canonical_query, canonical_uri_into};
+use crate::error::Result;
+use crate::request::{validate_header_name, validate_header_value};
+use crate::settings::{PathNormalization, UriEncoding};
+
+/// SHA-256 of the empty string, the payload hash of a request without body.
+pub const EMPTY_SHA256: &str = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+
+const HEX_LOWER: &[u8; 16] = b"0123456789abcdef";
+
+/// Appends `bytes` as lowercase hex.
+pub(crate) fn push_hex(out: &mut String, bytes: &[u8]) {
+    for &b in bytes {
+        out.push(HEX_LOWER[usize::from(b >> 4)] as char);
+        out.push(HEX_LOWER[usize::from(b & 15)] as char);
+    }
+}
+
+/// `bytes` as a lowercase hex string.
+pub fn hex(bytes: &[u8]) -> String {
+    let mut s = String::with_capacity(bytes.len() * 2);
+    push_hex(&mut s, bytes);
+    s
+}
+
+/// Lowercase hex SHA-256 of `data`.
+pub fn sha256_hex(data: &[u8]) -> String {
+    hex(&Sha256::digest(data))
+}
+
+/// Incremental SHA-256 of a body fed in pieces: bindings use it to hash files and streams
+/// without loading them whole, then sign with the hash as a precomputed payload.
+#[derive(Clone, Default)]
+pub struct PayloadHasher(Sha256);
+
+impl PayloadHasher {
+    /// A hasher with nothing fed yet.
+    pub fn new() -> Self {
+        PayloadHasher(Sha256::new())
+    }
+
+    /// Feeds the next piece of the body.
+    pub fn update(&mut self, piece: &[u8]) {
+        self.0.update(piece);
+    }
+
+    /// The lowercase hex digest of everything fed.
+    pub fn finish_hex(self) -> String {
+        hex(&self.0.finalize())
+    }
+}
+
+impl std::fmt::Debug for PayloadHasher {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("PayloadHasher")
+    }
+}
+
+/// One header as it enters the canonical request: lowercase name, trimmed value.
+#[derive(Clone, Debug)]
+pub(crate) struct CanonicalHeader<'a> {
+    pub(crate) name: Cow<'a, str>,
+    pub(crate) value: Cow<'a, str>,
+}
+
+/// Lowercases `name`, borrowing when it already is.
+pub(crate) fn lower_name(name: &str) -> Cow<'_, str> {
+    if name.bytes().any(|b| b.is_ascii_uppercase()) {
+        Cow::Owned(name.to_ascii_lowercase())
+    } else {
+        Cow::Borrowed(name)
+    }
+}
+
+/// Trims spaces and tabs and collapses inner runs to one space, borrowing when nothing changes.
+pub(crate) fn trim_value(value: &str) -> Cow<'_, str> {
+    let trimmed = value.trim_matches([' ', '\t']);
+    let b = trimmed.as_bytes();
+    let needs_collapse = b.windows(2).any(|w| {
+        (w[0] == b' ' || w[0] == b'\t') && (w[1] == b' ' || w[1] == b'\t') || w[0] == b'\t'
+    }) || b.last() == Some(&b'\t');
+    if !needs_collapse {
+        return Cow::Borrowed(trimmed);
+    }
+    let mut out = String::with_capacity(trimmed.len());
+    let mut in_space = false;
+    for c in trimmed.chars() {
+        if c == ' ' || c == '\t' {
+            if !in_space {
+                out.push(' ');
+            }
+            in_space = true;
+        } else {
+            out.push(c);
+            in_space = false;
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Makes a header ready for the canonical request, checking name and value.
+pub(crate) fn canonical_header<'a>(name: &'a str, value: &'a str) -> Result<CanonicalHeader<'a>> {
+    validate_header_name(name)?;
+    validate_header_value(name, value)?;
+    Ok(CanonicalHeader {
+        name: lower_name(name),
+        value: trim_value(value),
+    })
+}
+
+/// Sorts by name (stable, so repeated headers keep their order) and joins repeats with `,`.
+pub(crate) fn sort_and_merge(headers: &mut Vec<CanonicalHeader<'_>>) {
+    headers.sort_by(|a, b| a.name.cmp(&b.name));
+    let mut i = 1;
+    while i < headers.len() {
+        if headers[i].name == headers[i - 1].name {
+            let next = headers.remove(i);
+            let prev = headers[i - 1].value.to_mut();
+            prev.push(',');
+            prev.push_str(&next.value);
+        } else {
+            i += 1;
+        }
+    }
+}
+
+/// The parts of a canonical request that differ between requests.
+pub(crate) struct CanonicalInput<'a, 'h> {
+    pub(crate) method: &'a str,
+    pub(crate) path: &'a str,
+    pub(crate) query: &'a str,
+    pub(crate) extra_query: &'a [(&'a str, &'a str)],
+    pub(crate) headers: &'a [CanonicalHeader<'h>],
+    pub(crate) payload_hash: &'a str,
+    pub(crate) uri_encoding: UriEncoding,
+    pub(crate) path_normalization: PathNormalization,
+}
+
+/// The `SignedHeaders` value: sorted lowercase names joined by `;`.
+pub(crate) fn signed_headers_list(headers: &[CanonicalHeader<'_>]) -> String {
+    let mut out = String::with_capacity(headers.len() * 16);
+    for (i, h) in headers.iter().enumerate() {
+        if i > 0 {
+            out.push(';');
+        }
+        out.push_str(&h.name);
+    }
+    out
+}
+
+/// Builds the canonical request text.
+pub(crate) fn canonical_request(input: &CanonicalInput<'_, '_>, signed_headers: &str) -> String {
+    let headers_len: usize = input
+        .headers
+        .iter()
+        .map(|h| h.name.len() + h.value.len() + 2)
+        .sum();
+    let mut out = String::with_capacity(
+        input.method.len()
+            + input.path.len() * 3
+            + input.query.len() * 2
+            + headers_len
+            + signed_headers.len()
+            + 96
+            + input
+                .extra_query
+                .iter()
+                .map(|(k, v)| k.len() + v.len() + 2)
+                .sum::<usize>(),
+    );
+    out.push_str(input.method);
+    out.push('\n');
+    canonical_uri_into(
+        &mut out,
+        input.path,
+        input.uri_encoding,
+        input.path_normalization,
+    );
+    out.push('\n');
+    if !input.query.is_empty() || !input.extra_query.is_empty() {
+        out.push_str(&canonical_query(input.query, input.extra_query));
+    }
+    out.push('\n');
+    for h in input.headers {
+        out.push_str(&h.name);
+        out.push(':');
+        out.push_str(&h.value);
+        out.push('\n');
+    }
+    out.push('\n');
+    out.push_str(signed_headers);
+    out.push('\n');
+    out.push_str(input.payload_hash);
+    out
+}
+
+/// The string to sign for `AWS4-HMAC-SHA256`.
+pub(crate) fn string_to_sign(amz_date: &str, scope: &str, canonical_request: &str) -> String {
+    let mut out = String::with_capacity(17 + 17 + scope.len() + 1 + 64);
+    out.push_str("AWS4-HMAC-SHA256\n");
+    out.push_str(amz_date);
+    out.push('\n');
+    out.push_str(scope);
+    out.push('\n');
+    push_hex(&mut out, &Sha256::digest(canonical_request.as_bytes()));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn trims_and_collapses() {
+        assert_eq!(trim_value("  a   b \t c  "), "a b c");
+        assert_eq!(trim_value("\"a   b   c\""), "\"a b c\"");
+        assert!(matches!(
+            trim_value(" plain value "),
+            Cow::Borrowed("plain value")
+        ));
+        assert_eq!(trim_value("a\tb"), "a b");
+    }
+}

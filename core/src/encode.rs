@@ -1,0 +1,261 @@
+//! SigV4's percent-encoding rules: the canonical URI (path) and the canonical query string.
+
+use crate::settings::{PathNormalization, UriEncoding};
+
+const HEX: &[u8; 16] = b"0123456789ABCDEF";
+
+/// RFC 3986 unreserved characters: the only bytes SigV4 leaves unencoded (besides `/` in paths).
+#[inline]
+pub(crate) fn is_unreserved(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~')
+}
+
+#[inline]
+fn push_escaped(out: &mut String, b: u8) {
+    out.push('%');
+    out.push(HEX[usize::from(b >> 4)] as char);
+    out.push(HEX[usize::from(b & 15)] as char);
+}
+
+/// Appends `bytes` encoded with the SigV4 rules: unreserved kept, everything else `%XX` (upper-case hex).
+pub fn encode_into(out: &mut String, bytes: &[u8], keep_slash: bool) {
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        if is_unreserved(b) || (keep_slash && b == b'/') {
+            continue;
+        }
+        push_str_bytes(out, &bytes[start..i]);
+        push_escaped(out, b);
+        start = i + 1;
+    }
+    push_str_bytes(out, &bytes[start..]);
+}
+
+/// `bytes` is a run of unreserved ASCII (or `/`), so it is valid UTF-8.
+#[inline]
+fn push_str_bytes(out: &mut String, bytes: &[u8]) {
+    for &b in bytes {
+        out.push(b as char);
+    }
+}
+
+/// The SigV4 encoding of `text` as a new string (for query keys and values, scope parts).
+pub fn encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    encode_into(&mut out, text.as_bytes(), false);
+    out
+}
+
+fn hex_value(b: u8) -> Option<u8> {
+    match b {
+        b'0'..=b'9' => Some(b - b'0'),
+        b'a'..=b'f' => Some(b - b'a' + 10),
+        b'A'..=b'F' => Some(b - b'A' + 10),
+        _ => None,
+    }
+}
+
+/// Decodes a query component as AWS services and `aws4` read it: `+` is a space, `%XX` is a
+/// byte; an invalid escape is kept literally (its `%` is then encoded as `%25`).
+pub(crate) fn decode_query_component(text: &str, out: &mut Vec<u8>) {
+    out.clear();
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' => match (
+                bytes.get(i + 1).and_then(|&b| hex_value(b)),
+                bytes.get(i + 2).and_then(|&b| hex_value(b)),
+            ) {
+                (Some(hi), Some(lo)) => {
+                    out.push(hi << 4 | lo);
+                    i += 3;
+                    continue;
+                }
+                _ => out.push(b'%'),
+            },
+            b => out.push(b),
+        }
+        i += 1;
+    }
+}
+
+/// Appends the canonical encoding of one query component (key or value) given as it appears on the wire.
+pub(crate) fn canonical_query_component(out: &mut String, wire: &str, scratch: &mut Vec<u8>) {
+    // Fast path: already canonical (unreserved only) needs no decode/encode round trip.
+    if wire.bytes().all(is_unreserved) {
+        out.push_str(wire);
+        return;
+    }
+    decode_query_component(wire, scratch);
+    encode_into(out, scratch, false);
+}
+
+/// The canonical query string of `query` (the part after `?`, without `#fragment`), with
+/// `extra` pairs (already canonical) merged in, and `X-Amz-Signature` left out.
+pub fn canonical_query(query: &str, extra: &[(&str, &str)]) -> String {
+    let mut pairs: Vec<(String, String)> = Vec::new();
+    let mut scratch = Vec::new();
+    for piece in query.split('&') {
+        if piece.is_empty() {
+            continue;
+        }
+        let (k, v) = piece.split_once('=').unwrap_or((piece, ""));
+        let mut key = String::with_capacity(k.len());
+        canonical_query_component(&mut key, k, &mut scratch);
+        if key == "X-Amz-Signature" {
+            continue;
+        }
+        let mut value = String::with_capacity(v.len());
+        canonical_query_component(&mut value, v, &mut scratch);
+        pairs.push((key, value));
+    }
+    for (k, v) in extra {
+        pairs.push(((*k).to_owned(), (*v).to_owned()));
+    }
+    pairs.sort_unstable();
+    let len = pairs.iter().map(|(k, v)| k.len() + v.len() + 2).sum();
+    let mut out = String::with_capacity(len);
+    for (i, (k, v)) in pairs.iter().enumerate() {
+        if i > 0 {
+            out.push('&');
+        }
+        out.push_str(k);
+        out.push('=');
+        out.push_str(v);
+    }
+    out
+}
+
+/// Removes dot segments and collapses repeated slashes, keeping a trailing slash (the AWS suite's rule).
+pub fn normalize_path(path: &str) -> String {
+    let mut segments: Vec<&str> = Vec::new();
+    for segment in path.split('/') {
+        match segment {
+            "" | "." => {}
+            ".." => {
+                segments.pop();
+            }
+            s => segments.push(s),
+        }
+    }
+    let mut out = String::with_capacity(path.len());
+    for s in &segments {
+        out.push('/');
+        out.push_str(s);
+    }
+    let trailing = path.ends_with('/') || path.ends_with("/.") || path.ends_with("/..");
+    if out.is_empty() || trailing {
+        out.push('/');
+    }
+    out
+}
+
+fn needs_normalizing(path: &str) -> bool {
+    path.contains("//") || path.contains("/.") || !path.starts_with('/')
+}
+
+/// Appends the canonical URI of `path` (as it appears on the wire) under the given rules.
+pub fn canonical_uri_into(
+    out: &mut String,
+    path: &str,
+    encoding: UriEncoding,
+    normalization: PathNormalization,
+) {
+    if path.is_empty() {
+        out.push('/');
+        return;
+    }
+    match encoding {
+        UriEncoding::Double => {
+            if normalization == PathNormalization::Enabled && needs_normalizing(path) {
+                let normalized = normalize_path(path);
+                encode_into(out, normalized.as_bytes(), true);
+            } else {
+                encode_into(out, path.as_bytes(), true);
+            }
+        }
+        UriEncoding::Single => {
+            let owned;
+            let path = if normalization == PathNormalization::Enabled && needs_normalizing(path) {
+                owned = normalize_path(path);
+                owned.as_str()
+            } else {
+                path
+            };
+            encode_once(out, path.as_bytes());
+        }
+    }
+}
+
+/// S3's single encoding: existing valid `%XX` escapes stay (upper-cased, or decoded when they
+/// encode an unreserved character); every other byte outside unreserved and `/` is encoded.
+fn encode_once(out: &mut String, bytes: &[u8]) {
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if is_unreserved(b) || b == b'/' {
+            out.push(b as char);
+        } else if b == b'%' {
+            if let (Some(hi), Some(lo)) = (
+                bytes.get(i + 1).and_then(|&c| hex_value(c)),
+                bytes.get(i + 2).and_then(|&c| hex_value(c)),
+            ) {
+                let decoded = hi << 4 | lo;
+                if is_unreserved(decoded) {
+                    out.push(decoded as char);
+                } else {
+                    push_escaped(out, decoded);
+                }
+                i += 3;
+                continue;
+            }
+            push_escaped(out, b);
+        } else {
+            push_escaped(out, b);
+        }
+        i += 1;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn uri(path: &str, enc: UriEncoding, norm: PathNormalization) -> String {
+        let mut s = String::new();
+        canonical_uri_into(&mut s, path, enc, norm);
+        s
+    }
+
+    #[test]
+    fn s3_single_encoding_follows_the_documented_rules() {
+        let s3 = |p| uri(p, UriEncoding::Single, PathNormalization::Disabled);
+        assert_eq!(s3("/test$file.text"), "/test%24file.text");
+        assert_eq!(s3("/test%24file.text"), "/test%24file.text");
+        assert_eq!(s3("/a%2Fb"), "/a%2Fb");
+        assert_eq!(s3("/a%2fb"), "/a%2Fb");
+        assert_eq!(s3("/%41%7e"), "/A~");
+        assert_eq!(s3("/100%"), "/100%25");
+        assert_eq!(s3("//a/../b"), "//a/../b");
+    }
+
+    #[test]
+    fn double_encoding_encodes_percent_again() {
+        let d = |p| uri(p, UriEncoding::Double, PathNormalization::Enabled);
+        assert_eq!(d("/a%20b"), "/a%2520b");
+        assert_eq!(d("/example space/"), "/example%20space/");
+        assert_eq!(d("//example//"), "/example/");
+        assert_eq!(d("/a/b/../c/./d/.."), "/a/c/");
+        assert_eq!(d(""), "/");
+    }
+
+    #[test]
+    fn query_rules() {
+        assert_eq!(canonical_query("b=2&a=1", &[]), "a=1&b=2");
+        assert_eq!(canonical_query("a=x+y&a=%2b", &[]), "a=%2B&a=x%20y");
+        assert_eq!(canonical_query("&&k&=v&X-Amz-Signature=1", &[]), "=v&k=");
+        assert_eq!(canonical_query("p=%zz", &[]), "p=%25zz");
+    }
+}

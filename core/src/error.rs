@@ -1,0 +1,225 @@
+//! The one error type of the crate: an opaque [`Error`] with a stable [`ErrorKind`].
+
+use std::fmt;
+
+/// What went wrong, as a stable, matchable value.
+///
+/// Signing errors name a bad argument; verification errors carry the AWS error code a
+/// service answers with. Each binding maps these once (C result codes, Python exception
+/// classes, JS `err.code`).
+#[non_exhaustive]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ErrorKind {
+    /// Access key id or secret access key empty or malformed.
+    InvalidCredentials,
+    /// Region empty or containing characters a region never has (`/`, whitespace, controls).
+    InvalidRegion,
+    /// Service empty or containing characters a service never has.
+    InvalidService,
+    /// HTTP method empty or not an HTTP token.
+    InvalidMethod,
+    /// URL malformed (no scheme or host, control characters, no `Host` header for a bare path).
+    InvalidUrl,
+    /// Header name empty or not an HTTP token.
+    InvalidHeaderName,
+    /// Header value containing CR, LF or NUL.
+    InvalidHeaderValue,
+    /// Presign expiry outside 1..=604800 seconds.
+    InvalidExpiry,
+    /// Precomputed payload hash not 64 hex digits (or a known sentinel).
+    InvalidPayloadHash,
+    /// Timestamp unparsable or out of range.
+    InvalidTimestamp,
+    /// Options that contradict each other.
+    InvalidOption,
+    /// Input bytes that are not UTF-8 (raised by bindings that receive raw bytes).
+    InvalidUtf8,
+    /// Verification: neither an `Authorization` header nor an `X-Amz-Algorithm` query parameter.
+    MissingAuthenticationToken,
+    /// Verification: a field of the `Authorization` header missing, empty or duplicated.
+    IncompleteSignature,
+    /// Verification: the `Authorization` header or its credential scope malformed.
+    AuthorizationHeaderMalformed,
+    /// Verification: a presigned URL parameter missing, malformed or repeated.
+    AuthorizationQueryParametersError,
+    /// Verification: the access key id is unknown.
+    InvalidAccessKeyId,
+    /// Verification: session token missing, unexpected or different.
+    InvalidToken,
+    /// Verification: the signing time is outside now ± the allowed skew.
+    RequestTimeTooSkewed,
+    /// Verification: a presigned URL has expired or is dated in the future.
+    RequestExpired,
+    /// Verification: the recomputed signature differs.
+    SignatureDoesNotMatch,
+    /// Verification: a header that must be signed is present but unsigned.
+    UnsignedHeader,
+    /// Verification: the body does not match the signed `x-amz-content-sha256`.
+    XAmzContentSha256Mismatch,
+    /// Verification: the replay cache has already seen this signature.
+    RequestReplayed,
+    /// Streaming: an aws-chunked body malformed, truncated, or a chunk signature wrong.
+    InvalidChunk,
+}
+
+impl ErrorKind {
+    /// The stable string code every binding exposes (AWS's own code for verification errors).
+    pub fn code(self) -> &'static str {
+        match self {
+            ErrorKind::InvalidCredentials => "InvalidCredentials",
+            ErrorKind::InvalidRegion => "InvalidRegion",
+            ErrorKind::InvalidService => "InvalidService",
+            ErrorKind::InvalidMethod => "InvalidMethod",
+            ErrorKind::InvalidUrl => "InvalidUrl",
+            ErrorKind::InvalidHeaderName => "InvalidHeaderName",
+            ErrorKind::InvalidHeaderValue => "InvalidHeaderValue",
+            ErrorKind::InvalidExpiry => "InvalidExpiry",
+            ErrorKind::InvalidPayloadHash => "InvalidPayloadHash",
+            ErrorKind::InvalidTimestamp => "InvalidTimestamp",
+            ErrorKind::InvalidOption => "InvalidOption",
+            ErrorKind::InvalidUtf8 => "InvalidUtf8",
+            ErrorKind::MissingAuthenticationToken => "MissingAuthenticationToken",
+            ErrorKind::IncompleteSignature => "IncompleteSignature",
+            ErrorKind::AuthorizationHeaderMalformed => "AuthorizationHeaderMalformed",
+            ErrorKind::AuthorizationQueryParametersError => "AuthorizationQueryParametersError",
+            ErrorKind::InvalidAccessKeyId => "InvalidAccessKeyId",
+            ErrorKind::InvalidToken => "InvalidToken",
+            ErrorKind::RequestTimeTooSkewed => "RequestTimeTooSkewed",
+            ErrorKind::RequestExpired => "RequestExpired",
+            ErrorKind::SignatureDoesNotMatch => "SignatureDoesNotMatch",
+            ErrorKind::UnsignedHeader => "UnsignedHeader",
+            ErrorKind::XAmzContentSha256Mismatch => "XAmzContentSHA256Mismatch",
+            ErrorKind::RequestReplayed => "RequestReplayed",
+            ErrorKind::InvalidChunk => "InvalidChunk",
+        }
+    }
+
+    /// True for errors caused by a bad argument to a signing call (as opposed to a failed verification).
+    pub fn is_invalid_input(self) -> bool {
+        matches!(
+            self,
+            ErrorKind::InvalidCredentials
+                | ErrorKind::InvalidRegion
+                | ErrorKind::InvalidService
+                | ErrorKind::InvalidMethod
+                | ErrorKind::InvalidUrl
+                | ErrorKind::InvalidHeaderName
+                | ErrorKind::InvalidHeaderValue
+                | ErrorKind::InvalidExpiry
+                | ErrorKind::InvalidPayloadHash
+                | ErrorKind::InvalidTimestamp
+                | ErrorKind::InvalidOption
+                | ErrorKind::InvalidUtf8
+        )
+    }
+}
+
+/// The error of every fallible function in this crate.
+///
+/// Messages never contain secret keys, session tokens or derived keys.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Error {
+    kind: ErrorKind,
+    argument: Option<&'static str>,
+    message: String,
+    detail: Option<Box<Mismatch>>,
+}
+
+/// What the server computed when a signature did not match: the two texts a caller
+/// compares with its own to find the difference.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Mismatch {
+    /// The canonical request the verifier built.
+    pub canonical_request: String,
+    /// The string to sign the verifier built.
+    pub string_to_sign: String,
+}
+
+impl Error {
+    /// An error for the named argument.
+    pub(crate) fn arg(kind: ErrorKind, argument: &'static str, message: impl Into<String>) -> Self {
+        Error {
+            kind,
+            argument: Some(argument),
+            message: message.into(),
+            detail: None,
+        }
+    }
+
+    /// An error not tied to one argument (verification failures).
+    pub(crate) fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
+        Error {
+            kind,
+            argument: None,
+            message: message.into(),
+            detail: None,
+        }
+    }
+
+    /// Builds an error of `kind` from outside the core (bindings: invalid UTF-8 and similar).
+    pub fn from_binding(
+        kind: ErrorKind,
+        argument: &'static str,
+        message: impl Into<String>,
+    ) -> Self {
+        Self::arg(kind, argument, message)
+    }
+
+    pub(crate) fn with_mismatch(
+        mut self,
+        canonical_request: String,
+        string_to_sign: String,
+    ) -> Self {
+        self.detail = Some(Box::new(Mismatch {
+            canonical_request,
+            string_to_sign,
+        }));
+        self
+    }
+
+    /// The kind of failure.
+    pub fn kind(&self) -> ErrorKind {
+        self.kind
+    }
+
+    /// The stable string code (see [`ErrorKind::code`]).
+    pub fn code(&self) -> &'static str {
+        self.kind.code()
+    }
+
+    /// The argument that was rejected, for input errors (`"region"`, `"header value"`, ...).
+    pub fn argument(&self) -> Option<&'static str> {
+        self.argument
+    }
+
+    /// A human message saying what to fix.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// For [`ErrorKind::SignatureDoesNotMatch`]: what the verifier computed.
+    pub fn mismatch(&self) -> Option<&Mismatch> {
+        self.detail.as_deref()
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.kind.code(), self.message)
+    }
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Error")
+            .field("code", &self.kind.code())
+            .field("argument", &self.argument)
+            .field("message", &self.message)
+            .finish()
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// Shorthand used across the crate.
+pub type Result<T> = std::result::Result<T, Error>;

@@ -1,0 +1,123 @@
+//! What a signing returns: what to send, and the intermediate texts for inspection.
+
+use std::fmt;
+
+/// A signed request: the URL and headers to send, plus the values SigV4 computed.
+///
+/// `Debug` redacts the session token wherever it appears (headers, URL, canonical request).
+#[derive(Clone, PartialEq, Eq)]
+pub struct SignedRequest {
+    pub(crate) method: String,
+    pub(crate) url: String,
+    pub(crate) headers: Vec<(String, String)>,
+    pub(crate) authorization: Option<String>,
+    pub(crate) signature: String,
+    pub(crate) amz_date: String,
+    pub(crate) credential_scope: String,
+    pub(crate) signed_headers: String,
+    pub(crate) canonical_request: String,
+    pub(crate) string_to_sign: String,
+    pub(crate) payload_hash: String,
+    pub(crate) redact: Option<zeroize::Zeroizing<String>>,
+}
+
+impl SignedRequest {
+    /// The HTTP method.
+    pub fn method(&self) -> &str {
+        &self.method
+    }
+
+    /// The URL to send: as given for header signing; with the `X-Amz-*` parameters for presigning.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// Every header to send, in order: the caller's (minus any replaced) then the ones SigV4 adds.
+    pub fn headers(&self) -> &[(String, String)] {
+        &self.headers
+    }
+
+    /// The `Authorization` header value (`None` for a presigned URL).
+    pub fn authorization(&self) -> Option<&str> {
+        self.authorization.as_deref()
+    }
+
+    /// The signature, 64 lowercase hex digits.
+    pub fn signature(&self) -> &str {
+        &self.signature
+    }
+
+    /// The signing time as `YYYYMMDDTHHMMSSZ`.
+    pub fn amz_date(&self) -> &str {
+        &self.amz_date
+    }
+
+    /// `date/region/service/aws4_request`.
+    pub fn credential_scope(&self) -> &str {
+        &self.credential_scope
+    }
+
+    /// The signed header names, `;`-separated.
+    pub fn signed_headers(&self) -> &str {
+        &self.signed_headers
+    }
+
+    /// The canonical request that was signed (compare it with AWS's when a signature does not match).
+    pub fn canonical_request(&self) -> &str {
+        &self.canonical_request
+    }
+
+    /// The string to sign.
+    pub fn string_to_sign(&self) -> &str {
+        &self.string_to_sign
+    }
+
+    /// The payload hash used (a hex SHA-256 or a sentinel such as `UNSIGNED-PAYLOAD`).
+    pub fn payload_hash(&self) -> &str {
+        &self.payload_hash
+    }
+
+    /// Consumes the result, returning the URL and the headers to send.
+    pub fn into_parts(self) -> (String, Vec<(String, String)>) {
+        (self.url, self.headers)
+    }
+
+    fn redacted(&self, text: &str) -> String {
+        match &self.redact {
+            Some(token) if !token.is_empty() => {
+                let encoded = crate::encode::encode(token);
+                text.replace(token.as_str(), "** redacted **")
+                    .replace(encoded.as_str(), "** redacted **")
+            }
+            _ => text.to_owned(),
+        }
+    }
+}
+
+impl fmt::Debug for SignedRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let headers: Vec<(String, String)> = self
+            .headers
+            .iter()
+            .map(|(n, v)| {
+                if n.eq_ignore_ascii_case("x-amz-security-token") {
+                    (n.clone(), "** redacted **".to_owned())
+                } else {
+                    (n.clone(), self.redacted(v))
+                }
+            })
+            .collect();
+        f.debug_struct("SignedRequest")
+            .field("method", &self.method)
+            .field("url", &self.redacted(&self.url))
+            .field("headers", &headers)
+            .field("authorization", &self.authorization)
+            .field("signature", &self.signature)
+            .field("amz_date", &self.amz_date)
+            .field("credential_scope", &self.credential_scope)
+            .field("signed_headers", &self.signed_headers)
+            .field("canonical_request", &self.redacted(&self.canonical_request))
+            .field("string_to_sign", &self.string_to_sign)
+            .finish()
+    }
+}

@@ -1,0 +1,240 @@
+//! The borrowed view of an HTTP request that signing and verification read.
+
+use crate::error::{Error, ErrorKind, Result};
+
+/// The body, or what stands for it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Body<'a> {
+    /// The body bytes (hashed when the payload is signed).
+    Bytes(&'a [u8]),
+    /// A precomputed lowercase or upper-case hex SHA-256 of the body (64 digits).
+    Precomputed(&'a str),
+}
+
+impl Default for Body<'_> {
+    fn default() -> Self {
+        Body::Bytes(&[])
+    }
+}
+
+/// A request to sign: method, URL as it will go on the wire, headers in order, body.
+///
+/// The URL is either absolute (`https://host[:port]/path?query`) or a bare `/path?query`, in which
+/// case a `Host` header must be among the headers. A `#fragment` is ignored.
+#[derive(Clone, Copy, Debug)]
+pub struct Request<'a> {
+    pub(crate) method: &'a str,
+    pub(crate) url: &'a str,
+    pub(crate) authority: Option<&'a str>,
+    pub(crate) path: &'a str,
+    pub(crate) query: &'a str,
+    pub(crate) headers: &'a [(&'a str, &'a str)],
+    pub(crate) body: Body<'a>,
+}
+
+impl<'a> Request<'a> {
+    /// Checks the method and splits the URL. Headers are checked when the request is signed.
+    pub fn new(
+        method: &'a str,
+        url: &'a str,
+        headers: &'a [(&'a str, &'a str)],
+        body: Body<'a>,
+    ) -> Result<Self> {
+        validate_method(method)?;
+        let url = url.split_once('#').map_or(url, |(before, _)| before);
+        if url.bytes().any(|b| b < 0x20 || b == 0x7f) {
+            return Err(Error::arg(
+                ErrorKind::InvalidUrl,
+                "url",
+                "URL contains control characters (CR, LF, NUL, ...)",
+            ));
+        }
+        let (authority, target) = split_url(url)?;
+        let (path, query) = target.split_once('?').unwrap_or((target, ""));
+        Ok(Request {
+            method,
+            url,
+            authority,
+            path,
+            query,
+            headers,
+            body,
+        })
+    }
+
+    /// The method.
+    pub fn method(&self) -> &'a str {
+        self.method
+    }
+
+    /// The path as given (before any encoding).
+    pub fn path(&self) -> &'a str {
+        self.path
+    }
+
+    /// The raw query string (after `?`), possibly empty.
+    pub fn query(&self) -> &'a str {
+        self.query
+    }
+
+    /// The headers as given.
+    pub fn headers(&self) -> &'a [(&'a str, &'a str)] {
+        self.headers
+    }
+
+    /// The host (and non-default port) of an absolute URL.
+    pub fn authority(&self) -> Option<&'a str> {
+        self.authority
+    }
+
+    /// The body.
+    pub fn body(&self) -> Body<'a> {
+        self.body
+    }
+}
+
+/// Splits an absolute URL into (authority without default port, path-and-query), or takes a bare target.
+fn split_url(url: &str) -> Result<(Option<&str>, &str)> {
+    if url.starts_with('/') {
+        return Ok((None, url));
+    }
+    let bad = |why: &str| Error::arg(ErrorKind::InvalidUrl, "url", why.to_owned());
+    let (scheme, rest) = url.split_once("://").ok_or_else(|| {
+        bad("URL must be absolute (https://host/path) or a path starting with '/'")
+    })?;
+    if scheme.is_empty()
+        || !scheme
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'))
+    {
+        return Err(bad("URL scheme is malformed"));
+    }
+    let end = rest.find(['/', '?']).unwrap_or(rest.len());
+    let (authority, target) = rest.split_at(end);
+    if authority.contains('@') {
+        return Err(bad(
+            "URL must not contain user:password@ (credentials go in Credentials)",
+        ));
+    }
+    if authority.is_empty() {
+        return Err(bad("URL has no host"));
+    }
+    if authority.bytes().any(|b| {
+        b <= b' '
+            || matches!(
+                b,
+                b'"' | b'<' | b'>' | b'\\' | b'^' | b'`' | b'{' | b'|' | b'}'
+            )
+    }) {
+        return Err(bad("URL host contains characters a host never has"));
+    }
+    let default_port = if scheme.eq_ignore_ascii_case("https") {
+        Some(":443")
+    } else if scheme.eq_ignore_ascii_case("http") {
+        Some(":80")
+    } else {
+        None
+    };
+    let authority = match default_port {
+        Some(port) if authority.ends_with(port) && !authority.ends_with("]") => {
+            &authority[..authority.len() - port.len()]
+        }
+        _ => authority,
+    };
+    let target = if target.is_empty() { "/" } else { target };
+    Ok((Some(authority), target))
+}
+
+pub(crate) fn is_token_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric()
+        || matches!(
+            b,
+            b'!' | b'#'
+                | b'$'
+                | b'%'
+                | b'&'
+                | b'\''
+                | b'*'
+                | b'+'
+                | b'-'
+                | b'.'
+                | b'^'
+                | b'_'
+                | b'`'
+                | b'|'
+                | b'~'
+        )
+}
+
+fn validate_method(method: &str) -> Result<()> {
+    if method.is_empty() || !method.bytes().all(is_token_byte) {
+        return Err(Error::arg(
+            ErrorKind::InvalidMethod,
+            "method",
+            "HTTP method must be a non-empty token such as GET or POST",
+        ));
+    }
+    Ok(())
+}
+
+/// Checks one header name.
+pub(crate) fn validate_header_name(name: &str) -> Result<()> {
+    if name.is_empty() || !name.bytes().all(is_token_byte) {
+        return Err(Error::arg(
+            ErrorKind::InvalidHeaderName,
+            "header name",
+            format!("header name {name:?} is not a valid HTTP token"),
+        ));
+    }
+    Ok(())
+}
+
+/// Checks one header value: CR, LF and NUL would let a caller smuggle a second header.
+pub(crate) fn validate_header_value(name: &str, value: &str) -> Result<()> {
+    if value.bytes().any(|b| matches!(b, b'\r' | b'\n' | 0)) {
+        return Err(Error::arg(
+            ErrorKind::InvalidHeaderValue,
+            "header value",
+            format!("value of header {name:?} contains CR, LF or NUL"),
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_urls() {
+        let r = Request::new(
+            "GET",
+            "https://h.example:443/a b?x=1#frag",
+            &[],
+            Body::default(),
+        )
+        .unwrap();
+        assert_eq!(
+            (r.authority, r.path, r.query),
+            (Some("h.example"), "/a b", "x=1")
+        );
+        let r = Request::new("GET", "http://h:8080?x", &[], Body::default()).unwrap();
+        assert_eq!((r.authority, r.path, r.query), (Some("h:8080"), "", "x"));
+        let r = Request::new("GET", "//a//", &[], Body::default()).unwrap();
+        assert_eq!((r.authority, r.path), (None, "//a//"));
+        for bad in [
+            "",
+            "h.example/x",
+            "https://",
+            "https://u:p@h/",
+            "https://h/\r\nX: y",
+            "ht tp://h/",
+        ] {
+            assert!(
+                Request::new("GET", bad, &[], Body::default()).is_err(),
+                "{bad:?}"
+            );
+        }
+        assert!(Request::new("GE T", "/", &[], Body::default()).is_err());
+    }
+}

@@ -1,0 +1,174 @@
+//! Signing options as enums, with per-service defaults.
+
+/// How the path is percent-encoded in the canonical request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum UriEncoding {
+    /// Every service but S3: the wire path is encoded again (`%` becomes `%25`).
+    Double,
+    /// The S3 family: the path is encoded exactly once.
+    Single,
+}
+
+/// Whether `.`/`..` segments and repeated slashes are removed from the path before signing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum PathNormalization {
+    /// Normalise (every service but S3).
+    Enabled,
+    /// Sign the path as given (S3: object keys may contain `//` and `..`).
+    Disabled,
+}
+
+/// Whether an `x-amz-content-sha256` header is added and signed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ContentSha256Header {
+    /// Add it (S3 requires it).
+    Include,
+    /// Do not add it.
+    Omit,
+}
+
+/// Where the session token goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum SessionTokenMode {
+    /// Part of the canonical request (the usual rule).
+    Signed,
+    /// Added after signing, outside the signature (some services, e.g. IoT, want this).
+    AppendedAfterSigning,
+}
+
+/// What stands for the body in the canonical request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum PayloadMode {
+    /// The SHA-256 of the body (or a precomputed hash given with the request).
+    Signed,
+    /// `UNSIGNED-PAYLOAD`.
+    Unsigned,
+    /// `STREAMING-AWS4-HMAC-SHA256-PAYLOAD` (aws-chunked with chunk signatures).
+    StreamingSigned,
+    /// `STREAMING-UNSIGNED-PAYLOAD-TRAILER`.
+    StreamingUnsignedTrailer,
+    /// `STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER`.
+    StreamingSignedTrailer,
+}
+
+impl PayloadMode {
+    /// The literal that replaces the body hash, for every mode but [`PayloadMode::Signed`].
+    pub fn sentinel(self) -> Option<&'static str> {
+        match self {
+            PayloadMode::Signed => None,
+            PayloadMode::Unsigned => Some("UNSIGNED-PAYLOAD"),
+            PayloadMode::StreamingSigned => Some("STREAMING-AWS4-HMAC-SHA256-PAYLOAD"),
+            PayloadMode::StreamingUnsignedTrailer => Some("STREAMING-UNSIGNED-PAYLOAD-TRAILER"),
+            PayloadMode::StreamingSignedTrailer => {
+                Some("STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER")
+            }
+        }
+    }
+
+    /// Parses the API names: `signed`, `unsigned`, `streaming-signed`, `streaming-unsigned-trailer`,
+    /// `streaming-signed-trailer`.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Some(match name {
+            "signed" => PayloadMode::Signed,
+            "unsigned" => PayloadMode::Unsigned,
+            "streaming-signed" => PayloadMode::StreamingSigned,
+            "streaming-unsigned-trailer" => PayloadMode::StreamingUnsignedTrailer,
+            "streaming-signed-trailer" => PayloadMode::StreamingSignedTrailer,
+            _ => return None,
+        })
+    }
+}
+
+/// Headers never signed by default, as botocore: hop-by-hop ones and those proxies rewrite.
+pub const DEFAULT_UNSIGNED_HEADERS: &[&str] = &[
+    "authorization",
+    "connection",
+    "expect",
+    "keep-alive",
+    "proxy-authenticate",
+    "proxy-authorization",
+    "te",
+    "trailer",
+    "transfer-encoding",
+    "upgrade",
+    "user-agent",
+    "x-amzn-trace-id",
+];
+
+/// True for the services that follow S3's rules (single encoding, no normalisation, content hash header).
+pub fn is_s3_family(service: &str) -> bool {
+    matches!(
+        service,
+        "s3" | "s3-object-lambda" | "s3-outposts" | "s3express"
+    )
+}
+
+/// All signing options. Start from [`SigningSettings::for_service`] and change fields.
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SigningSettings {
+    /// Path encoding.
+    pub uri_encoding: UriEncoding,
+    /// Path normalisation.
+    pub path_normalization: PathNormalization,
+    /// Whether to add and sign `x-amz-content-sha256` (header signing only).
+    pub content_sha256_header: ContentSha256Header,
+    /// Session token placement.
+    pub session_token_mode: SessionTokenMode,
+    /// The payload choice; `None` picks the service default (signed; unsigned for S3 presigning).
+    pub payload: Option<PayloadMode>,
+    /// Extra header names (any case) never signed, on top of [`DEFAULT_UNSIGNED_HEADERS`].
+    pub unsigned_headers: Vec<String>,
+    /// Whether the S3 presign default (`UNSIGNED-PAYLOAD`) applies.
+    pub s3_presign_defaults: bool,
+}
+
+impl SigningSettings {
+    /// The defaults AWS uses for `service`.
+    pub fn for_service(service: &str) -> Self {
+        let s3 = is_s3_family(service);
+        SigningSettings {
+            uri_encoding: if s3 {
+                UriEncoding::Single
+            } else {
+                UriEncoding::Double
+            },
+            path_normalization: if s3 {
+                PathNormalization::Disabled
+            } else {
+                PathNormalization::Enabled
+            },
+            content_sha256_header: if s3 {
+                ContentSha256Header::Include
+            } else {
+                ContentSha256Header::Omit
+            },
+            session_token_mode: SessionTokenMode::Signed,
+            payload: None,
+            unsigned_headers: Vec::new(),
+            s3_presign_defaults: s3,
+        }
+    }
+
+    pub(crate) fn payload_for(&self, presigning: bool) -> PayloadMode {
+        match self.payload {
+            Some(mode) => mode,
+            None if presigning && self.s3_presign_defaults => PayloadMode::Unsigned,
+            None => PayloadMode::Signed,
+        }
+    }
+
+    pub(crate) fn is_unsigned_header(&self, lower_name: &str) -> bool {
+        DEFAULT_UNSIGNED_HEADERS.contains(&lower_name)
+            || self
+                .unsigned_headers
+                .iter()
+                .any(|h| h.eq_ignore_ascii_case(lower_name))
+    }
+}
+
+impl Default for SigningSettings {
+    fn default() -> Self {
+        Self::for_service("")
+    }
+}

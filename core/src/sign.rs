@@ -1,0 +1,387 @@
+//! Header signing and presigned URLs.
+
+use std::borrow::Cow;
+
+use crate::canonical::{
+    canonical_header, canonical_request, push_hex, signed_headers_list, sort_and_merge,
+    string_to_sign, CanonicalHeader, CanonicalInput, PayloadHasher,
+};
+use crate::credentials::Credentials;
+use crate::encode::encode;
+use crate::error::{Error, ErrorKind, Result};
+use crate::key::{KeyCache, SigningKey};
+use crate::output::SignedRequest;
+use crate::request::{Body, Request};
+use crate::settings::{ContentSha256Header, PayloadMode, SessionTokenMode, SigningSettings};
+use crate::time::SigningTime;
+
+/// The longest presigned URL lifetime AWS accepts: seven days.
+pub const MAX_EXPIRES_IN: u64 = 604_800;
+
+/// Everything besides the request that a signing needs.
+#[derive(Clone, Copy, Debug)]
+pub struct SigningParams<'a> {
+    credentials: &'a Credentials,
+    region: &'a str,
+    service: &'a str,
+    time: SigningTime,
+    settings: &'a SigningSettings,
+    cache: Option<&'a KeyCache>,
+}
+
+impl<'a> SigningParams<'a> {
+    /// Parameters for one signing; the key is derived afresh unless a cache is attached.
+    pub fn new(
+        credentials: &'a Credentials,
+        region: &'a str,
+        service: &'a str,
+        time: SigningTime,
+        settings: &'a SigningSettings,
+    ) -> Self {
+        SigningParams {
+            credentials,
+            region,
+            service,
+            time,
+            settings,
+            cache: None,
+        }
+    }
+
+    /// Reuses derived keys from `cache`.
+    pub fn with_cache(mut self, cache: &'a KeyCache) -> Self {
+        self.cache = Some(cache);
+        self
+    }
+
+    fn signing_key(&self) -> SigningKey {
+        match self.cache {
+            Some(cache) => {
+                cache.signing_key(self.credentials, self.time, self.region, self.service)
+            }
+            None => SigningKey::derive(
+                self.credentials.secret_access_key(),
+                &self.time.date_stamp(),
+                self.region,
+                self.service,
+            ),
+        }
+    }
+}
+
+/// Checks a region: non-empty, and none of `/`, whitespace or control characters (it is part of the scope).
+pub fn validate_region(region: &str) -> Result<()> {
+    validate_scope_part(region, ErrorKind::InvalidRegion, "region")
+}
+
+/// Checks a service name the same way.
+pub fn validate_service(service: &str) -> Result<()> {
+    validate_scope_part(service, ErrorKind::InvalidService, "service")
+}
+
+fn validate_scope_part(value: &str, kind: ErrorKind, what: &'static str) -> Result<()> {
+    if value.is_empty() {
+        return Err(Error::arg(kind, what, format!("{what} is empty")));
+    }
+    if value.bytes().any(|b| b == b'/' || b <= b' ' || b == 0x7f) {
+        return Err(Error::arg(
+            kind,
+            what,
+            format!("{what} {value:?} must not contain '/', whitespace or control characters"),
+        ));
+    }
+    Ok(())
+}
+
+/// Signs `request` with an `Authorization` header.
+pub fn sign(request: &Request<'_>, params: &SigningParams<'_>) -> Result<SignedRequest> {
+    sign_with(request, params, None)
+}
+
+/// Presigns `request`: the signature goes in the URL, valid for `expires_in` seconds (1..=604800).
+pub fn presign(
+    request: &Request<'_>,
+    params: &SigningParams<'_>,
+    expires_in: u64,
+) -> Result<SignedRequest> {
+    if !(1..=MAX_EXPIRES_IN).contains(&expires_in) {
+        return Err(Error::arg(
+            ErrorKind::InvalidExpiry,
+            "expires_in",
+            format!("expires_in must be 1..=604800 seconds (got {expires_in})"),
+        ));
+    }
+    sign_with(request, params, Some(expires_in))
+}
+
+fn is_hex64(s: &str) -> bool {
+    s.len() == 64 && s.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+fn is_sentinel(s: &str) -> bool {
+    matches!(
+        s,
+        "UNSIGNED-PAYLOAD"
+            | "STREAMING-AWS4-HMAC-SHA256-PAYLOAD"
+            | "STREAMING-UNSIGNED-PAYLOAD-TRAILER"
+            | "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER"
+            | "STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD"
+            | "STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD-TRAILER"
+    )
+}
+
+fn payload_hash(
+    body: Body<'_>,
+    mode: PayloadMode,
+    caller_content_sha: Option<&str>,
+) -> Result<String> {
+    if let Some(sentinel) = mode.sentinel() {
+        if let Body::Precomputed(_) = body {
+            return Err(Error::arg(
+                ErrorKind::InvalidOption,
+                "payload_hash",
+                format!("payload_hash cannot be combined with payload {sentinel}"),
+            ));
+        }
+        return Ok(sentinel.to_owned());
+    }
+    match body {
+        Body::Precomputed(hash) => {
+            if !is_hex64(hash) {
+                return Err(Error::arg(
+                    ErrorKind::InvalidPayloadHash,
+                    "payload_hash",
+                    "payload_hash must be 64 hex digits (a SHA-256)",
+                ));
+            }
+            Ok(hash.to_ascii_lowercase())
+        }
+        Body::Bytes(body) => match caller_content_sha {
+            Some(given) if is_hex64(given) => Ok(given.to_ascii_lowercase()),
+            Some(given) if is_sentinel(given) => Ok(given.to_owned()),
+            Some(_) => Err(Error::arg(
+                ErrorKind::InvalidPayloadHash,
+                "x-amz-content-sha256",
+                "x-amz-content-sha256 header must be a hex SHA-256 or a STREAMING-/UNSIGNED- sentinel",
+            )),
+            None => {
+                let mut hasher = PayloadHasher::new();
+                hasher.update(body);
+                Ok(hasher.finish_hex())
+            }
+        },
+    }
+}
+
+/// Header names SigV4 itself sets; a caller's copy is replaced.
+fn replaced_by_signer(lower: &str, has_token: bool, adds_content_sha: bool) -> bool {
+    match lower {
+        "x-amz-date" | "authorization" => true,
+        "x-amz-security-token" => has_token,
+        "x-amz-content-sha256" => adds_content_sha,
+        _ => false,
+    }
+}
+
+fn sign_with(
+    request: &Request<'_>,
+    params: &SigningParams<'_>,
+    expires_in: Option<u64>,
+) -> Result<SignedRequest> {
+    validate_region(params.region)?;
+    validate_service(params.service)?;
+    let settings = params.settings;
+    let presigning = expires_in.is_some();
+    let token = params.credentials.session_token();
+    let token_signed = token.is_some() && settings.session_token_mode == SessionTokenMode::Signed;
+    let adds_content_sha =
+        !presigning && settings.content_sha256_header == ContentSha256Header::Include;
+
+    let mut amz_date_buf = [0u8; 16];
+    params.time.write_amz_date(&mut amz_date_buf);
+    let amz_date = std::str::from_utf8(&amz_date_buf).unwrap_or("");
+
+    // Collect the caller's headers once: validated, lowercased, trimmed.
+    let mut signed: Vec<CanonicalHeader<'_>> = Vec::with_capacity(request.headers.len() + 4);
+    let mut keep = Vec::with_capacity(request.headers.len());
+    let mut has_host = false;
+    let mut caller_content_sha = None;
+    for &(name, value) in request.headers {
+        let header = canonical_header(name, value)?;
+        let lower: &str = &header.name;
+        if lower == "x-amz-content-sha256" {
+            caller_content_sha = Some(header.value.clone());
+        }
+        if replaced_by_signer(lower, token.is_some(), adds_content_sha) {
+            continue;
+        }
+        keep.push((name, value));
+        if lower == "host" {
+            has_host = true;
+        }
+        if !settings.is_unsigned_header(lower) {
+            signed.push(header);
+        }
+    }
+    let added_host = if has_host {
+        None
+    } else {
+        let host = request.authority.ok_or_else(|| {
+            Error::arg(
+                ErrorKind::InvalidUrl,
+                "url",
+                "no host: give an absolute URL (https://host/path) or a Host header",
+            )
+        })?;
+        signed.push(CanonicalHeader {
+            name: Cow::Borrowed("host"),
+            value: Cow::Borrowed(host),
+        });
+        Some(host)
+    };
+
+    let mode = settings.payload_for(presigning);
+    let payload = payload_hash(request.body, mode, caller_content_sha.as_deref())?;
+    if !presigning {
+        signed.push(CanonicalHeader {
+            name: Cow::Borrowed("x-amz-date"),
+            value: Cow::Borrowed(amz_date),
+        });
+        if adds_content_sha {
+            signed.push(CanonicalHeader {
+                name: Cow::Borrowed("x-amz-content-sha256"),
+                value: Cow::Borrowed(payload.as_str()),
+            });
+        }
+        if let (true, Some(token)) = (token_signed, token) {
+            signed.push(CanonicalHeader {
+                name: Cow::Borrowed("x-amz-security-token"),
+                value: Cow::Borrowed(token),
+            });
+        }
+    }
+    sort_and_merge(&mut signed);
+    let signed_headers = signed_headers_list(&signed);
+
+    let date_stamp = &amz_date[..8];
+    let mut scope = String::with_capacity(8 + params.region.len() + params.service.len() + 16);
+    scope.push_str(date_stamp);
+    scope.push('/');
+    scope.push_str(params.region);
+    scope.push('/');
+    scope.push_str(params.service);
+    scope.push_str("/aws4_request");
+
+    let akid = params.credentials.access_key_id();
+    let mut credential = String::with_capacity(akid.len() + 1 + scope.len());
+    credential.push_str(akid);
+    credential.push('/');
+    credential.push_str(&scope);
+
+    let expires_text;
+    let encoded_credential;
+    let encoded_signed_headers;
+    let encoded_token;
+    let mut extra_query: Vec<(&str, &str)> = Vec::new();
+    if let Some(expires) = expires_in {
+        expires_text = expires.to_string();
+        encoded_credential = encode(&credential);
+        encoded_signed_headers = encode(&signed_headers);
+        encoded_token = token.map(encode);
+        extra_query.push(("X-Amz-Algorithm", "AWS4-HMAC-SHA256"));
+        extra_query.push(("X-Amz-Credential", &encoded_credential));
+        extra_query.push(("X-Amz-Date", amz_date));
+        extra_query.push(("X-Amz-Expires", &expires_text));
+        if let (true, Some(t)) = (token_signed, &encoded_token) {
+            extra_query.push(("X-Amz-Security-Token", t));
+        }
+        extra_query.push(("X-Amz-SignedHeaders", &encoded_signed_headers));
+    } else {
+        expires_text = String::new();
+        encoded_credential = String::new();
+        encoded_signed_headers = String::new();
+        encoded_token = None;
+    }
+
+    let canonical = canonical_request(
+        &CanonicalInput {
+            method: request.method,
+            path: request.path,
+            query: request.query,
+            extra_query: &extra_query,
+            headers: &signed,
+            payload_hash: &payload,
+            uri_encoding: settings.uri_encoding,
+            path_normalization: settings.path_normalization,
+        },
+        &signed_headers,
+    );
+    let sts = string_to_sign(amz_date, &scope, &canonical);
+    let key = params.signing_key();
+    let mut signature = String::with_capacity(64);
+    push_hex(&mut signature, &key.sign(sts.as_bytes()));
+
+    let mut headers: Vec<(String, String)> = Vec::with_capacity(keep.len() + 5);
+    for (name, value) in keep {
+        headers.push((name.to_owned(), value.to_owned()));
+    }
+    if let Some(host) = added_host {
+        headers.push(("Host".to_owned(), host.to_owned()));
+    }
+    let (url, authorization) = if presigning {
+        let mut url = String::with_capacity(request.url.len() + 256 + signature.len());
+        url.push_str(request.url);
+        if !request.url.contains('?') {
+            url.push('?');
+        } else if !(request.url.ends_with('?') || request.url.ends_with('&')) {
+            url.push('&');
+        }
+        url.push_str("X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=");
+        url.push_str(&encoded_credential);
+        url.push_str("&X-Amz-Date=");
+        url.push_str(amz_date);
+        url.push_str("&X-Amz-SignedHeaders=");
+        url.push_str(&encoded_signed_headers);
+        url.push_str("&X-Amz-Expires=");
+        url.push_str(&expires_text);
+        if let Some(t) = &encoded_token {
+            url.push_str("&X-Amz-Security-Token=");
+            url.push_str(t);
+        }
+        url.push_str("&X-Amz-Signature=");
+        url.push_str(&signature);
+        (url, None)
+    } else {
+        if let Some(token) = token {
+            headers.push(("X-Amz-Security-Token".to_owned(), token.to_owned()));
+        }
+        headers.push(("X-Amz-Date".to_owned(), amz_date.to_owned()));
+        if adds_content_sha {
+            headers.push(("x-amz-content-sha256".to_owned(), payload.clone()));
+        }
+        let mut auth = String::with_capacity(64 + credential.len() + signed_headers.len() + 64);
+        auth.push_str("AWS4-HMAC-SHA256 Credential=");
+        auth.push_str(&credential);
+        auth.push_str(", SignedHeaders=");
+        auth.push_str(&signed_headers);
+        auth.push_str(", Signature=");
+        auth.push_str(&signature);
+        headers.push(("Authorization".to_owned(), auth.clone()));
+        (request.url.to_owned(), Some(auth))
+    };
+
+    Ok(SignedRequest {
+        method: request.method.to_owned(),
+        url,
+        headers,
+        authorization,
+        signature,
+        amz_date: amz_date.to_owned(),
+        credential_scope: scope,
+        signed_headers,
+        canonical_request: canonical,
+        string_to_sign: sts,
+        payload_hash: payload,
+        redact: token.map(|t| zeroize::Zeroizing::new(t.to_owned())),
+    })
+}
