@@ -1,0 +1,31 @@
+# libsigv4 — one entry point for every language.
+#   make demo   a local IAM-protected API and the Python, Node and C clients calling it
+#   make test   every test in every language (installs what it needs: venv, npm packages, cbindgen)
+#   make bench  the benchmark tables
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+ROOT := $(CURDIR)
+VENV := $(ROOT)/.venv
+PY := $(VENV)/bin/python
+CARGO ?= cargo
+export CARGO_TERM_COLOR := never
+
+.PHONY: help test demo bench lint
+help:
+	@echo "make demo   - run the local IAM-protected API and the clients calling it"
+	@echo "make test   - run every test in every language"
+	@echo "make bench  - print the benchmark tables"
+
+include mk/rust.mk
+include mk/c.mk
+include mk/python.mk
+include mk/node.mk
+include mk/demo.mk
+
+test: test-rust test-c test-python test-node test-demo
+	@echo "make test: every suite passed"
+
+bench: bench-rust bench-c bench-python bench-node
+
+demo: demo-run

@@ -1,0 +1,1 @@
+//! Node bindings (napi-rs) of libsigv4.

@@ -1,0 +1,1 @@
+//! Python bindings (pyo3) of libsigv4.
