@@ -1,0 +1,148 @@
+//! Cheap checks run before any lookup or cryptography: sizes, escapes, formats, time windows.
+
+use subtle::ConstantTimeEq;
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::request::Request;
+use crate::time::SigningTime;
+
+use super::form::Form;
+use super::parse_header::truncate;
+use super::parse_query::has_invalid_escape;
+use super::settings::VerifierLimits;
+
+fn bad_url(message: String) -> Error {
+    Error::from_binding(ErrorKind::InvalidUrl, "url", message)
+}
+
+/// Path length, query length and parameter count within the limits; no invalid `%` escape.
+pub(crate) fn bounds(request: &Request<'_>, limits: &VerifierLimits) -> Result<()> {
+    let (path, query) = (request.path(), request.query());
+    if path.len() > limits.max_path_bytes {
+        return Err(bad_url(format!(
+            "the path is {} bytes long; at most {} are accepted",
+            path.len(),
+            limits.max_path_bytes
+        )));
+    }
+    if query.len() > limits.max_query_bytes {
+        return Err(bad_url(format!(
+            "the query is {} bytes long; at most {} are accepted",
+            query.len(),
+            limits.max_query_bytes
+        )));
+    }
+    let params = query.split('&').filter(|p| !p.is_empty()).count();
+    if params > limits.max_query_params {
+        return Err(bad_url(format!(
+            "the query has {params} parameters; at most {} are accepted",
+            limits.max_query_params
+        )));
+    }
+    if has_invalid_escape(path) || has_invalid_escape(query) {
+        return Err(bad_url(
+            "the URL has a '%' not followed by two hex digits; encode '%' as %25".to_owned(),
+        ));
+    }
+    Ok(())
+}
+
+/// The signature: exactly 64 lowercase hex digits.
+pub(crate) fn signature_format(form: Form, signature: &str) -> Result<()> {
+    if signature.len() == 64 && signature.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
+        Ok(())
+    } else {
+        Err(form.malformed(format!(
+            "the signature must be 64 lowercase hex digits (got {} characters)",
+            signature.len()
+        )))
+    }
+}
+
+/// `X-Amz-Date`: exactly `YYYYMMDDTHHMMSSZ`, a valid UTC time.
+pub(crate) fn amz_date(form: Form, text: &str) -> Result<SigningTime> {
+    SigningTime::parse_amz_date(text).map_err(|_| {
+        form.malformed(format!(
+            "X-Amz-Date must be exactly YYYYMMDDTHHMMSSZ, a valid UTC time (got {:?})",
+            truncate(text)
+        ))
+    })
+}
+
+/// `SignedHeaders`: lowercase header names, strictly sorted (so unique), including `host`.
+pub(crate) fn signed_headers(form: Form, list: &str) -> Result<Vec<&str>> {
+    let names: Vec<&str> = list.split(';').collect();
+    for (i, name) in names.iter().enumerate() {
+        let valid = !name.is_empty()
+            && name
+                .bytes()
+                .all(|b| crate::request::is_token_byte(b) && !b.is_ascii_uppercase());
+        if !valid {
+            return Err(form.malformed(format!(
+                "SignedHeaders must be lowercase header names separated by ';' (got {:?})",
+                truncate(list)
+            )));
+        }
+        if i > 0 && names[i - 1] >= *name {
+            return Err(form.malformed(format!(
+                "SignedHeaders must be sorted and without repeats ({:?} after {:?})",
+                truncate(name),
+                truncate(names[i - 1])
+            )));
+        }
+    }
+    if names.binary_search(&"host").is_err() {
+        return Err(Error::new(
+            ErrorKind::UnsignedHeader,
+            "the host header must be signed (add host to SignedHeaders)",
+        ));
+    }
+    Ok(names)
+}
+
+/// Header signing: the signing time within now ± skew.
+pub(crate) fn header_time(time: SigningTime, now: SigningTime, skew: u32) -> Result<()> {
+    let diff = time.unix() - now.unix();
+    if diff.abs() > i64::from(skew) {
+        return Err(Error::new(
+            ErrorKind::RequestTimeTooSkewed,
+            format!(
+                "the request was signed at {time}, {} s {} the server time {now}; at most {skew} s is allowed: sync the client clock",
+                diff.abs(),
+                if diff > 0 { "ahead of" } else { "behind" }
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Presigning: valid from date - skew until date + expires, both inclusive. Returns the expiry.
+pub(crate) fn presigned_time(
+    time: SigningTime,
+    expires: u32,
+    now: SigningTime,
+    skew: u32,
+) -> Result<i64> {
+    let until = time.unix() + i64::from(expires);
+    if now.unix() < time.unix() - i64::from(skew) {
+        return Err(Error::new(
+            ErrorKind::RequestExpired,
+            format!("the presigned URL is dated {time}, in the future (server time {now}); it is not valid yet"),
+        ));
+    }
+    if now.unix() > until {
+        return Err(Error::new(
+            ErrorKind::RequestExpired,
+            format!(
+                "the presigned URL expired {} s ago (signed {time}, valid {expires} s); presign a new one",
+                now.unix() - until
+            ),
+        ));
+    }
+    Ok(until)
+}
+
+/// Constant-time equality of two byte strings (lengths are not secret).
+pub(crate) fn same(a: &[u8], b: &[u8]) -> bool {
+    a.ct_eq(b).into()
+}

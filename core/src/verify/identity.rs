@@ -1,0 +1,40 @@
+//! What a successful verification returns.
+
+use crate::time::SigningTime;
+
+/// Who signed a request that verified, and what the signature covered. Holds no secret.
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VerifiedIdentity {
+    /// The access key id that signed.
+    pub access_key_id: String,
+    /// The region of the credential scope (one of the verifier's regions).
+    pub region: String,
+    /// The service of the credential scope.
+    pub service: String,
+    /// The signed header names, lowercase and sorted.
+    pub signed_headers: Vec<String>,
+    /// The signing time (`X-Amz-Date`).
+    pub signing_time: SigningTime,
+    /// True for a presigned URL (query parameters), false for an `Authorization` header.
+    pub presigned: bool,
+    /// For a presigned URL: the last instant it is valid (`X-Amz-Date + X-Amz-Expires`).
+    pub expires_at: Option<SigningTime>,
+    /// True when the request carried the session token of the looked-up credentials.
+    pub session_token_used: bool,
+    /// The payload line that was signed: a lowercase hex SHA-256 that the body matched, or
+    /// `UNSIGNED-PAYLOAD` (the body is not covered by the signature).
+    pub payload_hash: String,
+}
+
+impl VerifiedIdentity {
+    /// `YYYYMMDDTHHMMSSZ` of the signing time.
+    pub fn amz_date(&self) -> String {
+        self.signing_time.amz_date()
+    }
+
+    /// True when the body is covered by the signature (not `UNSIGNED-PAYLOAD`).
+    pub fn payload_signed(&self) -> bool {
+        self.payload_hash != "UNSIGNED-PAYLOAD"
+    }
+}

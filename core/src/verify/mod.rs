@@ -1,0 +1,340 @@
+//! Verification of incoming SigV4 requests, in the header and the presigned-URL forms.
+//!
+//! [`Verifier::verify`] runs the checks in this order, stopping at the first failure: size limits
+//! and URL escapes; exactly one mechanism; the strict parse of the `Authorization` header or the
+//! `X-Amz-*` query parameters; the credential scope; `X-Amz-Date`; the signature's format;
+//! `SignedHeaders` and the headers that must be signed; the time window; the payload choice — all
+//! without secrets — then the credential lookup, the session token, the recomputed signature
+//! (constant-time comparison), the body against `x-amz-content-sha256`, and last the replay cache.
+
+mod checks;
+mod form;
+mod headers;
+mod identity;
+mod lookup;
+mod parse_header;
+mod parse_query;
+mod payload;
+mod replay;
+mod scope;
+mod settings;
+
+use std::borrow::Cow;
+use std::fmt;
+
+use crate::canonical::{canonical_request, push_hex, string_to_sign, CanonicalInput};
+use crate::credentials::Credentials;
+use crate::error::{Error, ErrorKind, Result};
+use crate::key::KeyCache;
+use crate::request::{Body, Request};
+use crate::settings::SessionTokenMode;
+use crate::sign::{validate_region, validate_service};
+use crate::time::SigningTime;
+
+pub use identity::VerifiedIdentity;
+pub use lookup::CredentialLookup;
+pub use settings::{VerifierLimits, VerifierSettings};
+
+use form::{AuthParts, Form};
+
+/// Checks SigV4 signatures of incoming requests for one service and a set of regions.
+///
+/// `Verifier` is `Send + Sync`: build one at startup and share it. Derived keys are cached
+/// (bounded), so a warm verification costs two SHA-256 passes and one HMAC.
+///
+/// ```
+/// use sigv4::{Body, Credentials, Request, SigningTime, Verifier, VerifierSettings};
+///
+/// let creds = Credentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", None)?;
+/// let verifier = Verifier::new(creds, &["us-east-1"], "service", VerifierSettings::for_service("service"))?;
+/// let headers = [
+///     ("Host", "example.amazonaws.com"),
+///     ("X-Amz-Date", "20150830T123600Z"),
+///     ("Authorization", "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, \
+///       SignedHeaders=host;x-amz-date, Signature=5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31"),
+/// ];
+/// let request = Request::new("GET", "/", &headers, Body::Bytes(b""))?;
+/// let who = verifier.verify(&request, SigningTime::parse("20150830T123900Z")?)?;
+/// assert_eq!(who.access_key_id, "AKIDEXAMPLE");
+/// assert_eq!(who.signed_headers, ["host", "x-amz-date"]);
+/// # Ok::<(), sigv4::Error>(())
+/// ```
+pub struct Verifier {
+    lookup: Box<dyn CredentialLookup>,
+    regions: Vec<String>,
+    service: String,
+    settings: VerifierSettings,
+    keys: KeyCache,
+    replay: Option<replay::ReplayCache>,
+}
+
+impl Verifier {
+    /// A verifier accepting signatures scoped to one of `regions` and to `service`, with the
+    /// secrets from `lookup`.
+    ///
+    /// Errors with `InvalidRegion` (no region, or a malformed one), `InvalidService`, or
+    /// `InvalidOption` (a skew over one day, a maximum lifetime outside 1..=604800, or a replay
+    /// cache capacity of 0).
+    pub fn new<L: CredentialLookup + 'static>(
+        lookup: L,
+        regions: &[&str],
+        service: &str,
+        settings: VerifierSettings,
+    ) -> Result<Self> {
+        if regions.is_empty() {
+            return Err(Error::from_binding(
+                ErrorKind::InvalidRegion,
+                "region",
+                "give at least one region to accept",
+            ));
+        }
+        for region in regions {
+            validate_region(region)?;
+        }
+        validate_service(service)?;
+        let option = |message: &str| {
+            Error::from_binding(ErrorKind::InvalidOption, "settings", message.to_owned())
+        };
+        if settings.max_skew_seconds > 86_400 {
+            return Err(option("max_skew_seconds must be at most 86400"));
+        }
+        if !(1..=604_800).contains(&settings.max_expires_seconds) {
+            return Err(option("max_expires_seconds must be 1..=604800"));
+        }
+        if settings.replay_cache_capacity == Some(0) {
+            return Err(option("replay_cache_capacity must be at least 1 (or None for off)"));
+        }
+        Ok(Verifier {
+            lookup: Box::new(lookup),
+            regions: regions.iter().map(|r| (*r).to_owned()).collect(),
+            service: service.to_owned(),
+            replay: settings.replay_cache_capacity.map(replay::ReplayCache::new),
+            settings,
+            keys: KeyCache::new(64),
+        })
+    }
+
+    /// Verifies `request` at the instant `now` (the caller's clock; the core never reads one).
+    ///
+    /// Returns who signed it, or an error whose [`Error::kind`] is the AWS code to answer with; a
+    /// [`ErrorKind::SignatureDoesNotMatch`] carries the canonical request and string to sign the
+    /// verifier computed ([`Error::mismatch`]). Input errors (`kind().is_invalid_input()`: a bad
+    /// header, URL or payload hash, or a size limit) mean the request is not valid HTTP (answer 400).
+    pub fn verify(&self, request: &Request<'_>, now: SigningTime) -> Result<VerifiedIdentity> {
+        let limits = &self.settings.limits;
+        checks::bounds(request, limits)?;
+        payload::check_precomputed(request.body())?;
+        let scan = headers::scan(request.headers(), limits)?;
+        let query = parse_query::scan(request.query())?;
+        let auth = match (scan.authorization_count, query.has_algorithm()) {
+            (0, false) => {
+                return Err(Error::new(
+                    ErrorKind::MissingAuthenticationToken,
+                    "the request is not signed: send an Authorization header or X-Amz-* query parameters (SigV4)",
+                ))
+            }
+            (0, true) => parse_query::auth_parts(query, &scan, self.settings.max_expires_seconds)?,
+            (1, _) if query.any() => {
+                return Err(Error::new(
+                    ErrorKind::AuthorizationQueryParametersError,
+                    "the request carries both an Authorization header and X-Amz-* query authentication; send exactly one",
+                ))
+            }
+            (1, _) => {
+                parse_header::parse(scan.authorization.unwrap_or_default(), &scan)?
+            }
+            _ => {
+                return Err(Form::Header.malformed(
+                    "the request has more than one Authorization header",
+                ))
+            }
+        };
+        self.verify_parts(request, &scan, auth, now)
+    }
+
+    /// Builds the request view and verifies it in one call (what the bindings use).
+    pub fn verify_http(
+        &self,
+        method: &str,
+        url: &str,
+        headers: &[(&str, &str)],
+        body: Body<'_>,
+        now: SigningTime,
+    ) -> Result<VerifiedIdentity> {
+        let request = Request::new(method, url, headers, body)?;
+        self.verify(&request, now)
+    }
+
+    fn verify_parts(
+        &self,
+        request: &Request<'_>,
+        scan: &headers::HeaderScan<'_>,
+        auth: AuthParts<'_>,
+        now: SigningTime,
+    ) -> Result<VerifiedIdentity> {
+        let form = auth.form;
+        let time = checks::amz_date(form, &auth.amz_date)?;
+        let scope = scope::parse(
+            form,
+            &auth.credential,
+            &auth.amz_date,
+            &self.regions,
+            &self.service,
+        )?;
+        checks::signature_format(form, &auth.signature)?;
+        let signed = checks::signed_headers(form, &auth.signed_headers)?;
+        let canonical_headers = headers::canonical_signed(request, &signed, form, &self.settings)?;
+        let skew = self.settings.max_skew_seconds;
+        let valid_until = match auth.expires {
+            Some(expires) => checks::presigned_time(time, expires, now, skew)?,
+            None => {
+                checks::header_time(time, now, skew)?;
+                time.unix() + i64::from(skew)
+            }
+        };
+        let payload = payload::decide(
+            form,
+            scan.content_sha256,
+            scan.content_sha256_count,
+            self.settings.allow_unsigned_payload,
+        )?;
+
+        let credentials = self.lookup.lookup(scope.access_key_id).ok_or_else(|| {
+            Error::new(
+                ErrorKind::InvalidAccessKeyId,
+                format!(
+                    "the access key id {:?} is not known here",
+                    parse_header::truncate(scope.access_key_id)
+                ),
+            )
+        })?;
+        let token_used = check_token(&credentials, auth.token.as_deref(), now)?;
+
+        let payload_line = match &payload {
+            Some(p) => Cow::Borrowed(p.line.as_ref()),
+            None => payload::body_hash(request.body()),
+        };
+        let filtered;
+        let query = if form == Form::Query
+            && auth.token.is_some()
+            && self.settings.session_token_mode == SessionTokenMode::AppendedAfterSigning
+        {
+            filtered = parse_query::without_token(request.query());
+            filtered.as_str()
+        } else {
+            request.query()
+        };
+        let canonical = canonical_request(
+            &CanonicalInput {
+                method: request.method(),
+                path: request.path(),
+                query,
+                extra_query: &[],
+                headers: &canonical_headers,
+                payload_hash: &payload_line,
+                uri_encoding: self.settings.uri_encoding,
+                path_normalization: self.settings.path_normalization,
+            },
+            &auth.signed_headers,
+        );
+        let sts = string_to_sign(&auth.amz_date, scope.scope, &canonical);
+        let key = self
+            .keys
+            .signing_key(&credentials, time, scope.region, &self.service);
+        let expected = key.sign(sts.as_bytes());
+        let mut expected_hex = String::with_capacity(64);
+        push_hex(&mut expected_hex, &expected);
+        if !checks::same(expected_hex.as_bytes(), auth.signature.as_bytes()) {
+            return Err(Error::new(
+                ErrorKind::SignatureDoesNotMatch,
+                "the signature does not match: compare your canonical request and string to sign with the ones in this error",
+            )
+            .with_mismatch(canonical, sts));
+        }
+        if let Some(p) = &payload {
+            if p.check_body {
+                payload::check_body(&p.line, request.body())?;
+            }
+        }
+        if let Some(replay) = &self.replay {
+            replay.insert(scope.access_key_id, expected, valid_until, now.unix())?;
+        }
+        let _ = scope.date;
+        Ok(VerifiedIdentity {
+            access_key_id: scope.access_key_id.to_owned(),
+            region: scope.region.to_owned(),
+            service: self.service.clone(),
+            signed_headers: signed.iter().map(|s| (*s).to_owned()).collect(),
+            signing_time: time,
+            presigned: form == Form::Query,
+            expires_at: auth
+                .expires
+                .and_then(|_| SigningTime::from_unix(valid_until).ok()),
+            session_token_used: token_used,
+            payload_hash: payload_line.into_owned(),
+        })
+    }
+
+    /// The regions accepted.
+    pub fn regions(&self) -> &[String] {
+        &self.regions
+    }
+
+    /// The service accepted.
+    pub fn service(&self) -> &str {
+        &self.service
+    }
+
+    /// The settings.
+    pub fn settings(&self) -> &VerifierSettings {
+        &self.settings
+    }
+
+    /// The cache of derived signing keys.
+    pub fn key_cache(&self) -> &KeyCache {
+        &self.keys
+    }
+
+    /// How many signatures the replay cache holds (0 when it is off).
+    pub fn replay_cache_len(&self) -> usize {
+        self.replay.as_ref().map_or(0, replay::ReplayCache::len)
+    }
+}
+
+/// The session token: required and equal when the credentials have one, refused when they have
+/// none; credentials past their expiry are refused. Returns whether a token was used.
+fn check_token(credentials: &Credentials, sent: Option<&str>, now: SigningTime) -> Result<bool> {
+    let invalid = |message: &str| Error::new(ErrorKind::InvalidToken, message.to_owned());
+    if credentials.expires_at().is_some_and(|at| at < now.unix()) {
+        return Err(invalid("the credentials for this access key have expired; get new ones"));
+    }
+    match (credentials.session_token(), sent) {
+        (None, None) => Ok(false),
+        (None, Some(_)) => Err(invalid(
+            "a session token was sent but this access key has none; do not send X-Amz-Security-Token",
+        )),
+        (Some(_), None) => Err(invalid(
+            "this access key requires its session token (X-Amz-Security-Token)",
+        )),
+        (Some(expected), Some(sent)) => {
+            if checks::same(expected.as_bytes(), sent.as_bytes()) {
+                Ok(true)
+            } else {
+                Err(invalid(
+                    "the session token does not belong to this access key",
+                ))
+            }
+        }
+    }
+}
+
+impl fmt::Debug for Verifier {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Verifier")
+            .field("regions", &self.regions)
+            .field("service", &self.service)
+            .field("settings", &self.settings)
+            .field("replay_cache_len", &self.replay_cache_len())
+            .finish_non_exhaustive()
+    }
+}

@@ -1,0 +1,103 @@
+//! The `Authorization` header, parsed strictly.
+
+use std::borrow::Cow;
+
+use crate::error::{Error, ErrorKind, Result};
+
+use super::form::{AuthParts, Form};
+use super::headers::HeaderScan;
+
+const ALGORITHM: &str = "AWS4-HMAC-SHA256";
+
+fn incomplete(message: impl Into<String>) -> Error {
+    Error::new(ErrorKind::IncompleteSignature, message)
+}
+
+/// Splits `AWS4-HMAC-SHA256 Credential=..., SignedHeaders=..., Signature=...` into its three
+/// fields: each exactly once, none empty, nothing else. Fields may come in any order, separated by
+/// `,` with optional spaces.
+pub(crate) fn parse<'a>(value: &'a str, scan: &HeaderScan<'a>) -> Result<AuthParts<'a>> {
+    let value = value.trim_matches([' ', '\t']);
+    if value.is_empty() {
+        return Err(Form::Header.malformed("the Authorization header is empty"));
+    }
+    let (algorithm, rest) = value.split_once([' ', '\t']).unwrap_or((value, ""));
+    if algorithm != ALGORITHM {
+        let hint = if algorithm.eq_ignore_ascii_case(ALGORITHM) {
+            " (the algorithm name is case-sensitive)"
+        } else if algorithm == "AWS4-ECDSA-P256-SHA256" {
+            " (SigV4a is not accepted by this verifier)"
+        } else {
+            ""
+        };
+        return Err(Form::Header.malformed(format!(
+            "the Authorization header must start with {ALGORITHM}{hint}"
+        )));
+    }
+    let mut credential = None;
+    let mut signed_headers = None;
+    let mut signature = None;
+    for field in rest.split(',') {
+        let field = field.trim_matches([' ', '\t']);
+        if field.is_empty() {
+            return Err(incomplete(
+                "the Authorization header has an empty field (stray comma)",
+            ));
+        }
+        let (name, val) = field.split_once('=').ok_or_else(|| {
+            incomplete("each Authorization field must be Name=value (Credential, SignedHeaders, Signature)")
+        })?;
+        let slot = match name {
+            "Credential" => &mut credential,
+            "SignedHeaders" => &mut signed_headers,
+            "Signature" => &mut signature,
+            _ => {
+                return Err(incomplete(format!(
+                    "unknown Authorization field {:?}; only Credential, SignedHeaders and Signature are allowed",
+                    truncate(name)
+                )))
+            }
+        };
+        if slot.is_some() {
+            return Err(incomplete(format!(
+                "the Authorization field {name} appears more than once"
+            )));
+        }
+        if val.is_empty() {
+            return Err(incomplete(format!("the Authorization field {name} is empty")));
+        }
+        *slot = Some(val);
+    }
+    let need = |slot: Option<&'a str>, name: &str| {
+        slot.ok_or_else(|| incomplete(format!("the Authorization header requires a {name} field")))
+    };
+    let credential = need(credential, "Credential")?;
+    let signed_headers = need(signed_headers, "SignedHeaders")?;
+    let signature = need(signature, "Signature")?;
+    let amz_date = match (scan.amz_date, scan.amz_date_count) {
+        (_, 0) => {
+            return Err(incomplete(
+                "header signing requires an X-Amz-Date header (YYYYMMDDTHHMMSSZ)",
+            ))
+        }
+        (Some(date), 1) => date,
+        _ => return Err(Form::Header.malformed("the X-Amz-Date header appears more than once")),
+    };
+    Ok(AuthParts {
+        form: Form::Header,
+        credential: Cow::Borrowed(credential),
+        signed_headers: Cow::Borrowed(signed_headers),
+        signature: Cow::Borrowed(signature),
+        amz_date: Cow::Borrowed(amz_date),
+        expires: None,
+        token: scan.token.map(Cow::Borrowed),
+    })
+}
+
+/// At most 64 characters of attacker-supplied text for a message.
+pub(crate) fn truncate(text: &str) -> &str {
+    match text.char_indices().nth(64) {
+        Some((i, _)) => &text[..i],
+        None => text,
+    }
+}
