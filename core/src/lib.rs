@@ -34,6 +34,7 @@ mod settings;
 mod sign;
 mod signer;
 mod time;
+mod verify;
 
 pub use canonical::{hex, sha256_hex, PayloadHasher, EMPTY_SHA256};
 pub use credentials::Credentials;
@@ -50,3 +51,6 @@ pub use settings::{
 pub use sign::{presign, sign, validate_region, validate_service, SigningParams, MAX_EXPIRES_IN};
 pub use signer::Signer;
 pub use time::SigningTime;
+pub use verify::{
+    CredentialLookup, VerifiedIdentity, Verifier, VerifierLimits, VerifierSettings,
+};
