@@ -1,0 +1,138 @@
+//! `sigv4_sign_v4`: one call for the common case, with the parameters of KumoMTA's `aws_sign_v4`.
+
+use sigv4::{uri_encode, Body, Credentials, Request, Signer, SigningTime};
+
+use crate::boundary::{guard, handle, into_handle, opt_bytes, opt_text, out_ptr, text, write};
+use crate::request::{pairs, sigv4_pair};
+use crate::result::sigv4_result;
+use crate::signed::sigv4_signed_request;
+use crate::time::now;
+
+/// The parameters of `sigv4_sign_v4` (the field set of KumoMTA's `kumo.crypto.aws_sign_v4`).
+///
+/// Zero-initialise it and set the fields; every pointer is only read during the call, every string
+/// is UTF-8 and not NUL-terminated. Required: `access_key`, `secret_key`, `region`, `service`,
+/// `method`, `uri`. Optional (NULL and 0 when absent): `query_params`, `headers`, `payload`,
+/// `timestamp`, `session_token`.
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct sigv4_sign_v4_params {
+    /// AWS access key id.
+    pub access_key: *const u8,
+    /// Length of `access_key`.
+    pub access_key_len: usize,
+    /// AWS secret access key.
+    pub secret_key: *const u8,
+    /// Length of `secret_key`.
+    pub secret_key_len: usize,
+    /// Region, e.g. `us-east-1`.
+    pub region: *const u8,
+    /// Length of `region`.
+    pub region_len: usize,
+    /// Service, e.g. `s3`, `sns`, `execute-api` (the S3 family gets S3's rules).
+    pub service: *const u8,
+    /// Length of `service`.
+    pub service_len: usize,
+    /// HTTP method, e.g. `GET`.
+    pub method: *const u8,
+    /// Length of `method`.
+    pub method_len: usize,
+    /// Request path as sent on the wire, e.g. `/my-bucket/object.txt` (an absolute URL also works).
+    pub uri: *const u8,
+    /// Length of `uri`.
+    pub uri_len: usize,
+    /// Query parameters as raw (unencoded) name/value pairs; encoded with the SigV4 rules and
+    /// appended to `uri` in the order given.
+    pub query_params: *const sigv4_pair,
+    /// Number of query parameters.
+    pub query_params_len: usize,
+    /// Headers to sign; must include `host` unless `uri` is an absolute URL.
+    pub headers: *const sigv4_pair,
+    /// Number of headers.
+    pub headers_len: usize,
+    /// Request body (NULL for an empty body).
+    pub payload: *const u8,
+    /// Length of `payload`.
+    pub payload_len: usize,
+    /// Signing time, `YYYYMMDDTHHMMSSZ` or `YYYY-MM-DDTHH:MM:SSZ`; NULL for the current time.
+    pub timestamp: *const u8,
+    /// Length of `timestamp`.
+    pub timestamp_len: usize,
+    /// Session token of temporary credentials; NULL for none.
+    pub session_token: *const u8,
+    /// Length of `session_token`.
+    pub session_token_len: usize,
+}
+
+/// Signs one request in one call, like KumoMTA's `aws_sign_v4`: no handles to create first.
+///
+/// Uses the service's default options and derives the signing key afresh (use a `sigv4_signer` to
+/// sign many requests faster). On success writes a new result to `*signed_out` (free it with
+/// `sigv4_signed_request_free`); read `authorization`, `amz_date` (KumoMTA's `timestamp`),
+/// `signature`, `canonical_request` and `string_to_sign` from it with the
+/// `sigv4_signed_request_*` accessors, and the full header list to send with
+/// `sigv4_signed_request_header`.
+///
+/// Returns `SIGV4_OK`, `SIGV4_NULL_PARAMETER` (NULL `params`, `signed_out` or a required field, or
+/// a NULL array with a non-zero count), `SIGV4_INVALID_UTF8`, `SIGV4_INVALID_CREDENTIALS`,
+/// `SIGV4_INVALID_REGION`, `SIGV4_INVALID_SERVICE`, `SIGV4_INVALID_METHOD`, `SIGV4_INVALID_URL`
+/// (e.g. no `host` header), `SIGV4_INVALID_HEADER_NAME`, `SIGV4_INVALID_HEADER_VALUE` or
+/// `SIGV4_INVALID_TIMESTAMP`. Thread safety: safe to call from any number of threads at once.
+#[no_mangle]
+pub extern "C" fn sigv4_sign_v4(
+    params: *const sigv4_sign_v4_params,
+    signed_out: *mut *mut sigv4_signed_request,
+) -> sigv4_result {
+    guard(|| {
+        out_ptr(signed_out, "signed_out")?;
+        let p = handle(params, "params")?;
+        let access_key = text(p.access_key, p.access_key_len, "access_key")?;
+        let secret_key = text(p.secret_key, p.secret_key_len, "secret_key")?;
+        let region = text(p.region, p.region_len, "region")?;
+        let service = text(p.service, p.service_len, "service")?;
+        let method = text(p.method, p.method_len, "method")?;
+        let uri = text(p.uri, p.uri_len, "uri")?;
+        let query = pairs(
+            p.query_params,
+            p.query_params_len,
+            [
+                "query_params",
+                "query parameter name",
+                "query parameter value",
+            ],
+        )?;
+        let headers = pairs(
+            p.headers,
+            p.headers_len,
+            ["headers", "header name", "header value"],
+        )?;
+        let payload = opt_bytes(p.payload, p.payload_len, "payload")?.unwrap_or(&[]);
+        let time = match opt_text(p.timestamp, p.timestamp_len, "timestamp")? {
+            Some(t) => SigningTime::parse(t)?,
+            None => now()?,
+        };
+        let token = opt_text(p.session_token, p.session_token_len, "session_token")?;
+
+        let mut url = String::with_capacity(uri.len() + 64);
+        url.push_str(uri);
+        for (i, (name, value)) in query.iter().enumerate() {
+            url.push(if i == 0 && !uri.contains('?') {
+                '?'
+            } else {
+                '&'
+            });
+            url.push_str(&uri_encode(name));
+            url.push('=');
+            url.push_str(&uri_encode(value));
+        }
+        let credentials = Credentials::new(access_key, secret_key, token.map(str::to_owned))?;
+        let signer = Signer::new(credentials, region, service)?;
+        let request = Request::new(method, &url, &headers, Body::Bytes(payload))?;
+        let signed = signer.sign(&request, time)?;
+        write(
+            signed_out,
+            into_handle(sigv4_signed_request::from_core(&signed, token.is_some())),
+        );
+        Ok(())
+    })
+}
