@@ -1,1 +1,32 @@
-//! Node bindings (napi-rs) of libsigv4.
+//! Node bindings (napi-rs) of libsigv4: the native half of the npm package `libsigv4`.
+//!
+//! The JS layer (`index.js`, `lib/`) adds credential providers, `Headers` support, the aws4
+//! drop-in, axios and fetch helpers; everything that signs is here, calling the core once.
+
+#[macro_use]
+extern crate napi_derive;
+
+mod error;
+mod exact;
+mod input;
+mod js;
+mod output;
+mod raw;
+mod sign_v4;
+mod signer;
+mod types;
+
+/// The version of the native addon (equal to the npm package version).
+#[napi]
+pub fn version() -> &'static str {
+    env!("CARGO_PKG_VERSION")
+}
+
+/// SHA-256 of `data` (string as UTF-8, or bytes) as lowercase hex, computed by the core.
+#[napi(js_name = "sha256Hex", ts_args_type = "data: string | Uint8Array")]
+pub fn sha256_hex(env: napi::bindgen_prelude::Env, data: raw::Raw) -> napi::Result<String> {
+    let env = env.raw();
+    // SAFETY: the borrowed bytes are used only within this call.
+    let body = unsafe { input::body(env, Some(data.0))? };
+    Ok(sigv4::sha256_hex(body.as_bytes()))
+}

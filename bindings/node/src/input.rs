@@ -1,0 +1,326 @@
+//! Reading JS arguments: requests, headers, bodies, timestamps, credentials and options.
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use napi::sys;
+use sigv4::{
+    ContentSha256Header, Credentials, ErrorKind, PathNormalization, PayloadMode, SessionTokenMode,
+    SigningSettings, SigningTime, UriEncoding,
+};
+
+use crate::error::{bad_input, failed, from_core};
+use crate::js::{self, Value};
+
+type Env = sys::napi_env;
+
+/// A body read from JS: nothing, a string (copied, UTF-8), or bytes borrowed for this call.
+pub enum BodyIn<'a> {
+    /// No body.
+    Empty,
+    /// A string body.
+    Text(String),
+    /// A `Buffer`/`Uint8Array`/`ArrayBuffer` body, borrowed.
+    Bytes(&'a [u8]),
+}
+
+impl BodyIn<'_> {
+    /// The bytes of the body.
+    pub fn as_bytes(&self) -> &[u8] {
+        match self {
+            BodyIn::Empty => &[],
+            BodyIn::Text(s) => s.as_bytes(),
+            BodyIn::Bytes(b) => b,
+        }
+    }
+}
+
+/// A request read from JS.
+pub struct RequestIn<'a> {
+    /// HTTP method (default `GET`).
+    pub method: String,
+    /// The URL.
+    pub url: String,
+    /// Headers in order.
+    pub headers: Vec<(String, String)>,
+    /// The body.
+    pub body: BodyIn<'a>,
+    /// A precomputed payload hash.
+    pub payload_hash: Option<String>,
+    /// The signing time.
+    pub time: SigningTime,
+}
+
+impl RequestIn<'_> {
+    /// The header list as borrowed pairs for the core.
+    pub fn header_refs(&self) -> Vec<(&str, &str)> {
+        self.headers.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect()
+    }
+
+    /// The core body.
+    pub fn core_body(&self) -> sigv4::Body<'_> {
+        match &self.payload_hash {
+            Some(h) => sigv4::Body::Precomputed(h),
+            None => sigv4::Body::Bytes(self.body.as_bytes()),
+        }
+    }
+}
+
+fn read_str(env: Env, v: Value, kind: ErrorKind, what: &str) -> napi::Result<String> {
+    if !js::is_string(env, v).map_err(|_| failed(env, what))? {
+        return Err(bad_input(env, kind, what, &format!("{what} must be a string")));
+    }
+    js::read_string(env, v).map_err(|_| failed(env, what))
+}
+
+/// Reads an optional string property.
+pub fn opt_str(env: Env, obj: Value, name: &std::ffi::CStr, kind: ErrorKind, what: &str) -> napi::Result<Option<String>> {
+    match js::get(env, obj, name).map_err(|_| failed(env, what))? {
+        None => Ok(None),
+        Some(v) => read_str(env, v, kind, what).map(Some),
+    }
+}
+
+/// Reads a required string property.
+pub fn req_str(env: Env, obj: Value, name: &std::ffi::CStr, kind: ErrorKind, what: &str) -> napi::Result<String> {
+    opt_str(env, obj, name, kind, what)?
+        .ok_or_else(|| bad_input(env, kind, what, &format!("{what} is required")))
+}
+
+fn opt_bool(env: Env, obj: Value, name: &std::ffi::CStr, what: &str) -> napi::Result<Option<bool>> {
+    match js::get(env, obj, name).map_err(|_| failed(env, what))? {
+        None => Ok(None),
+        Some(v) => js::boolean(env, v)
+            .map(Some)
+            .map_err(|_| bad_input(env, ErrorKind::InvalidOption, what, &format!("{what} must be a boolean"))),
+    }
+}
+
+/// Converts any header value to text: strings as they are, numbers and booleans via `String()`.
+fn header_value(env: Env, v: Value, out: &mut Vec<(String, String)>, name: &str) -> napi::Result<()> {
+    let t = js::type_of(env, v).map_err(|_| failed(env, "headers"))?;
+    match t {
+        sys::ValueType::napi_string => {
+            let value = js::read_string(env, v).map_err(|_| failed(env, "headers"))?;
+            out.push((name.to_owned(), value));
+        }
+        sys::ValueType::napi_number | sys::ValueType::napi_boolean | sys::ValueType::napi_bigint => {
+            let mut s = std::ptr::null_mut();
+            // SAFETY: v is a primitive; coercion to string cannot run user code.
+            unsafe { sys::napi_coerce_to_string(env, v, &mut s) };
+            let value = js::read_string(env, s).map_err(|_| failed(env, "headers"))?;
+            out.push((name.to_owned(), value));
+        }
+        sys::ValueType::napi_undefined | sys::ValueType::napi_null => {}
+        sys::ValueType::napi_object if js::is_array(env, v).unwrap_or(false) => {
+            // A list of values for one name: sent as repeated headers.
+            let n = js::array_len(env, v).map_err(|_| failed(env, "headers"))?;
+            for i in 0..n {
+                let item = js::element(env, v, i).map_err(|_| failed(env, "headers"))?;
+                header_value(env, item, out, name)?;
+            }
+        }
+        _ => {
+            return Err(bad_input(
+                env,
+                ErrorKind::InvalidHeaderValue,
+                "header value",
+                &format!("value of header {name:?} must be a string or a number"),
+            ))
+        }
+    }
+    Ok(())
+}
+
+/// Reads headers given as an object (`{name: value}`, a value may be an array of values) or an
+/// array of `[name, value]` pairs. (`Headers` instances are turned into pairs by the JS layer.)
+pub fn headers(env: Env, v: Option<Value>) -> napi::Result<Vec<(String, String)>> {
+    let mut out = Vec::new();
+    let Some(v) = v else { return Ok(out) };
+    let bad = || {
+        bad_input(
+            env,
+            ErrorKind::InvalidHeaderName,
+            "headers",
+            "headers must be an object, an array of [name, value] pairs, or a Headers instance",
+        )
+    };
+    if js::type_of(env, v).map_err(|_| failed(env, "headers"))? != sys::ValueType::napi_object {
+        return Err(bad());
+    }
+    if js::is_array(env, v).map_err(|_| failed(env, "headers"))? {
+        let n = js::array_len(env, v).map_err(|_| failed(env, "headers"))?;
+        out.reserve(n as usize);
+        for i in 0..n {
+            let pair = js::element(env, v, i).map_err(|_| failed(env, "headers"))?;
+            if !js::is_array(env, pair).unwrap_or(false) || js::array_len(env, pair).unwrap_or(0) != 2 {
+                return Err(bad());
+            }
+            let name = js::element(env, pair, 0).map_err(|_| failed(env, "headers"))?;
+            let name = read_str(env, name, ErrorKind::InvalidHeaderName, "header name")?;
+            let value = js::element(env, pair, 1).map_err(|_| failed(env, "headers"))?;
+            header_value(env, value, &mut out, &name)?;
+        }
+        return Ok(out);
+    }
+    let keys = js::keys(env, v).map_err(|_| failed(env, "headers"))?;
+    let n = js::array_len(env, keys).map_err(|_| failed(env, "headers"))?;
+    out.reserve(n as usize);
+    let mut name = String::new();
+    for i in 0..n {
+        let key = js::element(env, keys, i).map_err(|_| failed(env, "headers"))?;
+        js::read_string_into(env, key, &mut name).map_err(|_| failed(env, "headers"))?;
+        let value = js::get_by(env, v, key).map_err(|_| failed(env, "headers"))?;
+        header_value(env, value, &mut out, &name)?;
+    }
+    Ok(out)
+}
+
+/// Reads a body: string, Buffer, Uint8Array (any typed array), ArrayBuffer or DataView.
+///
+/// # Safety
+/// Borrowed bytes must not outlive the current call.
+pub unsafe fn body<'a>(env: Env, v: Option<Value>) -> napi::Result<BodyIn<'a>> {
+    let Some(v) = v else { return Ok(BodyIn::Empty) };
+    if js::is_string(env, v).map_err(|_| failed(env, "body"))? {
+        return Ok(BodyIn::Text(js::read_string(env, v).map_err(|_| failed(env, "body"))?));
+    }
+    // SAFETY: forwarded to the caller.
+    match unsafe { js::bytes(env, v) }.map_err(|_| failed(env, "body"))? {
+        Some(b) => Ok(BodyIn::Bytes(b)),
+        None => Err(bad_input(
+            env,
+            ErrorKind::InvalidOption,
+            "body",
+            "body must be a string, Buffer, Uint8Array or ArrayBuffer",
+        )),
+    }
+}
+
+/// The current time (bindings default to now; the core never reads a clock).
+pub fn now() -> SigningTime {
+    let secs = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0);
+    SigningTime::from_unix(secs).unwrap_or_else(|_| SigningTime::from_unix(0).expect("epoch is valid"))
+}
+
+/// Reads a timestamp: `Date`, epoch seconds, or a `YYYYMMDDTHHMMSSZ` / RFC 3339 string; now when absent.
+pub fn timestamp(env: Env, v: Option<Value>) -> napi::Result<SigningTime> {
+    let Some(v) = v else { return Ok(now()) };
+    let invalid = |msg: &str| bad_input(env, ErrorKind::InvalidTimestamp, "timestamp", msg);
+    let t = js::type_of(env, v).map_err(|_| failed(env, "timestamp"))?;
+    let seconds = match t {
+        sys::ValueType::napi_number => js::number(env, v).map_err(|_| failed(env, "timestamp"))?,
+        sys::ValueType::napi_string => {
+            let text = js::read_string(env, v).map_err(|_| failed(env, "timestamp"))?;
+            return SigningTime::parse(&text).map_err(|e| from_core(env, &e));
+        }
+        sys::ValueType::napi_object => match js::date_ms(env, v).map_err(|_| failed(env, "timestamp"))? {
+            Some(ms) => ms / 1000.0,
+            None => return Err(invalid("timestamp must be a Date, epoch seconds or a YYYYMMDDTHHMMSSZ string")),
+        },
+        _ => return Err(invalid("timestamp must be a Date, epoch seconds or a YYYYMMDDTHHMMSSZ string")),
+    };
+    if !seconds.is_finite() {
+        return Err(invalid("timestamp is not a finite time (an Invalid Date?)"));
+    }
+    SigningTime::from_unix(seconds.floor() as i64).map_err(|e| from_core(env, &e))
+}
+
+/// Reads a request object `{method, url, headers, body, payloadHash, timestamp}`.
+///
+/// # Safety
+/// The borrowed body must not outlive the current call.
+pub unsafe fn request<'a>(env: Env, v: Value) -> napi::Result<RequestIn<'a>> {
+    if js::type_of(env, v).map_err(|_| failed(env, "request"))? != sys::ValueType::napi_object {
+        return Err(bad_input(env, ErrorKind::InvalidUrl, "request", "request must be an object {method, url, headers, body}"));
+    }
+    let method = opt_str(env, v, c"method", ErrorKind::InvalidMethod, "method")?.unwrap_or_else(|| "GET".to_owned());
+    let url = req_str(env, v, c"url", ErrorKind::InvalidUrl, "url")?;
+    let headers = headers(env, js::get(env, v, c"headers").map_err(|_| failed(env, "headers"))?)?;
+    // SAFETY: forwarded to the caller.
+    let body = unsafe { body(env, js::get(env, v, c"body").map_err(|_| failed(env, "body"))?)? };
+    let payload_hash = opt_str(env, v, c"payloadHash", ErrorKind::InvalidPayloadHash, "payloadHash")?;
+    let time = timestamp(env, js::get(env, v, c"timestamp").map_err(|_| failed(env, "timestamp"))?)?;
+    Ok(RequestIn { method, url, headers, body, payload_hash, time })
+}
+
+/// Reads `{accessKeyId, secretAccessKey, sessionToken?, expiration?}`.
+pub fn credentials(env: Env, v: Value) -> napi::Result<Credentials> {
+    if js::type_of(env, v).map_err(|_| failed(env, "credentials"))? != sys::ValueType::napi_object {
+        return Err(bad_input(env, ErrorKind::InvalidCredentials, "credentials", "credentials must be {accessKeyId, secretAccessKey, sessionToken?}"));
+    }
+    let akid = req_str(env, v, c"accessKeyId", ErrorKind::InvalidCredentials, "accessKeyId")?;
+    let secret = req_str(env, v, c"secretAccessKey", ErrorKind::InvalidCredentials, "secretAccessKey")?;
+    let token = opt_str(env, v, c"sessionToken", ErrorKind::InvalidCredentials, "sessionToken")?;
+    let mut creds = Credentials::new(akid, secret, token).map_err(|e| from_core(env, &e))?;
+    if let Some(exp) = js::get(env, v, c"expiration").map_err(|_| failed(env, "expiration"))? {
+        if let Ok(Some(ms)) = js::date_ms(env, exp) {
+            if ms.is_finite() {
+                creds = creds.with_expiry((ms / 1000.0).floor() as i64);
+            }
+        }
+    }
+    Ok(creds)
+}
+
+/// Reads the signing options of a `Signer` (or `signV4`) from `obj` into settings for `service`.
+pub fn settings(env: Env, obj: Value, service: &str) -> napi::Result<SigningSettings> {
+    let mut s = SigningSettings::for_service(service);
+    let invalid = |what: &str, msg: &str| bad_input(env, ErrorKind::InvalidOption, what, msg);
+    if let Some(p) = opt_str(env, obj, c"payload", ErrorKind::InvalidOption, "payload")? {
+        s.payload = Some(PayloadMode::from_name(&p).ok_or_else(|| {
+            invalid("payload", "payload must be one of signed, unsigned, streaming-signed, streaming-unsigned-trailer, streaming-signed-trailer")
+        })?);
+    }
+    if let Some(b) = opt_bool(env, obj, c"contentSha256Header", "contentSha256Header")? {
+        s.content_sha256_header = if b { ContentSha256Header::Include } else { ContentSha256Header::Omit };
+    }
+    if let Some(u) = opt_str(env, obj, c"uriEncoding", ErrorKind::InvalidOption, "uriEncoding")? {
+        s.uri_encoding = match u.as_str() {
+            "double" => UriEncoding::Double,
+            "single" => UriEncoding::Single,
+            _ => return Err(invalid("uriEncoding", "uriEncoding must be 'double' or 'single'")),
+        };
+    }
+    if let Some(b) = opt_bool(env, obj, c"normalizePath", "normalizePath")? {
+        s.path_normalization = if b { PathNormalization::Enabled } else { PathNormalization::Disabled };
+    }
+    if let Some(b) = opt_bool(env, obj, c"signSessionToken", "signSessionToken")? {
+        s.session_token_mode = if b { SessionTokenMode::Signed } else { SessionTokenMode::AppendedAfterSigning };
+    }
+    if let Some(list) = js::get(env, obj, c"unsignedHeaders").map_err(|_| failed(env, "unsignedHeaders"))? {
+        if !js::is_array(env, list).unwrap_or(false) {
+            return Err(invalid("unsignedHeaders", "unsignedHeaders must be an array of header names"));
+        }
+        let n = js::array_len(env, list).map_err(|_| failed(env, "unsignedHeaders"))?;
+        for i in 0..n {
+            let item = js::element(env, list, i).map_err(|_| failed(env, "unsignedHeaders"))?;
+            s.unsigned_headers.push(read_str(env, item, ErrorKind::InvalidOption, "unsignedHeaders")?);
+        }
+    }
+    Ok(s)
+}
+
+/// Reads `expiresIn` (seconds) from an options object, or the default.
+pub fn expires_in(env: Env, v: Option<Value>, default: u64) -> napi::Result<u64> {
+    let Some(obj) = v else { return Ok(default) };
+    let bad = || bad_input(env, ErrorKind::InvalidExpiry, "expiresIn", "expiresIn must be an integer number of seconds, 1..604800");
+    let value = match js::type_of(env, obj).map_err(|_| failed(env, "expiresIn"))? {
+        sys::ValueType::napi_object => js::get(env, obj, c"expiresIn").map_err(|_| failed(env, "expiresIn"))?,
+        sys::ValueType::napi_number => Some(obj),
+        _ => return Err(bad()),
+    };
+    let Some(value) = value else { return Ok(default) };
+    let n = js::number(env, value).map_err(|_| bad())?;
+    if !n.is_finite() || n.fract() != 0.0 || !(1.0..=604_800.0).contains(&n) {
+        return Err(bad_input(
+            env,
+            ErrorKind::InvalidExpiry,
+            "expiresIn",
+            &format!("expiresIn must be 1..604800 seconds (got {n})"),
+        ));
+    }
+    Ok(n as u64)
+}

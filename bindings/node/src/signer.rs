@@ -1,0 +1,221 @@
+//! The native `Signer`: credentials, scope and settings fixed, derived keys cached.
+
+use std::sync::Arc;
+
+use napi::bindgen_prelude::{AsyncTask, Env};
+use napi::{sys, Task};
+use sigv4::{Body, Credentials, ErrorKind, KeyCache, Request, SignedRequest, SigningParams, SigningSettings, SigningTime};
+
+use crate::error::{bad_input, failed, from_core};
+use crate::input;
+use crate::js;
+use crate::output;
+use crate::raw::Raw;
+
+struct Scope {
+    region: String,
+    service: String,
+    settings: SigningSettings,
+    cache: KeyCache,
+}
+
+impl Scope {
+    fn run(
+        &self,
+        credentials: &Credentials,
+        request: &Request<'_>,
+        time: SigningTime,
+        expires: Option<u64>,
+    ) -> sigv4::Result<SignedRequest> {
+        let params = SigningParams::new(credentials, &self.region, &self.service, time, &self.settings)
+            .with_cache(&self.cache);
+        match expires {
+            None => sigv4::sign(request, &params),
+            Some(e) => sigv4::presign(request, &params, e),
+        }
+    }
+}
+
+/// The native signer behind `Signer` (use `Signer` from `libsigv4`: it adds credential providers,
+/// `Headers` instances and redacted inspection on top of this class).
+#[napi]
+pub struct NativeSigner {
+    scope: Arc<Scope>,
+    credentials: Option<Arc<Credentials>>,
+}
+
+fn no_credentials(env: sys::napi_env) -> napi::Error {
+    bad_input(
+        env,
+        ErrorKind::InvalidCredentials,
+        "credentials",
+        "no credentials loaded yet: with a credential provider, use signAsync/presignAsync",
+    )
+}
+
+#[napi]
+impl NativeSigner {
+    /// Creates a signer from `{region, service, credentials?, ...options}`.
+    #[napi(constructor, ts_args_type = "options: SignerOptions")]
+    pub fn new(env: Env, options: Raw) -> napi::Result<Self> {
+        let env = env.raw();
+        let o = options.0;
+        if js::type_of(env, o).map_err(|_| failed(env, "options"))? != sys::ValueType::napi_object {
+            return Err(bad_input(env, ErrorKind::InvalidOption, "options", "Signer needs an options object {credentials, region, service}"));
+        }
+        let region = input::req_str(env, o, c"region", ErrorKind::InvalidRegion, "region")?;
+        let service = input::req_str(env, o, c"service", ErrorKind::InvalidService, "service")?;
+        sigv4::validate_region(&region).map_err(|e| from_core(env, &e))?;
+        sigv4::validate_service(&service).map_err(|e| from_core(env, &e))?;
+        let settings = input::settings(env, o, &service)?;
+        let credentials = match js::get(env, o, c"credentials").map_err(|_| failed(env, "credentials"))? {
+            Some(c) if js::type_of(env, c).ok() == Some(sys::ValueType::napi_object) => {
+                Some(Arc::new(input::credentials(env, c)?))
+            }
+            Some(c) if js::type_of(env, c).ok() == Some(sys::ValueType::napi_function) => None,
+            Some(_) => {
+                return Err(bad_input(env, ErrorKind::InvalidCredentials, "credentials", "credentials must be an object or a provider function"))
+            }
+            None => None,
+        };
+        Ok(NativeSigner {
+            scope: Arc::new(Scope { region, service, settings, cache: KeyCache::new(8) }),
+            credentials,
+        })
+    }
+
+    /// Replaces the credentials (rotated ones); the key cache is kept.
+    #[napi(ts_args_type = "credentials: Credentials")]
+    pub fn set_credentials(&mut self, env: Env, credentials: Raw) -> napi::Result<()> {
+        self.credentials = Some(Arc::new(input::credentials(env.raw(), credentials.0)?));
+        Ok(())
+    }
+
+    /// Expiry of the current credentials (epoch seconds), `null` when unknown or without credentials.
+    #[napi(getter)]
+    pub fn credentials_expire_at(&self) -> Option<i64> {
+        self.credentials.as_ref().and_then(|c| c.expires_at())
+    }
+
+    /// Whether credentials are loaded.
+    #[napi(getter)]
+    pub fn has_credentials(&self) -> bool {
+        self.credentials.is_some()
+    }
+
+    /// The access key id of the current credentials (not a secret).
+    #[napi(getter)]
+    pub fn access_key_id(&self) -> Option<String> {
+        self.credentials.as_ref().map(|c| c.access_key_id().to_owned())
+    }
+
+    /// The region.
+    #[napi(getter)]
+    pub fn region(&self) -> String {
+        self.scope.region.clone()
+    }
+
+    /// The service.
+    #[napi(getter)]
+    pub fn service(&self) -> String {
+        self.scope.service.clone()
+    }
+
+    fn run(&self, env: sys::napi_env, request: Raw, expires: Option<u64>) -> napi::Result<Raw> {
+        let creds = self.credentials.as_ref().ok_or_else(|| no_credentials(env))?;
+        // SAFETY: the borrowed body lives only within this call; no JS runs until we return.
+        let req = unsafe { input::request(env, request.0)? };
+        let headers = req.header_refs();
+        let core = Request::new(&req.method, &req.url, &headers, req.core_body()).map_err(|e| from_core(env, &e))?;
+        let signed = self.scope.run(creds, &core, req.time, expires).map_err(|e| from_core(env, &e))?;
+        output::signed(env, &signed).map(Raw)
+    }
+
+    /// Signs `request` with an `Authorization` header.
+    #[napi(ts_args_type = "request: SignRequest", ts_return_type = "SignedRequest")]
+    pub fn sign(&self, env: Env, request: Raw) -> napi::Result<Raw> {
+        self.run(env.raw(), request, None)
+    }
+
+    /// Presigns `request` (signature in the URL) for `{expiresIn}` seconds (default 3600).
+    #[napi(ts_args_type = "request: SignRequest, options?: PresignOptions | undefined | null", ts_return_type = "SignedRequest")]
+    pub fn presign(&self, env: Env, request: Raw, options: Option<Raw>) -> napi::Result<Raw> {
+        let env = env.raw();
+        let expires = input::expires_in(env, options.map(|o| o.0), 3600)?;
+        self.run(env, request, Some(expires))
+    }
+
+    fn task(&self, env: sys::napi_env, request: Raw, expires: Option<u64>) -> napi::Result<AsyncTask<SignTask>> {
+        let creds = self.credentials.clone().ok_or_else(|| no_credentials(env))?;
+        // SAFETY: the body is copied below before this call returns.
+        let req = unsafe { input::request(env, request.0)? };
+        let body = match &req.payload_hash {
+            Some(h) => OwnedBody::Precomputed(h.clone()),
+            None => OwnedBody::Bytes(req.body.as_bytes().to_vec()),
+        };
+        Ok(AsyncTask::new(SignTask {
+            scope: self.scope.clone(),
+            credentials: creds,
+            method: req.method,
+            url: req.url,
+            headers: req.headers,
+            body,
+            time: req.time,
+            expires,
+        }))
+    }
+
+    /// Like `sign`, hashing the body on the libuv thread pool (for large bodies).
+    #[napi(ts_args_type = "request: SignRequest", ts_return_type = "Promise<SignedRequest>")]
+    pub fn sign_async(&self, env: Env, request: Raw) -> napi::Result<AsyncTask<SignTask>> {
+        self.task(env.raw(), request, None)
+    }
+
+    /// Like `presign`, off the event loop.
+    #[napi(ts_args_type = "request: SignRequest, options?: PresignOptions | undefined | null", ts_return_type = "Promise<SignedRequest>")]
+    pub fn presign_async(&self, env: Env, request: Raw, options: Option<Raw>) -> napi::Result<AsyncTask<SignTask>> {
+        let env = env.raw();
+        let expires = input::expires_in(env, options.map(|o| o.0), 3600)?;
+        self.task(env, request, Some(expires))
+    }
+}
+
+enum OwnedBody {
+    Bytes(Vec<u8>),
+    Precomputed(String),
+}
+
+/// A signing run on the thread pool.
+pub struct SignTask {
+    scope: Arc<Scope>,
+    credentials: Arc<Credentials>,
+    method: String,
+    url: String,
+    headers: Vec<(String, String)>,
+    body: OwnedBody,
+    time: SigningTime,
+    expires: Option<u64>,
+}
+
+impl Task for SignTask {
+    type Output = Result<SignedRequest, sigv4::Error>;
+    type JsValue = Raw;
+
+    fn compute(&mut self) -> napi::Result<Self::Output> {
+        let headers: Vec<(&str, &str)> = self.headers.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
+        let body = match &self.body {
+            OwnedBody::Bytes(b) => Body::Bytes(b),
+            OwnedBody::Precomputed(h) => Body::Precomputed(h),
+        };
+        Ok(Request::new(&self.method, &self.url, &headers, body)
+            .and_then(|r| self.scope.run(&self.credentials, &r, self.time, self.expires)))
+    }
+
+    fn resolve(&mut self, env: Env, output: Self::Output) -> napi::Result<Raw> {
+        let env = env.raw();
+        match output {
+            Ok(signed) => output::signed(env, &signed).map(Raw),
+            Err(e) => Err(from_core(env, &e)),
+        }
+    }
+}
