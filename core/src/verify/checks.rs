@@ -49,7 +49,11 @@ pub(crate) fn bounds(request: &Request<'_>, limits: &VerifierLimits) -> Result<(
 
 /// The signature: exactly 64 lowercase hex digits.
 pub(crate) fn signature_format(form: Form, signature: &str) -> Result<()> {
-    if signature.len() == 64 && signature.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
+    if signature.len() == 64
+        && signature
+            .bytes()
+            .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+    {
         Ok(())
     } else {
         Err(form.malformed(format!(

@@ -129,6 +129,12 @@ pub(crate) fn canonical_signed<'a>(
             .find(|name| out.binary_search_by(|h| h.name.as_ref().cmp(name)).is_err())
             .copied()
             .unwrap_or("");
+        if missing == "x-amz-security-token" {
+            return Err(Error::new(
+                ErrorKind::InvalidToken,
+                "the session token is signed but missing: send the X-Amz-Security-Token header",
+            ));
+        }
         return Err(form.malformed(format!(
             "the header {:?} is listed in SignedHeaders but absent from the request",
             truncate(missing)

@@ -102,7 +102,9 @@ impl Verifier {
             return Err(option("max_expires_seconds must be 1..=604800"));
         }
         if settings.replay_cache_capacity == Some(0) {
-            return Err(option("replay_cache_capacity must be at least 1 (or None for off)"));
+            return Err(option(
+                "replay_cache_capacity must be at least 1 (or None for off)",
+            ));
         }
         Ok(Verifier {
             lookup: Box::new(lookup),
@@ -306,7 +308,9 @@ impl Verifier {
 fn check_token(credentials: &Credentials, sent: Option<&str>, now: SigningTime) -> Result<bool> {
     let invalid = |message: &str| Error::new(ErrorKind::InvalidToken, message.to_owned());
     if credentials.expires_at().is_some_and(|at| at < now.unix()) {
-        return Err(invalid("the credentials for this access key have expired; get new ones"));
+        return Err(invalid(
+            "the credentials for this access key have expired; get new ones",
+        ));
     }
     match (credentials.session_token(), sent) {
         (None, None) => Ok(false),

@@ -64,7 +64,9 @@ pub(crate) fn parse<'a>(value: &'a str, scan: &HeaderScan<'a>) -> Result<AuthPar
             )));
         }
         if val.is_empty() {
-            return Err(incomplete(format!("the Authorization field {name} is empty")));
+            return Err(incomplete(format!(
+                "the Authorization field {name} is empty"
+            )));
         }
         *slot = Some(val);
     }

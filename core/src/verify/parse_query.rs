@@ -102,7 +102,11 @@ pub(crate) fn parse_expires(text: &str, max: u32) -> Result<u32> {
         && text.len() <= 7
         && text.bytes().all(|b| b.is_ascii_digit())
         && !text.starts_with('0');
-    let value = if plain { text.parse::<u32>().ok() } else { None };
+    let value = if plain {
+        text.parse::<u32>().ok()
+    } else {
+        None
+    };
     match value {
         Some(v) if v <= max => Ok(v),
         Some(v) => Err(param_error(format!(
@@ -146,7 +150,10 @@ pub(crate) fn auth_parts<'a>(
     let expires = parse_expires(&take(EXPIRES), max_expires)?;
     let token = match (token_param, scan.token, scan.token_count) {
         (Some(t), None, _) if t.is_empty() => {
-            return Err(Error::new(ErrorKind::InvalidToken, "X-Amz-Security-Token is empty"))
+            return Err(Error::new(
+                ErrorKind::InvalidToken,
+                "X-Amz-Security-Token is empty",
+            ))
         }
         (Some(t), None, _) => Some(t),
         (None, Some(t), 1) => Some(Cow::Borrowed(t)),
@@ -214,7 +221,18 @@ mod tests {
         for ok in ["1", "60", "604800"] {
             assert!(parse_expires(ok, 604_800).is_ok(), "{ok}");
         }
-        for bad in ["", "0", "-1", "+60", "1.5", "60abc", "604801", "0060", " 60", "99999999999"] {
+        for bad in [
+            "",
+            "0",
+            "-1",
+            "+60",
+            "1.5",
+            "60abc",
+            "604801",
+            "0060",
+            " 60",
+            "99999999999",
+        ] {
             assert!(parse_expires(bad, 604_800).is_err(), "{bad:?}");
         }
     }

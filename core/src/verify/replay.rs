@@ -71,7 +71,11 @@ impl ReplayCache {
     }
 
     pub(crate) fn len(&self) -> usize {
-        self.inner.lock().unwrap_or_else(|e| e.into_inner()).seen.len()
+        self.inner
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .seen
+            .len()
     }
 }
 
@@ -86,7 +90,10 @@ mod tests {
         assert!(cache.insert("A", [1; 32], 100, 50).is_err());
         cache.insert("B", [1; 32], 100, 50).unwrap();
         assert!(cache.insert("C", [2; 32], 200, 60).is_err(), "full");
-        assert!(cache.insert("A", [1; 32], 100, 100).is_err(), "still valid at 100");
+        assert!(
+            cache.insert("A", [1; 32], 100, 100).is_err(),
+            "still valid at 100"
+        );
         cache.insert("C", [2; 32], 200, 101).unwrap();
         assert_eq!(cache.len(), 1);
     }

@@ -30,10 +30,7 @@ pub(crate) fn parse<'c>(
     let (Some(akid), Some(date), Some(region), Some(svc), Some(terminator), None) =
         (next(), next(), next(), next(), next(), parts.next())
     else {
-        return Err(form.malformed(format!(
-            "{shape} (got {:?})",
-            truncate(credential)
-        )));
+        return Err(form.malformed(format!("{shape} (got {:?})", truncate(credential))));
     };
     if terminator != "aws4_request" {
         return Err(form.malformed(format!(

@@ -1,7 +1,7 @@
 //! Verifier options as plain fields, with per-service defaults.
 
-use crate::settings::{is_s3_family, PathNormalization, SessionTokenMode, UriEncoding};
 use crate::settings::SigningSettings;
+use crate::settings::{is_s3_family, PathNormalization, SessionTokenMode, UriEncoding};
 
 /// Size limits checked before any parsing or cryptography, so a hostile request costs little.
 #[non_exhaustive]
