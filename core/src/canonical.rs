@@ -4,7 +4,7 @@ use std::borrow::Cow;
 
 use sha2::{Digest, Sha256};
 
-use crate::encode::{canonical_query, canonical_uri_into};
+use crate::encode::{canonical_query_into, canonical_uri_into};
 use crate::error::Result;
 use crate::request::{validate_header_name, validate_header_value};
 use crate::settings::{PathNormalization, UriEncoding};
@@ -184,7 +184,7 @@ pub(crate) fn canonical_request(input: &CanonicalInput<'_, '_>, signed_headers: 
     );
     out.push('\n');
     if !input.query.is_empty() || !input.extra_query.is_empty() {
-        out.push_str(&canonical_query(input.query, input.extra_query));
+        canonical_query_into(&mut out, input.query, input.extra_query);
     }
     out.push('\n');
     for h in input.headers {

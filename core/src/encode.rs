@@ -1,5 +1,7 @@
 //! SigV4's percent-encoding rules: the canonical URI (path) and the canonical query string.
 
+use std::borrow::Cow;
+
 use crate::settings::{PathNormalization, UriEncoding};
 
 const HEX: &[u8; 16] = b"0123456789ABCDEF";
@@ -31,12 +33,10 @@ pub fn encode_into(out: &mut String, bytes: &[u8], keep_slash: bool) {
     push_str_bytes(out, &bytes[start..]);
 }
 
-/// `bytes` is a run of unreserved ASCII (or `/`), so it is valid UTF-8.
+/// `bytes` is a run of unreserved ASCII (or `/`), so it is valid UTF-8 and the fallback never happens.
 #[inline]
 fn push_str_bytes(out: &mut String, bytes: &[u8]) {
-    for &b in bytes {
-        out.push(b as char);
-    }
+    out.push_str(std::str::from_utf8(bytes).unwrap_or_default());
 }
 
 /// The SigV4 encoding of `text` as a new string (for query keys and values, scope parts).
@@ -81,42 +81,46 @@ pub(crate) fn decode_query_component(text: &str, out: &mut Vec<u8>) {
     }
 }
 
-/// Appends the canonical encoding of one query component (key or value) given as it appears on the wire.
-pub(crate) fn canonical_query_component(out: &mut String, wire: &str, scratch: &mut Vec<u8>) {
-    // Fast path: already canonical (unreserved only) needs no decode/encode round trip.
+/// The canonical encoding of one query component (key or value) given as it appears on the wire.
+fn canonical_query_component<'a>(wire: &'a str, scratch: &mut Vec<u8>) -> Cow<'a, str> {
+    // Already canonical (unreserved only): no decode/encode round trip, no allocation.
     if wire.bytes().all(is_unreserved) {
-        out.push_str(wire);
-        return;
+        return Cow::Borrowed(wire);
     }
     decode_query_component(wire, scratch);
-    encode_into(out, scratch, false);
+    let mut out = String::with_capacity(scratch.len() + 8);
+    encode_into(&mut out, scratch, false);
+    Cow::Owned(out)
 }
 
 /// The canonical query string of `query` (the part after `?`, without `#fragment`), with
 /// `extra` pairs (already canonical) merged in, and `X-Amz-Signature` left out.
 pub fn canonical_query(query: &str, extra: &[(&str, &str)]) -> String {
-    let mut pairs: Vec<(String, String)> = Vec::new();
+    let mut out = String::with_capacity(query.len() + 16);
+    canonical_query_into(&mut out, query, extra);
+    out
+}
+
+/// Appends the canonical query string (see [`canonical_query`]) to `out`.
+pub(crate) fn canonical_query_into(out: &mut String, query: &str, extra: &[(&str, &str)]) {
+    let mut pairs: Vec<(Cow<'_, str>, Cow<'_, str>)> = Vec::with_capacity(8 + extra.len());
     let mut scratch = Vec::new();
     for piece in query.split('&') {
         if piece.is_empty() {
             continue;
         }
         let (k, v) = piece.split_once('=').unwrap_or((piece, ""));
-        let mut key = String::with_capacity(k.len());
-        canonical_query_component(&mut key, k, &mut scratch);
+        let key = canonical_query_component(k, &mut scratch);
         if key == "X-Amz-Signature" {
             continue;
         }
-        let mut value = String::with_capacity(v.len());
-        canonical_query_component(&mut value, v, &mut scratch);
+        let value = canonical_query_component(v, &mut scratch);
         pairs.push((key, value));
     }
-    for (k, v) in extra {
-        pairs.push(((*k).to_owned(), (*v).to_owned()));
+    for &(k, v) in extra {
+        pairs.push((Cow::Borrowed(k), Cow::Borrowed(v)));
     }
     pairs.sort_unstable();
-    let len = pairs.iter().map(|(k, v)| k.len() + v.len() + 2).sum();
-    let mut out = String::with_capacity(len);
     for (i, (k, v)) in pairs.iter().enumerate() {
         if i > 0 {
             out.push('&');
@@ -125,7 +129,6 @@ pub fn canonical_query(query: &str, extra: &[(&str, &str)]) -> String {
         out.push('=');
         out.push_str(v);
     }
-    out
 }
 
 /// Removes dot segments and collapses repeated slashes, keeping a trailing slash (the AWS suite's rule).

@@ -3,29 +3,20 @@
 use std::fmt;
 use std::sync::Mutex;
 
-use hmac::{Hmac, Mac};
-use sha2::Sha256;
 use zeroize::Zeroizing;
 
 use crate::credentials::Credentials;
+pub(crate) use crate::mac::hmac_sha256;
+use crate::mac::HmacKey;
 use crate::time::SigningTime;
 
-type HmacSha256 = Hmac<Sha256>;
-
-/// HMAC-SHA256 of `data` under `key`.
-pub(crate) fn hmac_sha256(key: &[u8], data: &[u8]) -> [u8; 32] {
-    // new_from_slice accepts keys of any length for HMAC; the error branch cannot happen.
-    let mut mac = match HmacSha256::new_from_slice(key) {
-        Ok(mac) => mac,
-        Err(_) => return [0; 32],
-    };
-    mac.update(data);
-    mac.finalize().into_bytes().into()
-}
-
-/// A derived SigV4 signing key (`kSigning`). Zeroised on drop; `Debug` never shows it.
+/// A derived SigV4 signing key (`kSigning`), with its HMAC states precomputed.
+/// Zeroised on drop; `Debug` never shows it.
 #[derive(Clone)]
-pub struct SigningKey(Zeroizing<[u8; 32]>);
+pub struct SigningKey {
+    bytes: Zeroizing<[u8; 32]>,
+    hmac: HmacKey,
+}
 
 impl SigningKey {
     /// Derives `kSigning` from the secret for the scope `date`/`region`/`service`.
@@ -36,17 +27,24 @@ impl SigningKey {
         let k_date = Zeroizing::new(hmac_sha256(&seed, date_stamp.as_bytes()));
         let k_region = Zeroizing::new(hmac_sha256(&*k_date, region.as_bytes()));
         let k_service = Zeroizing::new(hmac_sha256(&*k_region, service.as_bytes()));
-        SigningKey(Zeroizing::new(hmac_sha256(&*k_service, b"aws4_request")))
+        Self::from_bytes(hmac_sha256(&*k_service, b"aws4_request"))
+    }
+
+    /// A signing key from its 32 bytes (as derived elsewhere).
+    pub fn from_bytes(bytes: [u8; 32]) -> Self {
+        let bytes = Zeroizing::new(bytes);
+        let hmac = HmacKey::new(&*bytes);
+        SigningKey { bytes, hmac }
     }
 
     /// The HMAC-SHA256 of `data` under this key (the signature, as raw bytes).
     pub fn sign(&self, data: &[u8]) -> [u8; 32] {
-        hmac_sha256(&*self.0, data)
+        self.hmac.mac(data)
     }
 
     /// The key bytes, for callers that chain signatures (chunked uploads). Never log them.
     pub fn as_bytes(&self) -> &[u8; 32] {
-        &self.0
+        &self.bytes
     }
 }
 

@@ -28,6 +28,7 @@ mod encode;
 mod error;
 mod exact;
 mod key;
+mod mac;
 mod output;
 mod request;
 mod settings;
@@ -39,8 +40,8 @@ mod verify;
 pub use canonical::{hex, sha256_hex, PayloadHasher, EMPTY_SHA256};
 pub use credentials::Credentials;
 pub use encode::{canonical_query, encode as uri_encode, normalize_path};
-pub use exact::{sign_exact, ExactSignature};
 pub use error::{Error, ErrorKind, Mismatch, Result};
+pub use exact::{sign_exact, ExactSignature};
 pub use key::{KeyCache, SigningKey};
 pub use output::SignedRequest;
 pub use request::{Body, Request};
@@ -51,6 +52,4 @@ pub use settings::{
 pub use sign::{presign, sign, validate_region, validate_service, SigningParams, MAX_EXPIRES_IN};
 pub use signer::Signer;
 pub use time::SigningTime;
-pub use verify::{
-    CredentialLookup, VerifiedIdentity, Verifier, VerifierLimits, VerifierSettings,
-};
+pub use verify::{CredentialLookup, VerifiedIdentity, Verifier, VerifierLimits, VerifierSettings};

@@ -1,24 +1,35 @@
 //! What a signing returns: what to send, and the intermediate texts for inspection.
 
+use std::borrow::Cow;
 use std::fmt;
+
+use zeroize::Zeroizing;
 
 /// A signed request: the URL and headers to send, plus the values SigV4 computed.
 ///
 /// `Debug` redacts the session token wherever it appears (headers, URL, canonical request).
 #[derive(Clone, PartialEq, Eq)]
 pub struct SignedRequest {
-    pub(crate) method: String,
+    pub(crate) method: Cow<'static, str>,
     pub(crate) url: String,
     pub(crate) headers: Vec<(String, String)>,
-    pub(crate) authorization: Option<String>,
-    pub(crate) signature: String,
-    pub(crate) amz_date: String,
-    pub(crate) credential_scope: String,
+    /// Index of the `Authorization` header in `headers` (header signing only).
+    pub(crate) authorization_at: Option<usize>,
+    pub(crate) signature: [u8; 64],
+    pub(crate) amz_date: [u8; 16],
+    /// `AKID/date/region/service/aws4_request`; the scope starts at `scope_start`.
+    pub(crate) credential: String,
+    pub(crate) scope_start: usize,
     pub(crate) signed_headers: String,
     pub(crate) canonical_request: String,
     pub(crate) string_to_sign: String,
-    pub(crate) payload_hash: String,
-    pub(crate) redact: Option<zeroize::Zeroizing<String>>,
+    pub(crate) payload_hash: Cow<'static, str>,
+    pub(crate) redact: Option<Zeroizing<String>>,
+}
+
+fn ascii(bytes: &[u8]) -> &str {
+    // Always hex digits or the amz-date alphabet, so never the empty fallback.
+    std::str::from_utf8(bytes).unwrap_or("")
 }
 
 impl SignedRequest {
@@ -39,22 +50,29 @@ impl SignedRequest {
 
     /// The `Authorization` header value (`None` for a presigned URL).
     pub fn authorization(&self) -> Option<&str> {
-        self.authorization.as_deref()
+        self.authorization_at
+            .and_then(|i| self.headers.get(i))
+            .map(|(_, v)| v.as_str())
     }
 
     /// The signature, 64 lowercase hex digits.
     pub fn signature(&self) -> &str {
-        &self.signature
+        ascii(&self.signature)
     }
 
     /// The signing time as `YYYYMMDDTHHMMSSZ`.
     pub fn amz_date(&self) -> &str {
-        &self.amz_date
+        ascii(&self.amz_date)
     }
 
     /// `date/region/service/aws4_request`.
     pub fn credential_scope(&self) -> &str {
-        &self.credential_scope
+        &self.credential[self.scope_start..]
+    }
+
+    /// `AKID/date/region/service/aws4_request`, the `Credential` of the signature.
+    pub fn credential(&self) -> &str {
+        &self.credential
     }
 
     /// The signed header names, `;`-separated.
@@ -111,10 +129,9 @@ impl fmt::Debug for SignedRequest {
             .field("method", &self.method)
             .field("url", &self.redacted(&self.url))
             .field("headers", &headers)
-            .field("authorization", &self.authorization)
-            .field("signature", &self.signature)
-            .field("amz_date", &self.amz_date)
-            .field("credential_scope", &self.credential_scope)
+            .field("signature", &self.signature())
+            .field("amz_date", &self.amz_date())
+            .field("credential_scope", &self.credential_scope())
             .field("signed_headers", &self.signed_headers)
             .field("canonical_request", &self.redacted(&self.canonical_request))
             .field("string_to_sign", &self.string_to_sign)

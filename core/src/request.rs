@@ -41,16 +41,33 @@ impl<'a> Request<'a> {
         body: Body<'a>,
     ) -> Result<Self> {
         validate_method(method)?;
-        let url = url.split_once('#').map_or(url, |(before, _)| before);
-        if url.bytes().any(|b| b < 0x20 || b == 0x7f) {
-            return Err(Error::arg(
-                ErrorKind::InvalidUrl,
-                "url",
-                "URL contains control characters (CR, LF, NUL, ...)",
-            ));
+        // One pass: find the fragment and the query, and reject control characters.
+        let bytes = url.as_bytes();
+        let mut end = bytes.len();
+        let mut question = None;
+        for (i, &b) in bytes.iter().enumerate() {
+            match b {
+                b'#' => {
+                    end = i;
+                    break;
+                }
+                b'?' if question.is_none() => question = Some(i),
+                0..=0x1f | 0x7f => {
+                    return Err(Error::arg(
+                        ErrorKind::InvalidUrl,
+                        "url",
+                        "URL contains control characters (CR, LF, NUL, ...)",
+                    ))
+                }
+                _ => {}
+            }
         }
-        let (authority, target) = split_url(url)?;
-        let (path, query) = target.split_once('?').unwrap_or((target, ""));
+        let url = &url[..end];
+        let (before_query, query) = match question {
+            Some(q) => (&url[..q], &url[q + 1..]),
+            None => (url, ""),
+        };
+        let (authority, path) = split_url(before_query)?;
         Ok(Request {
             method,
             url,
@@ -93,7 +110,7 @@ impl<'a> Request<'a> {
     }
 }
 
-/// Splits an absolute URL into (authority without default port, path-and-query), or takes a bare target.
+/// Splits an absolute URL (without query) into (authority without default port, path), or takes a bare path.
 fn split_url(url: &str) -> Result<(Option<&str>, &str)> {
     if url.starts_with('/') {
         return Ok((None, url));
@@ -109,7 +126,7 @@ fn split_url(url: &str) -> Result<(Option<&str>, &str)> {
     {
         return Err(bad("URL scheme is malformed"));
     }
-    let end = rest.find(['/', '?']).unwrap_or(rest.len());
+    let end = rest.find('/').unwrap_or(rest.len());
     let (authority, target) = rest.split_at(end);
     if authority.contains('@') {
         return Err(bad(
@@ -141,7 +158,6 @@ fn split_url(url: &str) -> Result<(Option<&str>, &str)> {
         }
         _ => authority,
     };
-    let target = if target.is_empty() { "/" } else { target };
     Ok((Some(authority), target))
 }
 

@@ -3,8 +3,8 @@
 use std::borrow::Cow;
 
 use crate::canonical::{
-    canonical_header, canonical_request, push_hex, signed_headers_list, sort_and_merge,
-    string_to_sign, CanonicalHeader, CanonicalInput, PayloadHasher,
+    canonical_header, canonical_request, signed_headers_list, sort_and_merge, string_to_sign,
+    CanonicalHeader, CanonicalInput, PayloadHasher, EMPTY_SHA256,
 };
 use crate::credentials::Credentials;
 use crate::encode::encode;
@@ -134,7 +134,7 @@ fn payload_hash(
     body: Body<'_>,
     mode: PayloadMode,
     caller_content_sha: Option<&str>,
-) -> Result<String> {
+) -> Result<Cow<'static, str>> {
     if let Some(sentinel) = mode.sentinel() {
         if let Body::Precomputed(_) = body {
             return Err(Error::arg(
@@ -143,7 +143,7 @@ fn payload_hash(
                 format!("payload_hash cannot be combined with payload {sentinel}"),
             ));
         }
-        return Ok(sentinel.to_owned());
+        return Ok(Cow::Borrowed(sentinel));
     }
     match body {
         Body::Precomputed(hash) => {
@@ -154,20 +154,21 @@ fn payload_hash(
                     "payload_hash must be 64 hex digits (a SHA-256)",
                 ));
             }
-            Ok(hash.to_ascii_lowercase())
+            Ok(Cow::Owned(hash.to_ascii_lowercase()))
         }
         Body::Bytes(body) => match caller_content_sha {
-            Some(given) if is_hex64(given) => Ok(given.to_ascii_lowercase()),
-            Some(given) if is_sentinel(given) => Ok(given.to_owned()),
+            Some(given) if is_hex64(given) => Ok(Cow::Owned(given.to_ascii_lowercase())),
+            Some(given) if is_sentinel(given) => Ok(Cow::Owned(given.to_owned())),
             Some(_) => Err(Error::arg(
                 ErrorKind::InvalidPayloadHash,
                 "x-amz-content-sha256",
                 "x-amz-content-sha256 header must be a hex SHA-256 or a STREAMING-/UNSIGNED- sentinel",
             )),
+            None if body.is_empty() => Ok(Cow::Borrowed(EMPTY_SHA256)),
             None => {
                 let mut hasher = PayloadHasher::new();
                 hasher.update(body);
-                Ok(hasher.finish_hex())
+                Ok(Cow::Owned(hasher.finish_hex()))
             }
         },
     }
@@ -181,6 +182,16 @@ fn replaced_by_signer(lower: &str, has_token: bool, adds_content_sha: bool) -> b
         "x-amz-content-sha256" => adds_content_sha,
         _ => false,
     }
+}
+
+/// The method as an owned value, without allocating for the usual ones.
+fn method_value(method: &str) -> Cow<'static, str> {
+    for known in ["GET", "POST", "PUT", "DELETE", "HEAD", "PATCH", "OPTIONS"] {
+        if method == known {
+            return Cow::Borrowed(known);
+        }
+    }
+    Cow::Owned(method.to_owned())
 }
 
 fn sign_with(
@@ -201,9 +212,8 @@ fn sign_with(
     params.time.write_amz_date(&mut amz_date_buf);
     let amz_date = std::str::from_utf8(&amz_date_buf).unwrap_or("");
 
-    // Collect the caller's headers once: validated, lowercased, trimmed.
+    // The caller's headers, validated, lowercased and trimmed once.
     let mut signed: Vec<CanonicalHeader<'_>> = Vec::with_capacity(request.headers.len() + 4);
-    let mut keep = Vec::with_capacity(request.headers.len());
     let mut has_host = false;
     let mut caller_content_sha = None;
     for &(name, value) in request.headers {
@@ -215,7 +225,6 @@ fn sign_with(
         if replaced_by_signer(lower, token.is_some(), adds_content_sha) {
             continue;
         }
-        keep.push((name, value));
         if lower == "host" {
             has_host = true;
         }
@@ -250,7 +259,7 @@ fn sign_with(
         if adds_content_sha {
             signed.push(CanonicalHeader {
                 name: Cow::Borrowed("x-amz-content-sha256"),
-                value: Cow::Borrowed(payload.as_str()),
+                value: Cow::Borrowed(&payload),
             });
         }
         if let (true, Some(token)) = (token_signed, token) {
@@ -263,44 +272,45 @@ fn sign_with(
     sort_and_merge(&mut signed);
     let signed_headers = signed_headers_list(&signed);
 
-    let date_stamp = &amz_date[..8];
-    let mut scope = String::with_capacity(8 + params.region.len() + params.service.len() + 16);
-    scope.push_str(date_stamp);
-    scope.push('/');
-    scope.push_str(params.region);
-    scope.push('/');
-    scope.push_str(params.service);
-    scope.push_str("/aws4_request");
-
+    // `AKID/date/region/service/aws4_request`; the scope is its tail.
     let akid = params.credentials.access_key_id();
-    let mut credential = String::with_capacity(akid.len() + 1 + scope.len());
+    let mut credential =
+        String::with_capacity(akid.len() + 10 + params.region.len() + params.service.len() + 14);
     credential.push_str(akid);
     credential.push('/');
-    credential.push_str(&scope);
+    let scope_start = credential.len();
+    credential.push_str(&amz_date[..8]);
+    credential.push('/');
+    credential.push_str(params.region);
+    credential.push('/');
+    credential.push_str(params.service);
+    credential.push_str("/aws4_request");
+    let scope = &credential[scope_start..];
 
-    let expires_text;
-    let encoded_credential;
-    let encoded_signed_headers;
-    let encoded_token;
+    let mut expires_buf = [0u8; 20];
+    let mut encoded_credential = String::new();
+    let mut encoded_signed_headers = String::new();
+    let mut encoded_token = None;
     let mut extra_query: Vec<(&str, &str)> = Vec::new();
-    if let Some(expires) = expires_in {
-        expires_text = expires.to_string();
-        encoded_credential = encode(&credential);
-        encoded_signed_headers = encode(&signed_headers);
-        encoded_token = token.map(encode);
+    let expires_text = match expires_in {
+        Some(expires) => {
+            encoded_credential = encode(&credential);
+            encoded_signed_headers = encode(&signed_headers);
+            encoded_token = token.map(encode);
+            write_decimal(expires, &mut expires_buf)
+        }
+        None => "",
+    };
+    if presigning {
+        extra_query.reserve(6);
         extra_query.push(("X-Amz-Algorithm", "AWS4-HMAC-SHA256"));
         extra_query.push(("X-Amz-Credential", &encoded_credential));
         extra_query.push(("X-Amz-Date", amz_date));
-        extra_query.push(("X-Amz-Expires", &expires_text));
+        extra_query.push(("X-Amz-Expires", expires_text));
         if let (true, Some(t)) = (token_signed, &encoded_token) {
             extra_query.push(("X-Amz-Security-Token", t));
         }
         extra_query.push(("X-Amz-SignedHeaders", &encoded_signed_headers));
-    } else {
-        expires_text = String::new();
-        encoded_credential = String::new();
-        encoded_signed_headers = String::new();
-        encoded_token = None;
     }
 
     let canonical = canonical_request(
@@ -316,20 +326,29 @@ fn sign_with(
         },
         &signed_headers,
     );
-    let sts = string_to_sign(amz_date, &scope, &canonical);
+    let sts = string_to_sign(amz_date, scope, &canonical);
     let key = params.signing_key();
-    let mut signature = String::with_capacity(64);
-    push_hex(&mut signature, &key.sign(sts.as_bytes()));
+    let mut signature = [0u8; 64];
+    write_hex(&key.sign(sts.as_bytes()), &mut signature);
+    let signature_text = std::str::from_utf8(&signature).unwrap_or("");
 
-    let mut headers: Vec<(String, String)> = Vec::with_capacity(keep.len() + 5);
-    for (name, value) in keep {
-        headers.push((name.to_owned(), value.to_owned()));
+    let mut headers: Vec<(String, String)> = Vec::with_capacity(request.headers.len() + 5);
+    for &(name, value) in request.headers {
+        let lower_is = |n: &str| name.eq_ignore_ascii_case(n);
+        let replaced = lower_is("x-amz-date")
+            || lower_is("authorization")
+            || (token.is_some() && lower_is("x-amz-security-token"))
+            || (adds_content_sha && lower_is("x-amz-content-sha256"));
+        if !replaced {
+            headers.push((name.to_owned(), value.to_owned()));
+        }
     }
     if let Some(host) = added_host {
         headers.push(("Host".to_owned(), host.to_owned()));
     }
-    let (url, authorization) = if presigning {
-        let mut url = String::with_capacity(request.url.len() + 256 + signature.len());
+    let mut authorization_at = None;
+    let url = if presigning {
+        let mut url = String::with_capacity(request.url.len() + 200 + encoded_credential.len());
         url.push_str(request.url);
         if !request.url.contains('?') {
             url.push('?');
@@ -343,45 +362,71 @@ fn sign_with(
         url.push_str("&X-Amz-SignedHeaders=");
         url.push_str(&encoded_signed_headers);
         url.push_str("&X-Amz-Expires=");
-        url.push_str(&expires_text);
+        url.push_str(expires_text);
         if let Some(t) = &encoded_token {
             url.push_str("&X-Amz-Security-Token=");
             url.push_str(t);
         }
         url.push_str("&X-Amz-Signature=");
-        url.push_str(&signature);
-        (url, None)
+        url.push_str(signature_text);
+        url
     } else {
         if let Some(token) = token {
             headers.push(("X-Amz-Security-Token".to_owned(), token.to_owned()));
         }
         headers.push(("X-Amz-Date".to_owned(), amz_date.to_owned()));
         if adds_content_sha {
-            headers.push(("x-amz-content-sha256".to_owned(), payload.clone()));
+            headers.push((
+                "x-amz-content-sha256".to_owned(),
+                payload.clone().into_owned(),
+            ));
         }
-        let mut auth = String::with_capacity(64 + credential.len() + signed_headers.len() + 64);
+        let mut auth = String::with_capacity(80 + credential.len() + signed_headers.len());
         auth.push_str("AWS4-HMAC-SHA256 Credential=");
         auth.push_str(&credential);
         auth.push_str(", SignedHeaders=");
         auth.push_str(&signed_headers);
         auth.push_str(", Signature=");
-        auth.push_str(&signature);
-        headers.push(("Authorization".to_owned(), auth.clone()));
-        (request.url.to_owned(), Some(auth))
+        auth.push_str(signature_text);
+        authorization_at = Some(headers.len());
+        headers.push(("Authorization".to_owned(), auth));
+        request.url.to_owned()
     };
 
     Ok(SignedRequest {
-        method: request.method.to_owned(),
+        method: method_value(request.method),
         url,
         headers,
-        authorization,
+        authorization_at,
         signature,
-        amz_date: amz_date.to_owned(),
-        credential_scope: scope,
+        amz_date: amz_date_buf,
+        credential,
+        scope_start,
         signed_headers,
         canonical_request: canonical,
         string_to_sign: sts,
         payload_hash: payload,
         redact: token.map(|t| zeroize::Zeroizing::new(t.to_owned())),
     })
+}
+
+fn write_hex(bytes: &[u8; 32], out: &mut [u8; 64]) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    for (i, b) in bytes.iter().enumerate() {
+        out[2 * i] = HEX[usize::from(b >> 4)];
+        out[2 * i + 1] = HEX[usize::from(b & 15)];
+    }
+}
+
+fn write_decimal(mut value: u64, buf: &mut [u8; 20]) -> &str {
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (value % 10) as u8;
+        value /= 10;
+        if value == 0 {
+            break;
+        }
+    }
+    std::str::from_utf8(&buf[i..]).unwrap_or("")
 }
