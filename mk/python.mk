@@ -1,6 +1,40 @@
-# Python package libsigv4 (filled in by the Python issue).
-.PHONY: test-python bench-python
-test-python:
-	@echo "Python: not built yet"
-bench-python:
-	@echo "Python: no benchmark yet"
+# Python package libsigv4 (bindings/python): venv, build, tests, benchmark.
+#   make test-python    builds the extension (debug) into .venv and runs pytest
+#   make bench-python   builds it (release) and prints the benchmark table
+.PHONY: test-python bench-python python-venv python-dev python-release
+
+PY_PKG := bindings/python
+PY_VENV_STAMP := $(VENV)/.stamp-deps
+# Everything the extension is built from: a change rebuilds it.
+PY_SOURCES := $(shell find $(PY_PKG)/src $(PY_PKG)/python core/src -type f \( -name '*.rs' -o -name '*.py' -o -name '*.pyi' -o -name 'py.typed' \)) \
+	$(PY_PKG)/Cargo.toml $(PY_PKG)/pyproject.toml core/Cargo.toml Cargo.lock
+PY_TEST_DEPS := maturin==1.16.0 pytest hypothesis botocore requests httpx requests-aws4auth
+
+$(PY_VENV_STAMP): mk/python.mk
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install -q --disable-pip-version-check --upgrade pip
+	$(PY) -m pip install -q --disable-pip-version-check $(PY_TEST_DEPS)
+	touch $@
+
+python-venv: $(PY_VENV_STAMP)
+
+# Debug build for tests, release build for the benchmark; each stamp notes which one is installed.
+$(VENV)/.stamp-sigv4-debug: $(PY_VENV_STAMP) $(PY_SOURCES)
+	rm -f $(VENV)/.stamp-sigv4-release
+	cd $(PY_PKG) && VIRTUAL_ENV=$(VENV) PATH=$(VENV)/bin:$$PATH maturin develop -q
+	touch $@
+
+$(VENV)/.stamp-sigv4-release: $(PY_VENV_STAMP) $(PY_SOURCES)
+	rm -f $(VENV)/.stamp-sigv4-debug
+	cd $(PY_PKG) && VIRTUAL_ENV=$(VENV) PATH=$(VENV)/bin:$$PATH maturin develop -q --release
+	touch $@
+
+python-dev: $(VENV)/.stamp-sigv4-debug
+python-release: $(VENV)/.stamp-sigv4-release
+
+test-python: $(VENV)/.stamp-sigv4-debug
+	cd $(PY_PKG) && $(PY) -m pytest -q -p no:cacheprovider tests
+	for f in examples/python/sign_*.py; do $(PY) $$f > /dev/null; done
+
+bench-python: $(VENV)/.stamp-sigv4-release
+	$(PY) $(PY_PKG)/bench/bench.py

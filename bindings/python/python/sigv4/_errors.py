@@ -1,0 +1,107 @@
+"""Exceptions of ``sigv4``: one base class, ``.code`` from the core's stable error codes."""
+
+from __future__ import annotations
+
+from typing import Dict, Optional, Type
+
+__all__ = [
+    "Error",
+    "InvalidArgumentError",
+    "InvalidCredentialsError",
+    "InvalidScopeError",
+    "InvalidRequestError",
+    "InvalidHeaderError",
+    "InvalidExpiryError",
+    "InvalidPayloadHashError",
+    "InvalidTimestampError",
+    "InvalidOptionError",
+    "VerificationError",
+    "StreamingError",
+]
+
+
+class Error(ValueError):
+    """Base class of every error raised by ``sigv4``.
+
+    ``code`` is a stable string (``"InvalidRegion"``, ``"InvalidUrl"``, ``"SignatureDoesNotMatch"``,
+    ...), ``argument`` names the rejected argument for input errors (or is None). The message says
+    what to fix and never contains a secret.
+    """
+
+    code: str
+    argument: Optional[str]
+
+    def __init__(self, message: str, code: str = "Error", argument: Optional[str] = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.argument = argument
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({str(self)!r}, code={self.code!r})"
+
+
+class InvalidArgumentError(Error):
+    """A bad argument to a signing call (the request is not signed)."""
+
+
+class InvalidCredentialsError(InvalidArgumentError):
+    """Access key id or secret missing or malformed, or no credentials found (code ``InvalidCredentials``)."""
+
+
+class InvalidScopeError(InvalidArgumentError):
+    """Region or service empty or malformed (codes ``InvalidRegion``, ``InvalidService``)."""
+
+
+class InvalidRequestError(InvalidArgumentError):
+    """Method or URL malformed, or body not UTF-8 where text is needed (``InvalidMethod``, ``InvalidUrl``, ``InvalidUtf8``)."""
+
+
+class InvalidHeaderError(InvalidArgumentError):
+    """A header name that is not an HTTP token, or a value with CR, LF or NUL (``InvalidHeaderName``, ``InvalidHeaderValue``)."""
+
+
+class InvalidExpiryError(InvalidArgumentError):
+    """Presign ``expires_in`` outside 1..604800 seconds (``InvalidExpiry``)."""
+
+
+class InvalidPayloadHashError(InvalidArgumentError):
+    """``payload_hash`` or ``x-amz-content-sha256`` not 64 hex digits or a sentinel (``InvalidPayloadHash``)."""
+
+
+class InvalidTimestampError(InvalidArgumentError):
+    """A timestamp that cannot be read, is naive, or is out of range (``InvalidTimestamp``)."""
+
+
+class InvalidOptionError(InvalidArgumentError):
+    """An unknown option, a bad option value, or options that contradict each other (``InvalidOption``)."""
+
+
+class VerificationError(Error):
+    """A signed request that failed verification; ``code`` is AWS's (``SignatureDoesNotMatch``, ...)."""
+
+
+class StreamingError(Error):
+    """An aws-chunked body that is malformed or carries a wrong chunk signature (``InvalidChunk``)."""
+
+
+_BY_CODE: Dict[str, Type[Error]] = {
+    "InvalidCredentials": InvalidCredentialsError,
+    "InvalidRegion": InvalidScopeError,
+    "InvalidService": InvalidScopeError,
+    "InvalidMethod": InvalidRequestError,
+    "InvalidUrl": InvalidRequestError,
+    "InvalidUtf8": InvalidRequestError,
+    "InvalidHeaderName": InvalidHeaderError,
+    "InvalidHeaderValue": InvalidHeaderError,
+    "InvalidExpiry": InvalidExpiryError,
+    "InvalidPayloadHash": InvalidPayloadHashError,
+    "InvalidTimestamp": InvalidTimestampError,
+    "InvalidOption": InvalidOptionError,
+    "InvalidChunk": StreamingError,
+}
+
+
+def _from_native(code: str, argument: Optional[str], message: str) -> Error:
+    """Builds the exception for a core error (called by the native module)."""
+    cls = _BY_CODE.get(code, VerificationError)
+    return cls(message, code, argument)

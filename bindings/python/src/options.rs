@@ -1,0 +1,152 @@
+//! Signing options given as keyword arguments, applied to the core's `SigningSettings`.
+
+use pyo3::exceptions::PyTypeError;
+use pyo3::prelude::*;
+use pyo3::types::{PyAny, PyBool, PyDict, PyString};
+use sigv4::{
+    ContentSha256Header, ErrorKind, PathNormalization, PayloadMode, SessionTokenMode,
+    SigningSettings, UriEncoding,
+};
+
+use crate::errors::input;
+
+/// The option names a `Signer` accepts (and `sign`/`presign` per call, plus `payload_hash`).
+pub const OPTION_NAMES: &str = "payload, content_sha256_header, uri_encoding, normalize_path, \
+                                sign_session_token, unsigned_headers";
+
+fn flag(name: &str, value: &Bound<'_, PyAny>) -> PyResult<bool> {
+    value
+        .cast::<PyBool>()
+        .map(|b| b.is_true())
+        .map_err(|_| PyTypeError::new_err(format!("option {name} must be True or False")))
+}
+
+fn text(name: &str, value: &Bound<'_, PyAny>) -> PyResult<String> {
+    let s = value
+        .cast::<PyString>()
+        .map_err(|_| PyTypeError::new_err(format!("option {name} must be a str")))?;
+    Ok(s.to_cow()?.into_owned())
+}
+
+/// Applies one option to `settings`. Returns false for a name that is not a settings option.
+fn apply_one(
+    py: Python<'_>,
+    settings: &mut SigningSettings,
+    name: &str,
+    value: &Bound<'_, PyAny>,
+) -> PyResult<bool> {
+    if value.is_none() && name != "payload" {
+        // None means "the service default" for `payload`; for the others it is a mistake.
+        return Err(PyTypeError::new_err(format!("option {name} must not be None")));
+    }
+    match name {
+        "payload" => {
+            if value.is_none() {
+                settings.payload = None;
+            } else {
+                let given = text(name, value)?;
+                let mode = PayloadMode::from_name(&given).ok_or_else(|| {
+                    input(
+                        py,
+                        ErrorKind::InvalidOption,
+                        "payload",
+                        format!(
+                            "payload {given:?} is not one of signed, unsigned, streaming-signed, \
+                             streaming-unsigned-trailer, streaming-signed-trailer"
+                        ),
+                    )
+                })?;
+                settings.payload = Some(mode);
+            }
+        }
+        "content_sha256_header" => {
+            settings.content_sha256_header = if flag(name, value)? {
+                ContentSha256Header::Include
+            } else {
+                ContentSha256Header::Omit
+            }
+        }
+        "uri_encoding" => {
+            settings.uri_encoding = match text(name, value)?.as_str() {
+                "double" => UriEncoding::Double,
+                "single" => UriEncoding::Single,
+                other => {
+                    return Err(input(
+                        py,
+                        ErrorKind::InvalidOption,
+                        "uri_encoding",
+                        format!("uri_encoding {other:?} must be \"double\" or \"single\""),
+                    ))
+                }
+            }
+        }
+        "normalize_path" => {
+            settings.path_normalization = if flag(name, value)? {
+                PathNormalization::Enabled
+            } else {
+                PathNormalization::Disabled
+            }
+        }
+        "sign_session_token" => {
+            settings.session_token_mode = if flag(name, value)? {
+                SessionTokenMode::Signed
+            } else {
+                SessionTokenMode::AppendedAfterSigning
+            }
+        }
+        "unsigned_headers" => {
+            if value.is_instance_of::<PyString>() {
+                return Err(PyTypeError::new_err(
+                    "option unsigned_headers must be a list of header names, not a str",
+                ));
+            }
+            let mut names = Vec::new();
+            for item in value.try_iter()? {
+                names.push(text("unsigned_headers", &item?)?);
+            }
+            settings.unsigned_headers = names;
+        }
+        _ => return Ok(false),
+    }
+    Ok(true)
+}
+
+/// Per-call extras that are not settings.
+#[derive(Default)]
+pub struct CallOptions {
+    /// A precomputed hex SHA-256 of the body.
+    pub payload_hash: Option<String>,
+}
+
+/// Applies keyword options to `settings`; `allow_payload_hash` admits the per-call `payload_hash`.
+pub fn apply(
+    py: Python<'_>,
+    settings: &mut SigningSettings,
+    options: &Bound<'_, PyDict>,
+    allow_payload_hash: bool,
+) -> PyResult<CallOptions> {
+    let mut call = CallOptions::default();
+    for (key, value) in options.iter() {
+        let name = key.cast::<PyString>()?.to_cow()?.into_owned();
+        if allow_payload_hash && name == "payload_hash" {
+            if !value.is_none() {
+                call.payload_hash = Some(text("payload_hash", &value)?);
+            }
+            continue;
+        }
+        if !apply_one(py, settings, &name, &value)? {
+            let extra = if allow_payload_hash {
+                ", payload_hash"
+            } else {
+                ""
+            };
+            return Err(input(
+                py,
+                ErrorKind::InvalidOption,
+                "options",
+                format!("unknown option {name:?}; the options are {OPTION_NAMES}{extra}"),
+            ));
+        }
+    }
+    Ok(call)
+}

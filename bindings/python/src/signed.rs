@@ -1,0 +1,146 @@
+//! `SignedRequest`: what a signing returns, frozen, with the session token kept out of `repr()`.
+
+use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyDict, PyList, PyString, PyTuple};
+use sigv4::SignedRequest as CoreSigned;
+
+/// The result of ``Signer.sign`` / ``Signer.presign``: what to send, and what was signed.
+///
+/// ``url`` and ``headers`` are everything to send (for a presigned URL the signature is in ``url``
+/// and ``authorization`` is None). ``canonical_request`` and ``string_to_sign`` are there to compare
+/// with the ones AWS returns when a signature does not match. Immutable; ``repr()`` hides the
+/// session token.
+#[pyclass(module = "sigv4", name = "SignedRequest", frozen)]
+pub struct SignedRequest {
+    inner: CoreSigned,
+    headers: PyOnceLock<Py<PyDict>>,
+}
+
+impl SignedRequest {
+    /// Wraps a core result.
+    pub fn new(inner: CoreSigned) -> Self {
+        SignedRequest {
+            inner,
+            headers: PyOnceLock::new(),
+        }
+    }
+}
+
+fn redact_url(url: &str) -> String {
+    const KEY: &str = "X-Amz-Security-Token=";
+    match url.find(KEY) {
+        Some(at) => {
+            let start = at + KEY.len();
+            let end = url[start..].find('&').map_or(url.len(), |i| start + i);
+            format!("{}** redacted **{}", &url[..start], &url[end..])
+        }
+        None => url.to_owned(),
+    }
+}
+
+#[pymethods]
+impl SignedRequest {
+    /// The HTTP method.
+    #[getter]
+    fn method(&self) -> &str {
+        self.inner.method()
+    }
+
+    /// The URL to send (with the ``X-Amz-*`` query parameters when presigned).
+    #[getter]
+    fn url(&self) -> &str {
+        self.inner.url()
+    }
+
+    /// Every header to send, as a dict (repeated names joined with ``", "``). Built once.
+    #[getter]
+    fn headers<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let dict = self.headers.get_or_try_init(py, || -> PyResult<Py<PyDict>> {
+            let dict = PyDict::new(py);
+            for (name, value) in self.inner.headers() {
+                let name = PyString::new(py, name);
+                match dict.get_item(&name)? {
+                    Some(previous) => {
+                        let joined = format!("{}, {}", previous.extract::<String>()?, value);
+                        dict.set_item(name, joined)?;
+                    }
+                    None => dict.set_item(name, value)?,
+                }
+            }
+            Ok(dict.unbind())
+        })?;
+        Ok(dict.bind(py).clone())
+    }
+
+    /// Every header to send, in order, as a list of ``(name, value)`` pairs (names may repeat).
+    #[getter]
+    fn header_list<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        let items: Vec<Bound<'py, PyTuple>> = self
+            .inner
+            .headers()
+            .iter()
+            .map(|(n, v)| PyTuple::new(py, [n.as_str(), v.as_str()]))
+            .collect::<PyResult<_>>()?;
+        PyList::new(py, items)
+    }
+
+    /// The ``Authorization`` header value, or None for a presigned URL.
+    #[getter]
+    fn authorization(&self) -> Option<&str> {
+        self.inner.authorization()
+    }
+
+    /// The signature: 64 lowercase hex digits.
+    #[getter]
+    fn signature(&self) -> &str {
+        self.inner.signature()
+    }
+
+    /// The signing time as ``YYYYMMDDTHHMMSSZ`` (the ``X-Amz-Date`` value).
+    #[getter]
+    fn amz_date(&self) -> &str {
+        self.inner.amz_date()
+    }
+
+    /// ``date/region/service/aws4_request``.
+    #[getter]
+    fn credential_scope(&self) -> &str {
+        self.inner.credential_scope()
+    }
+
+    /// The signed header names, ``;``-separated.
+    #[getter]
+    fn signed_headers(&self) -> &str {
+        self.inner.signed_headers()
+    }
+
+    /// The canonical request that was signed.
+    #[getter]
+    fn canonical_request(&self) -> &str {
+        self.inner.canonical_request()
+    }
+
+    /// The string to sign.
+    #[getter]
+    fn string_to_sign(&self) -> &str {
+        self.inner.string_to_sign()
+    }
+
+    /// The payload hash used: a hex SHA-256 or a sentinel such as ``UNSIGNED-PAYLOAD``.
+    #[getter]
+    fn payload_hash(&self) -> &str {
+        self.inner.payload_hash()
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "SignedRequest(method={:?}, url={:?}, signed_headers={:?}, amz_date={:?}, signature={:?})",
+            self.inner.method(),
+            redact_url(self.inner.url()),
+            self.inner.signed_headers(),
+            self.inner.amz_date(),
+            self.inner.signature()
+        )
+    }
+}
