@@ -41,7 +41,19 @@ pub(crate) fn scan<'a>(
             limits.max_headers
         )));
     }
-    let total: usize = headers.iter().map(|(n, v)| n.len() + v.len()).sum();
+    let mut total = 0;
+    for (name, value) in headers {
+        total += name.len() + value.len();
+        if value.len() > limits.max_authorization_bytes
+            && name.eq_ignore_ascii_case("authorization")
+        {
+            return Err(Form::Header.malformed(format!(
+                "the Authorization header is {} bytes long; at most {} are accepted",
+                value.len(),
+                limits.max_authorization_bytes
+            )));
+        }
+    }
     if total > limits.max_header_bytes {
         return Err(too_big(format!(
             "the request headers total {total} bytes; at most {} are accepted",
@@ -53,13 +65,6 @@ pub(crate) fn scan<'a>(
         validate_header_name(name)?;
         let trimmed = value.trim_matches([' ', '\t']);
         let (slot, count) = if name.eq_ignore_ascii_case("authorization") {
-            if value.len() > limits.max_authorization_bytes {
-                return Err(Form::Header.malformed(format!(
-                    "the Authorization header is {} bytes long; at most {} are accepted",
-                    value.len(),
-                    limits.max_authorization_bytes
-                )));
-            }
             (&mut out.authorization, &mut out.authorization_count)
         } else if name.eq_ignore_ascii_case("x-amz-date") {
             (&mut out.amz_date, &mut out.amz_date_count)
