@@ -23,9 +23,11 @@
 #![deny(missing_docs)]
 
 mod canonical;
+mod chunked;
 mod credentials;
 mod encode;
 mod error;
+mod event_stream;
 mod exact;
 mod key;
 mod mac;
@@ -34,12 +36,21 @@ mod request;
 mod settings;
 mod sign;
 mod signer;
+mod sigv4a;
 mod time;
 mod verify;
 
 pub use canonical::{hex, sha256_hex, PayloadHasher, EMPTY_SHA256};
+pub use chunked::{
+    checksum_value_len, sign_streaming, ChunkedDecoder, ChunkedEncoder, ChunkedPlan, ChunkedSigner,
+    SignatureChain, StreamingUpload, MAX_CHUNK_LINE, MAX_CHUNK_SIZE, SIGV4A_CHUNK_SIGNATURE_LEN,
+};
 pub use credentials::Credentials;
 pub use encode::{canonical_query, encode as uri_encode, normalize_path};
+pub use event_stream::{
+    decode_message, encode_headers, encode_message, EventStreamSigner, HeaderValue, SignedEvent,
+    MAX_MESSAGE_LEN,
+};
 pub use error::{Error, ErrorKind, Mismatch, Result};
 pub use exact::{sign_exact, ExactSignature};
 pub use key::{KeyCache, SigningKey};
@@ -47,9 +58,10 @@ pub use output::SignedRequest;
 pub use request::{Body, Request};
 pub use settings::{
     is_s3_family, ContentSha256Header, PathNormalization, PayloadMode, SessionTokenMode,
-    SigningSettings, UriEncoding, DEFAULT_UNSIGNED_HEADERS,
+    SigningAlgorithm, SigningSettings, UriEncoding, DEFAULT_UNSIGNED_HEADERS,
 };
 pub use sign::{presign, sign, validate_region, validate_service, SigningParams, MAX_EXPIRES_IN};
 pub use signer::Signer;
+pub use sigv4a::{EcdsaKey, EcdsaKeyCache, EcdsaPublicKey, SIGV4A_ALGORITHM};
 pub use time::SigningTime;
 pub use verify::{CredentialLookup, VerifiedIdentity, Verifier, VerifierLimits, VerifierSettings};

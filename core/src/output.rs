@@ -16,6 +16,8 @@ pub struct SignedRequest {
     /// Index of the `Authorization` header in `headers` (header signing only).
     pub(crate) authorization_at: Option<usize>,
     pub(crate) signature: [u8; 64],
+    /// A SigV4a signature (DER, hex; longer than 64 digits), in place of `signature`.
+    pub(crate) long_signature: Option<String>,
     pub(crate) amz_date: [u8; 16],
     /// `AKID/date/region/service/aws4_request`; the scope starts at `scope_start`.
     pub(crate) credential: String,
@@ -55,9 +57,51 @@ impl SignedRequest {
             .map(|(_, v)| v.as_str())
     }
 
-    /// The signature, 64 lowercase hex digits.
+    /// The signature: 64 lowercase hex digits (SigV4), or a hex DER ECDSA signature (SigV4a).
     pub fn signature(&self) -> &str {
-        ascii(&self.signature)
+        match &self.long_signature {
+            Some(long) => long,
+            None => ascii(&self.signature),
+        }
+    }
+
+    /// A SigV4a result (built by `sigv4a::sign`).
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn from_sigv4a(
+        method: &str,
+        url: String,
+        headers: Vec<(String, String)>,
+        authorization_at: Option<usize>,
+        signature: String,
+        amz_date: &str,
+        credential: String,
+        scope_start: usize,
+        signed_headers: String,
+        canonical_request: String,
+        string_to_sign: String,
+        payload_hash: String,
+        token: Option<&str>,
+    ) -> Self {
+        let mut date = [0u8; 16];
+        if amz_date.len() == 16 {
+            date.copy_from_slice(amz_date.as_bytes());
+        }
+        SignedRequest {
+            method: Cow::Owned(method.to_owned()),
+            url,
+            headers,
+            authorization_at,
+            signature: [b'0'; 64],
+            long_signature: Some(signature),
+            amz_date: date,
+            credential,
+            scope_start,
+            signed_headers,
+            canonical_request,
+            string_to_sign,
+            payload_hash: Cow::Owned(payload_hash),
+            redact: token.map(|t| Zeroizing::new(t.to_owned())),
+        }
     }
 
     /// The signing time as `YYYYMMDDTHHMMSSZ`.

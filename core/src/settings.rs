@@ -79,6 +79,50 @@ impl PayloadMode {
     }
 }
 
+/// The signature algorithm.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub enum SigningAlgorithm {
+    /// SigV4, `AWS4-HMAC-SHA256`: one region, HMAC signatures.
+    #[default]
+    Sigv4,
+    /// SigV4a, `AWS4-ECDSA-P256-SHA256`: a region set (`"us-east-1,us-west-2"`, `"*"`), ECDSA P-256
+    /// signatures with a key derived from the secret.
+    Sigv4a,
+}
+
+impl SigningAlgorithm {
+    /// The name in `Authorization` / `X-Amz-Algorithm`.
+    pub fn name(self) -> &'static str {
+        match self {
+            SigningAlgorithm::Sigv4 => "AWS4-HMAC-SHA256",
+            SigningAlgorithm::Sigv4a => "AWS4-ECDSA-P256-SHA256",
+        }
+    }
+
+    /// Parses the API names `sigv4` and `sigv4a`.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "sigv4" => Some(SigningAlgorithm::Sigv4),
+            "sigv4a" => Some(SigningAlgorithm::Sigv4a),
+            _ => None,
+        }
+    }
+
+    /// The payload literal for `mode` under this algorithm (`None` for [`PayloadMode::Signed`]):
+    /// SigV4a streaming uploads use `STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD[-TRAILER]`.
+    pub fn payload_sentinel(self, mode: PayloadMode) -> Option<&'static str> {
+        match (self, mode) {
+            (SigningAlgorithm::Sigv4a, PayloadMode::StreamingSigned) => {
+                Some("STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD")
+            }
+            (SigningAlgorithm::Sigv4a, PayloadMode::StreamingSignedTrailer) => {
+                Some("STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD-TRAILER")
+            }
+            _ => mode.sentinel(),
+        }
+    }
+}
+
 /// Headers never signed by default, as botocore: hop-by-hop ones and those proxies rewrite.
 pub const DEFAULT_UNSIGNED_HEADERS: &[&str] = &[
     "authorization",
@@ -121,6 +165,8 @@ pub struct SigningSettings {
     pub unsigned_headers: Vec<String>,
     /// Whether the S3 presign default (`UNSIGNED-PAYLOAD`) applies.
     pub s3_presign_defaults: bool,
+    /// SigV4 (default) or SigV4a; with SigV4a the signer's region is a region set.
+    pub algorithm: SigningAlgorithm,
 }
 
 impl SigningSettings {
@@ -147,6 +193,7 @@ impl SigningSettings {
             payload: None,
             unsigned_headers: Vec::new(),
             s3_presign_defaults: s3,
+            algorithm: SigningAlgorithm::Sigv4,
         }
     }
 

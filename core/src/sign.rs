@@ -399,6 +399,7 @@ fn sign_with(
         headers,
         authorization_at,
         signature,
+        long_signature: None,
         amz_date: amz_date_buf,
         credential,
         scope_start,

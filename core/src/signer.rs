@@ -5,7 +5,8 @@ use crate::error::Result;
 use crate::key::KeyCache;
 use crate::output::SignedRequest;
 use crate::request::Request;
-use crate::settings::SigningSettings;
+use crate::settings::{SigningAlgorithm, SigningSettings};
+use crate::sigv4a::EcdsaKeyCache;
 use crate::sign::{presign, sign, validate_region, validate_service, SigningParams};
 use crate::time::SigningTime;
 
@@ -19,6 +20,7 @@ pub struct Signer {
     service: String,
     settings: SigningSettings,
     cache: KeyCache,
+    ecdsa_cache: EcdsaKeyCache,
 }
 
 impl Signer {
@@ -35,7 +37,10 @@ impl Signer {
         service: &str,
         settings: SigningSettings,
     ) -> Result<Self> {
-        validate_region(region)?;
+        match settings.algorithm {
+            SigningAlgorithm::Sigv4 => validate_region(region)?,
+            SigningAlgorithm::Sigv4a => crate::sigv4a::validate_region_set(region)?,
+        }
         validate_service(service)?;
         Ok(Signer {
             credentials,
@@ -43,6 +48,7 @@ impl Signer {
             service: service.to_owned(),
             settings,
             cache: KeyCache::new(8),
+            ecdsa_cache: EcdsaKeyCache::new(4),
         })
     }
 
@@ -57,8 +63,34 @@ impl Signer {
         .with_cache(&self.cache)
     }
 
+    /// SigV4a signing with `credentials`, when the settings ask for it.
+    fn sigv4a(
+        &self,
+        credentials: &Credentials,
+        request: &Request<'_>,
+        time: SigningTime,
+        expires_in: Option<u64>,
+    ) -> Option<Result<SignedRequest>> {
+        if self.settings.algorithm != SigningAlgorithm::Sigv4a {
+            return None;
+        }
+        Some(crate::sigv4a::sign_cached(
+            &self.ecdsa_cache,
+            credentials,
+            &self.region,
+            &self.service,
+            &self.settings,
+            request,
+            time,
+            expires_in,
+        ))
+    }
+
     /// Signs with an `Authorization` header.
     pub fn sign(&self, request: &Request<'_>, time: SigningTime) -> Result<SignedRequest> {
+        if let Some(result) = self.sigv4a(&self.credentials, request, time, None) {
+            return result;
+        }
         sign(request, &self.params(time))
     }
 
@@ -69,6 +101,9 @@ impl Signer {
         time: SigningTime,
         expires_in: u64,
     ) -> Result<SignedRequest> {
+        if let Some(result) = self.sigv4a(&self.credentials, request, time, Some(expires_in)) {
+            return result;
+        }
         presign(request, &self.params(time), expires_in)
     }
 
@@ -79,6 +114,9 @@ impl Signer {
         request: &Request<'_>,
         time: SigningTime,
     ) -> Result<SignedRequest> {
+        if let Some(result) = self.sigv4a(credentials, request, time, None) {
+            return result;
+        }
         let params = SigningParams::new(
             credentials,
             &self.region,
@@ -98,6 +136,9 @@ impl Signer {
         time: SigningTime,
         expires_in: u64,
     ) -> Result<SignedRequest> {
+        if let Some(result) = self.sigv4a(credentials, request, time, Some(expires_in)) {
+            return result;
+        }
         let params = SigningParams::new(
             credentials,
             &self.region,
@@ -132,5 +173,10 @@ impl Signer {
     /// The key cache.
     pub fn key_cache(&self) -> &KeyCache {
         &self.cache
+    }
+
+    /// The SigV4a key cache (keys derived once per credentials).
+    pub fn ecdsa_key_cache(&self) -> &EcdsaKeyCache {
+        &self.ecdsa_cache
     }
 }
