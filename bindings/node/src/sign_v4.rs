@@ -56,7 +56,7 @@ pub fn sign_v4(env: Env, params: Raw) -> napi::Result<Raw> {
     let time = input::timestamp(env, js::get(env, p, c"timestamp").map_err(|_| failed(env, "timestamp"))?)?;
 
     let credentials = Credentials::new(access_key, secret_key, token).map_err(|e| from_core(env, &e))?;
-    let mut settings = input::settings(env, p, &service)?;
+    let mut settings = sigv4::SigningSettings::for_service(&service);
     settings.content_sha256_header = ContentSha256Header::Omit;
     let url = if query.is_empty() { uri } else { format!("{uri}?{query}") };
     let header_refs: Vec<(&str, &str)> = headers.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();

@@ -1,0 +1,23 @@
+'use strict'
+// libsigv4 for Node: a native SigV4 signer (Rust core via napi-rs) and the helpers around it.
+const native = require('./lib/native')
+const { Signer } = require('./lib/signer')
+const { SigV4Error, HttpError } = require('./lib/errors')
+const { createSignedFetch, createApiClient, regionFromHost } = require('./lib/fetch')
+const { aws4Interceptor } = require('./lib/axios')
+const { batch } = require('./lib/batch')
+
+module.exports = {
+  Signer,
+  signV4: native.signV4,
+  sha256Hex: native.sha256Hex,
+  version: native.version,
+  NativeSigner: native.NativeSigner,
+  SigV4Error,
+  HttpError,
+  createSignedFetch,
+  createApiClient,
+  aws4Interceptor,
+  batch,
+  regionFromHost,
+}

@@ -1,0 +1,162 @@
+'use strict'
+const util = require('node:util')
+const { NativeSigner } = require('./native')
+const { SigV4Error } = require('./errors')
+
+/** Credentials are refreshed when they expire within this many milliseconds. */
+const REFRESH_BEFORE_MS = 5 * 60 * 1000
+
+const REDACTED = '** redacted **'
+
+/** Copies `text` with every occurrence of `secret` (raw and URL-encoded) redacted. */
+function redact(text, secret) {
+  if (typeof text !== 'string' || !secret) return text
+  return text.split(secret).join(REDACTED).split(encodeURIComponent(secret)).join(REDACTED)
+}
+
+/**
+ * Prototype of signed results that carry a session token: `util.inspect` shows them with the
+ * token redacted (the object's own properties are untouched, so sending still works).
+ */
+const TOKEN_BEARING = {
+  [util.inspect.custom](depth, options, inspect) {
+    const token = this.headers && (this.headers['X-Amz-Security-Token'] || this.headers['x-amz-security-token'])
+    const fromUrl = /[?&]X-Amz-Security-Token=([^&]*)/.exec(this.url || '')
+    const secret = token || (fromUrl && decodeURIComponent(fromUrl[1]))
+    const copy = {}
+    for (const key of Object.keys(this)) {
+      const v = this[key]
+      if (key === 'headers') {
+        copy.headers = {}
+        for (const [n, hv] of Object.entries(v)) copy.headers[n] = n.toLowerCase() === 'x-amz-security-token' ? REDACTED : redact(hv, secret)
+      } else copy[key] = redact(v, secret)
+    }
+    return inspect(copy, options)
+  },
+}
+
+function isHeadersLike(h) {
+  return h !== undefined && h !== null && typeof h === 'object' && !Array.isArray(h) && typeof h.entries === 'function'
+}
+
+function fromEnv() {
+  const env = process.env
+  const accessKeyId = env.AWS_ACCESS_KEY_ID || env.AWS_ACCESS_KEY
+  const secretAccessKey = env.AWS_SECRET_ACCESS_KEY || env.AWS_SECRET_KEY
+  if (!accessKeyId || !secretAccessKey) {
+    throw new SigV4Error('InvalidCredentials', 'no credentials given and AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY are not set', 'credentials')
+  }
+  const c = { accessKeyId, secretAccessKey }
+  if (env.AWS_SESSION_TOKEN) c.sessionToken = env.AWS_SESSION_TOKEN
+  return c
+}
+
+/**
+ * Signs requests for one region and service. Credentials are an object, or an async provider
+ * (`() => Promise<{accessKeyId, secretAccessKey, sessionToken?, expiration?}>`, the shape of
+ * `@aws-sdk/credential-providers`), asked again shortly before they expire; without
+ * `credentials`, the standard environment variables are read.
+ */
+class Signer {
+  #native
+  #provider
+  #pending = null
+  #hasToken = false
+
+  constructor(options) {
+    if (options === null || typeof options !== 'object') {
+      throw new SigV4Error('InvalidOption', 'Signer needs an options object {credentials, region, service}', 'options')
+    }
+    let opts = options
+    if (options.credentials === undefined || options.credentials === null) opts = { ...options, credentials: fromEnv() }
+    this.#native = new NativeSigner(opts)
+    if (typeof opts.credentials === 'function') this.#provider = opts.credentials
+    else this.#hasToken = Boolean(opts.credentials.sessionToken)
+  }
+
+  /** The region. */
+  get region() { return this.#native.region }
+  /** The service. */
+  get service() { return this.#native.service }
+
+  #stale() {
+    if (!this.#native.hasCredentials) return 2
+    const exp = this.#native.credentialsExpireAt
+    if (exp === null || exp === undefined) return 0
+    const left = exp * 1000 - Date.now()
+    return left <= 0 ? 2 : left <= REFRESH_BEFORE_MS ? 1 : 0
+  }
+
+  /** Loads (or refreshes) provider credentials when they are missing or about to expire. */
+  async refreshCredentials(force = false) {
+    if (this.#provider === undefined) return
+    if (!force && this.#stale() === 0) return
+    if (this.#pending === null) {
+      this.#pending = (async () => {
+        try {
+          const creds = await this.#provider()
+          if (creds === null || typeof creds !== 'object') {
+            throw new SigV4Error('InvalidCredentials', 'the credential provider returned no credentials', 'credentials')
+          }
+          this.#native.setCredentials(creds)
+          this.#hasToken = Boolean(creds.sessionToken)
+        } finally {
+          this.#pending = null
+        }
+      })()
+    }
+    return this.#pending
+  }
+
+  #sync() {
+    const state = this.#stale()
+    if (state === 2) {
+      throw new SigV4Error('InvalidCredentials', 'credentials from the provider are not loaded or have expired: use signAsync/presignAsync, or await refreshCredentials() first', 'credentials')
+    }
+    if (state === 1) this.refreshCredentials().catch(() => {})
+  }
+
+  #result(out) {
+    if (this.#hasToken) Object.setPrototypeOf(out, TOKEN_BEARING)
+    return out
+  }
+
+  /** Signs `{method, url, headers, body, payloadHash, timestamp}` with an `Authorization` header. */
+  sign(request) {
+    if (this.#provider !== undefined) this.#sync()
+    if (request !== null && typeof request === 'object' && isHeadersLike(request.headers)) request = { ...request, headers: [...request.headers.entries()] }
+    return this.#result(this.#native.sign(request))
+  }
+
+  /** Presigns (signature in the URL) for `{expiresIn}` seconds (default 3600, at most 604800). */
+  presign(request, options) {
+    if (this.#provider !== undefined) this.#sync()
+    if (request !== null && typeof request === 'object' && isHeadersLike(request.headers)) request = { ...request, headers: [...request.headers.entries()] }
+    return this.#result(this.#native.presign(request, options))
+  }
+
+  /** Like `sign`, loading provider credentials first and hashing the body off the event loop. */
+  async signAsync(request) {
+    await this.refreshCredentials()
+    if (request !== null && typeof request === 'object' && isHeadersLike(request.headers)) request = { ...request, headers: [...request.headers.entries()] }
+    return this.#result(await this.#native.signAsync(request))
+  }
+
+  /** Like `presign`, loading provider credentials first, off the event loop. */
+  async presignAsync(request, options) {
+    await this.refreshCredentials()
+    if (request !== null && typeof request === 'object' && isHeadersLike(request.headers)) request = { ...request, headers: [...request.headers.entries()] }
+    return this.#result(await this.#native.presignAsync(request, options))
+  }
+
+  [util.inspect.custom]() {
+    const akid = this.#native.accessKeyId
+    return `Signer { region: '${this.region}', service: '${this.service}', accessKeyId: ${akid ? `'${akid}'` : 'null'}, secretAccessKey: '${REDACTED}' }`
+  }
+
+  toJSON() {
+    return { region: this.region, service: this.service, accessKeyId: this.#native.accessKeyId }
+  }
+}
+
+module.exports = { Signer, REFRESH_BEFORE_MS }
