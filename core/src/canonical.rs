@@ -16,9 +16,14 @@ const HEX_LOWER: &[u8; 16] = b"0123456789abcdef";
 
 /// Appends `bytes` as lowercase hex.
 pub(crate) fn push_hex(out: &mut String, bytes: &[u8]) {
-    for &b in bytes {
-        out.push(HEX_LOWER[usize::from(b >> 4)] as char);
-        out.push(HEX_LOWER[usize::from(b & 15)] as char);
+    let mut buf = [0u8; 128];
+    for chunk in bytes.chunks(64) {
+        for (i, &b) in chunk.iter().enumerate() {
+            buf[2 * i] = HEX_LOWER[usize::from(b >> 4)];
+            buf[2 * i + 1] = HEX_LOWER[usize::from(b & 15)];
+        }
+        // Hex digits are ASCII: the fallback never happens.
+        out.push_str(std::str::from_utf8(&buf[..2 * chunk.len()]).unwrap_or_default());
     }
 }
 

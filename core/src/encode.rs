@@ -109,7 +109,10 @@ pub(crate) fn canonical_query_into(out: &mut String, query: &str, extra: &[(&str
         if piece.is_empty() {
             continue;
         }
-        let (k, v) = piece.split_once('=').unwrap_or((piece, ""));
+        let (k, v) = match piece.bytes().position(|b| b == b'=') {
+            Some(eq) => (&piece[..eq], &piece[eq + 1..]),
+            None => (piece, ""),
+        };
         let key = canonical_query_component(k, &mut scratch);
         if key == "X-Amz-Signature" {
             continue;
@@ -156,7 +159,10 @@ pub fn normalize_path(path: &str) -> String {
 }
 
 fn needs_normalizing(path: &str) -> bool {
-    path.contains("//") || path.contains("/.") || !path.starts_with('/')
+    let b = path.as_bytes();
+    b.first() != Some(&b'/')
+        || b.windows(2)
+            .any(|w| w[0] == b'/' && (w[1] == b'/' || w[1] == b'.'))
 }
 
 /// Appends the canonical URI of `path` (as it appears on the wire) under the given rules.

@@ -1,9 +1,9 @@
 //! Signing-key derivation and a bounded, thread-safe cache of derived keys.
 
 use std::fmt;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
-use zeroize::Zeroizing;
+use zeroize::{Zeroize, Zeroizing};
 
 use crate::credentials::Credentials;
 pub(crate) use crate::mac::hmac_sha256;
@@ -11,9 +11,12 @@ use crate::mac::HmacKey;
 use crate::time::SigningTime;
 
 /// A derived SigV4 signing key (`kSigning`), with its HMAC states precomputed.
-/// Zeroised on drop; `Debug` never shows it.
+///
+/// Cheap to clone (shared); zeroised when the last clone is dropped; `Debug` never shows it.
 #[derive(Clone)]
-pub struct SigningKey {
+pub struct SigningKey(Arc<KeyMaterial>);
+
+struct KeyMaterial {
     bytes: Zeroizing<[u8; 32]>,
     hmac: HmacKey,
 }
@@ -34,17 +37,17 @@ impl SigningKey {
     pub fn from_bytes(bytes: [u8; 32]) -> Self {
         let bytes = Zeroizing::new(bytes);
         let hmac = HmacKey::new(&*bytes);
-        SigningKey { bytes, hmac }
+        SigningKey(Arc::new(KeyMaterial { bytes, hmac }))
     }
 
     /// The HMAC-SHA256 of `data` under this key (the signature, as raw bytes).
     pub fn sign(&self, data: &[u8]) -> [u8; 32] {
-        self.hmac.mac(data)
+        self.0.hmac.mac(data)
     }
 
     /// The key bytes, for callers that chain signatures (chunked uploads). Never log them.
     pub fn as_bytes(&self) -> &[u8; 32] {
-        &self.bytes
+        &self.0.bytes
     }
 }
 
@@ -57,10 +60,17 @@ impl fmt::Debug for SigningKey {
 struct Entry {
     access_key_id: String,
     secret: Zeroizing<String>,
-    date: u32,
+    date: i64,
     region: String,
     service: String,
     key: SigningKey,
+}
+
+fn replace_text(slot: &mut String, text: &str) {
+    if slot != text {
+        slot.clear();
+        slot.push_str(text);
+    }
 }
 
 /// Derived keys reused for the same (credentials, date, region, service).
@@ -91,7 +101,7 @@ impl KeyCache {
         region: &str,
         service: &str,
     ) -> SigningKey {
-        let date = time.date_number();
+        let date = time.day_number();
         {
             let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
             if let Some(hit) = entries.iter().find(|e| {
@@ -104,27 +114,33 @@ impl KeyCache {
                 return hit.key.clone();
             }
         }
-        let key = SigningKey::derive(
-            credentials.secret_access_key(),
-            &time.date_stamp(),
-            region,
-            service,
-        );
-        let entry = Entry {
-            access_key_id: credentials.access_key_id().to_owned(),
-            secret: Zeroizing::new(credentials.secret_access_key().to_owned()),
-            date,
-            region: region.to_owned(),
-            service: service.to_owned(),
-            key: key.clone(),
-        };
+        let mut amz_date = [0u8; 16];
+        time.write_amz_date(&mut amz_date);
+        let date_stamp = std::str::from_utf8(&amz_date[..8]).unwrap_or_default();
+        let key = SigningKey::derive(credentials.secret_access_key(), date_stamp, region, service);
         let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
         if entries.len() < self.capacity {
-            entries.push(entry);
+            entries.push(Entry {
+                access_key_id: credentials.access_key_id().to_owned(),
+                secret: Zeroizing::new(credentials.secret_access_key().to_owned()),
+                date,
+                region: region.to_owned(),
+                service: service.to_owned(),
+                key: key.clone(),
+            });
         } else {
             let mut victim = self.next_victim.lock().unwrap_or_else(|e| e.into_inner());
-            entries[*victim % self.capacity] = entry;
-            *victim = (*victim + 1) % self.capacity;
+            let slot = *victim % self.capacity;
+            *victim = (slot + 1) % self.capacity;
+            // Reuse the evicted entry's buffers: a new date each call then allocates nothing.
+            let entry = &mut entries[slot];
+            entry.secret.zeroize();
+            entry.secret.push_str(credentials.secret_access_key());
+            replace_text(&mut entry.access_key_id, credentials.access_key_id());
+            replace_text(&mut entry.region, region);
+            replace_text(&mut entry.service, service);
+            entry.date = date;
+            entry.key = key.clone();
         }
         key
     }

@@ -71,10 +71,9 @@ impl SigningTime {
         self.amz_date()[..8].to_owned()
     }
 
-    /// The date as the number `YYYYMMDD`, a cheap cache key.
-    pub(crate) fn date_number(self) -> u32 {
-        let (y, m, d) = civil_from_days(self.unix.div_euclid(86_400));
-        (y as u32) * 10_000 + m * 100 + d
+    /// Days since the Unix epoch: the UTC date as a cheap cache key.
+    pub(crate) fn day_number(self) -> i64 {
+        self.unix.div_euclid(86_400)
     }
 
     pub(crate) fn write_amz_date(self, out: &mut [u8; 16]) {
