@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 from typing import Iterable, Optional, Sequence, Tuple
+from urllib.parse import quote, unquote
 
 from botocore.auth import S3SigV4Auth, S3SigV4QueryAuth, SigV4Auth, SigV4QueryAuth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 
 S3_SERVICES = {"s3", "s3-object-lambda", "s3-outposts", "s3express"}
+
+
+def s3_documented_path(path: str) -> str:
+    """S3's documented canonical path: each segment encoded exactly once (upper-case hex).
+
+    botocore signs S3 paths verbatim (a raw ``$`` stays ``$``), which is not what AWS computes;
+    callers hand botocore this form instead.
+    """
+    return "/".join(quote(unquote(segment), safe="-_.~") for segment in path.split("/"))
 
 
 def botocore_sign(

@@ -25,12 +25,12 @@ from __future__ import annotations
 
 import random
 from typing import List, Tuple
-from urllib.parse import quote, quote_plus, unquote, urlsplit
+from urllib.parse import quote, quote_plus, urlsplit
 
 import pytest
 
 import sigv4
-from botocore_ref import botocore_sign
+from botocore_ref import botocore_sign, s3_documented_path
 from conftest import AKID, SECRET, TOKEN
 
 CASES_PER_GROUP = 150
@@ -111,11 +111,6 @@ def gen_headers(rng: random.Random) -> List[Tuple[str, str]]:
     for _ in range(rng.randint(0, 4)):
         headers.append((rng.choice(HEADER_NAMES), rand_text(rng, HEADER_ATOMS, 1, 3)))
     return headers
-
-
-def s3_documented_path(path: str) -> str:
-    """S3's documented canonical path: each segment encoded exactly once (upper-case hex)."""
-    return "/".join(quote(unquote(segment), safe="-_.~") for segment in path.split("/"))
 
 
 def canonical_path_line(canonical_request: str) -> str:
