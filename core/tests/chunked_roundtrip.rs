@@ -64,6 +64,8 @@ fn decoder(mode: PayloadMode, len: u64, trailers: &[&str]) -> ChunkedDecoder {
     ChunkedDecoder::new(mode, chain, len, trailers).unwrap()
 }
 
+type Decoded = (Vec<u8>, Vec<(String, String)>);
+
 /// Feeds `wire` in random pieces; returns the data handed out or the error.
 fn decode(
     mode: PayloadMode,
@@ -71,7 +73,7 @@ fn decode(
     trailers: &[&str],
     wire: &[u8],
     rng: &mut Rng,
-) -> Result<(Vec<u8>, Vec<(String, String)>), ErrorKind> {
+) -> Result<Decoded, ErrorKind> {
     let mut d = decoder(mode, len, trailers);
     let mut out = Vec::new();
     let mut rest = wire;

@@ -52,7 +52,7 @@ pub fn sign_streaming(
     plan: ChunkedPlan,
 ) -> Result<StreamingUpload> {
     match request.body {
-        Body::Bytes(b) if b.is_empty() => {}
+        Body::Bytes([]) => {}
         _ => {
             return Err(Error::arg(
                 ErrorKind::InvalidOption,

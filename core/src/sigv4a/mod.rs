@@ -24,6 +24,7 @@ use crate::settings::SigningSettings;
 use crate::time::SigningTime;
 
 /// Signs (or, with `expires_in`, presigns) with SigV4a, the key taken from `cache`.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn sign_cached(
     cache: &EcdsaKeyCache,
     credentials: &Credentials,

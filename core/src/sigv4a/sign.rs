@@ -73,7 +73,7 @@ fn payload_hash(
         Body::Bytes(_) if caller_content_sha.is_some_and(is_hex64) => {
             Ok(caller_content_sha.unwrap_or_default().to_ascii_lowercase())
         }
-        Body::Bytes(b) if b.is_empty() => Ok(EMPTY_SHA256.to_owned()),
+        Body::Bytes([]) => Ok(EMPTY_SHA256.to_owned()),
         Body::Bytes(b) => {
             let mut hasher = PayloadHasher::new();
             hasher.update(b);
