@@ -47,11 +47,11 @@ pub use chunked::{
 };
 pub use credentials::Credentials;
 pub use encode::{canonical_query, encode as uri_encode, normalize_path};
+pub use error::{Error, ErrorKind, Mismatch, Result};
 pub use event_stream::{
     decode_message, encode_headers, encode_message, EventStreamSigner, HeaderValue, SignedEvent,
     MAX_MESSAGE_LEN,
 };
-pub use error::{Error, ErrorKind, Mismatch, Result};
 pub use exact::{sign_exact, ExactSignature};
 pub use key::{KeyCache, SigningKey};
 pub use output::SignedRequest;

@@ -6,8 +6,8 @@ use crate::key::KeyCache;
 use crate::output::SignedRequest;
 use crate::request::Request;
 use crate::settings::{SigningAlgorithm, SigningSettings};
-use crate::sigv4a::EcdsaKeyCache;
 use crate::sign::{presign, sign, validate_region, validate_service, SigningParams};
+use crate::sigv4a::EcdsaKeyCache;
 use crate::time::SigningTime;
 
 /// Signs many requests for one (credentials, region, service), reusing the derived key.
