@@ -15,6 +15,14 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
+
+/**
+ * Expands a NUL-terminated string to the (const uint8_t *, size_t) pair the API takes, e.g.
+ * `sigv4_signer_new(creds, SIGV4_STR("us-east-1"), SIGV4_STR("s3"), NULL, &signer)`. In a
+ * designated initializer, `.url = SIGV4_STR(url)` sets both `url` and `url_len`.
+ */
+#define SIGV4_STR(s) (const uint8_t *)(s), strlen(s)
 
 /**
  * A field of a signed request, for `sigv4_signed_request_field` and `sigv4_signed_request_copy_field`.

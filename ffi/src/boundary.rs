@@ -149,6 +149,9 @@ pub(crate) fn copy_out(
     out_len: *mut usize,
 ) -> Result<(), Fail> {
     out_ptr(out_len, "out_len")?;
+    if buf.is_null() && buf_len > 0 {
+        return Err(Fail::null("buf"));
+    }
     if buf_len < value.len() + 1 {
         write(out_len, value.len());
         return Err(Fail::new(
@@ -159,10 +162,7 @@ pub(crate) fn copy_out(
             ),
         ));
     }
-    if buf.is_null() {
-        return Err(Fail::null("buf"));
-    }
-    // SAFETY: `buf` is non-NULL and the caller promises it points to `buf_len` writable bytes;
+    // SAFETY: `buf` is non-NULL (a NULL one has length 0, which failed the size check) and the caller promises it points to `buf_len` writable bytes;
     // `value.len() + 1 <= buf_len` was checked above, and `value` (our own memory) cannot overlap it.
     unsafe {
         std::ptr::copy_nonoverlapping(value.as_ptr(), buf, value.len());
