@@ -20,6 +20,8 @@ export interface SignedFetchOptions extends Partial<SignerOptions> {
   retryOn?: (status: number) => boolean
   /** The fetch to use (default the global one). */
   fetch?: typeof globalThis.fetch
+  /** The signing clock (default: now). */
+  now?: () => Date | number | string
   /** Presign into the URL instead of an Authorization header. */
   presign?: boolean
   /** Lifetime of presigned URLs, seconds. */

@@ -65,13 +65,13 @@ function headerPairs(h) {
  *
  * Options: `service`, `region` (default: from the host, then AWS_REGION), `credentials` (object or
  * provider; default: env), `signer` (an existing `Signer` instead), `retries` (default 3),
- * `baseDelayMs` (100), `maxDelayMs` (5000), `timeoutMs`, `retryOn(status)`, `fetch`, and any
- * `Signer` option.
+ * `baseDelayMs` (100), `maxDelayMs` (5000), `timeoutMs`, `retryOn(status)`, `fetch`, `now` (a clock
+ * returning the signing time, default the system clock), and any `Signer` option.
  */
 function createSignedFetch(options = {}) {
   const {
     service, region, credentials, signer: given, retries = 3, baseDelayMs = 100, maxDelayMs = 5000,
-    timeoutMs, retryOn = defaultRetryOn, fetch: fetchImpl = globalThis.fetch, presign = false, expiresIn,
+    timeoutMs, retryOn = defaultRetryOn, fetch: fetchImpl = globalThis.fetch, presign = false, expiresIn, now,
     ...signerOptions
   } = options
   if (typeof fetchImpl !== 'function') throw new SigV4Error('InvalidOption', 'no fetch implementation (Node 18+ has one built in)', 'fetch')
@@ -103,6 +103,7 @@ function createSignedFetch(options = {}) {
       if (timeoutMs) signals.push(AbortSignal.timeout(timeoutMs))
       const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0]
       const request = { method, url: url.href, headers, body }
+      if (now) request.timestamp = now()
       const signed = presign ? await signer.presignAsync(request, { expiresIn }) : await signer.signAsync(request)
       const sendHeaders = {}
       for (const [n, v] of Object.entries(signed.headers)) if (n.toLowerCase() !== 'host') sendHeaders[n] = v
