@@ -68,7 +68,10 @@ impl<'py> BodyInput<'py> {
 
 fn as_bytes<'py>(value: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyBytes>> {
     let py = value.py();
-    Ok(py.get_type::<PyBytes>().call1((value,))?.cast_into::<PyBytes>()?)
+    Ok(py
+        .get_type::<PyBytes>()
+        .call1((value,))?
+        .cast_into::<PyBytes>()?)
 }
 
 /// Feeds one piece, releasing the interpreter for large ones.

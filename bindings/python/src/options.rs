@@ -37,7 +37,9 @@ fn apply_one(
 ) -> PyResult<bool> {
     if value.is_none() && name != "payload" {
         // None means "the service default" for `payload`; for the others it is a mistake.
-        return Err(PyTypeError::new_err(format!("option {name} must not be None")));
+        return Err(PyTypeError::new_err(format!(
+            "option {name} must not be None"
+        )));
     }
     match name {
         "payload" => {

@@ -56,20 +56,22 @@ impl SignedRequest {
     /// Every header to send, as a dict (repeated names joined with ``", "``). Built once.
     #[getter]
     fn headers<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let dict = self.headers.get_or_try_init(py, || -> PyResult<Py<PyDict>> {
-            let dict = PyDict::new(py);
-            for (name, value) in self.inner.headers() {
-                let name = PyString::new(py, name);
-                match dict.get_item(&name)? {
-                    Some(previous) => {
-                        let joined = format!("{}, {}", previous.extract::<String>()?, value);
-                        dict.set_item(name, joined)?;
+        let dict = self
+            .headers
+            .get_or_try_init(py, || -> PyResult<Py<PyDict>> {
+                let dict = PyDict::new(py);
+                for (name, value) in self.inner.headers() {
+                    let name = PyString::new(py, name);
+                    match dict.get_item(&name)? {
+                        Some(previous) => {
+                            let joined = format!("{}, {}", previous.extract::<String>()?, value);
+                            dict.set_item(name, joined)?;
+                        }
+                        None => dict.set_item(name, value)?,
                     }
-                    None => dict.set_item(name, value)?,
                 }
-            }
-            Ok(dict.unbind())
-        })?;
+                Ok(dict.unbind())
+            })?;
         Ok(dict.bind(py).clone())
     }
 

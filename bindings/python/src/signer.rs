@@ -53,12 +53,18 @@ fn expires(py: Python<'_>, value: &Bound<'_, PyAny>) -> PyResult<u64> {
 }
 
 /// True when a streamed body must be hashed: the payload is signed and the caller gave no hash.
-fn stream_needs_hash(settings: &SigningSettings, presigning: bool, headers: &[(&str, &str)]) -> bool {
-    let mode = settings.payload.unwrap_or(if presigning && settings.s3_presign_defaults {
-        PayloadMode::Unsigned
-    } else {
-        PayloadMode::Signed
-    });
+fn stream_needs_hash(
+    settings: &SigningSettings,
+    presigning: bool,
+    headers: &[(&str, &str)],
+) -> bool {
+    let mode = settings
+        .payload
+        .unwrap_or(if presigning && settings.s3_presign_defaults {
+            PayloadMode::Unsigned
+        } else {
+            PayloadMode::Signed
+        });
     mode == PayloadMode::Signed
         && !headers
             .iter()

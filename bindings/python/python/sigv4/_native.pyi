@@ -1,0 +1,108 @@
+"""Type stubs of the native module ``sigv4._native`` (the Rust core, through pyo3)."""
+
+import datetime
+from typing import IO, Any, Dict, Iterable, List, Mapping, Optional, Tuple, Union
+
+__version__: str
+EMPTY_SHA256: str
+
+HeadersArg = Union[Mapping[str, str], Iterable[Tuple[str, str]], None]
+BodyArg = Union[bytes, bytearray, memoryview, str, IO[bytes], Iterable[bytes], None]
+TimestampArg = Union[datetime.datetime, int, float, str, None]
+
+class Credentials:
+    """AWS credentials: access key id, secret, optional session token. ``repr()`` hides the secrets."""
+
+    def __new__(cls, access_key_id: str, secret_access_key: str, session_token: Optional[str] = None) -> "Credentials": ...
+    @property
+    def access_key_id(self) -> str: ...
+    @property
+    def secret_access_key(self) -> str: ...
+    @property
+    def session_token(self) -> Optional[str]: ...
+    @property
+    def access_key(self) -> str: ...
+    @property
+    def secret_key(self) -> str: ...
+    @property
+    def token(self) -> Optional[str]: ...
+
+class SignedRequest:
+    """The result of a signing: what to send, and what was signed. Immutable."""
+
+    @property
+    def method(self) -> str: ...
+    @property
+    def url(self) -> str: ...
+    @property
+    def headers(self) -> Dict[str, str]: ...
+    @property
+    def header_list(self) -> List[Tuple[str, str]]: ...
+    @property
+    def authorization(self) -> Optional[str]: ...
+    @property
+    def signature(self) -> str: ...
+    @property
+    def amz_date(self) -> str: ...
+    @property
+    def credential_scope(self) -> str: ...
+    @property
+    def signed_headers(self) -> str: ...
+    @property
+    def canonical_request(self) -> str: ...
+    @property
+    def string_to_sign(self) -> str: ...
+    @property
+    def payload_hash(self) -> str: ...
+
+class Signer:
+    """Signs requests for one (credentials, region, service); options fixed at construction."""
+
+    def __new__(
+        cls,
+        credentials: Any,
+        region: str,
+        service: str,
+        *,
+        payload: Optional[str] = ...,
+        content_sha256_header: bool = ...,
+        uri_encoding: str = ...,
+        normalize_path: bool = ...,
+        sign_session_token: bool = ...,
+        unsigned_headers: Iterable[str] = ...,
+    ) -> "Signer": ...
+    def sign(
+        self,
+        method: str,
+        url: str,
+        headers: HeadersArg = None,
+        body: BodyArg = None,
+        timestamp: TimestampArg = None,
+        **options: Any,
+    ) -> SignedRequest: ...
+    def presign(
+        self,
+        method: str,
+        url: str,
+        expires_in: int = 3600,
+        headers: HeadersArg = None,
+        body: BodyArg = None,
+        timestamp: TimestampArg = None,
+        **options: Any,
+    ) -> SignedRequest: ...
+    @property
+    def region(self) -> str: ...
+    @property
+    def service(self) -> str: ...
+    @property
+    def credentials(self) -> Any: ...
+
+class PayloadHasher:
+    """Incremental SHA-256 of a body (lowercase hex), for ``payload_hash=``."""
+
+    def __new__(cls, data: Union[bytes, bytearray, memoryview, str, None] = None) -> "PayloadHasher": ...
+    def update(self, data: Union[bytes, bytearray, memoryview, str]) -> None: ...
+    def hexdigest(self) -> str: ...
+    def copy(self) -> "PayloadHasher": ...
+
+def uri_encode(text: str) -> str: ...
