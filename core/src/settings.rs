@@ -197,7 +197,9 @@ impl SigningSettings {
         }
     }
 
-    pub(crate) fn payload_for(&self, presigning: bool) -> PayloadMode {
+    /// The payload mode a signing uses: the explicit choice, else `UNSIGNED-PAYLOAD` when presigning
+    /// for the S3 family, else a signed payload.
+    pub fn payload_for(&self, presigning: bool) -> PayloadMode {
         match self.payload {
             Some(mode) => mode,
             None if presigning && self.s3_presign_defaults => PayloadMode::Unsigned,
