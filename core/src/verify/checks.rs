@@ -32,7 +32,12 @@ pub(crate) fn bounds(request: &Request<'_>, limits: &VerifierLimits) -> Result<(
             limits.max_query_bytes
         )));
     }
-    let params = query.split('&').filter(|p| !p.is_empty()).count();
+    // Pieces between '&' (an upper bound on the parameters), counted without splitting.
+    let params = if query.is_empty() {
+        0
+    } else {
+        query.bytes().filter(|&b| b == b'&').count() + 1
+    };
     if params > limits.max_query_params {
         return Err(bad_url(format!(
             "the query has {params} parameters; at most {} are accepted",
@@ -75,7 +80,7 @@ pub(crate) fn amz_date(form: Form, text: &str) -> Result<SigningTime> {
 
 /// `SignedHeaders`: lowercase header names, strictly sorted (so unique), including `host`.
 pub(crate) fn signed_headers(form: Form, list: &str) -> Result<Vec<&str>> {
-    let names: Vec<&str> = list.split(';').collect();
+    let names: Vec<&str> = super::split_byte(list, b';').collect();
     for (i, name) in names.iter().enumerate() {
         let valid = !name.is_empty()
             && name
@@ -144,6 +149,16 @@ pub(crate) fn presigned_time(
         ));
     }
     Ok(until)
+}
+
+/// The 32 bytes of a signature already checked by [`signature_format`].
+pub(crate) fn signature_bytes(signature: &str) -> [u8; 32] {
+    let nibble = |b: u8| if b <= b'9' { b - b'0' } else { b - b'a' + 10 };
+    let mut out = [0u8; 32];
+    for (slot, pair) in out.iter_mut().zip(signature.as_bytes().chunks_exact(2)) {
+        *slot = nibble(pair[0]) << 4 | nibble(pair[1]);
+    }
+    out
 }
 
 /// Constant-time equality of two byte strings (lengths are not secret).

@@ -3,7 +3,7 @@
 
 use std::borrow::Cow;
 
-use crate::canonical::{canonical_header, lower_name, sort_and_merge, CanonicalHeader};
+use crate::canonical::{sort_and_merge, trim_value, CanonicalHeader};
 use crate::error::{Error, ErrorKind, Result};
 use crate::request::{validate_header_name, validate_header_value, Request};
 
@@ -23,6 +23,38 @@ pub(crate) struct HeaderScan<'a> {
     pub(crate) token: Option<&'a str>,
     pub(crate) token_count: usize,
     pub(crate) host_count: usize,
+}
+
+/// True when `value` holds CR, LF or NUL, eight bytes at a time (the `Authorization` header
+/// alone is ~200 bytes checked on every request).
+fn has_cr_lf_nul(value: &str) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let zero_byte = |x: u64| x.wrapping_sub(ONES) & !x & HIGH != 0;
+    let mut words = value.as_bytes().chunks_exact(8);
+    for word in &mut words {
+        let mut bytes = [0u8; 8];
+        bytes.copy_from_slice(word);
+        let w = u64::from_le_bytes(bytes);
+        if zero_byte(w)
+            || zero_byte(w ^ (ONES * u64::from(b'\n')))
+            || zero_byte(w ^ (ONES * u64::from(b'\r')))
+        {
+            return true;
+        }
+    }
+    words
+        .remainder()
+        .iter()
+        .any(|&b| b == 0 || b == b'\n' || b == b'\r')
+}
+
+/// [`validate_header_value`] with a fast path for the common, clean value.
+fn check_value(name: &str, value: &str) -> Result<()> {
+    if has_cr_lf_nul(value) {
+        validate_header_value(name, value)?;
+    }
+    Ok(())
 }
 
 fn too_big(message: String) -> Error {
@@ -76,10 +108,10 @@ pub(crate) fn scan<'a>(
             if name.eq_ignore_ascii_case("host") {
                 out.host_count += 1;
             }
-            validate_header_value(name, value)?;
+            check_value(name, value)?;
             continue;
         };
-        validate_header_value(name, value)?;
+        check_value(name, value)?;
         *slot = Some(trimmed);
         *count += 1;
     }
@@ -93,27 +125,41 @@ pub(crate) fn scan<'a>(
     Ok(out)
 }
 
+/// Finds `name` (any letter case) in the sorted lowercase `signed` list, without allocating.
+fn find_signed(signed: &[&str], name: &str) -> Option<usize> {
+    signed
+        .binary_search_by(|probe| {
+            probe
+                .bytes()
+                .cmp(name.bytes().map(|b| b.to_ascii_lowercase()))
+        })
+        .ok()
+}
+
 /// The canonical form of the signed headers, checking that each one is present, that every header
-/// which must be signed is, and that `host` comes from the `Host` header or the URL.
-pub(crate) fn canonical_signed<'a>(
-    request: &Request<'a>,
-    signed: &[&str],
+/// which must be signed is, and that `host` comes from the `Host` header or the URL. Names and
+/// values were validated by [`scan`]; the lowercase names are borrowed from `SignedHeaders`.
+pub(crate) fn canonical_signed<'h>(
+    request: &Request<'h>,
+    signed: &[&'h str],
     form: Form,
     settings: &VerifierSettings,
-) -> Result<Vec<CanonicalHeader<'a>>> {
-    let mut out: Vec<CanonicalHeader<'a>> = Vec::with_capacity(signed.len() + 1);
+) -> Result<Vec<CanonicalHeader<'h>>> {
+    let mut out: Vec<CanonicalHeader<'h>> = Vec::with_capacity(signed.len() + 1);
     let mut has_host = false;
     for &(name, value) in request.headers() {
-        let lower = lower_name(name);
-        if signed.binary_search(&lower.as_ref()).is_ok() {
-            has_host |= lower == "host";
-            out.push(canonical_header(name, value)?);
-        } else if settings.must_sign(&lower) {
+        if let Some(index) = find_signed(signed, name) {
+            has_host |= signed[index] == "host";
+            out.push(CanonicalHeader {
+                name: Cow::Borrowed(signed[index]),
+                value: trim_value(value),
+            });
+        } else if settings.must_sign(name) {
             return Err(Error::new(
                 ErrorKind::UnsignedHeader,
                 format!(
                     "the header {:?} is present but not signed; sign it (add it to SignedHeaders)",
-                    truncate(&lower)
+                    truncate(&name.to_ascii_lowercase())
                 ),
             ));
         }
@@ -146,4 +192,23 @@ pub(crate) fn canonical_signed<'a>(
         )));
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::has_cr_lf_nul;
+
+    #[test]
+    fn finds_control_bytes_anywhere() {
+        let clean = "AWS4-HMAC-SHA256 Credential=AKID/20150830/us-east-1/service/aws4_request";
+        assert!(!has_cr_lf_nul(clean));
+        for at in 0..clean.len() {
+            for c in ['\r', '\n', '\0'] {
+                let mut dirty = clean.to_owned();
+                dirty.replace_range(at..at + 1, &c.to_string());
+                assert!(has_cr_lf_nul(&dirty), "{at} {c:?}");
+            }
+        }
+        assert!(!has_cr_lf_nul("\u{e9}\u{1234}\t\x0b\x0c\x0e"));
+    }
 }

@@ -37,14 +37,14 @@ pub(crate) fn parse<'a>(value: &'a str, scan: &HeaderScan<'a>) -> Result<AuthPar
     let mut credential = None;
     let mut signed_headers = None;
     let mut signature = None;
-    for field in rest.split(',') {
+    for field in super::split_byte(rest, b',') {
         let field = field.trim_matches([' ', '\t']);
         if field.is_empty() {
             return Err(incomplete(
                 "the Authorization header has an empty field (stray comma)",
             ));
         }
-        let (name, val) = field.split_once('=').ok_or_else(|| {
+        let (name, val) = super::split_once_byte(field, b'=').ok_or_else(|| {
             incomplete("each Authorization field must be Name=value (Credential, SignedHeaders, Signature)")
         })?;
         let slot = match name {

@@ -64,6 +64,10 @@ fn decode(text: &str) -> Result<Cow<'_, str>> {
 /// a second occurrence in any letter case, or another spelling, is an error.
 pub(crate) fn scan(query: &str) -> Result<QueryAuth<'_>> {
     let mut out = QueryAuth::default();
+    // Every name holds a '-', and an encoded name a '%': without either, nothing to find.
+    if !query.bytes().any(|b| b == b'-' || b == b'%') {
+        return Ok(out);
+    }
     for piece in query.split('&') {
         if piece.len() < 10 {
             continue; // shorter than any X-Amz-* name

@@ -2,7 +2,7 @@
 
 use std::borrow::Cow;
 
-use crate::canonical::sha256_hex;
+use crate::canonical::{sha256_hex, EMPTY_SHA256};
 use crate::error::{Error, ErrorKind, Result};
 use crate::request::Body;
 
@@ -95,6 +95,7 @@ pub(crate) fn decide<'a>(
 /// The lowercase hex SHA-256 of the body (hashing bytes, or taking the caller's hash).
 pub(crate) fn body_hash(body: Body<'_>) -> Cow<'_, str> {
     match body {
+        Body::Bytes([]) => Cow::Borrowed(EMPTY_SHA256),
         Body::Bytes(bytes) => Cow::Owned(sha256_hex(bytes)),
         Body::Precomputed(hash) if hash.bytes().any(|b| b.is_ascii_uppercase()) => {
             Cow::Owned(hash.to_ascii_lowercase())

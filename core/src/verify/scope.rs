@@ -25,7 +25,7 @@ pub(crate) fn parse<'c>(
     service: &str,
 ) -> Result<Scope<'c>> {
     let shape = "the credential must be ACCESS_KEY_ID/YYYYMMDD/region/service/aws4_request";
-    let mut parts = credential.split('/');
+    let mut parts = super::split_byte(credential, b'/');
     let mut next = || parts.next().filter(|p| !p.is_empty());
     let (Some(akid), Some(date), Some(region), Some(svc), Some(terminator), None) =
         (next(), next(), next(), next(), next(), parts.next())

@@ -89,15 +89,18 @@ impl VerifierSettings {
         }
     }
 
-    /// True when `lower_name` must be signed whenever present.
-    pub(crate) fn must_sign(&self, lower_name: &str) -> bool {
-        if lower_name.starts_with("x-amz-") {
-            return !(lower_name == "x-amz-security-token"
+    /// True when the header `name` (any letter case) must be signed whenever present.
+    pub(crate) fn must_sign(&self, name: &str) -> bool {
+        if name
+            .get(..6)
+            .is_some_and(|p| p.eq_ignore_ascii_case("x-amz-"))
+        {
+            return !(name.eq_ignore_ascii_case("x-amz-security-token")
                 && self.session_token_mode == SessionTokenMode::AppendedAfterSigning);
         }
         self.must_sign_headers
             .iter()
-            .any(|h| h.eq_ignore_ascii_case(lower_name))
+            .any(|h| h.eq_ignore_ascii_case(name))
     }
 }
 

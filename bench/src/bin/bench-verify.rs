@@ -1,0 +1,200 @@
+//! Verification benchmark: prints a table of the core verifier on W1 (AWS's
+//! `get-vanilla-query-order-key-case`), warm and cold, next to signing the same request.
+//! No other Rust library verifies SigV4, so the reference row is our own signer.
+//! Run with `cargo run --release -p sigv4-bench --bin bench-verify`.
+
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use sigv4::{Body, Credentials, Request, Signer, SigningTime, Verifier, VerifierSettings};
+
+const AKID: &str = "AKIDEXAMPLE";
+const SECRET: &str = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
+const T0: i64 = 1_440_938_160;
+const W1_URL: &str = "https://example.amazonaws.com/?Param2=value2&Param1=value1";
+/// AWS's signature of W1 (header form) from the test suite.
+const W1_AUTH: &str = "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=host;x-amz-date, Signature=b97d918cfa904a5beff61c982a1b6f458b799221646efd99d3219ec94cdf2500";
+/// AWS's presigned W1 (query form) from the test suite.
+const W1_PRESIGNED: &str = "https://example.amazonaws.com/?Param2=value2&Param1=value1&X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIDEXAMPLE%2F20150830%2Fus-east-1%2Fservice%2Faws4_request&X-Amz-Date=20150830T123600Z&X-Amz-SignedHeaders=host&X-Amz-Expires=3600&X-Amz-Signature=86012e2c9ad4d77369f5d81c11f75158aae4f895a085212cc6d3f923d300bed5";
+
+/// Median time per call over several batches of `iters` calls.
+fn per_call(iters: u32, mut f: impl FnMut(u32)) -> Duration {
+    for i in 0..iters / 10 + 1 {
+        f(i);
+    }
+    let mut samples: Vec<Duration> = (0..7)
+        .map(|batch| {
+            let start = Instant::now();
+            for i in 0..iters {
+                f(batch * iters + i);
+            }
+            start.elapsed() / iters
+        })
+        .collect();
+    samples.sort();
+    samples[samples.len() / 2]
+}
+
+fn fmt(d: Duration) -> String {
+    format!("{:.3} µs", d.as_nanos() as f64 / 1000.0)
+}
+
+fn creds() -> Credentials {
+    Credentials::new(AKID, SECRET, None).expect("valid credentials")
+}
+
+fn verifier() -> Verifier {
+    Verifier::new(
+        creds(),
+        &["us-east-1"],
+        "service",
+        VerifierSettings::for_service("service"),
+    )
+    .expect("verifier")
+}
+
+struct Row {
+    name: &'static str,
+    time: Duration,
+    target: &'static str,
+    met: Option<bool>,
+}
+
+fn main() {
+    let now = SigningTime::from_unix(T0 + 60).expect("time");
+    let mut rows = Vec::new();
+
+    // W1, header form, warm: the key cache already holds the day's key.
+    let v = verifier();
+    let headers = [
+        ("Host", "example.amazonaws.com"),
+        ("X-Amz-Date", "20150830T123600Z"),
+        ("Authorization", W1_AUTH),
+    ];
+    let request = Request::new("GET", W1_URL, &headers, Body::Bytes(b"")).expect("request");
+    v.verify(&request, now).expect("W1 verifies");
+    let warm = per_call(200_000, |_| {
+        black_box(v.verify(black_box(&request), now).is_ok());
+    });
+    rows.push(Row {
+        name: "W1 verify, header form, warm (key cached)",
+        time: warm,
+        target: "<= 1.000 µs",
+        met: Some(warm.as_nanos() <= 1_000),
+    });
+
+    // The same through verify_http (what the bindings call: builds the request view too).
+    let http = per_call(200_000, |_| {
+        black_box(
+            v.verify_http("GET", W1_URL, &headers, Body::Bytes(b""), now)
+                .is_ok(),
+        );
+    });
+    rows.push(Row {
+        name: "W1 verify_http (URL split included), warm",
+        time: http,
+        target: "",
+        met: None,
+    });
+
+    // W1, presigned URL, warm.
+    let q_headers = [("Host", "example.amazonaws.com")];
+    let presigned = Request::new("GET", W1_PRESIGNED, &q_headers, Body::Bytes(b"")).expect("url");
+    v.verify(&presigned, now).expect("presigned W1 verifies");
+    let q = per_call(200_000, |_| {
+        black_box(v.verify(black_box(&presigned), now).is_ok());
+    });
+    rows.push(Row {
+        name: "W1 verify, presigned URL, warm",
+        time: q,
+        target: "",
+        met: None,
+    });
+
+    // Cold: every call a different day, so every call derives its key (cache of 64 keys, 1000 days).
+    let signer = Signer::new(creds(), "us-east-1", "service").expect("signer");
+    let plain = Request::new("GET", W1_URL, &[], Body::Bytes(b"")).expect("request");
+    let days: Vec<(SigningTime, Vec<(String, String)>)> = (0..1000)
+        .map(|d| {
+            let t = SigningTime::from_unix(T0 + d * 86_400).expect("time");
+            (t, signer.sign(&plain, t).expect("sign").headers().to_vec())
+        })
+        .collect();
+    let cold = per_call(5_000, |i| {
+        let (t, h) = &days[i as usize % days.len()];
+        let pairs: Vec<(&str, &str)> = h.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
+        let r = Request::new("GET", W1_URL, &pairs, Body::Bytes(b"")).expect("request");
+        black_box(v.verify(&r, *t).is_ok());
+    });
+    rows.push(Row {
+        name: "W1 verify, cold (new day each call: key derived)",
+        time: cold,
+        target: "",
+        met: None,
+    });
+
+    // Rejections: a wrong signature (full work), an unknown key (no crypto).
+    let bad_auth = W1_AUTH.replace("b97d", "b97e");
+    let bad_headers = [
+        ("Host", "example.amazonaws.com"),
+        ("X-Amz-Date", "20150830T123600Z"),
+        ("Authorization", bad_auth.as_str()),
+    ];
+    let bad = Request::new("GET", W1_URL, &bad_headers, Body::Bytes(b"")).expect("request");
+    let rejected = per_call(100_000, |_| {
+        black_box(v.verify(black_box(&bad), now).is_err());
+    });
+    rows.push(Row {
+        name: "W1 rejected: SignatureDoesNotMatch (with detail)",
+        time: rejected,
+        target: "",
+        met: None,
+    });
+    let unknown_auth = W1_AUTH.replace("AKIDEXAMPLE", "AKIDUNKNOWN");
+    let unknown_headers = [
+        ("Host", "example.amazonaws.com"),
+        ("X-Amz-Date", "20150830T123600Z"),
+        ("Authorization", unknown_auth.as_str()),
+    ];
+    let unknown = Request::new("GET", W1_URL, &unknown_headers, Body::Bytes(b"")).expect("request");
+    let unknown_t = per_call(200_000, |_| {
+        black_box(v.verify(black_box(&unknown), now).is_err());
+    });
+    rows.push(Row {
+        name: "W1 rejected: InvalidAccessKeyId (no crypto)",
+        time: unknown_t,
+        target: "",
+        met: None,
+    });
+
+    // Reference: signing W1 with a warm signer.
+    let sign_req = Request::new("GET", W1_URL, &[], Body::Bytes(b"")).expect("request");
+    let t0 = SigningTime::from_unix(T0).expect("time");
+    let sign = per_call(200_000, |_| {
+        black_box(signer.sign(black_box(&sign_req), t0).is_ok());
+    });
+    rows.push(Row {
+        name: "reference: W1 sign, warm (our signer)",
+        time: sign,
+        target: "",
+        met: None,
+    });
+
+    println!("libsigv4 core verification benchmark (one thread; median of 7 batches)");
+    println!();
+    println!("| workload | libsigv4 | target | met |");
+    println!("|---|---:|---|---|");
+    for row in &rows {
+        println!(
+            "| {} | {} | {} | {} |",
+            row.name,
+            fmt(row.time),
+            row.target,
+            match row.met {
+                Some(true) => "yes",
+                Some(false) => "NO",
+                None => "",
+            }
+        );
+    }
+}
