@@ -417,3 +417,59 @@ pub extern "C" fn sigv4_signed_request_free(signed: *mut sigv4_signed_request) {
         Ok(())
     });
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sigv4::{Body, Credentials, Request, Signer, SigningTime};
+
+    fn signed(presign: bool) -> SignedRequest {
+        let creds = Credentials::new("AKIDEXAMPLE", "secret", Some("token".into())).unwrap();
+        let signer = Signer::new(creds, "us-east-1", "service").unwrap();
+        let headers = [("X-A", "1"), ("X-B", "")];
+        let req =
+            Request::new("GET", "https://h.example/p?q=1", &headers, Body::default()).unwrap();
+        let time = SigningTime::from_unix(1_440_938_160).unwrap();
+        if presign {
+            signer.presign(&req, time, 60).unwrap()
+        } else {
+            signer.sign(&req, time).unwrap()
+        }
+    }
+
+    #[test]
+    fn every_field_and_header_is_copied_nul_terminated() {
+        let core = signed(false);
+        let ffi = sigv4_signed_request::from_core(&core, true);
+        assert_eq!(ffi.text(sigv4_field::SIGV4_FIELD_URL), core.url());
+        assert_eq!(
+            ffi.text(sigv4_field::SIGV4_FIELD_SIGNATURE),
+            core.signature()
+        );
+        assert_eq!(
+            ffi.text(sigv4_field::SIGV4_FIELD_CANONICAL_REQUEST),
+            core.canonical_request()
+        );
+        assert_eq!(
+            Some(ffi.text(sigv4_field::SIGV4_FIELD_AUTHORIZATION)),
+            core.authorization()
+        );
+        assert_eq!(ffi.headers.len(), core.headers().len());
+        for (&(n, v), (cn, cv)) in ffi.headers.iter().zip(core.headers()) {
+            assert_eq!((ffi.bytes(n), ffi.bytes(v)), (cn.as_bytes(), cv.as_bytes()));
+            assert_eq!(ffi.arena[n.start + n.len], 0);
+            assert_eq!(ffi.arena[v.start + v.len], 0);
+        }
+    }
+
+    #[test]
+    fn a_presigned_result_has_no_authorization() {
+        let ffi = sigv4_signed_request::from_core(&signed(true), true);
+        let err = ffi
+            .field(sigv4_field::SIGV4_FIELD_AUTHORIZATION as u32)
+            .err()
+            .map(|f| f.code);
+        assert_eq!(err, Some(sigv4_result::SIGV4_NOT_AVAILABLE));
+        assert!(ffi.field(0).is_err() && ffi.field(11).is_err());
+    }
+}

@@ -1,0 +1,33 @@
+//! The Rust core's figure for W1 (warm), measured the way tests/c/bench.c measures the C API, so
+//! `make bench-c` can print both in one table. Prints nanoseconds per signing.
+
+use std::hint::black_box;
+use std::time::Instant;
+
+use sigv4::{Body, Credentials, Request, Signer, SigningTime};
+
+fn main() -> Result<(), sigv4::Error> {
+    let creds = Credentials::new(
+        "AKIDEXAMPLE",
+        "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+        None,
+    )?;
+    let signer = Signer::new(creds, "us-east-1", "service")?;
+    let time = SigningTime::from_unix(1_440_938_160)?;
+    let url = "https://example.amazonaws.com/?Param2=value2&Param1=value1";
+    let iters = 20_000u32;
+    let mut samples = Vec::new();
+    for batch in 0..8 {
+        let start = Instant::now();
+        for _ in 0..iters {
+            let request = Request::new("GET", url, &[], Body::default())?;
+            black_box(signer.sign(&request, time)?);
+        }
+        if batch > 0 {
+            samples.push(start.elapsed().as_nanos() as f64 / f64::from(iters));
+        }
+    }
+    samples.sort_by(f64::total_cmp);
+    println!("{:.0}", samples[samples.len() / 2]);
+    Ok(())
+}
