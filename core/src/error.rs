@@ -126,13 +126,45 @@ pub struct Error {
 }
 
 /// What the server computed when a signature did not match: the two texts a caller
-/// compares with its own to find the difference.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// compares with its own to find the difference. `Debug` hides a session token in them.
+#[derive(Clone, PartialEq, Eq)]
 pub struct Mismatch {
     /// The canonical request the verifier built.
     pub canonical_request: String,
     /// The string to sign the verifier built.
     pub string_to_sign: String,
+}
+
+/// `text` with the value of every `x-amz-security-token` header line and query parameter hidden.
+fn redact_token(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    loop {
+        let lower = rest.to_ascii_lowercase();
+        let found = ["x-amz-security-token:", "x-amz-security-token="]
+            .iter()
+            .filter_map(|marker| lower.find(marker).map(|at| at + marker.len()))
+            .min();
+        let Some(start) = found else {
+            out.push_str(rest);
+            return out;
+        };
+        out.push_str(&rest[..start]);
+        out.push_str("** redacted **");
+        let end = rest[start..]
+            .find(['\n', '&'])
+            .map_or(rest.len(), |e| start + e);
+        rest = &rest[end..];
+    }
+}
+
+impl fmt::Debug for Mismatch {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Mismatch")
+            .field("canonical_request", &redact_token(&self.canonical_request))
+            .field("string_to_sign", &self.string_to_sign)
+            .finish()
+    }
 }
 
 impl Error {
@@ -223,3 +255,19 @@ impl std::error::Error for Error {}
 
 /// Shorthand used across the crate.
 pub type Result<T> = std::result::Result<T, Error>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mismatch_debug_hides_the_session_token() {
+        let m = Mismatch {
+            canonical_request: "GET\n/\nX-Amz-Date=1&X-Amz-Security-Token=SECRET%2Ftoken&a=b\nhost:h\nx-amz-security-token:SECRET/token\n".into(),
+            string_to_sign: "AWS4-HMAC-SHA256".into(),
+        };
+        let shown = format!("{m:?}");
+        assert!(!shown.contains("SECRET"), "{shown}");
+        assert!(shown.contains("a=b") && shown.contains("host:h"));
+    }
+}
