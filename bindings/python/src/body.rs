@@ -66,7 +66,7 @@ impl<'py> BodyInput<'py> {
     }
 }
 
-fn as_bytes<'py>(value: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyBytes>> {
+pub(crate) fn as_bytes<'py>(value: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyBytes>> {
     let py = value.py();
     Ok(py
         .get_type::<PyBytes>()

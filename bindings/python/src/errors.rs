@@ -42,3 +42,36 @@ impl<T> IntoPyResult<T> for Result<T, Error> {
         self.map_err(|e| to_py(py, e))
     }
 }
+
+static MAKE_VERIFICATION_ERROR: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+
+/// Turns a core error from verification into a `sigv4.VerificationError` (every failure, input
+/// errors included, so that one `except` handles a bad request), with `.canonical_request` and
+/// `.string_to_sign` for `SignatureDoesNotMatch`.
+pub fn verification(py: Python<'_>, error: Error) -> PyErr {
+    let make = MAKE_VERIFICATION_ERROR.get_or_try_init(py, || {
+        py.import("sigv4._errors")
+            .and_then(|m| m.getattr("_from_verify"))
+            .map(Bound::unbind)
+    });
+    let (canonical, sts) = match error.mismatch() {
+        Some(m) => (
+            Some(m.canonical_request.as_str()),
+            Some(m.string_to_sign.as_str()),
+        ),
+        None => (None, None),
+    };
+    let built = make.and_then(|make| {
+        make.bind(py).call1((
+            error.code(),
+            error.argument(),
+            error.message(),
+            canonical,
+            sts,
+        ))
+    });
+    match built {
+        Ok(exception) => PyErr::from_value(exception),
+        Err(_) => PyValueError::new_err(error.to_string()),
+    }
+}

@@ -1,17 +1,22 @@
 //! Python bindings (pyo3) of libsigv4: the native module `sigv4._native`.
 //!
 //! The pure-Python package `sigv4` (bindings/python/python/sigv4) re-exports these classes and adds
-//! credential loading, the one-call `sign_v4`, and the requests/httpx integrations.
+//! credential loading, the one-call `sign_v4`, the requests/httpx integrations and the WSGI/ASGI
+//! verification middleware.
 
 mod body;
 mod credentials;
 mod errors;
 mod hasher;
 mod headers;
+mod identity;
+mod lookup;
 mod options;
 mod signed;
 mod signer;
+mod streaming;
 mod timestamp;
+mod verifier;
 
 use pyo3::prelude::*;
 
@@ -29,6 +34,9 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<signer::Signer>()?;
     m.add_class::<signed::SignedRequest>()?;
     m.add_class::<hasher::PayloadHasher>()?;
+    m.add_class::<verifier::Verifier>()?;
+    m.add_class::<identity::VerifiedIdentity>()?;
+    m.add_class::<streaming::StreamingUpload>()?;
     m.add_function(wrap_pyfunction!(uri_encode, m)?)?;
     m.add("EMPTY_SHA256", sigv4::EMPTY_SHA256)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;

@@ -5,14 +5,14 @@ use pyo3::prelude::*;
 use pyo3::types::{PyAny, PyBool, PyDict, PyString};
 use sigv4::{
     ContentSha256Header, ErrorKind, PathNormalization, PayloadMode, SessionTokenMode,
-    SigningSettings, UriEncoding,
+    SigningAlgorithm, SigningSettings, UriEncoding,
 };
 
 use crate::errors::input;
 
 /// The option names a `Signer` accepts (and `sign`/`presign` per call, plus `payload_hash`).
 pub const OPTION_NAMES: &str = "payload, content_sha256_header, uri_encoding, normalize_path, \
-                                sign_session_token, unsigned_headers";
+                                sign_session_token, unsigned_headers, algorithm (Signer only)";
 
 fn flag(name: &str, value: &Bound<'_, PyAny>) -> PyResult<bool> {
     value
@@ -96,6 +96,17 @@ fn apply_one(
                 SessionTokenMode::AppendedAfterSigning
             }
         }
+        "algorithm" => {
+            let given = text(name, value)?;
+            settings.algorithm = SigningAlgorithm::from_name(&given).ok_or_else(|| {
+                input(
+                    py,
+                    ErrorKind::InvalidOption,
+                    "algorithm",
+                    format!("algorithm {given:?} must be \"sigv4\" or \"sigv4a\""),
+                )
+            })?;
+        }
         "unsigned_headers" => {
             if value.is_instance_of::<PyString>() {
                 return Err(PyTypeError::new_err(
@@ -130,6 +141,15 @@ pub fn apply(
     let mut call = CallOptions::default();
     for (key, value) in options.iter() {
         let name = key.cast::<PyString>()?.to_cow()?.into_owned();
+        if allow_payload_hash && name == "algorithm" {
+            return Err(input(
+                py,
+                ErrorKind::InvalidOption,
+                "algorithm",
+                "algorithm is fixed when the Signer is built (Signer(..., algorithm=\"sigv4a\"))"
+                    .to_owned(),
+            ));
+        }
         if allow_payload_hash && name == "payload_hash" {
             if !value.is_none() {
                 call.payload_hash = Some(text("payload_hash", &value)?);

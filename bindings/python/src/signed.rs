@@ -25,6 +25,16 @@ impl SignedRequest {
             headers: PyOnceLock::new(),
         }
     }
+
+    /// The URL with any session token redacted (for `repr`).
+    pub fn url_redacted(&self) -> String {
+        redact_url(self.inner.url())
+    }
+
+    /// The signature.
+    pub fn signature_str(&self) -> &str {
+        self.inner.signature()
+    }
 }
 
 fn redact_url(url: &str) -> String {

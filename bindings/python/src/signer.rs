@@ -4,8 +4,8 @@ use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyAny, PyBool, PyDict, PyInt, PyString};
 use sigv4::{
-    presign, sign, Body, ErrorKind, PayloadMode, Request, SigningParams, SigningSettings,
-    MAX_EXPIRES_IN,
+    presign, sign, Body, ErrorKind, PayloadMode, Request, SigningAlgorithm, SigningParams,
+    SigningSettings, MAX_EXPIRES_IN,
 };
 
 use crate::body::{hash_stream, BodyInput, DETACH_THRESHOLD};
@@ -120,6 +120,33 @@ impl Signer {
             (None, None, _) => Body::Bytes(&[]),
         };
         let request = Request::new(&method, &url, &pairs, body).py_err(py)?;
+        let large = matches!(body, Body::Bytes(b) if b.len() >= DETACH_THRESHOLD);
+        if settings.algorithm == SigningAlgorithm::Sigv4a {
+            // SigV4a goes through the core signer (its ECDSA key cache); per-call options need a
+            // signer of their own.
+            let owned;
+            let signer = match &custom {
+                Some(settings) => {
+                    owned = sigv4::Signer::with_settings(
+                        credentials.clone(),
+                        self.core.region(),
+                        self.core.service(),
+                        settings.clone(),
+                    )
+                    .py_err(py)?;
+                    &owned
+                }
+                None => &self.core,
+            };
+            let run = || match expires_in {
+                Some(seconds) => {
+                    signer.presign_with_credentials(credentials, &request, time, seconds)
+                }
+                None => signer.sign_with_credentials(credentials, &request, time),
+            };
+            let signed = if large { py.detach(run) } else { run() };
+            return Ok(SignedRequest::new(signed.py_err(py)?));
+        }
         let params = SigningParams::new(
             credentials,
             self.core.region(),
@@ -132,7 +159,6 @@ impl Signer {
             Some(seconds) => presign(&request, &params, seconds),
             None => sign(&request, &params),
         };
-        let large = matches!(body, Body::Bytes(b) if b.len() >= DETACH_THRESHOLD);
         let signed = if large { py.detach(run) } else { run() };
         Ok(SignedRequest::new(signed.py_err(py)?))
     }
@@ -212,6 +238,44 @@ impl Signer {
             options,
             Some(seconds),
         )
+    }
+
+    /// Signs a streaming upload (``aws-chunked``, as S3 ``PutObject``/``UploadPart`` take it) and
+    /// returns a ``StreamingUpload`` whose ``encode()`` turns the body into the signed wire bytes.
+    ///
+    /// ``decoded_length`` is the body's length in bytes (known up front: ``Content-Length`` is
+    /// computed from it); ``chunk_size`` 1..16 MiB (S3 wants at least 8 KiB); ``headers`` the
+    /// caller's own headers; ``trailers`` the names of trailing checksums (``x-amz-checksum-crc32``,
+    /// ``-crc32c``, ``-crc64nvme``, ``-sha1``, ``-sha256``) or ``(name, value_length)`` pairs, with
+    /// ``payload="streaming-signed-trailer"`` or ``"streaming-unsigned-trailer"``; ``timestamp`` as
+    /// for ``sign``. With ``algorithm="sigv4a"`` the chunks carry ECDSA signatures.
+    #[pyo3(signature = (method, url, decoded_length, chunk_size=None, headers=None, trailers=None,
+        timestamp=None, payload="streaming-signed"))]
+    #[allow(clippy::too_many_arguments)]
+    fn sign_streaming(
+        &self,
+        py: Python<'_>,
+        method: &Bound<'_, PyString>,
+        url: &Bound<'_, PyString>,
+        decoded_length: &Bound<'_, PyAny>,
+        chunk_size: Option<&Bound<'_, PyAny>>,
+        headers: Option<&Bound<'_, PyAny>>,
+        trailers: Option<&Bound<'_, PyAny>>,
+        timestamp: Option<&Bound<'_, PyAny>>,
+        payload: &str,
+    ) -> PyResult<crate::streaming::StreamingUpload> {
+        let rotated = self.source.current(py)?;
+        let args = crate::streaming::Args {
+            method: &method.to_cow()?,
+            url: &url.to_cow()?,
+            decoded_length,
+            chunk_size,
+            headers,
+            trailers,
+            timestamp,
+            payload,
+        };
+        crate::streaming::start(py, &self.core, rotated, args)
     }
 
     /// The region.

@@ -12,6 +12,10 @@ Quick start::
 
 HTTP clients: ``sigv4.requests.SigV4Auth`` (requests) and ``sigv4.httpx.SigV4Auth`` (httpx, sync and
 async); import those submodules explicitly, they need the optional dependency.
+
+Servers: ``sigv4.Verifier`` checks incoming signatures; ``sigv4.wsgi.SigV4Middleware`` and
+``sigv4.asgi.SigV4Middleware`` put it in front of an application. Streaming S3 uploads:
+``signer.sign_streaming(...)``; SigV4a: ``sigv4.Signer(..., algorithm="sigv4a")``.
 """
 
 from __future__ import annotations
@@ -31,7 +35,16 @@ from ._errors import (
     StreamingError,
     VerificationError,
 )
-from ._native import EMPTY_SHA256, PayloadHasher, SignedRequest, Signer, uri_encode
+from ._native import (
+    EMPTY_SHA256,
+    PayloadHasher,
+    SignedRequest,
+    Signer,
+    StreamingUpload,
+    VerifiedIdentity,
+    Verifier,
+    uri_encode,
+)
 from ._native import __version__ as __version__
 from ._oneshot import sign_v4
 
@@ -40,6 +53,9 @@ __all__ = [
     "Signer",
     "SignedRequest",
     "PayloadHasher",
+    "Verifier",
+    "VerifiedIdentity",
+    "StreamingUpload",
     "sign_v4",
     "uri_encode",
     "EMPTY_SHA256",

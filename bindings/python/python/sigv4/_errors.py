@@ -77,7 +77,35 @@ class InvalidOptionError(InvalidArgumentError):
 
 
 class VerificationError(Error):
-    """A signed request that failed verification; ``code`` is AWS's (``SignatureDoesNotMatch``, ...)."""
+    """A request that failed verification (raised by ``Verifier.verify``).
+
+    ``code`` is AWS's (``MissingAuthenticationToken``, ``SignatureDoesNotMatch``, ``RequestExpired``,
+    ...), or for a request that is not valid HTTP the input code (``InvalidUrl``,
+    ``InvalidHeaderValue``, ``InvalidHeaderName``, ``InvalidPayloadHash``); ``is_malformed`` tells
+    these apart (answer 400 rather than 403). For ``SignatureDoesNotMatch``, ``canonical_request``
+    and ``string_to_sign`` are what the verifier computed (compare them with the client's);
+    otherwise they are None. The message says what to fix and never contains a secret.
+    """
+
+    canonical_request: Optional[str]
+    string_to_sign: Optional[str]
+
+    def __init__(
+        self,
+        message: str,
+        code: str = "Error",
+        argument: Optional[str] = None,
+        canonical_request: Optional[str] = None,
+        string_to_sign: Optional[str] = None,
+    ) -> None:
+        super().__init__(message, code, argument)
+        self.canonical_request = canonical_request
+        self.string_to_sign = string_to_sign
+
+    @property
+    def is_malformed(self) -> bool:
+        """True when the request is not valid HTTP (a bad URL, header or hash), not an auth failure."""
+        return self.code in _MALFORMED
 
 
 class StreamingError(Error):
@@ -99,6 +127,23 @@ _BY_CODE: Dict[str, Type[Error]] = {
     "InvalidOption": InvalidOptionError,
     "InvalidChunk": StreamingError,
 }
+
+
+# Input codes a verification can end with: the request itself is malformed.
+_MALFORMED = frozenset(
+    {"InvalidUrl", "InvalidHeaderName", "InvalidHeaderValue", "InvalidPayloadHash", "InvalidMethod", "InvalidUtf8"}
+)
+
+
+def _from_verify(
+    code: str,
+    argument: Optional[str],
+    message: str,
+    canonical_request: Optional[str],
+    string_to_sign: Optional[str],
+) -> VerificationError:
+    """Builds the exception for a failed verification (called by the native module)."""
+    return VerificationError(message, code, argument, canonical_request, string_to_sign)
 
 
 def _from_native(code: str, argument: Optional[str], message: str) -> Error:

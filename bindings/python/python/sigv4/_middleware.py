@@ -1,0 +1,76 @@
+"""What the WSGI and ASGI middleware share: the wire URL, header text, and the AWS-style error answer."""
+
+from __future__ import annotations
+
+import json
+from typing import List, Optional, Tuple
+from urllib.parse import quote
+
+from ._errors import VerificationError
+
+__all__ = ["DEFAULT_MAX_BODY", "IDENTITY_KEY", "error_answer", "requote_path", "header_text"]
+
+#: Largest body the middleware reads into memory to verify (bytes); larger requests get 413.
+DEFAULT_MAX_BODY = 16 * 1024 * 1024
+
+#: Where the verified identity goes: ``environ[IDENTITY_KEY]`` (WSGI), ``scope[IDENTITY_KEY]`` (ASGI).
+IDENTITY_KEY = "sigv4.identity"
+
+# Characters HTTP clients (requests, httpx, browsers, curl) leave unescaped in a path: RFC 3986's
+# pchar plus "/". A decoded path is re-quoted with them when the server gives no raw request target.
+_PATH_SAFE = "/!$&'()*+,;=:@~-._"
+
+
+def requote_path(decoded: str) -> str:
+    """The wire path for a path the server already percent-decoded (WSGI ``PATH_INFO`` is latin-1 text).
+
+    Exact for the S3 services (single encoding signs ``$`` and ``%24`` alike) and for clients that
+    escape only what RFC 3986 requires; a client that escaped more (``%24`` for ``$``) or sent
+    ``%2F`` cannot be reproduced from a decoded path — use a server that passes the raw target.
+    """
+    return quote(decoded.encode("latin-1"), safe=_PATH_SAFE)
+
+
+def header_text(raw: bytes) -> str:
+    """A header value as the client signed it: UTF-8 text when it is UTF-8, else latin-1."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("latin-1")
+
+
+def error_answer(
+    error: VerificationError, explain_mismatch: bool = False
+) -> Tuple[int, List[Tuple[str, str]], bytes]:
+    """Status, headers and JSON body for a failed verification, shaped like AWS's JSON errors.
+
+    403 for authentication failures, 400 for requests that are not valid HTTP. With
+    ``explain_mismatch`` a ``SignatureDoesNotMatch`` answer also carries the canonical request and
+    string to sign the server computed (as S3 does), which helps clients find their mistake.
+    """
+    payload = {"__type": error.code, "message": str(error)}
+    if explain_mismatch and error.canonical_request is not None:
+        payload["canonicalRequest"] = error.canonical_request
+        payload["stringToSign"] = error.string_to_sign
+    body = json.dumps(payload).encode("utf-8")
+    status = 400 if error.is_malformed else 403
+    headers = [
+        ("Content-Type", "application/json"),
+        ("Content-Length", str(len(body))),
+        ("x-amzn-ErrorType", error.code),
+    ]
+    return status, headers, body
+
+
+def too_large(max_body: int) -> Tuple[int, List[Tuple[str, str]], bytes]:
+    """The 413 answer for a body over ``max_body``."""
+    body = json.dumps(
+        {"__type": "RequestEntityTooLarge", "message": f"the request body is larger than {max_body} bytes"}
+    ).encode("utf-8")
+    return 413, [("Content-Type", "application/json"), ("Content-Length", str(len(body))),
+                 ("x-amzn-ErrorType", "RequestEntityTooLarge")], body
+
+
+def now_from(clock: Optional[object]) -> Optional[float]:
+    """The verification time from a ``clock`` callable (epoch seconds), or None for the system clock."""
+    return None if clock is None else clock()  # type: ignore[operator]

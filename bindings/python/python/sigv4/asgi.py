@@ -1,0 +1,138 @@
+"""ASGI middleware that lets only correctly SigV4-signed HTTP requests reach the application.
+
+::
+
+    import sigv4, sigv4.asgi
+    verifier = sigv4.Verifier({"AKIDEXAMPLE": "secret"}, region="us-east-1", service="execute-api")
+    app = sigv4.asgi.SigV4Middleware(app, verifier)
+    # in the app: scope["sigv4.identity"].access_key_id
+
+Only ``http`` scopes are checked (``websocket`` and ``lifespan`` pass through). The body is buffered
+(at most ``max_body`` bytes) and replayed to the application. What the client signed comes from the
+scope: ``raw_path`` (the path exactly as sent; uvicorn and hypercorn provide it, else ``path`` is
+re-quoted), ``query_string`` as received, and the headers as a list (repeated headers stay separate,
+so they sign exactly as sent). Failures are answered as in ``sigv4.wsgi``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any, Awaitable, Callable, List, MutableMapping, Optional, Tuple
+
+from ._errors import VerificationError
+from ._middleware import (
+    DEFAULT_MAX_BODY,
+    IDENTITY_KEY,
+    error_answer,
+    header_text,
+    now_from,
+    requote_path,
+    too_large,
+)
+from ._native import Verifier
+
+__all__ = ["SigV4Middleware", "IDENTITY_KEY", "scope_target", "scope_headers"]
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+
+# Bodies at least this large are verified (hashed) in a worker thread, off the event loop.
+_THREAD_THRESHOLD = 1 << 20
+
+
+def scope_target(scope: Scope) -> str:
+    """The request target (path and query) as the client sent it, from an ASGI http scope."""
+    raw = scope.get("raw_path")
+    if raw:
+        path = raw.decode("latin-1")
+    else:
+        path = requote_path(scope.get("root_path", "") + scope.get("path", "/")) or "/"
+    query = scope.get("query_string", b"")
+    return f"{path}?{query.decode('latin-1')}" if query else path
+
+
+def scope_headers(scope: Scope) -> List[Tuple[str, str]]:
+    """The request headers of an ASGI scope, in order, repeated names kept."""
+    return [(name.decode("latin-1"), header_text(value)) for name, value in scope.get("headers", [])]
+
+
+class SigV4Middleware:
+    """Verifies each HTTP request's SigV4 signature before the wrapped ASGI application sees it.
+
+    Arguments as for ``sigv4.wsgi.SigV4Middleware``. On success the ``VerifiedIdentity`` is in
+    ``scope["sigv4.identity"]`` (the application gets a copy of the scope with it).
+    """
+
+    def __init__(
+        self,
+        app: Callable[[Scope, Receive, Send], Awaitable[None]],
+        verifier: Verifier,
+        max_body: int = DEFAULT_MAX_BODY,
+        clock: Optional[Callable[[], float]] = None,
+        explain_mismatch: bool = False,
+    ) -> None:
+        if not isinstance(verifier, Verifier):
+            raise TypeError("verifier must be a sigv4.Verifier")
+        self.app = app
+        self.verifier = verifier
+        self.max_body = max_body
+        self.clock = clock
+        self.explain_mismatch = explain_mismatch
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        pieces = []
+        size = 0
+        more = True
+        while more:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return
+            piece = message.get("body", b"")
+            size += len(piece)
+            if size > self.max_body:
+                await self._answer(too_large(self.max_body), send)
+                return
+            pieces.append(piece)
+            more = message.get("more_body", False)
+        body = b"".join(pieces)
+        args = (scope["method"], scope_target(scope), scope_headers(scope), body, now_from(self.clock))
+        try:
+            if len(body) >= _THREAD_THRESHOLD:
+                identity = await asyncio.get_running_loop().run_in_executor(None, self.verifier.verify, *args)
+            else:
+                identity = self.verifier.verify(*args)
+        except VerificationError as error:
+            await self._answer(error_answer(error, self.explain_mismatch), send)
+            return
+        scope = dict(scope)
+        scope[IDENTITY_KEY] = identity
+        replayed = False
+
+        async def replay() -> Message:
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
+
+    @staticmethod
+    async def _answer(answer: Tuple[int, List[Tuple[str, str]], bytes], send: Send) -> None:
+        status, headers, body = answer
+        await send(
+            {
+                "type": "http.response.start",
+                "status": status,
+                "headers": [(n.lower().encode("latin-1"), v.encode("latin-1")) for n, v in headers],
+            }
+        )
+        await send({"type": "http.response.body", "body": body})
+
+    def __repr__(self) -> str:
+        return f"SigV4Middleware({self.app!r}, {self.verifier!r})"

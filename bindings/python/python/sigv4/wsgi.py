@@ -1,0 +1,154 @@
+"""WSGI middleware that lets only correctly SigV4-signed requests reach the application.
+
+::
+
+    import sigv4, sigv4.wsgi
+    verifier = sigv4.Verifier({"AKIDEXAMPLE": "secret"}, region="us-east-1", service="execute-api")
+    app = sigv4.wsgi.SigV4Middleware(app, verifier)
+    # in the app: environ["sigv4.identity"].access_key_id
+
+Failures are answered without calling the application: 403 (400 for a request that is not valid
+HTTP, 413 for a body over ``max_body``) with an AWS-style JSON body ``{"__type": code, "message": ...}``
+and an ``x-amzn-ErrorType`` header.
+
+What the client signed is rebuilt from the environ: the ``Host`` header, the raw request target from
+``REQUEST_URI`` or ``RAW_URI`` when the server provides one (gunicorn, uWSGI, werkzeug do), else
+``SCRIPT_NAME + PATH_INFO`` re-quoted (see ``requote_path``; wsgiref gives only the decoded path),
+``QUERY_STRING`` as received, and every ``HTTP_*`` header. WSGI servers join a repeated header into
+one value (``"a, b"`` or ``"a,b"``), and drop headers with ``_`` in their names; both sign differently
+from what the client sent, so such requests fail verification.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any, Callable, Iterable, List, Optional, Tuple
+
+from ._errors import VerificationError
+from ._middleware import (
+    DEFAULT_MAX_BODY,
+    IDENTITY_KEY,
+    error_answer,
+    header_text,
+    now_from,
+    requote_path,
+    too_large,
+)
+from ._native import Verifier
+
+__all__ = ["SigV4Middleware", "IDENTITY_KEY", "wire_target", "environ_headers"]
+
+_StartResponse = Callable[..., Any]
+
+
+def wire_target(environ: dict) -> str:
+    """The request target (path and query) as the client sent it, from a WSGI environ."""
+    raw = environ.get("REQUEST_URI") or environ.get("RAW_URI")
+    if raw:
+        if raw.startswith(("http://", "https://")):  # absolute-form (through a proxy)
+            slash = raw.find("/", raw.find("//") + 2)
+            raw = raw[slash:] if slash >= 0 else "/"
+        return raw
+    path = requote_path(environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")) or "/"
+    query = environ.get("QUERY_STRING", "")
+    return f"{path}?{query}" if query else path
+
+
+def environ_headers(environ: dict) -> List[Tuple[str, str]]:
+    """The request headers from a WSGI environ (``HTTP_*``, ``CONTENT_TYPE``, ``CONTENT_LENGTH``)."""
+    headers = []
+    for key, value in environ.items():
+        if key.startswith("HTTP_"):
+            name = key[5:].replace("_", "-")
+        elif key in ("CONTENT_TYPE", "CONTENT_LENGTH"):
+            if not value:
+                continue
+            name = key.replace("_", "-")
+        else:
+            continue
+        headers.append((name, header_text(value.encode("latin-1"))))
+    return headers
+
+
+class _TooLarge(Exception):
+    pass
+
+
+def _read_body(environ: dict, max_body: int) -> bytes:
+    stream = environ.get("wsgi.input")
+    if stream is None:
+        return b""
+    length = environ.get("CONTENT_LENGTH") or ""
+    if length:
+        try:
+            size = int(length)
+        except ValueError:
+            size = -1
+        if size < 0:
+            raise _TooLarge  # unreadable: refuse rather than guess
+        if size > max_body:
+            raise _TooLarge
+        return stream.read(size) if size else b""
+    if environ.get("wsgi.input_terminated"):
+        data = stream.read(max_body + 1)
+        if len(data) > max_body:
+            raise _TooLarge
+        return data
+    return b""
+
+
+class SigV4Middleware:
+    """Verifies each request's SigV4 signature before the wrapped WSGI application sees it.
+
+    ``verifier`` is a ``sigv4.Verifier``. The body (at most ``max_body`` bytes, default 16 MiB) is
+    read to check its hash, then handed to the application as a fresh ``wsgi.input``. ``clock`` is
+    a callable returning epoch seconds (default: the system clock). ``explain_mismatch`` adds the
+    server's canonical request and string to sign to ``SignatureDoesNotMatch`` answers. On success
+    the ``VerifiedIdentity`` is in ``environ["sigv4.identity"]``.
+    """
+
+    def __init__(
+        self,
+        app: Callable[[dict, _StartResponse], Iterable[bytes]],
+        verifier: Verifier,
+        max_body: int = DEFAULT_MAX_BODY,
+        clock: Optional[Callable[[], float]] = None,
+        explain_mismatch: bool = False,
+    ) -> None:
+        if not isinstance(verifier, Verifier):
+            raise TypeError("verifier must be a sigv4.Verifier")
+        self.app = app
+        self.verifier = verifier
+        self.max_body = max_body
+        self.clock = clock
+        self.explain_mismatch = explain_mismatch
+
+    def __call__(self, environ: dict, start_response: _StartResponse) -> Iterable[bytes]:
+        try:
+            body = _read_body(environ, self.max_body)
+        except _TooLarge:
+            return self._answer(too_large(self.max_body), start_response)
+        try:
+            identity = self.verifier.verify(
+                environ.get("REQUEST_METHOD", "GET"),
+                wire_target(environ),
+                environ_headers(environ),
+                body,
+                now_from(self.clock),
+            )
+        except VerificationError as error:
+            return self._answer(error_answer(error, self.explain_mismatch), start_response)
+        environ[IDENTITY_KEY] = identity
+        environ["wsgi.input"] = io.BytesIO(body)
+        environ["CONTENT_LENGTH"] = str(len(body))
+        return self.app(environ, start_response)
+
+    @staticmethod
+    def _answer(answer: Tuple[int, List[Tuple[str, str]], bytes], start_response: _StartResponse) -> List[bytes]:
+        status, headers, body = answer
+        reason = {400: "Bad Request", 403: "Forbidden", 413: "Payload Too Large"}[status]
+        start_response(f"{status} {reason}", headers)
+        return [body]
+
+    def __repr__(self) -> str:
+        return f"SigV4Middleware({self.app!r}, {self.verifier!r})"

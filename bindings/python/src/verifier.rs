@@ -1,0 +1,267 @@
+//! `Verifier`: checks SigV4 signatures of incoming requests (the core's verifier, one Python call).
+
+use pyo3::exceptions::PyTypeError;
+use pyo3::prelude::*;
+use pyo3::types::{PyAny, PyBool, PyInt, PyString};
+use sigv4::{
+    Body, ErrorKind, PathNormalization, Request, SessionTokenMode, UriEncoding, VerifierSettings,
+};
+
+use crate::body::{hash_stream, BodyInput, DETACH_THRESHOLD};
+use crate::errors::{input, verification};
+use crate::identity::VerifiedIdentity;
+use crate::lookup::{self, Lookup};
+use crate::timestamp;
+
+/// Replay cache capacity used for ``replay_cache=True``.
+const DEFAULT_REPLAY_CAPACITY: usize = 100_000;
+
+/// Checks SigV4 signatures (``Authorization`` header or presigned URL) of incoming requests for one
+/// service and a set of regions.
+///
+/// ``credentials``: a mapping ``{access_key_id: secret}`` (values may also be ``sigv4.Credentials``,
+/// when a session token must match; the mapping is copied once), a callable ``access_key_id ->
+/// secret | Credentials | None`` (called per request with the GIL held; what it raises propagates),
+/// one ``sigv4.Credentials``, or None (every key unknown). ``region`` (one) or ``regions`` (several)
+/// and ``service`` fix the accepted credential scope. ``max_skew`` (seconds, default 900) bounds the
+/// clock difference; ``max_expires`` (default 604800) the presigned lifetime. ``must_sign_headers``
+/// names headers that must be signed whenever present, on top of every ``x-amz-*`` header and the
+/// service defaults (``content-md5``, and ``content-type`` outside S3). ``allow_unsigned_payload``
+/// (default: True for S3, False otherwise) accepts ``UNSIGNED-PAYLOAD``. ``replay_cache``: None
+/// (off), True, or a capacity; each verified signature is then accepted once. ``uri_encoding``,
+/// ``normalize_path`` and ``sign_session_token`` describe how clients signed (service defaults).
+///
+/// Immutable and safe to share between threads; build one at startup.
+#[pyclass(module = "sigv4", name = "Verifier", frozen)]
+pub struct Verifier {
+    core: sigv4::Verifier,
+}
+
+fn seconds(
+    py: Python<'_>,
+    name: &'static str,
+    value: &Bound<'_, PyAny>,
+    max: u32,
+) -> PyResult<u32> {
+    if value.is_instance_of::<PyBool>() || !value.is_instance_of::<PyInt>() {
+        return Err(PyTypeError::new_err(format!(
+            "{name} must be an int number of seconds"
+        )));
+    }
+    match value.extract::<i64>() {
+        Ok(n) if (0..=i64::from(max)).contains(&n) => Ok(n as u32),
+        _ => Err(input(
+            py,
+            ErrorKind::InvalidOption,
+            name,
+            format!("{name} must be 0..={max} seconds (got {value})"),
+        )),
+    }
+}
+
+fn names(value: &Bound<'_, PyAny>, what: &str) -> PyResult<Vec<String>> {
+    if value.is_instance_of::<PyString>() {
+        return Err(PyTypeError::new_err(format!(
+            "{what} must be a list of str, not a str"
+        )));
+    }
+    let mut out = Vec::new();
+    for item in value.try_iter()? {
+        let item = item?;
+        let text = item
+            .cast::<PyString>()
+            .map_err(|_| PyTypeError::new_err(format!("{what} must hold str")))?;
+        out.push(text.to_cow()?.to_ascii_lowercase());
+    }
+    Ok(out)
+}
+
+fn replay_capacity(py: Python<'_>, value: Option<&Bound<'_, PyAny>>) -> PyResult<Option<usize>> {
+    let Some(value) = value.filter(|v| !v.is_none()) else {
+        return Ok(None);
+    };
+    if let Ok(flag) = value.cast::<PyBool>() {
+        return Ok(flag.is_true().then_some(DEFAULT_REPLAY_CAPACITY));
+    }
+    match value.extract::<i64>() {
+        Ok(n) if n >= 1 => Ok(Some(n as usize)),
+        _ => Err(input(
+            py,
+            ErrorKind::InvalidOption,
+            "replay_cache",
+            format!("replay_cache must be None, True or a capacity >= 1 (got {value})"),
+        )),
+    }
+}
+
+#[pymethods]
+impl Verifier {
+    #[new]
+    #[pyo3(signature = (credentials, region=None, service="execute-api", *, regions=None,
+        max_skew=None, max_expires=None, must_sign_headers=None, allow_unsigned_payload=None,
+        replay_cache=None, uri_encoding=None, normalize_path=None, sign_session_token=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        py: Python<'_>,
+        credentials: Option<&Bound<'_, PyAny>>,
+        region: Option<&str>,
+        service: &str,
+        regions: Option<&Bound<'_, PyAny>>,
+        max_skew: Option<&Bound<'_, PyAny>>,
+        max_expires: Option<&Bound<'_, PyAny>>,
+        must_sign_headers: Option<&Bound<'_, PyAny>>,
+        allow_unsigned_payload: Option<bool>,
+        replay_cache: Option<&Bound<'_, PyAny>>,
+        uri_encoding: Option<&str>,
+        normalize_path: Option<bool>,
+        sign_session_token: Option<bool>,
+    ) -> PyResult<Self> {
+        let lookup = Lookup::from_object(credentials)?;
+        let mut region_list = match regions {
+            Some(list) => names(list, "regions")?,
+            None => Vec::new(),
+        };
+        if let Some(region) = region {
+            region_list.insert(0, region.to_owned());
+        }
+        if region_list.is_empty() {
+            return Err(input(
+                py,
+                ErrorKind::InvalidRegion,
+                "region",
+                "give region=\"us-east-1\" or regions=[...]: the regions whose signatures are accepted"
+                    .to_owned(),
+            ));
+        }
+        let mut settings = VerifierSettings::for_service(service);
+        if let Some(v) = max_skew {
+            settings.max_skew_seconds = seconds(py, "max_skew", v, 86_400)?;
+        }
+        if let Some(v) = max_expires {
+            settings.max_expires_seconds = seconds(py, "max_expires", v, 604_800)?;
+        }
+        if let Some(v) = must_sign_headers {
+            for name in names(v, "must_sign_headers")? {
+                if !settings.must_sign_headers.contains(&name) {
+                    settings.must_sign_headers.push(name);
+                }
+            }
+        }
+        if let Some(v) = allow_unsigned_payload {
+            settings.allow_unsigned_payload = v;
+        }
+        settings.replay_cache_capacity = replay_capacity(py, replay_cache)?;
+        match uri_encoding {
+            None => {}
+            Some("double") => settings.uri_encoding = UriEncoding::Double,
+            Some("single") => settings.uri_encoding = UriEncoding::Single,
+            Some(other) => {
+                return Err(input(
+                    py,
+                    ErrorKind::InvalidOption,
+                    "uri_encoding",
+                    format!("uri_encoding {other:?} must be \"double\" or \"single\""),
+                ))
+            }
+        }
+        if let Some(v) = normalize_path {
+            settings.path_normalization = if v {
+                PathNormalization::Enabled
+            } else {
+                PathNormalization::Disabled
+            };
+        }
+        if let Some(v) = sign_session_token {
+            settings.session_token_mode = if v {
+                SessionTokenMode::Signed
+            } else {
+                SessionTokenMode::AppendedAfterSigning
+            };
+        }
+        let refs: Vec<&str> = region_list.iter().map(String::as_str).collect();
+        let core = sigv4::Verifier::new(lookup, &refs, service, settings)
+            .map_err(|e| crate::errors::to_py(py, e))?;
+        Ok(Verifier { core })
+    }
+
+    /// Verifies one request; returns a ``VerifiedIdentity`` or raises ``sigv4.VerificationError``.
+    ///
+    /// ``url``: the URL as the client sent it (absolute, or the raw request target with a ``Host``
+    /// header) — the path and query exactly as on the wire. ``headers``: a mapping or a list of
+    /// (name, value) pairs as received (repeated names as separate pairs). ``body``: bytes-like, str,
+    /// a binary file or an iterable of bytes (hashed in pieces). ``now``: the server's time (aware
+    /// datetime, epoch seconds or ``YYYYMMDDTHHMMSSZ``; default the system clock). The error's
+    /// ``code`` is AWS's (``SignatureDoesNotMatch``, ``RequestExpired``, ...), or the input code
+    /// (``InvalidUrl``, ``InvalidHeaderValue``, ...) for a request that is not valid HTTP.
+    #[pyo3(signature = (method, url, headers=None, body=None, now=None))]
+    fn verify(
+        &self,
+        py: Python<'_>,
+        method: &Bound<'_, PyString>,
+        url: &Bound<'_, PyString>,
+        headers: Option<&Bound<'_, PyAny>>,
+        body: Option<&Bound<'_, PyAny>>,
+        now: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<VerifiedIdentity> {
+        let method = method.to_cow()?;
+        let url = url.to_cow()?;
+        let header_list = crate::headers::extract(headers)?;
+        let pairs: Vec<(&str, &str)> = header_list
+            .iter()
+            .map(|(n, v)| (n.as_str(), v.as_str()))
+            .collect();
+        let body = BodyInput::extract(body)?;
+        let now = timestamp::parse(py, now)?;
+        let stream_hash;
+        let core_body = match (body.as_slice(), &body) {
+            (Some(bytes), _) => Body::Bytes(bytes),
+            (None, BodyInput::Stream(stream)) => {
+                stream_hash = hash_stream(stream)?;
+                Body::Precomputed(&stream_hash)
+            }
+            (None, _) => Body::Bytes(&[]),
+        };
+        let request =
+            Request::new(&method, &url, &pairs, core_body).map_err(|e| verification(py, e))?;
+        let run = || self.core.verify(&request, now);
+        let large = matches!(core_body, Body::Bytes(b) if b.len() >= DETACH_THRESHOLD);
+        let result = if large { py.detach(run) } else { run() };
+        if let Some(error) = lookup::take_error() {
+            return Err(error);
+        }
+        result
+            .map(VerifiedIdentity::new)
+            .map_err(|e| verification(py, e))
+    }
+
+    /// The accepted regions.
+    #[getter]
+    fn regions(&self) -> Vec<String> {
+        self.core.regions().to_vec()
+    }
+
+    /// The accepted service.
+    #[getter]
+    fn service(&self) -> &str {
+        self.core.service()
+    }
+
+    /// How many signatures the replay cache holds (0 when it is off).
+    #[getter]
+    fn replay_cache_len(&self) -> usize {
+        self.core.replay_cache_len()
+    }
+
+    fn __repr__(&self) -> String {
+        let s = self.core.settings();
+        format!(
+            "Verifier(regions={:?}, service={:?}, max_skew={}, max_expires={}, replay_cache={})",
+            self.core.regions(),
+            self.core.service(),
+            s.max_skew_seconds,
+            s.max_expires_seconds,
+            s.replay_cache_capacity
+                .map_or("None".to_owned(), |c| c.to_string())
+        )
+    }
+}
