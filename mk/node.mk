@@ -1,6 +1,23 @@
-# Node package libsigv4 (filled in by the Node issue).
-.PHONY: test-node bench-node
-test-node:
-	@echo "Node: not built yet"
-bench-node:
-	@echo "Node: no benchmark yet"
+# Node package libsigv4 (bindings/node): npm ci from the committed lockfile, the napi-rs build
+# (generates native.js / native.d.ts and the .node addon), then node:test.
+NODE_DIR := $(ROOT)/bindings/node
+NODE_STAMP := $(NODE_DIR)/node_modules/.libsigv4-install-stamp
+NAPI_BUILD := npx --no-install napi build --platform --js native.js --dts native.d.ts
+
+.PHONY: test-node bench-node node-install node-build
+
+$(NODE_STAMP): $(NODE_DIR)/package.json $(NODE_DIR)/package-lock.json
+	cd $(NODE_DIR) && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+node-install: $(NODE_STAMP)
+
+node-build: $(NODE_STAMP)
+	cd $(NODE_DIR) && $(NAPI_BUILD)
+
+test-node: node-build
+	cd $(NODE_DIR) && node --test test/
+
+bench-node: $(NODE_STAMP)
+	cd $(NODE_DIR) && $(NAPI_BUILD) --release
+	cd $(NODE_DIR) && node bench/bench.js

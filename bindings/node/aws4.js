@@ -11,7 +11,29 @@ var url = require('url')
 var querystring = require('querystring')
 var native = require('./lib/native')
 
-var signExact = native.signExact
+var NativeSigner = native.NativeSigner
+
+// One native signer (with its derived-key cache) per credentials, region and service: aws4 takes
+// credentials on every call, so they are looked up here rather than parsed again each time.
+var signers = new Map()
+var MAX_SIGNERS = 64
+// The query of the path being signed, set by sign() around authHeader() (synchronous).
+var wireQuery = null
+
+function signerFor(credentials, region, service) {
+  var key = credentials.accessKeyId + '\u0000' + credentials.secretAccessKey + '\u0000' + region + '\u0000' + service
+  var signer = signers.get(key)
+  if (signer === undefined) {
+    signer = new NativeSigner({
+      region: region,
+      service: service,
+      credentials: { accessKeyId: credentials.accessKeyId, secretAccessKey: credentials.secretAccessKey },
+    })
+    if (signers.size >= MAX_SIGNERS) signers.delete(signers.keys().next().value)
+    signers.set(key, signer)
+  }
+  return signer
+}
 
 function encodeRfc3986(urlEncodedString) {
   return urlEncodedString.replace(/[!'()*]/g, function(c) {
@@ -149,11 +171,19 @@ RequestSigner.prototype.sign = function() {
 
   if (this.request.signQuery) {
     this.parsedPath.query['X-Amz-Signature'] = this.signature()
+    this.request.path = this.formatPath()
   } else {
-    this.request.headers.Authorization = this.authHeader()
+    // The path aws4 sends is the one signed: format it once and reuse its query.
+    var formatted = this.formatPath()
+    var q = formatted.indexOf('?')
+    wireQuery = q >= 0 ? formatted.slice(q + 1) : ''
+    try {
+      this.request.headers.Authorization = this.authHeader()
+    } finally {
+      wireQuery = null
+    }
+    this.request.path = formatted
   }
-
-  this.request.path = this.formatPath()
 
   return this.request
 }
@@ -163,7 +193,10 @@ RequestSigner.prototype.getDateTime = function() {
     var headers = this.request.headers,
       date = new Date(headers.Date || headers.date || new Date)
 
-    this.datetime = date.toISOString().replace(/[:\-]|\.\d{3}/g, '')
+    var iso = date.toISOString()
+    this.datetime = iso.length === 24
+      ? iso.slice(0, 4) + iso.slice(5, 7) + iso.slice(8, 13) + iso.slice(14, 16) + iso.slice(17, 19) + 'Z'
+      : iso.replace(/[:\-]|\.\d{3}/g, '')
 
     // Remove the trailing 'Z' on the timestamp string for CodeCommit git access
     if (this.isCodeCommitGit) this.datetime = this.datetime.slice(0, -1)
@@ -206,17 +239,26 @@ RequestSigner.prototype.exact = function() {
     payloadHash = headers['X-Amz-Content-Sha256'] || headers['x-amz-content-sha256'] || null
   }
   if (query) {
-    var copy = {}
-    for (var key in query) if (key && key !== 'X-Amz-Signature') copy[key] = query[key]
-    var qs = querystring.stringify(copy)
-    if (qs) path += '?' + encodeRfc3986(qs)
+    var qs = wireQuery
+    if (qs === null) {
+      var copy = {}
+      for (var key in query) if (key && key !== 'X-Amz-Signature') copy[key] = query[key]
+      qs = encodeRfc3986(querystring.stringify(copy))
+    }
+    if (qs) path += '?' + qs
   }
   var flags = (service === 's3' || this.request.doNotEncodePath ? 1 : 0) | (service !== 's3' ? 2 : 0)
   var body = this.request.body
   if (body != null && typeof body !== 'string' && !(body instanceof Uint8Array)) body = String(body)
-  return signExact(this.request.method || 'GET', path, flat, payloadHash === null ? (body || '') : null,
-    payloadHash, this.credentials.accessKeyId, this.credentials.secretAccessKey, null,
-    this.region, service, this.getDateTime(), flags)
+  var creds = this.credentials
+  if (!creds || typeof creds.accessKeyId !== 'string' || typeof creds.secretAccessKey !== 'string') {
+    var err = new Error('credentials need accessKeyId and secretAccessKey (or set AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY)')
+    err.code = 'InvalidCredentials'
+    err.argument = 'credentials'
+    throw err
+  }
+  return signerFor(creds, this.region, service).signExact(this.request.method || 'GET', path, flat,
+    payloadHash === null ? (body || '') : null, payloadHash, this.getDateTime(), flags).split('\0')
 }
 
 RequestSigner.prototype.signature = function() {

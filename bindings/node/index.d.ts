@@ -6,7 +6,7 @@ import type {
 export type {
   Credentials, SignRequest, SignedRequest, PresignOptions, SignV4Params, SignV4Result,
 } from './native'
-export { signV4, sha256Hex, version, NativeSigner } from './native'
+export { signV4, sha256Hex, version } from './native'
 export { createSignedFetch, createApiClient, regionFromHost } from './lib/fetch'
 export type { SignedFetchOptions, ApiClient, ApiClientOptions, BatchCall } from './lib/fetch'
 export { aws4Interceptor } from './lib/axios'

@@ -12,7 +12,6 @@ module.exports = {
   signV4: native.signV4,
   sha256Hex: native.sha256Hex,
   version: native.version,
-  NativeSigner: native.NativeSigner,
   SigV4Error,
   HttpError,
   createSignedFetch,

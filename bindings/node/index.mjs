@@ -1,7 +1,7 @@
 // ESM entry point of libsigv4 (the CommonJS module is the implementation).
 import cjs from './index.js'
 export const {
-  Signer, signV4, sha256Hex, version, NativeSigner, SigV4Error, HttpError,
+  Signer, signV4, sha256Hex, version, SigV4Error, HttpError,
   createSignedFetch, createApiClient, aws4Interceptor, batch, regionFromHost,
 } = cjs
 export default cjs

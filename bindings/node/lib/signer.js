@@ -35,8 +35,37 @@ const TOKEN_BEARING = {
   },
 }
 
+/** Builds the result object from the native NUL-separated fields (see src/output.rs `flat`). */
+function build(flat) {
+  const p = flat.split('\0')
+  const headers = {}
+  for (let i = 10; i < p.length; i += 2) {
+    const name = p[i]
+    headers[name] = headers[name] === undefined ? p[i + 1] : headers[name] + ', ' + p[i + 1]
+  }
+  const out = {
+    method: p[0],
+    url: p[1],
+    headers,
+    signature: p[2],
+    authorization: p[3],
+    amzDate: p[4],
+    credentialScope: p[5],
+    signedHeaders: p[6],
+    canonicalRequest: p[7],
+    stringToSign: p[8],
+    payloadHash: p[9],
+  }
+  if (p[3] === '') delete out.authorization
+  return out
+}
+
 function isHeadersLike(h) {
   return h !== undefined && h !== null && typeof h === 'object' && !Array.isArray(h) && typeof h.entries === 'function'
+}
+
+function badRequest() {
+  return new SigV4Error('InvalidUrl', 'request must be an object {method, url, headers, body}', 'request')
 }
 
 function fromEnv() {
@@ -116,7 +145,8 @@ class Signer {
     if (state === 1) this.refreshCredentials().catch(() => {})
   }
 
-  #result(out) {
+  #result(flat) {
+    const out = build(flat)
     if (this.#hasToken) Object.setPrototypeOf(out, TOKEN_BEARING)
     return out
   }
@@ -124,15 +154,19 @@ class Signer {
   /** Signs `{method, url, headers, body, payloadHash, timestamp}` with an `Authorization` header. */
   sign(request) {
     if (this.#provider !== undefined) this.#sync()
-    if (request !== null && typeof request === 'object' && isHeadersLike(request.headers)) request = { ...request, headers: [...request.headers.entries()] }
-    return this.#result(this.#native.sign(request))
+    if (request === null || typeof request !== 'object') throw badRequest()
+    let headers = request.headers
+    if (isHeadersLike(headers)) headers = [...headers.entries()]
+    return this.#result(this.#native.sign(request.method, request.url, headers, request.body, request.payloadHash, request.timestamp))
   }
 
   /** Presigns (signature in the URL) for `{expiresIn}` seconds (default 3600, at most 604800). */
   presign(request, options) {
     if (this.#provider !== undefined) this.#sync()
-    if (request !== null && typeof request === 'object' && isHeadersLike(request.headers)) request = { ...request, headers: [...request.headers.entries()] }
-    return this.#result(this.#native.presign(request, options))
+    if (request === null || typeof request !== 'object') throw badRequest()
+    let headers = request.headers
+    if (isHeadersLike(headers)) headers = [...headers.entries()]
+    return this.#result(this.#native.presign(request.method, request.url, headers, request.body, request.payloadHash, request.timestamp, options))
   }
 
   /** Like `sign`, loading provider credentials first and hashing the body off the event loop. */

@@ -9,7 +9,12 @@ use crate::js;
 
 /// Builds a JS `Error` with `code`, `message` and optional `argument`, as a napi error that
 /// throws exactly that object.
-pub fn js_error(env: sys::napi_env, code: &str, argument: Option<&str>, message: &str) -> napi::Error {
+pub fn js_error(
+    env: sys::napi_env,
+    code: &str,
+    argument: Option<&str>,
+    message: &str,
+) -> napi::Error {
     let build = || -> js::R<sys::napi_value> {
         let code_v = js::string(env, code)?;
         let msg_v = js::string(env, message)?;
@@ -37,7 +42,12 @@ pub fn from_core(env: sys::napi_env, err: &sigv4::Error) -> napi::Error {
 }
 
 /// An input error of the given core kind, for values of the wrong JS type.
-pub fn bad_input(env: sys::napi_env, kind: sigv4::ErrorKind, argument: &str, message: &str) -> napi::Error {
+pub fn bad_input(
+    env: sys::napi_env,
+    kind: sigv4::ErrorKind,
+    argument: &str,
+    message: &str,
+) -> napi::Error {
     js_error(env, kind.code(), Some(argument), message)
 }
 
@@ -46,10 +56,16 @@ pub fn failed(env: sys::napi_env, what: &str) -> napi::Error {
     if js::exception_pending(env) {
         let mut exc = ptr::null_mut();
         // SAFETY: an exception is pending; taking it clears it so napi-rs can rethrow it.
-        if unsafe { sys::napi_get_and_clear_last_exception(env, &mut exc) } == sys::Status::napi_ok {
+        if unsafe { sys::napi_get_and_clear_last_exception(env, &mut exc) } == sys::Status::napi_ok
+        {
             // SAFETY: exc is the live exception value.
             return napi::Error::from(unsafe { Unknown::from_raw_unchecked(env, exc) });
         }
     }
-    js_error(env, "InvalidOption", Some(what), &format!("could not read {what}"))
+    js_error(
+        env,
+        "InvalidOption",
+        Some(what),
+        &format!("could not read {what}"),
+    )
 }

@@ -53,7 +53,10 @@ pub struct RequestIn<'a> {
 impl RequestIn<'_> {
     /// The header list as borrowed pairs for the core.
     pub fn header_refs(&self) -> Vec<(&str, &str)> {
-        self.headers.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect()
+        self.headers
+            .iter()
+            .map(|(n, v)| (n.as_str(), v.as_str()))
+            .collect()
     }
 
     /// The core body.
@@ -67,13 +70,24 @@ impl RequestIn<'_> {
 
 fn read_str(env: Env, v: Value, kind: ErrorKind, what: &str) -> napi::Result<String> {
     if !js::is_string(env, v).map_err(|_| failed(env, what))? {
-        return Err(bad_input(env, kind, what, &format!("{what} must be a string")));
+        return Err(bad_input(
+            env,
+            kind,
+            what,
+            &format!("{what} must be a string"),
+        ));
     }
     js::read_string(env, v).map_err(|_| failed(env, what))
 }
 
 /// Reads an optional string property.
-pub fn opt_str(env: Env, obj: Value, name: &std::ffi::CStr, kind: ErrorKind, what: &str) -> napi::Result<Option<String>> {
+pub fn opt_str(
+    env: Env,
+    obj: Value,
+    name: &std::ffi::CStr,
+    kind: ErrorKind,
+    what: &str,
+) -> napi::Result<Option<String>> {
     match js::get(env, obj, name).map_err(|_| failed(env, what))? {
         None => Ok(None),
         Some(v) => read_str(env, v, kind, what).map(Some),
@@ -81,7 +95,13 @@ pub fn opt_str(env: Env, obj: Value, name: &std::ffi::CStr, kind: ErrorKind, wha
 }
 
 /// Reads a required string property.
-pub fn req_str(env: Env, obj: Value, name: &std::ffi::CStr, kind: ErrorKind, what: &str) -> napi::Result<String> {
+pub fn req_str(
+    env: Env,
+    obj: Value,
+    name: &std::ffi::CStr,
+    kind: ErrorKind,
+    what: &str,
+) -> napi::Result<String> {
     opt_str(env, obj, name, kind, what)?
         .ok_or_else(|| bad_input(env, kind, what, &format!("{what} is required")))
 }
@@ -89,21 +109,33 @@ pub fn req_str(env: Env, obj: Value, name: &std::ffi::CStr, kind: ErrorKind, wha
 fn opt_bool(env: Env, obj: Value, name: &std::ffi::CStr, what: &str) -> napi::Result<Option<bool>> {
     match js::get(env, obj, name).map_err(|_| failed(env, what))? {
         None => Ok(None),
-        Some(v) => js::boolean(env, v)
-            .map(Some)
-            .map_err(|_| bad_input(env, ErrorKind::InvalidOption, what, &format!("{what} must be a boolean"))),
+        Some(v) => js::boolean(env, v).map(Some).map_err(|_| {
+            bad_input(
+                env,
+                ErrorKind::InvalidOption,
+                what,
+                &format!("{what} must be a boolean"),
+            )
+        }),
     }
 }
 
 /// Converts any header value to text: strings as they are, numbers and booleans via `String()`.
-fn header_value(env: Env, v: Value, out: &mut Vec<(String, String)>, name: &str) -> napi::Result<()> {
+fn header_value(
+    env: Env,
+    v: Value,
+    out: &mut Vec<(String, String)>,
+    name: &str,
+) -> napi::Result<()> {
     let t = js::type_of(env, v).map_err(|_| failed(env, "headers"))?;
     match t {
         sys::ValueType::napi_string => {
             let value = js::read_string(env, v).map_err(|_| failed(env, "headers"))?;
             out.push((name.to_owned(), value));
         }
-        sys::ValueType::napi_number | sys::ValueType::napi_boolean | sys::ValueType::napi_bigint => {
+        sys::ValueType::napi_number
+        | sys::ValueType::napi_boolean
+        | sys::ValueType::napi_bigint => {
             let mut s = std::ptr::null_mut();
             // SAFETY: v is a primitive; coercion to string cannot run user code.
             unsafe { sys::napi_coerce_to_string(env, v, &mut s) };
@@ -152,7 +184,9 @@ pub fn headers(env: Env, v: Option<Value>) -> napi::Result<Vec<(String, String)>
         out.reserve(n as usize);
         for i in 0..n {
             let pair = js::element(env, v, i).map_err(|_| failed(env, "headers"))?;
-            if !js::is_array(env, pair).unwrap_or(false) || js::array_len(env, pair).unwrap_or(0) != 2 {
+            if !js::is_array(env, pair).unwrap_or(false)
+                || js::array_len(env, pair).unwrap_or(0) != 2
+            {
                 return Err(bad());
             }
             let name = js::element(env, pair, 0).map_err(|_| failed(env, "headers"))?;
@@ -182,7 +216,9 @@ pub fn headers(env: Env, v: Option<Value>) -> napi::Result<Vec<(String, String)>
 pub unsafe fn body<'a>(env: Env, v: Option<Value>) -> napi::Result<BodyIn<'a>> {
     let Some(v) = v else { return Ok(BodyIn::Empty) };
     if js::is_string(env, v).map_err(|_| failed(env, "body"))? {
-        return Ok(BodyIn::Text(js::read_string(env, v).map_err(|_| failed(env, "body"))?));
+        return Ok(BodyIn::Text(
+            js::read_string(env, v).map_err(|_| failed(env, "body"))?,
+        ));
     }
     // SAFETY: forwarded to the caller.
     match unsafe { js::bytes(env, v) }.map_err(|_| failed(env, "body"))? {
@@ -202,7 +238,8 @@ pub fn now() -> SigningTime {
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_secs() as i64)
         .unwrap_or(0);
-    SigningTime::from_unix(secs).unwrap_or_else(|_| SigningTime::from_unix(0).expect("epoch is valid"))
+    SigningTime::from_unix(secs)
+        .unwrap_or_else(|_| SigningTime::from_unix(0).expect("epoch is valid"))
 }
 
 /// Reads a timestamp: `Date`, epoch seconds, or a `YYYYMMDDTHHMMSSZ` / RFC 3339 string; now when absent.
@@ -216,11 +253,21 @@ pub fn timestamp(env: Env, v: Option<Value>) -> napi::Result<SigningTime> {
             let text = js::read_string(env, v).map_err(|_| failed(env, "timestamp"))?;
             return SigningTime::parse(&text).map_err(|e| from_core(env, &e));
         }
-        sys::ValueType::napi_object => match js::date_ms(env, v).map_err(|_| failed(env, "timestamp"))? {
-            Some(ms) => ms / 1000.0,
-            None => return Err(invalid("timestamp must be a Date, epoch seconds or a YYYYMMDDTHHMMSSZ string")),
-        },
-        _ => return Err(invalid("timestamp must be a Date, epoch seconds or a YYYYMMDDTHHMMSSZ string")),
+        sys::ValueType::napi_object => {
+            match js::date_ms(env, v).map_err(|_| failed(env, "timestamp"))? {
+                Some(ms) => ms / 1000.0,
+                None => {
+                    return Err(invalid(
+                        "timestamp must be a Date, epoch seconds or a YYYYMMDDTHHMMSSZ string",
+                    ))
+                }
+            }
+        }
+        _ => {
+            return Err(invalid(
+                "timestamp must be a Date, epoch seconds or a YYYYMMDDTHHMMSSZ string",
+            ))
+        }
     };
     if !seconds.is_finite() {
         return Err(invalid("timestamp is not a finite time (an Invalid Date?)"));
@@ -234,26 +281,139 @@ pub fn timestamp(env: Env, v: Option<Value>) -> napi::Result<SigningTime> {
 /// The borrowed body must not outlive the current call.
 pub unsafe fn request<'a>(env: Env, v: Value) -> napi::Result<RequestIn<'a>> {
     if js::type_of(env, v).map_err(|_| failed(env, "request"))? != sys::ValueType::napi_object {
-        return Err(bad_input(env, ErrorKind::InvalidUrl, "request", "request must be an object {method, url, headers, body}"));
+        return Err(bad_input(
+            env,
+            ErrorKind::InvalidUrl,
+            "request",
+            "request must be an object {method, url, headers, body}",
+        ));
     }
-    let method = opt_str(env, v, c"method", ErrorKind::InvalidMethod, "method")?.unwrap_or_else(|| "GET".to_owned());
+    let method = opt_str(env, v, c"method", ErrorKind::InvalidMethod, "method")?
+        .unwrap_or_else(|| "GET".to_owned());
     let url = req_str(env, v, c"url", ErrorKind::InvalidUrl, "url")?;
-    let headers = headers(env, js::get(env, v, c"headers").map_err(|_| failed(env, "headers"))?)?;
+    let headers = headers(
+        env,
+        js::get(env, v, c"headers").map_err(|_| failed(env, "headers"))?,
+    )?;
     // SAFETY: forwarded to the caller.
-    let body = unsafe { body(env, js::get(env, v, c"body").map_err(|_| failed(env, "body"))?)? };
-    let payload_hash = opt_str(env, v, c"payloadHash", ErrorKind::InvalidPayloadHash, "payloadHash")?;
-    let time = timestamp(env, js::get(env, v, c"timestamp").map_err(|_| failed(env, "timestamp"))?)?;
-    Ok(RequestIn { method, url, headers, body, payload_hash, time })
+    let body = unsafe {
+        body(
+            env,
+            js::get(env, v, c"body").map_err(|_| failed(env, "body"))?,
+        )?
+    };
+    let payload_hash = opt_str(
+        env,
+        v,
+        c"payloadHash",
+        ErrorKind::InvalidPayloadHash,
+        "payloadHash",
+    )?;
+    let time = timestamp(
+        env,
+        js::get(env, v, c"timestamp").map_err(|_| failed(env, "timestamp"))?,
+    )?;
+    Ok(RequestIn {
+        method,
+        url,
+        headers,
+        body,
+        payload_hash,
+        time,
+    })
+}
+
+/// Reads a request given as separate arguments (the fast path: no property lookups).
+///
+/// # Safety
+/// The borrowed body must not outlive the current call.
+pub unsafe fn request_args<'a>(
+    env: Env,
+    method: Option<crate::raw::Raw>,
+    url: crate::raw::Raw,
+    headers_v: Option<crate::raw::Raw>,
+    body_v: Option<crate::raw::Raw>,
+    payload_hash: Option<crate::raw::Raw>,
+    timestamp_v: Option<crate::raw::Raw>,
+) -> napi::Result<RequestIn<'a>> {
+    let present = |v: Option<crate::raw::Raw>| -> napi::Result<Option<Value>> {
+        match v {
+            None => Ok(None),
+            Some(r) => match js::type_of(env, r.0).map_err(|_| failed(env, "request"))? {
+                sys::ValueType::napi_undefined | sys::ValueType::napi_null => Ok(None),
+                _ => Ok(Some(r.0)),
+            },
+        }
+    };
+    let method = match present(method)? {
+        Some(v) => read_str(env, v, ErrorKind::InvalidMethod, "method")?,
+        None => "GET".to_owned(),
+    };
+    let url = match present(Some(url))? {
+        Some(v) => read_str(env, v, ErrorKind::InvalidUrl, "url")?,
+        None => {
+            return Err(bad_input(
+                env,
+                ErrorKind::InvalidUrl,
+                "url",
+                "url is required",
+            ))
+        }
+    };
+    let headers = headers(env, present(headers_v)?)?;
+    // SAFETY: forwarded to the caller.
+    let body = unsafe { body(env, present(body_v)?)? };
+    let payload_hash = match present(payload_hash)? {
+        Some(v) => Some(read_str(
+            env,
+            v,
+            ErrorKind::InvalidPayloadHash,
+            "payloadHash",
+        )?),
+        None => None,
+    };
+    let time = timestamp(env, present(timestamp_v)?)?;
+    Ok(RequestIn {
+        method,
+        url,
+        headers,
+        body,
+        payload_hash,
+        time,
+    })
 }
 
 /// Reads `{accessKeyId, secretAccessKey, sessionToken?, expiration?}`.
 pub fn credentials(env: Env, v: Value) -> napi::Result<Credentials> {
     if js::type_of(env, v).map_err(|_| failed(env, "credentials"))? != sys::ValueType::napi_object {
-        return Err(bad_input(env, ErrorKind::InvalidCredentials, "credentials", "credentials must be {accessKeyId, secretAccessKey, sessionToken?}"));
+        return Err(bad_input(
+            env,
+            ErrorKind::InvalidCredentials,
+            "credentials",
+            "credentials must be {accessKeyId, secretAccessKey, sessionToken?}",
+        ));
     }
-    let akid = req_str(env, v, c"accessKeyId", ErrorKind::InvalidCredentials, "accessKeyId")?;
-    let secret = req_str(env, v, c"secretAccessKey", ErrorKind::InvalidCredentials, "secretAccessKey")?;
-    let token = opt_str(env, v, c"sessionToken", ErrorKind::InvalidCredentials, "sessionToken")?;
+    let akid = req_str(
+        env,
+        v,
+        c"accessKeyId",
+        ErrorKind::InvalidCredentials,
+        "accessKeyId",
+    )?;
+    let secret = req_str(
+        env,
+        v,
+        c"secretAccessKey",
+        ErrorKind::InvalidCredentials,
+        "secretAccessKey",
+    )?;
+    let token = opt_str(
+        env,
+        v,
+        c"sessionToken",
+        ErrorKind::InvalidCredentials,
+        "sessionToken",
+    )?;
     let mut creds = Credentials::new(akid, secret, token).map_err(|e| from_core(env, &e))?;
     if let Some(exp) = js::get(env, v, c"expiration").map_err(|_| failed(env, "expiration"))? {
         if let Ok(Some(ms)) = js::date_ms(env, exp) {
@@ -275,29 +435,62 @@ pub fn settings(env: Env, obj: Value, service: &str) -> napi::Result<SigningSett
         })?);
     }
     if let Some(b) = opt_bool(env, obj, c"contentSha256Header", "contentSha256Header")? {
-        s.content_sha256_header = if b { ContentSha256Header::Include } else { ContentSha256Header::Omit };
+        s.content_sha256_header = if b {
+            ContentSha256Header::Include
+        } else {
+            ContentSha256Header::Omit
+        };
     }
-    if let Some(u) = opt_str(env, obj, c"uriEncoding", ErrorKind::InvalidOption, "uriEncoding")? {
+    if let Some(u) = opt_str(
+        env,
+        obj,
+        c"uriEncoding",
+        ErrorKind::InvalidOption,
+        "uriEncoding",
+    )? {
         s.uri_encoding = match u.as_str() {
             "double" => UriEncoding::Double,
             "single" => UriEncoding::Single,
-            _ => return Err(invalid("uriEncoding", "uriEncoding must be 'double' or 'single'")),
+            _ => {
+                return Err(invalid(
+                    "uriEncoding",
+                    "uriEncoding must be 'double' or 'single'",
+                ))
+            }
         };
     }
     if let Some(b) = opt_bool(env, obj, c"normalizePath", "normalizePath")? {
-        s.path_normalization = if b { PathNormalization::Enabled } else { PathNormalization::Disabled };
+        s.path_normalization = if b {
+            PathNormalization::Enabled
+        } else {
+            PathNormalization::Disabled
+        };
     }
     if let Some(b) = opt_bool(env, obj, c"signSessionToken", "signSessionToken")? {
-        s.session_token_mode = if b { SessionTokenMode::Signed } else { SessionTokenMode::AppendedAfterSigning };
+        s.session_token_mode = if b {
+            SessionTokenMode::Signed
+        } else {
+            SessionTokenMode::AppendedAfterSigning
+        };
     }
-    if let Some(list) = js::get(env, obj, c"unsignedHeaders").map_err(|_| failed(env, "unsignedHeaders"))? {
+    if let Some(list) =
+        js::get(env, obj, c"unsignedHeaders").map_err(|_| failed(env, "unsignedHeaders"))?
+    {
         if !js::is_array(env, list).unwrap_or(false) {
-            return Err(invalid("unsignedHeaders", "unsignedHeaders must be an array of header names"));
+            return Err(invalid(
+                "unsignedHeaders",
+                "unsignedHeaders must be an array of header names",
+            ));
         }
         let n = js::array_len(env, list).map_err(|_| failed(env, "unsignedHeaders"))?;
         for i in 0..n {
             let item = js::element(env, list, i).map_err(|_| failed(env, "unsignedHeaders"))?;
-            s.unsigned_headers.push(read_str(env, item, ErrorKind::InvalidOption, "unsignedHeaders")?);
+            s.unsigned_headers.push(read_str(
+                env,
+                item,
+                ErrorKind::InvalidOption,
+                "unsignedHeaders",
+            )?);
         }
     }
     Ok(s)
@@ -306,13 +499,24 @@ pub fn settings(env: Env, obj: Value, service: &str) -> napi::Result<SigningSett
 /// Reads `expiresIn` (seconds) from an options object, or the default.
 pub fn expires_in(env: Env, v: Option<Value>, default: u64) -> napi::Result<u64> {
     let Some(obj) = v else { return Ok(default) };
-    let bad = || bad_input(env, ErrorKind::InvalidExpiry, "expiresIn", "expiresIn must be an integer number of seconds, 1..604800");
+    let bad = || {
+        bad_input(
+            env,
+            ErrorKind::InvalidExpiry,
+            "expiresIn",
+            "expiresIn must be an integer number of seconds, 1..604800",
+        )
+    };
     let value = match js::type_of(env, obj).map_err(|_| failed(env, "expiresIn"))? {
-        sys::ValueType::napi_object => js::get(env, obj, c"expiresIn").map_err(|_| failed(env, "expiresIn"))?,
+        sys::ValueType::napi_object => {
+            js::get(env, obj, c"expiresIn").map_err(|_| failed(env, "expiresIn"))?
+        }
         sys::ValueType::napi_number => Some(obj),
         _ => return Err(bad()),
     };
-    let Some(value) = value else { return Ok(default) };
+    let Some(value) = value else {
+        return Ok(default);
+    };
     let n = js::number(env, value).map_err(|_| bad())?;
     if !n.is_finite() || n.fract() != 0.0 || !(1.0..=604_800.0).contains(&n) {
         return Err(bad_input(

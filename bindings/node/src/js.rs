@@ -85,7 +85,9 @@ pub fn read_string(env: sys::napi_env, value: Value) -> R<String> {
 pub fn string(env: sys::napi_env, s: &str) -> R<Value> {
     let mut out = ptr::null_mut();
     // SAFETY: s is valid UTF-8 of the given length.
-    ok(unsafe { sys::napi_create_string_utf8(env, s.as_ptr().cast(), s.len() as isize, &mut out) })?;
+    ok(unsafe {
+        sys::napi_create_string_utf8(env, s.as_ptr().cast(), s.len() as isize, &mut out)
+    })?;
     Ok(out)
 }
 
@@ -101,13 +103,6 @@ pub fn object(env: sys::napi_env) -> R<Value> {
 pub fn set(env: sys::napi_env, obj: Value, name: &CStr, value: Value) -> R<()> {
     // SAFETY: handles are live; name is NUL-terminated.
     ok(unsafe { sys::napi_set_named_property(env, obj, name.as_ptr(), value) })
-}
-
-/// `obj[key] = value` for a computed key.
-pub fn set_key(env: sys::napi_env, obj: Value, key: &str, value: Value) -> R<()> {
-    let key = string(env, key)?;
-    // SAFETY: handles are live.
-    ok(unsafe { sys::napi_set_property(env, obj, key, value) })
 }
 
 /// `obj[name] = string`.
@@ -227,7 +222,9 @@ pub unsafe fn bytes<'a>(env: sys::napi_env, value: Value) -> R<Option<&'a [u8]>>
         } else {
             ok(sys::napi_is_arraybuffer(env, value, &mut is))?;
             if is {
-                ok(sys::napi_get_arraybuffer_info(env, value, &mut data, &mut len))?;
+                ok(sys::napi_get_arraybuffer_info(
+                    env, value, &mut data, &mut len,
+                ))?;
             } else {
                 ok(sys::napi_is_dataview(env, value, &mut is))?;
                 if !is {

@@ -2,6 +2,8 @@
 //!
 //! The JS layer (`index.js`, `lib/`) adds credential providers, `Headers` support, the aws4
 //! drop-in, axios and fetch helpers; everything that signs is here, calling the core once.
+// napi-rs registers exported functions only outside `cfg(test)`.
+#![cfg_attr(test, allow(dead_code))]
 
 #[macro_use]
 extern crate napi_derive;

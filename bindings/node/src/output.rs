@@ -6,50 +6,63 @@ use sigv4::SignedRequest;
 use crate::error::failed;
 use crate::js::{self, Value};
 
-/// The headers as a plain object; a name given twice (same spelling) has its values joined by `, `.
-pub fn headers_object(env: sys::napi_env, headers: &[(String, String)]) -> js::R<Value> {
-    let obj = js::object(env)?;
-    for (i, (name, value)) in headers.iter().enumerate() {
-        if headers[..i].iter().any(|(n, _)| n == name) {
-            continue;
+/// Field separator of [`flat`]: NUL never occurs in a signed request (the core rejects it in URLs
+/// and header values), so the JS layer splits on it.
+pub const SEP: char = '\0';
+
+/// The signed request as one string, fields separated by NUL: method, url, signature,
+/// authorization (empty for presigned), amzDate, credentialScope, signedHeaders,
+/// canonicalRequest, stringToSign, payloadHash, then header name/value pairs. One string crosses
+/// the boundary instead of a dozen property writes; `lib/signer.js` builds the object.
+pub fn flat(s: &SignedRequest) -> String {
+    let fields = [
+        s.method(),
+        s.url(),
+        s.signature(),
+        s.authorization().unwrap_or(""),
+        s.amz_date(),
+        s.credential_scope(),
+        s.signed_headers(),
+        s.canonical_request(),
+        s.string_to_sign(),
+        s.payload_hash(),
+    ];
+    let len: usize = fields.iter().map(|f| f.len() + 1).sum::<usize>()
+        + s.headers()
+            .iter()
+            .map(|(n, v)| n.len() + v.len() + 2)
+            .sum::<usize>();
+    let mut out = String::with_capacity(len);
+    for (i, f) in fields.iter().enumerate() {
+        if i > 0 {
+            out.push(SEP);
         }
-        let repeats = headers[i + 1..].iter().any(|(n, _)| n == name);
-        if repeats {
-            let joined: Vec<&str> = headers
-                .iter()
-                .filter(|(n, _)| n == name)
-                .map(|(_, v)| v.as_str())
-                .collect();
-            let v = js::string(env, &joined.join(", "))?;
-            js::set_key(env, obj, name, v)?;
-        } else {
-            let v = js::string(env, value)?;
-            js::set_key(env, obj, name, v)?;
-        }
+        out.push_str(f);
     }
-    Ok(obj)
+    for (n, v) in s.headers() {
+        out.push(SEP);
+        out.push_str(n);
+        out.push(SEP);
+        out.push_str(v);
+    }
+    out
 }
 
-/// `{method, url, headers, signature, authorization, amzDate, credentialScope, signedHeaders,
-/// canonicalRequest, stringToSign, payloadHash}`.
-pub fn signed(env: sys::napi_env, s: &SignedRequest) -> napi::Result<Value> {
-    let build = || -> js::R<Value> {
-        let obj = js::object(env)?;
-        js::set_str(env, obj, c"method", s.method())?;
-        js::set_str(env, obj, c"url", s.url())?;
-        let h = headers_object(env, s.headers())?;
-        js::set(env, obj, c"headers", h)?;
-        js::set_str(env, obj, c"signature", s.signature())?;
-        if let Some(a) = s.authorization() {
-            js::set_str(env, obj, c"authorization", a)?;
+/// A JS string from `s`, through the cheaper Latin-1 path when `s` is ASCII.
+pub fn js_string(env: sys::napi_env, s: &str) -> napi::Result<Value> {
+    let made = if s.is_ascii() {
+        let mut out = std::ptr::null_mut();
+        // SAFETY: ASCII bytes are valid Latin-1 of the same length.
+        let status = unsafe {
+            sys::napi_create_string_latin1(env, s.as_ptr().cast(), s.len() as isize, &mut out)
+        };
+        if status == sys::Status::napi_ok {
+            Ok(out)
+        } else {
+            Err(js::Fail)
         }
-        js::set_str(env, obj, c"amzDate", s.amz_date())?;
-        js::set_str(env, obj, c"credentialScope", s.credential_scope())?;
-        js::set_str(env, obj, c"signedHeaders", s.signed_headers())?;
-        js::set_str(env, obj, c"canonicalRequest", s.canonical_request())?;
-        js::set_str(env, obj, c"stringToSign", s.string_to_sign())?;
-        js::set_str(env, obj, c"payloadHash", s.payload_hash())?;
-        Ok(obj)
+    } else {
+        js::string(env, s)
     };
-    build().map_err(|_| failed(env, "result"))
+    made.map_err(|_| failed(env, "result"))
 }

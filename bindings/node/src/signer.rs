@@ -4,7 +4,10 @@ use std::sync::Arc;
 
 use napi::bindgen_prelude::{AsyncTask, Env};
 use napi::{sys, Task};
-use sigv4::{Body, Credentials, ErrorKind, KeyCache, Request, SignedRequest, SigningParams, SigningSettings, SigningTime};
+use sigv4::{
+    Body, Credentials, ErrorKind, KeyCache, Request, SignedRequest, SigningParams, SigningSettings,
+    SigningTime,
+};
 
 use crate::error::{bad_input, failed, from_core};
 use crate::input;
@@ -27,8 +30,14 @@ impl Scope {
         time: SigningTime,
         expires: Option<u64>,
     ) -> sigv4::Result<SignedRequest> {
-        let params = SigningParams::new(credentials, &self.region, &self.service, time, &self.settings)
-            .with_cache(&self.cache);
+        let params = SigningParams::new(
+            credentials,
+            &self.region,
+            &self.service,
+            time,
+            &self.settings,
+        )
+        .with_cache(&self.cache);
         match expires {
             None => sigv4::sign(request, &params),
             Some(e) => sigv4::presign(request, &params, e),
@@ -61,25 +70,41 @@ impl NativeSigner {
         let env = env.raw();
         let o = options.0;
         if js::type_of(env, o).map_err(|_| failed(env, "options"))? != sys::ValueType::napi_object {
-            return Err(bad_input(env, ErrorKind::InvalidOption, "options", "Signer needs an options object {credentials, region, service}"));
+            return Err(bad_input(
+                env,
+                ErrorKind::InvalidOption,
+                "options",
+                "Signer needs an options object {credentials, region, service}",
+            ));
         }
         let region = input::req_str(env, o, c"region", ErrorKind::InvalidRegion, "region")?;
         let service = input::req_str(env, o, c"service", ErrorKind::InvalidService, "service")?;
         sigv4::validate_region(&region).map_err(|e| from_core(env, &e))?;
         sigv4::validate_service(&service).map_err(|e| from_core(env, &e))?;
         let settings = input::settings(env, o, &service)?;
-        let credentials = match js::get(env, o, c"credentials").map_err(|_| failed(env, "credentials"))? {
-            Some(c) if js::type_of(env, c).ok() == Some(sys::ValueType::napi_object) => {
-                Some(Arc::new(input::credentials(env, c)?))
-            }
-            Some(c) if js::type_of(env, c).ok() == Some(sys::ValueType::napi_function) => None,
-            Some(_) => {
-                return Err(bad_input(env, ErrorKind::InvalidCredentials, "credentials", "credentials must be an object or a provider function"))
-            }
-            None => None,
-        };
+        let credentials =
+            match js::get(env, o, c"credentials").map_err(|_| failed(env, "credentials"))? {
+                Some(c) if js::type_of(env, c).ok() == Some(sys::ValueType::napi_object) => {
+                    Some(Arc::new(input::credentials(env, c)?))
+                }
+                Some(c) if js::type_of(env, c).ok() == Some(sys::ValueType::napi_function) => None,
+                Some(_) => {
+                    return Err(bad_input(
+                        env,
+                        ErrorKind::InvalidCredentials,
+                        "credentials",
+                        "credentials must be an object or a provider function",
+                    ))
+                }
+                None => None,
+            };
         Ok(NativeSigner {
-            scope: Arc::new(Scope { region, service, settings, cache: KeyCache::new(8) }),
+            scope: Arc::new(Scope {
+                region,
+                service,
+                settings,
+                cache: KeyCache::new(8),
+            }),
             credentials,
         })
     }
@@ -106,7 +131,9 @@ impl NativeSigner {
     /// The access key id of the current credentials (not a secret).
     #[napi(getter)]
     pub fn access_key_id(&self) -> Option<String> {
-        self.credentials.as_ref().map(|c| c.access_key_id().to_owned())
+        self.credentials
+            .as_ref()
+            .map(|c| c.access_key_id().to_owned())
     }
 
     /// The region.
@@ -121,32 +148,146 @@ impl NativeSigner {
         self.scope.service.clone()
     }
 
-    fn run(&self, env: sys::napi_env, request: Raw, expires: Option<u64>) -> napi::Result<Raw> {
-        let creds = self.credentials.as_ref().ok_or_else(|| no_credentials(env))?;
+    #[allow(clippy::too_many_arguments)]
+    fn run(
+        &self,
+        env: sys::napi_env,
+        method: Option<Raw>,
+        url: Raw,
+        headers: Option<Raw>,
+        body: Option<Raw>,
+        payload_hash: Option<Raw>,
+        timestamp: Option<Raw>,
+        expires: Option<u64>,
+    ) -> napi::Result<Raw> {
+        let creds = self
+            .credentials
+            .as_ref()
+            .ok_or_else(|| no_credentials(env))?;
         // SAFETY: the borrowed body lives only within this call; no JS runs until we return.
-        let req = unsafe { input::request(env, request.0)? };
+        let req = unsafe {
+            input::request_args(env, method, url, headers, body, payload_hash, timestamp)?
+        };
         let headers = req.header_refs();
-        let core = Request::new(&req.method, &req.url, &headers, req.core_body()).map_err(|e| from_core(env, &e))?;
-        let signed = self.scope.run(creds, &core, req.time, expires).map_err(|e| from_core(env, &e))?;
-        output::signed(env, &signed).map(Raw)
+        let core = Request::new(&req.method, &req.url, &headers, req.core_body())
+            .map_err(|e| from_core(env, &e))?;
+        let signed = self
+            .scope
+            .run(creds, &core, req.time, expires)
+            .map_err(|e| from_core(env, &e))?;
+        output::js_string(env, &output::flat(&signed)).map(Raw)
     }
 
-    /// Signs `request` with an `Authorization` header.
-    #[napi(ts_args_type = "request: SignRequest", ts_return_type = "SignedRequest")]
-    pub fn sign(&self, env: Env, request: Raw) -> napi::Result<Raw> {
-        self.run(env.raw(), request, None)
+    /// Signs with an `Authorization` header. Arguments are the request's fields (`url` required);
+    /// returns the result as NUL-separated fields (see `lib/signer.js`, which builds the object).
+    #[allow(clippy::too_many_arguments)]
+    #[napi(
+        ts_args_type = "method: string | undefined | null, url: string, headers: SignRequest['headers'] | undefined | null, body: SignRequest['body'] | undefined, payloadHash: string | undefined | null, timestamp: SignRequest['timestamp'] | undefined | null",
+        ts_return_type = "string"
+    )]
+    pub fn sign(
+        &self,
+        env: Env,
+        method: Option<Raw>,
+        url: Raw,
+        headers: Option<Raw>,
+        body: Option<Raw>,
+        payload_hash: Option<Raw>,
+        timestamp: Option<Raw>,
+    ) -> napi::Result<Raw> {
+        self.run(
+            env.raw(),
+            method,
+            url,
+            headers,
+            body,
+            payload_hash,
+            timestamp,
+            None,
+        )
     }
 
-    /// Presigns `request` (signature in the URL) for `{expiresIn}` seconds (default 3600).
-    #[napi(ts_args_type = "request: SignRequest, options?: PresignOptions | undefined | null", ts_return_type = "SignedRequest")]
-    pub fn presign(&self, env: Env, request: Raw, options: Option<Raw>) -> napi::Result<Raw> {
+    /// Presigns for `expiresIn` seconds (1..604800); same arguments and result form as `sign`.
+    #[allow(clippy::too_many_arguments)]
+    #[napi(
+        ts_args_type = "method: string | undefined | null, url: string, headers: SignRequest['headers'] | undefined | null, body: SignRequest['body'] | undefined, payloadHash: string | undefined | null, timestamp: SignRequest['timestamp'] | undefined | null, expiresIn: PresignOptions | number | undefined | null",
+        ts_return_type = "string"
+    )]
+    pub fn presign(
+        &self,
+        env: Env,
+        method: Option<Raw>,
+        url: Raw,
+        headers: Option<Raw>,
+        body: Option<Raw>,
+        payload_hash: Option<Raw>,
+        timestamp: Option<Raw>,
+        expires_in: Option<Raw>,
+    ) -> napi::Result<Raw> {
         let env = env.raw();
-        let expires = input::expires_in(env, options.map(|o| o.0), 3600)?;
-        self.run(env, request, Some(expires))
+        let expires = input::expires_in(env, expires_in.map(|o| o.0), 3600)?;
+        self.run(
+            env,
+            method,
+            url,
+            headers,
+            body,
+            payload_hash,
+            timestamp,
+            Some(expires),
+        )
     }
 
-    fn task(&self, env: sys::napi_env, request: Raw, expires: Option<u64>) -> napi::Result<AsyncTask<SignTask>> {
-        let creds = self.credentials.clone().ok_or_else(|| no_credentials(env))?;
+    /// Signs exactly the given request (internal to `libsigv4/aws4`): `headers` a flat
+    /// `[name, value, ...]` array, `flags` bit 0 single encoding, bit 1 normalise the path.
+    /// Returns signature, canonical request, string to sign and signed headers, NUL-separated.
+    #[allow(clippy::too_many_arguments)]
+    #[napi(
+        ts_args_type = "method: string, path: string, headers: string[], body: string | Uint8Array | null | undefined, payloadHash: string | null | undefined, amzDate: string, flags: number",
+        ts_return_type = "string"
+    )]
+    pub fn sign_exact(
+        &self,
+        env: Env,
+        method: Raw,
+        path: Raw,
+        headers: Raw,
+        body: Raw,
+        payload_hash: Raw,
+        amz_date: Raw,
+        flags: u32,
+    ) -> napi::Result<Raw> {
+        let env = env.raw();
+        let creds = self
+            .credentials
+            .as_ref()
+            .ok_or_else(|| no_credentials(env))?;
+        crate::exact::sign_exact_with(
+            env,
+            creds,
+            &self.scope.region,
+            &self.scope.service,
+            &self.scope.cache,
+            method,
+            path,
+            headers,
+            body,
+            payload_hash,
+            amz_date,
+            flags,
+        )
+    }
+
+    fn task(
+        &self,
+        env: sys::napi_env,
+        request: Raw,
+        expires: Option<u64>,
+    ) -> napi::Result<AsyncTask<SignTask>> {
+        let creds = self
+            .credentials
+            .clone()
+            .ok_or_else(|| no_credentials(env))?;
         // SAFETY: the body is copied below before this call returns.
         let req = unsafe { input::request(env, request.0)? };
         let body = match &req.payload_hash {
@@ -165,15 +306,26 @@ impl NativeSigner {
         }))
     }
 
-    /// Like `sign`, hashing the body on the libuv thread pool (for large bodies).
-    #[napi(ts_args_type = "request: SignRequest", ts_return_type = "Promise<SignedRequest>")]
+    /// Like `sign` (taking the request object), hashing the body on the libuv thread pool.
+    #[napi(
+        ts_args_type = "request: SignRequest",
+        ts_return_type = "Promise<string>"
+    )]
     pub fn sign_async(&self, env: Env, request: Raw) -> napi::Result<AsyncTask<SignTask>> {
         self.task(env.raw(), request, None)
     }
 
     /// Like `presign`, off the event loop.
-    #[napi(ts_args_type = "request: SignRequest, options?: PresignOptions | undefined | null", ts_return_type = "Promise<SignedRequest>")]
-    pub fn presign_async(&self, env: Env, request: Raw, options: Option<Raw>) -> napi::Result<AsyncTask<SignTask>> {
+    #[napi(
+        ts_args_type = "request: SignRequest, options?: PresignOptions | undefined | null",
+        ts_return_type = "Promise<string>"
+    )]
+    pub fn presign_async(
+        &self,
+        env: Env,
+        request: Raw,
+        options: Option<Raw>,
+    ) -> napi::Result<AsyncTask<SignTask>> {
         let env = env.raw();
         let expires = input::expires_in(env, options.map(|o| o.0), 3600)?;
         self.task(env, request, Some(expires))
@@ -202,19 +354,27 @@ impl Task for SignTask {
     type JsValue = Raw;
 
     fn compute(&mut self) -> napi::Result<Self::Output> {
-        let headers: Vec<(&str, &str)> = self.headers.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
+        let headers: Vec<(&str, &str)> = self
+            .headers
+            .iter()
+            .map(|(n, v)| (n.as_str(), v.as_str()))
+            .collect();
         let body = match &self.body {
             OwnedBody::Bytes(b) => Body::Bytes(b),
             OwnedBody::Precomputed(h) => Body::Precomputed(h),
         };
-        Ok(Request::new(&self.method, &self.url, &headers, body)
-            .and_then(|r| self.scope.run(&self.credentials, &r, self.time, self.expires)))
+        Ok(
+            Request::new(&self.method, &self.url, &headers, body).and_then(|r| {
+                self.scope
+                    .run(&self.credentials, &r, self.time, self.expires)
+            }),
+        )
     }
 
     fn resolve(&mut self, env: Env, output: Self::Output) -> napi::Result<Raw> {
         let env = env.raw();
         match output {
-            Ok(signed) => output::signed(env, &signed).map(Raw),
+            Ok(signed) => output::js_string(env, &output::flat(&signed)).map(Raw),
             Err(e) => Err(from_core(env, &e)),
         }
     }

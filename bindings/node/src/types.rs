@@ -30,7 +30,9 @@ pub struct SignerOptions {
     /// Service, e.g. `execute-api`, `lambda`, `s3`.
     pub service: String,
     /// What stands for the body (default `signed`; `unsigned` for S3 presigned URLs).
-    #[napi(ts_type = "'signed' | 'unsigned' | 'streaming-signed' | 'streaming-unsigned-trailer' | 'streaming-signed-trailer'")]
+    #[napi(
+        ts_type = "'signed' | 'unsigned' | 'streaming-signed' | 'streaming-unsigned-trailer' | 'streaming-signed-trailer'"
+    )]
     pub payload: Option<String>,
     /// Add and sign `x-amz-content-sha256` (default: on for the S3 family).
     pub content_sha256_header: Option<bool>,
@@ -53,7 +55,9 @@ pub struct SignRequest {
     /// Absolute URL (`https://host/path?query`), or a path with a `Host` header.
     pub url: String,
     /// Headers: an object, an array of `[name, value]` pairs, or a `Headers` instance.
-    #[napi(ts_type = "Record<string, string | number | ReadonlyArray<string>> | ReadonlyArray<readonly [string, string]> | Headers")]
+    #[napi(
+        ts_type = "Record<string, string | number | ReadonlyArray<string>> | ReadonlyArray<readonly [string, string]> | Headers"
+    )]
     pub headers: Option<HashMap<String, String>>,
     /// Body: string (UTF-8), Buffer, Uint8Array or ArrayBuffer.
     #[napi(ts_type = "string | Uint8Array | ArrayBuffer | null")]
