@@ -654,56 +654,66 @@ sigv4_result sigv4_signed_request_copy_field(const struct sigv4_signed_request *
 
 /**
  * Borrows the HTTP method. Same contract as `sigv4_signed_request_field`.
+ * Thread safety: safe from any thread.
  */
 sigv4_result sigv4_signed_request_method(const struct sigv4_signed_request *signed_, const char **value_out, size_t *value_len_out);
 
 /**
  * Borrows the URL to send (with the `X-Amz-*` query parameters when presigned). Same contract as
  * `sigv4_signed_request_field`.
+ * Thread safety: safe from any thread.
  */
 sigv4_result sigv4_signed_request_url(const struct sigv4_signed_request *signed_, const char **value_out, size_t *value_len_out);
 
 /**
  * Borrows the `Authorization` header value; `SIGV4_NOT_AVAILABLE` for a presigned URL. Same
  * contract as `sigv4_signed_request_field`.
+ * Thread safety: safe from any thread.
  */
 sigv4_result sigv4_signed_request_authorization(const struct sigv4_signed_request *signed_, const char **value_out, size_t *value_len_out);
 
 /**
  * Borrows the signature (64 lowercase hex digits). Same contract as `sigv4_signed_request_field`.
+ * Thread safety: safe from any thread.
  */
 sigv4_result sigv4_signed_request_signature(const struct sigv4_signed_request *signed_, const char **value_out, size_t *value_len_out);
 
 /**
  * Borrows the signing time as `YYYYMMDDTHHMMSSZ`. Same contract as `sigv4_signed_request_field`.
+ * Thread safety: safe from any thread.
  */
 sigv4_result sigv4_signed_request_amz_date(const struct sigv4_signed_request *signed_, const char **value_out, size_t *value_len_out);
 
 /**
  * Borrows the credential scope (`YYYYMMDD/region/service/aws4_request`). Same contract as
  * `sigv4_signed_request_field`.
+ * Thread safety: safe from any thread.
  */
 sigv4_result sigv4_signed_request_credential_scope(const struct sigv4_signed_request *signed_, const char **value_out, size_t *value_len_out);
 
 /**
  * Borrows the signed header names (`;`-separated). Same contract as `sigv4_signed_request_field`.
+ * Thread safety: safe from any thread.
  */
 sigv4_result sigv4_signed_request_signed_headers(const struct sigv4_signed_request *signed_, const char **value_out, size_t *value_len_out);
 
 /**
  * Borrows the canonical request (compare it with AWS's when a signature does not match). Same
  * contract as `sigv4_signed_request_field`.
+ * Thread safety: safe from any thread.
  */
 sigv4_result sigv4_signed_request_canonical_request(const struct sigv4_signed_request *signed_, const char **value_out, size_t *value_len_out);
 
 /**
  * Borrows the string to sign. Same contract as `sigv4_signed_request_field`.
+ * Thread safety: safe from any thread.
  */
 sigv4_result sigv4_signed_request_string_to_sign(const struct sigv4_signed_request *signed_, const char **value_out, size_t *value_len_out);
 
 /**
  * Borrows the payload hash used (hex SHA-256 or a sentinel). Same contract as
  * `sigv4_signed_request_field`.
+ * Thread safety: safe from any thread.
  */
 sigv4_result sigv4_signed_request_payload_hash(const struct sigv4_signed_request *signed_, const char **value_out, size_t *value_len_out);
 

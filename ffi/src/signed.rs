@@ -205,6 +205,7 @@ pub extern "C" fn sigv4_signed_request_copy_field(
 }
 
 /// Borrows the HTTP method. Same contract as `sigv4_signed_request_field`.
+/// Thread safety: safe from any thread.
 #[no_mangle]
 pub extern "C" fn sigv4_signed_request_method(
     signed: *const sigv4_signed_request,
@@ -221,6 +222,7 @@ pub extern "C" fn sigv4_signed_request_method(
 
 /// Borrows the URL to send (with the `X-Amz-*` query parameters when presigned). Same contract as
 /// `sigv4_signed_request_field`.
+/// Thread safety: safe from any thread.
 #[no_mangle]
 pub extern "C" fn sigv4_signed_request_url(
     signed: *const sigv4_signed_request,
@@ -237,6 +239,7 @@ pub extern "C" fn sigv4_signed_request_url(
 
 /// Borrows the `Authorization` header value; `SIGV4_NOT_AVAILABLE` for a presigned URL. Same
 /// contract as `sigv4_signed_request_field`.
+/// Thread safety: safe from any thread.
 #[no_mangle]
 pub extern "C" fn sigv4_signed_request_authorization(
     signed: *const sigv4_signed_request,
@@ -252,6 +255,7 @@ pub extern "C" fn sigv4_signed_request_authorization(
 }
 
 /// Borrows the signature (64 lowercase hex digits). Same contract as `sigv4_signed_request_field`.
+/// Thread safety: safe from any thread.
 #[no_mangle]
 pub extern "C" fn sigv4_signed_request_signature(
     signed: *const sigv4_signed_request,
@@ -267,6 +271,7 @@ pub extern "C" fn sigv4_signed_request_signature(
 }
 
 /// Borrows the signing time as `YYYYMMDDTHHMMSSZ`. Same contract as `sigv4_signed_request_field`.
+/// Thread safety: safe from any thread.
 #[no_mangle]
 pub extern "C" fn sigv4_signed_request_amz_date(
     signed: *const sigv4_signed_request,
@@ -283,6 +288,7 @@ pub extern "C" fn sigv4_signed_request_amz_date(
 
 /// Borrows the credential scope (`YYYYMMDD/region/service/aws4_request`). Same contract as
 /// `sigv4_signed_request_field`.
+/// Thread safety: safe from any thread.
 #[no_mangle]
 pub extern "C" fn sigv4_signed_request_credential_scope(
     signed: *const sigv4_signed_request,
@@ -298,6 +304,7 @@ pub extern "C" fn sigv4_signed_request_credential_scope(
 }
 
 /// Borrows the signed header names (`;`-separated). Same contract as `sigv4_signed_request_field`.
+/// Thread safety: safe from any thread.
 #[no_mangle]
 pub extern "C" fn sigv4_signed_request_signed_headers(
     signed: *const sigv4_signed_request,
@@ -314,6 +321,7 @@ pub extern "C" fn sigv4_signed_request_signed_headers(
 
 /// Borrows the canonical request (compare it with AWS's when a signature does not match). Same
 /// contract as `sigv4_signed_request_field`.
+/// Thread safety: safe from any thread.
 #[no_mangle]
 pub extern "C" fn sigv4_signed_request_canonical_request(
     signed: *const sigv4_signed_request,
@@ -329,6 +337,7 @@ pub extern "C" fn sigv4_signed_request_canonical_request(
 }
 
 /// Borrows the string to sign. Same contract as `sigv4_signed_request_field`.
+/// Thread safety: safe from any thread.
 #[no_mangle]
 pub extern "C" fn sigv4_signed_request_string_to_sign(
     signed: *const sigv4_signed_request,
@@ -345,6 +354,7 @@ pub extern "C" fn sigv4_signed_request_string_to_sign(
 
 /// Borrows the payload hash used (hex SHA-256 or a sentinel). Same contract as
 /// `sigv4_signed_request_field`.
+/// Thread safety: safe from any thread.
 #[no_mangle]
 pub extern "C" fn sigv4_signed_request_payload_hash(
     signed: *const sigv4_signed_request,
