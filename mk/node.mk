@@ -1,4 +1,4 @@
-# Node package libsigv4 (bindings/node): npm ci from the committed lockfile, the napi-rs build
+# Node package libsigv4 (bindings/node): npm install pinned by the committed lockfile, the napi-rs build
 # (generates native.js / native.d.ts and the .node addon), then node:test.
 NODE_DIR := $(ROOT)/bindings/node
 NODE_STAMP := $(NODE_DIR)/node_modules/.libsigv4-install-stamp
@@ -7,7 +7,7 @@ NAPI_BUILD := npx --no-install napi build --platform --js native.js --dts native
 .PHONY: test-node bench-node node-install node-build
 
 $(NODE_STAMP): $(NODE_DIR)/package.json $(NODE_DIR)/package-lock.json
-	cd $(NODE_DIR) && npm ci --no-audit --no-fund --loglevel=error
+	cd $(NODE_DIR) && npm install --no-audit --no-fund --no-save --loglevel=error
 	touch $@
 
 node-install: $(NODE_STAMP)
