@@ -16,7 +16,10 @@ What the client signed is rebuilt from the environ: the ``Host`` header, the raw
 ``SCRIPT_NAME + PATH_INFO`` re-quoted (see ``requote_path``; wsgiref gives only the decoded path),
 ``QUERY_STRING`` as received, and every ``HTTP_*`` header. WSGI servers join a repeated header into
 one value (``"a, b"`` or ``"a,b"``), and drop headers with ``_`` in their names; both sign differently
-from what the client sent, so such requests fail verification.
+from what the client sent, so such requests fail verification. ``wsgiref`` sets ``CONTENT_TYPE`` to
+``text/plain`` when the request has no ``Content-Type``; an unsigned ``Content-Type`` is refused
+(``UnsignedHeader``), so under wsgiref remove it in the handler's ``get_environ`` when the header is
+absent (the tests do).
 """
 
 from __future__ import annotations
