@@ -64,4 +64,6 @@ pub use sign::{presign, sign, validate_region, validate_service, SigningParams, 
 pub use signer::Signer;
 pub use sigv4a::{EcdsaKey, EcdsaKeyCache, EcdsaPublicKey, SIGV4A_ALGORITHM};
 pub use time::SigningTime;
-pub use verify::{CredentialLookup, VerifiedIdentity, Verifier, VerifierLimits, VerifierSettings};
+pub use verify::{
+    CredentialLookup, VerifiedIdentity, VerifiedStream, Verifier, VerifierLimits, VerifierSettings,
+};

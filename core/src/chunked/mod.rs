@@ -23,3 +23,4 @@ pub use encoder::{ChunkedEncoder, ChunkedSigner};
 pub use plan::{ChunkedPlan, MAX_CHUNK_SIZE};
 pub use streaming::{sign_streaming, StreamingUpload};
 pub use trailer::checksum_value_len;
+pub(crate) use trailer::validate_trailer_name;

@@ -150,6 +150,11 @@ impl EcdsaPublicKey {
         (x, y)
     }
 
+    /// True when `signature` (parsed by [`StrictSignature::parse`]) signs `data` under this key.
+    pub(crate) fn verify_strict(&self, data: &[u8], signature: &StrictSignature) -> bool {
+        self.key.verify(data, &signature.0).is_ok()
+    }
+
     /// True when `der_signature` is a valid signature of `data` under this key.
     pub fn verify_der(&self, data: &[u8], der_signature: &[u8]) -> bool {
         match Signature::from_der(der_signature) {
@@ -181,5 +186,42 @@ mod tests {
     fn debug_is_redacted() {
         let key = EcdsaKey::derive("AKIDEXAMPLE", "secret").unwrap();
         assert_eq!(format!("{key:?}"), "EcdsaKey(** redacted **)");
+    }
+}
+
+/// An ECDSA P-256 signature parsed strictly from DER: `SEQUENCE { INTEGER r, INTEGER s }` in its
+/// one canonical encoding (minimal lengths, no padding, nothing after), with 0 < r, s < n.
+pub(crate) struct StrictSignature(Signature);
+
+impl StrictSignature {
+    /// The signature, or `None` when `der` is not the canonical DER of a valid (r, s).
+    pub(crate) fn parse(der: &[u8]) -> Option<Self> {
+        let signature = Signature::from_der(der).ok()?;
+        // Re-encoding must give the same bytes: no alternative encoding of the same (r, s).
+        (signature.to_der().as_bytes() == der).then_some(StrictSignature(signature))
+    }
+}
+
+#[cfg(test)]
+mod strict_tests {
+    use super::*;
+
+    #[test]
+    fn strict_der_only() {
+        let key = EcdsaKey::derive("AKIDEXAMPLE", "secret").unwrap();
+        let der = key.sign_der(b"data");
+        let parsed = StrictSignature::parse(&der).unwrap();
+        assert!(key.public_key().verify_strict(b"data", &parsed));
+        assert!(!key.public_key().verify_strict(b"datb", &parsed));
+        let mut trailing = der.clone();
+        trailing.push(0);
+        assert!(StrictSignature::parse(&trailing).is_none());
+        // A long-form length (0x81 len) for the same sequence is not DER.
+        let mut long_form = vec![0x30, 0x81, der[1]];
+        long_form.extend_from_slice(&der[2..]);
+        assert!(StrictSignature::parse(&long_form).is_none());
+        assert!(StrictSignature::parse(&[]).is_none());
+        assert!(StrictSignature::parse(&[0x30, 0x06, 2, 1, 0, 2, 1, 1]).is_none());
+        // r = 0
     }
 }

@@ -14,7 +14,8 @@ pub use key::{EcdsaKey, EcdsaPublicKey, SIGV4A_ALGORITHM};
 
 mod sign;
 
-pub(crate) use sign::validate_region_set;
+pub(crate) use key::StrictSignature;
+pub(crate) use sign::{string_to_sign, validate_region_set};
 
 use crate::credentials::Credentials;
 use crate::error::Result;

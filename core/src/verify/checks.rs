@@ -4,6 +4,7 @@ use subtle::ConstantTimeEq;
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::request::Request;
+use crate::sigv4a::StrictSignature;
 use crate::time::SigningTime;
 
 use super::form::Form;
@@ -66,6 +67,34 @@ pub(crate) fn signature_format(form: Form, signature: &str) -> Result<()> {
             signature.len()
         )))
     }
+}
+
+/// A SigV4a signature: lowercase hex of a DER ECDSA P-256 signature (16..=144 digits, even), the
+/// DER canonical.
+pub(crate) fn sigv4a_signature(form: Form, signature: &str) -> Result<StrictSignature> {
+    let malformed = || {
+        form.malformed(format!(
+            "the SigV4a signature must be a DER-encoded ECDSA P-256 signature in lowercase hex, 16 to 144 digits (got {} characters)",
+            signature.len()
+        ))
+    };
+    let text = signature.as_bytes();
+    if !(16..=144).contains(&text.len()) || text.len() % 2 != 0 {
+        return Err(malformed());
+    }
+    let nibble = |b: u8| match b {
+        b'0'..=b'9' => Some(b - b'0'),
+        b'a'..=b'f' => Some(b - b'a' + 10),
+        _ => None,
+    };
+    let mut der = [0u8; 72];
+    for (slot, pair) in der.iter_mut().zip(text.chunks_exact(2)) {
+        *slot = nibble(pair[0])
+            .zip(nibble(pair[1]))
+            .map(|(h, l)| h << 4 | l)
+            .ok_or_else(malformed)?;
+    }
+    StrictSignature::parse(&der[..text.len() / 2]).ok_or_else(malformed)
 }
 
 /// `X-Amz-Date`: exactly `YYYYMMDDTHHMMSSZ`, a valid UTC time.

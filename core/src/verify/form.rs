@@ -3,6 +3,7 @@
 use std::borrow::Cow;
 
 use crate::error::{Error, ErrorKind};
+use crate::settings::SigningAlgorithm;
 
 /// Authorization header, or presigned URL query parameters.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -27,6 +28,10 @@ impl Form {
 #[derive(Debug)]
 pub(crate) struct AuthParts<'a> {
     pub(crate) form: Form,
+    /// SigV4 or SigV4a, from the algorithm name.
+    pub(crate) algorithm: SigningAlgorithm,
+    /// SigV4a only: the region set (`X-Amz-Region-Set` header or query parameter).
+    pub(crate) region_set: Option<Cow<'a, str>>,
     pub(crate) credential: Cow<'a, str>,
     pub(crate) signed_headers: Cow<'a, str>,
     pub(crate) signature: Cow<'a, str>,

@@ -22,6 +22,8 @@ pub(crate) struct HeaderScan<'a> {
     pub(crate) content_sha256_count: usize,
     pub(crate) token: Option<&'a str>,
     pub(crate) token_count: usize,
+    pub(crate) region_set: Option<&'a str>,
+    pub(crate) region_set_count: usize,
     pub(crate) host_count: usize,
 }
 
@@ -95,24 +97,31 @@ pub(crate) fn scan<'a>(
     let mut out = HeaderScan::default();
     for &(name, value) in headers {
         validate_header_name(name)?;
-        let trimmed = value.trim_matches([' ', '\t']);
-        let (slot, count) = if name.eq_ignore_ascii_case("authorization") {
-            (&mut out.authorization, &mut out.authorization_count)
-        } else if name.eq_ignore_ascii_case("x-amz-date") {
-            (&mut out.amz_date, &mut out.amz_date_count)
-        } else if name.eq_ignore_ascii_case("x-amz-content-sha256") {
-            (&mut out.content_sha256, &mut out.content_sha256_count)
-        } else if name.eq_ignore_ascii_case("x-amz-security-token") {
-            (&mut out.token, &mut out.token_count)
-        } else {
-            if name.eq_ignore_ascii_case("host") {
-                out.host_count += 1;
-            }
-            check_value(name, value)?;
-            continue;
-        };
         check_value(name, value)?;
-        *slot = Some(trimmed);
+        // Dispatch on the length first: most headers are none of these.
+        let (slot, count) = match name.len() {
+            4 if name.eq_ignore_ascii_case("host") => {
+                out.host_count += 1;
+                continue;
+            }
+            10 if name.eq_ignore_ascii_case("x-amz-date") => {
+                (&mut out.amz_date, &mut out.amz_date_count)
+            }
+            13 if name.eq_ignore_ascii_case("authorization") => {
+                (&mut out.authorization, &mut out.authorization_count)
+            }
+            16 if name.eq_ignore_ascii_case("x-amz-region-set") => {
+                (&mut out.region_set, &mut out.region_set_count)
+            }
+            20 if name.eq_ignore_ascii_case("x-amz-content-sha256") => {
+                (&mut out.content_sha256, &mut out.content_sha256_count)
+            }
+            20 if name.eq_ignore_ascii_case("x-amz-security-token") => {
+                (&mut out.token, &mut out.token_count)
+            }
+            _ => continue,
+        };
+        *slot = Some(value.trim_matches([' ', '\t']));
         *count += 1;
     }
     if out.host_count > 1 {

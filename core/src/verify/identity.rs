@@ -1,5 +1,6 @@
 //! What a successful verification returns.
 
+use crate::settings::SigningAlgorithm;
 use crate::time::SigningTime;
 
 /// Who signed a request that verified, and what the signature covered. Holds no secret.
@@ -8,7 +9,8 @@ use crate::time::SigningTime;
 pub struct VerifiedIdentity {
     /// The access key id that signed.
     pub access_key_id: String,
-    /// The region of the credential scope (one of the verifier's regions).
+    /// The region of the credential scope (one of the verifier's regions). For SigV4a, the first of
+    /// the verifier's regions that the region set covers.
     pub region: String,
     /// The service of the credential scope.
     pub service: String,
@@ -23,8 +25,14 @@ pub struct VerifiedIdentity {
     /// True when the request carried the session token of the looked-up credentials.
     pub session_token_used: bool,
     /// The payload line that was signed: a lowercase hex SHA-256 that the body matched, or
-    /// `UNSIGNED-PAYLOAD` (the body is not covered by the signature).
+    /// `UNSIGNED-PAYLOAD` (the body is not covered by the signature); for a streaming upload the
+    /// `STREAMING-*` literal (the chunks are checked by the decoder).
     pub payload_hash: String,
+    /// The signature algorithm: SigV4 (`AWS4-HMAC-SHA256`) or SigV4a (`AWS4-ECDSA-P256-SHA256`).
+    pub algorithm: SigningAlgorithm,
+    /// SigV4a only: the signed region set (`X-Amz-Region-Set`), for example `*` or
+    /// `us-east-1,us-west-2`.
+    pub region_set: Option<String>,
 }
 
 impl VerifiedIdentity {
@@ -33,8 +41,12 @@ impl VerifiedIdentity {
         self.signing_time.amz_date()
     }
 
-    /// True when the body is covered by the signature (not `UNSIGNED-PAYLOAD`).
+    /// True when the body is covered by the signature (not `UNSIGNED-PAYLOAD` nor
+    /// `STREAMING-UNSIGNED-PAYLOAD-TRAILER`).
     pub fn payload_signed(&self) -> bool {
-        self.payload_hash != "UNSIGNED-PAYLOAD"
+        !matches!(
+            self.payload_hash.as_str(),
+            "UNSIGNED-PAYLOAD" | "STREAMING-UNSIGNED-PAYLOAD-TRAILER"
+        )
     }
 }

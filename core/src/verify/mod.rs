@@ -1,11 +1,15 @@
-//! Verification of incoming SigV4 requests, in the header and the presigned-URL forms.
+//! Verification of incoming SigV4 and SigV4a requests, in the header and the presigned-URL forms,
+//! and of streaming (aws-chunked) uploads.
 //!
 //! [`Verifier::verify`] runs the checks in this order, stopping at the first failure: size limits
 //! and URL escapes; exactly one mechanism; the strict parse of the `Authorization` header or the
-//! `X-Amz-*` query parameters; the credential scope; `X-Amz-Date`; the signature's format;
-//! `SignedHeaders` and the headers that must be signed; the time window; the payload choice — all
-//! without secrets — then the credential lookup, the session token, the recomputed signature
-//! (constant-time comparison), the body against `x-amz-content-sha256`, and last the replay cache.
+//! `X-Amz-*` query parameters; the credential scope (SigV4a: the region set); `X-Amz-Date`; the
+//! signature's format; `SignedHeaders` and the headers that must be signed; the time window; the
+//! payload choice — all without secrets — then the credential lookup, the session token, the
+//! recomputed signature (constant-time comparison; SigV4a: the ECDSA signature checked with the
+//! public key derived from the secret), the body against `x-amz-content-sha256`, and last the
+//! replay cache. [`Verifier::verify_streaming`] runs the same checks on the headers of an
+//! aws-chunked upload and returns the decoder for its body.
 
 mod checks;
 mod form;
@@ -15,32 +19,39 @@ mod lookup;
 mod parse_header;
 mod parse_query;
 mod payload;
+mod region_set;
 mod replay;
 mod scope;
 mod settings;
+mod streaming;
 
 use std::borrow::Cow;
 use std::fmt;
 
 use crate::canonical::{canonical_request, string_to_sign, CanonicalInput};
+use crate::chunked::{sha256, ChunkedDecoder, SignatureChain};
 use crate::credentials::Credentials;
 use crate::error::{Error, ErrorKind, Result};
 use crate::key::KeyCache;
 use crate::request::{Body, Request};
-use crate::settings::SessionTokenMode;
+use crate::settings::{PayloadMode, SessionTokenMode, SigningAlgorithm};
 use crate::sign::{validate_region, validate_service};
+use crate::sigv4a::EcdsaKeyCache;
 use crate::time::SigningTime;
 
 pub use identity::VerifiedIdentity;
 pub use lookup::CredentialLookup;
 pub use settings::{VerifierLimits, VerifierSettings};
+pub use streaming::VerifiedStream;
 
 use form::{AuthParts, Form};
 
-/// Checks SigV4 signatures of incoming requests for one service and a set of regions.
+/// Checks SigV4 (and, when allowed, SigV4a) signatures of incoming requests for one service and a
+/// set of regions.
 ///
 /// `Verifier` is `Send + Sync`: build one at startup and share it. Derived keys are cached
-/// (bounded), so a warm verification costs two SHA-256 passes and one HMAC.
+/// (bounded), so a warm verification costs two SHA-256 passes and one HMAC. SigV4a public keys
+/// (derived from the secret with a scalar multiplication) are cached per credentials too.
 ///
 /// ```
 /// use sigv4::{Body, Credentials, Request, SigningTime, Verifier, VerifierSettings};
@@ -65,7 +76,15 @@ pub struct Verifier {
     service: String,
     settings: VerifierSettings,
     keys: KeyCache,
+    ecdsa_keys: EcdsaKeyCache,
     replay: Option<replay::ReplayCache>,
+}
+
+/// What the signature check leaves for a streaming upload: the chain's starting point.
+struct Seed<'a> {
+    mode: PayloadMode,
+    framing: streaming::Framing<'a>,
+    chain: Option<SignatureChain>,
 }
 
 impl Verifier {
@@ -113,6 +132,7 @@ impl Verifier {
             replay: settings.replay_cache_capacity.map(replay::ReplayCache::new),
             settings,
             keys: KeyCache::new(64),
+            ecdsa_keys: EcdsaKeyCache::new(64),
         })
     }
 
@@ -123,7 +143,85 @@ impl Verifier {
     /// verifier computed ([`Error::mismatch`]). Input errors (`kind().is_invalid_input()`: a bad
     /// header, URL or payload hash, or a size limit) mean the request is not valid HTTP (answer 400).
     pub fn verify(&self, request: &Request<'_>, now: SigningTime) -> Result<VerifiedIdentity> {
+        self.authenticate(request, now, false)
+            .map(|(identity, _)| identity)
+    }
+
+    /// Verifies the headers of a streaming upload (`x-amz-content-sha256` one of
+    /// `STREAMING-AWS4-HMAC-SHA256-PAYLOAD`, `STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER`,
+    /// `STREAMING-UNSIGNED-PAYLOAD-TRAILER`, or the SigV4a `STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD`
+    /// forms) and returns the decoder for its aws-chunked body, chained from the seed signature.
+    ///
+    /// The request's body must be empty (`Body::Bytes(b"")`): the body goes through the decoder.
+    /// Runs every check of [`verify`](Self::verify) on the headers, plus: the Authorization header
+    /// form (a presigned URL cannot stream), `Content-Encoding` including `aws-chunked`, one plain
+    /// integer `x-amz-decoded-content-length`, `x-amz-trailer` only with a `-TRAILER` form, and
+    /// `STREAMING-UNSIGNED-PAYLOAD-TRAILER` only when unsigned payloads are allowed. Framing errors
+    /// are `InvalidChunk`; a wrong payload literal is `XAmzContentSHA256Mismatch`.
+    pub fn verify_streaming(
+        &self,
+        request: &Request<'_>,
+        now: SigningTime,
+    ) -> Result<VerifiedStream> {
+        match request.body() {
+            Body::Bytes([]) => {}
+            _ => {
+                return Err(Error::from_binding(
+                    ErrorKind::InvalidOption,
+                    "body",
+                    "verify_streaming checks the headers: give an empty body and feed the wire body to the returned decoder",
+                ))
+            }
+        }
+        let (identity, seed) = self.authenticate(request, now, true)?;
+        let Some(seed) = seed else {
+            return Err(Error::new(
+                ErrorKind::XAmzContentSha256Mismatch,
+                "not a streaming upload",
+            ));
+        };
+        let decoder = ChunkedDecoder::new(
+            seed.mode,
+            seed.chain,
+            seed.framing.decoded_length,
+            &seed.framing.trailers,
+        )?;
+        Ok(VerifiedStream {
+            identity,
+            decoder,
+            payload: seed.mode,
+            decoded_length: seed.framing.decoded_length,
+            trailers: seed
+                .framing
+                .trailers
+                .iter()
+                .map(|t| t.to_ascii_lowercase())
+                .collect(),
+            content_encoding: seed.framing.content_encoding,
+        })
+    }
+
+    /// Builds the request view and calls [`verify_streaming`](Self::verify_streaming) (what the
+    /// bindings use).
+    pub fn verify_streaming_http(
+        &self,
+        method: &str,
+        url: &str,
+        headers: &[(&str, &str)],
+        now: SigningTime,
+    ) -> Result<VerifiedStream> {
+        let request = Request::new(method, url, headers, Body::Bytes(b""))?;
+        self.verify_streaming(&request, now)
+    }
+
+    fn authenticate<'r>(
+        &self,
+        request: &Request<'r>,
+        now: SigningTime,
+        streaming: bool,
+    ) -> Result<(VerifiedIdentity, Option<Seed<'r>>)> {
         let limits = &self.settings.limits;
+        let allow_sigv4a = self.settings.allow_sigv4a;
         checks::bounds(request, limits)?;
         payload::check_precomputed(request.body())?;
         let scan = headers::scan(request.headers(), limits)?;
@@ -135,23 +233,30 @@ impl Verifier {
                     "the request is not signed: send an Authorization header or X-Amz-* query parameters (SigV4)",
                 ))
             }
-            (0, true) => parse_query::auth_parts(query, &scan, self.settings.max_expires_seconds)?,
+            (0, true) => parse_query::auth_parts(
+                query,
+                &scan,
+                self.settings.max_expires_seconds,
+                allow_sigv4a,
+            )?,
             (1, _) if query.any() => {
                 return Err(Error::new(
                     ErrorKind::AuthorizationQueryParametersError,
                     "the request carries both an Authorization header and X-Amz-* query authentication; send exactly one",
                 ))
             }
-            (1, _) => {
-                parse_header::parse(scan.authorization.unwrap_or_default(), &scan)?
-            }
+            (1, _) => parse_header::parse(
+                scan.authorization.unwrap_or_default(),
+                &scan,
+                allow_sigv4a,
+            )?,
             _ => {
                 return Err(Form::Header.malformed(
                     "the request has more than one Authorization header",
                 ))
             }
         };
-        self.verify_parts(request, &scan, auth, now)
+        self.verify_parts(request, &scan, auth, now, streaming)
     }
 
     /// Builds the request view and verifies it in one call (what the bindings use).
@@ -167,23 +272,36 @@ impl Verifier {
         self.verify(&request, now)
     }
 
-    fn verify_parts(
+    fn verify_parts<'r>(
         &self,
-        request: &Request<'_>,
-        scan: &headers::HeaderScan<'_>,
-        auth: AuthParts<'_>,
+        request: &Request<'r>,
+        scan: &headers::HeaderScan<'r>,
+        auth: AuthParts<'r>,
         now: SigningTime,
-    ) -> Result<VerifiedIdentity> {
+        streaming: bool,
+    ) -> Result<(VerifiedIdentity, Option<Seed<'r>>)> {
         let form = auth.form;
+        let algorithm = auth.algorithm;
         let time = checks::amz_date(form, &auth.amz_date)?;
         let scope = scope::parse(
             form,
+            algorithm,
             &auth.credential,
             &auth.amz_date,
             &self.regions,
             &self.service,
         )?;
-        checks::signature_format(form, &auth.signature)?;
+        let region = match &auth.region_set {
+            Some(set) => region_set::covered_region(form, set, &self.regions)?,
+            None => scope.region,
+        };
+        let ecdsa_signature = match algorithm {
+            SigningAlgorithm::Sigv4 => {
+                checks::signature_format(form, &auth.signature)?;
+                None
+            }
+            SigningAlgorithm::Sigv4a => Some(checks::sigv4a_signature(form, &auth.signature)?),
+        };
         let signed = checks::signed_headers(form, &auth.signed_headers)?;
         let canonical_headers = headers::canonical_signed(request, &signed, form, &self.settings)?;
         let skew = self.settings.max_skew_seconds;
@@ -194,12 +312,34 @@ impl Verifier {
                 time.unix() + i64::from(skew)
             }
         };
-        let payload = payload::decide(
-            form,
-            scan.content_sha256,
-            scan.content_sha256_count,
-            self.settings.allow_unsigned_payload,
-        )?;
+        let (payload, stream) = if streaming {
+            if form == Form::Query {
+                return Err(form.malformed(
+                    "a streaming (aws-chunked) upload must be signed with an Authorization header, not a presigned URL",
+                ));
+            }
+            let (mode, line) = payload::decide_streaming(
+                form,
+                scan.content_sha256,
+                scan.content_sha256_count,
+                algorithm,
+                self.settings.allow_unsigned_payload,
+            )?;
+            let framing = streaming::framing(request, mode)?;
+            let payload = payload::Payload {
+                line: Cow::Borrowed(line),
+                check_body: false,
+            };
+            (Some(payload), Some((mode, framing)))
+        } else {
+            let payload = payload::decide(
+                form,
+                scan.content_sha256,
+                scan.content_sha256_count,
+                self.settings.allow_unsigned_payload,
+            )?;
+            (payload, None)
+        };
 
         let credentials = self.lookup.lookup(scope.access_key_id).ok_or_else(|| {
             Error::new(
@@ -239,30 +379,64 @@ impl Verifier {
             },
             &auth.signed_headers,
         );
-        let sts = string_to_sign(&auth.amz_date, scope.scope, &canonical);
-        let key = self
-            .keys
-            .signing_key(&credentials, time, scope.region, &self.service);
-        let expected = key.sign(sts.as_bytes());
-        if !checks::same(&expected, &checks::signature_bytes(&auth.signature)) {
-            return Err(Error::new(
+        let mismatch = |canonical: String, sts: String| {
+            Error::new(
                 ErrorKind::SignatureDoesNotMatch,
                 "the signature does not match: compare your canonical request and string to sign with the ones in this error",
             )
-            .with_mismatch(canonical, sts));
-        }
+            .with_mismatch(canonical, sts)
+        };
+        // The replay key (the MAC for SigV4; for SigV4a the hash of the string to sign, since an
+        // ECDSA signature can be altered into another valid one) and the seed of a chunk chain.
+        let (replay_key, chain) = match ecdsa_signature {
+            None => {
+                let sts = string_to_sign(&auth.amz_date, scope.scope, &canonical);
+                let key = self
+                    .keys
+                    .signing_key(&credentials, time, region, &self.service);
+                let expected = key.sign(sts.as_bytes());
+                if !checks::same(&expected, &checks::signature_bytes(&auth.signature)) {
+                    return Err(mismatch(canonical, sts));
+                }
+                let chain = match &stream {
+                    Some((mode, _)) if *mode != PayloadMode::StreamingUnsignedTrailer => Some(
+                        SignatureChain::new(key, &auth.amz_date, scope.scope, &auth.signature)?,
+                    ),
+                    _ => None,
+                };
+                (expected, chain)
+            }
+            Some(signature) => {
+                let sts = crate::sigv4a::string_to_sign(&auth.amz_date, scope.scope, &canonical);
+                let public_key = self.ecdsa_keys.key(&credentials)?.public_key();
+                if !public_key.verify_strict(sts.as_bytes(), &signature) {
+                    return Err(mismatch(canonical, sts));
+                }
+                let chain = match &stream {
+                    Some((mode, _)) if *mode != PayloadMode::StreamingUnsignedTrailer => {
+                        Some(SignatureChain::new_sigv4a_verifier(
+                            public_key,
+                            &auth.amz_date,
+                            scope.scope,
+                            &auth.signature,
+                        )?)
+                    }
+                    _ => None,
+                };
+                (sha256(sts.as_bytes()), chain)
+            }
+        };
         if let Some(p) = &payload {
             if p.check_body {
                 payload::check_body(&p.line, request.body())?;
             }
         }
         if let Some(replay) = &self.replay {
-            replay.insert(scope.access_key_id, expected, valid_until, now.unix())?;
+            replay.insert(scope.access_key_id, replay_key, valid_until, now.unix())?;
         }
-        let _ = scope.date;
-        Ok(VerifiedIdentity {
+        let identity = VerifiedIdentity {
             access_key_id: scope.access_key_id.to_owned(),
-            region: scope.region.to_owned(),
+            region: region.to_owned(),
             service: self.service.clone(),
             signed_headers: signed.iter().map(|s| (*s).to_owned()).collect(),
             signing_time: time,
@@ -272,7 +446,15 @@ impl Verifier {
                 .and_then(|_| SigningTime::from_unix(valid_until).ok()),
             session_token_used: token_used,
             payload_hash: payload_line.into_owned(),
-        })
+            algorithm,
+            region_set: auth.region_set.map(Cow::into_owned),
+        };
+        let seed = stream.map(|(mode, framing)| Seed {
+            mode,
+            framing,
+            chain,
+        });
+        Ok((identity, seed))
     }
 
     /// The regions accepted.
@@ -293,6 +475,11 @@ impl Verifier {
     /// The cache of derived signing keys.
     pub fn key_cache(&self) -> &KeyCache {
         &self.keys
+    }
+
+    /// The cache of derived SigV4a keys (filled only when SigV4a requests arrive).
+    pub fn ecdsa_key_cache(&self) -> &EcdsaKeyCache {
+        &self.ecdsa_keys
     }
 
     /// How many signatures the replay cache holds (0 when it is off).

@@ -3,6 +3,8 @@
 use std::borrow::Cow;
 
 use crate::error::{Error, ErrorKind, Result};
+use crate::settings::SigningAlgorithm;
+use crate::sigv4a::SIGV4A_ALGORITHM;
 
 use super::form::{AuthParts, Form};
 use super::headers::HeaderScan;
@@ -15,25 +17,44 @@ fn incomplete(message: impl Into<String>) -> Error {
 
 /// Splits `AWS4-HMAC-SHA256 Credential=..., SignedHeaders=..., Signature=...` into its three
 /// fields: each exactly once, none empty, nothing else. Fields may come in any order, separated by
-/// `,` with optional spaces.
-pub(crate) fn parse<'a>(value: &'a str, scan: &HeaderScan<'a>) -> Result<AuthParts<'a>> {
+/// `,` with optional spaces. `AWS4-ECDSA-P256-SHA256` (SigV4a) only when `allow_sigv4a`, and then
+/// with exactly one `X-Amz-Region-Set` header.
+pub(crate) fn parse<'a>(
+    value: &'a str,
+    scan: &HeaderScan<'a>,
+    allow_sigv4a: bool,
+) -> Result<AuthParts<'a>> {
     let value = value.trim_matches([' ', '\t']);
     if value.is_empty() {
         return Err(Form::Header.malformed("the Authorization header is empty"));
     }
     let (algorithm, rest) = value.split_once([' ', '\t']).unwrap_or((value, ""));
-    if algorithm != ALGORITHM {
-        let hint = if algorithm.eq_ignore_ascii_case(ALGORITHM) {
-            " (the algorithm name is case-sensitive)"
-        } else if algorithm == "AWS4-ECDSA-P256-SHA256" {
-            " (SigV4a is not accepted by this verifier)"
-        } else {
-            ""
-        };
-        return Err(Form::Header.malformed(format!(
-            "the Authorization header must start with {ALGORITHM}{hint}"
-        )));
-    }
+    let algorithm = match algorithm {
+        ALGORITHM => SigningAlgorithm::Sigv4,
+        SIGV4A_ALGORITHM if allow_sigv4a => SigningAlgorithm::Sigv4a,
+        SIGV4A_ALGORITHM => {
+            return Err(Form::Header.malformed(
+                "SigV4a (AWS4-ECDSA-P256-SHA256) is not accepted by this verifier (allow_sigv4a is off); sign with AWS4-HMAC-SHA256",
+            ))
+        }
+        other => {
+            let hint = if other.eq_ignore_ascii_case(ALGORITHM)
+                || other.eq_ignore_ascii_case(SIGV4A_ALGORITHM)
+            {
+                " (the algorithm name is case-sensitive)"
+            } else {
+                ""
+            };
+            let accepted = if allow_sigv4a {
+                " or AWS4-ECDSA-P256-SHA256"
+            } else {
+                ""
+            };
+            return Err(Form::Header.malformed(format!(
+                "the Authorization header must start with {ALGORITHM}{accepted}{hint}"
+            )));
+        }
+    };
     let mut credential = None;
     let mut signed_headers = None;
     let mut signature = None;
@@ -85,8 +106,24 @@ pub(crate) fn parse<'a>(value: &'a str, scan: &HeaderScan<'a>) -> Result<AuthPar
         (Some(date), 1) => date,
         _ => return Err(Form::Header.malformed("the X-Amz-Date header appears more than once")),
     };
+    let region_set = match (algorithm, scan.region_set_count) {
+        (SigningAlgorithm::Sigv4, _) => None,
+        (SigningAlgorithm::Sigv4a, 0) => {
+            return Err(incomplete(
+                "SigV4a header signing requires an X-Amz-Region-Set header (the regions the signature is valid in)",
+            ))
+        }
+        (SigningAlgorithm::Sigv4a, 1) => scan.region_set.map(Cow::Borrowed),
+        (SigningAlgorithm::Sigv4a, _) => {
+            return Err(Form::Header.malformed(
+                "the X-Amz-Region-Set header appears more than once",
+            ))
+        }
+    };
     Ok(AuthParts {
         form: Form::Header,
+        algorithm,
+        region_set,
         credential: Cow::Borrowed(credential),
         signed_headers: Cow::Borrowed(signed_headers),
         signature: Cow::Borrowed(signature),

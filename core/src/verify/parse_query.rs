@@ -5,12 +5,15 @@ use std::borrow::Cow;
 use crate::encode::decode_query_component;
 use crate::error::{Error, ErrorKind, Result};
 
+use crate::settings::SigningAlgorithm;
+use crate::sigv4a::SIGV4A_ALGORITHM;
+
 use super::form::{AuthParts, Form};
 use super::headers::HeaderScan;
 use super::parse_header::truncate;
 
 /// The authentication parameters, in this order in [`QueryAuth::values`].
-pub(crate) const NAMES: [&str; 7] = [
+pub(crate) const NAMES: [&str; 8] = [
     "X-Amz-Algorithm",
     "X-Amz-Credential",
     "X-Amz-Date",
@@ -18,6 +21,7 @@ pub(crate) const NAMES: [&str; 7] = [
     "X-Amz-SignedHeaders",
     "X-Amz-Signature",
     "X-Amz-Security-Token",
+    "X-Amz-Region-Set",
 ];
 const ALGORITHM: usize = 0;
 const CREDENTIAL: usize = 1;
@@ -26,11 +30,13 @@ const EXPIRES: usize = 3;
 const SIGNED_HEADERS: usize = 4;
 const SIGNATURE: usize = 5;
 const TOKEN: usize = 6;
+/// SigV4a only; for SigV4 an ordinary (signed) query parameter, but still found once at most.
+const REGION_SET: usize = 7;
 
 /// The authentication parameters found in a query string (decoded values).
 #[derive(Debug, Default)]
 pub(crate) struct QueryAuth<'a> {
-    pub(crate) values: [Option<Cow<'a, str>>; 7],
+    pub(crate) values: [Option<Cow<'a, str>>; 8],
 }
 
 impl QueryAuth<'_> {
@@ -39,9 +45,10 @@ impl QueryAuth<'_> {
         self.values[ALGORITHM].is_some()
     }
 
-    /// True when any authentication parameter is present.
+    /// True when any authentication parameter is present (`X-Amz-Region-Set` aside: with an
+    /// `Authorization` header it is an ordinary signed parameter).
     pub(crate) fn any(&self) -> bool {
-        self.values.iter().any(Option::is_some)
+        self.values[..REGION_SET].iter().any(Option::is_some)
     }
 }
 
@@ -128,6 +135,7 @@ pub(crate) fn auth_parts<'a>(
     mut query: QueryAuth<'a>,
     scan: &HeaderScan<'a>,
     max_expires: u32,
+    allow_sigv4a: bool,
 ) -> Result<AuthParts<'a>> {
     for (index, name) in NAMES.iter().enumerate().take(TOKEN) {
         match &query.values[index] {
@@ -143,14 +151,38 @@ pub(crate) fn auth_parts<'a>(
         }
     }
     let token_param = query.values[TOKEN].take();
+    let region_param = query.values[REGION_SET].take();
     let mut take = |i: usize| query.values[i].take().unwrap_or_default();
-    let algorithm = take(ALGORITHM);
-    if algorithm != "AWS4-HMAC-SHA256" {
-        return Err(param_error(format!(
-            "X-Amz-Algorithm must be AWS4-HMAC-SHA256 (got {:?})",
-            truncate(&algorithm)
-        )));
-    }
+    let algorithm_name = take(ALGORITHM);
+    let algorithm = match algorithm_name.as_ref() {
+        "AWS4-HMAC-SHA256" => SigningAlgorithm::Sigv4,
+        SIGV4A_ALGORITHM if allow_sigv4a => SigningAlgorithm::Sigv4a,
+        SIGV4A_ALGORITHM => {
+            return Err(param_error(
+                "SigV4a (AWS4-ECDSA-P256-SHA256) is not accepted by this verifier (allow_sigv4a is off); presign with AWS4-HMAC-SHA256",
+            ))
+        }
+        other => {
+            return Err(param_error(format!(
+                "X-Amz-Algorithm must be AWS4-HMAC-SHA256{} (got {:?})",
+                if allow_sigv4a {
+                    " or AWS4-ECDSA-P256-SHA256"
+                } else {
+                    ""
+                },
+                truncate(other)
+            )))
+        }
+    };
+    let region_set = match (algorithm, region_param) {
+        (SigningAlgorithm::Sigv4, _) => None,
+        (SigningAlgorithm::Sigv4a, Some(set)) if !set.is_empty() => Some(set),
+        (SigningAlgorithm::Sigv4a, _) => {
+            return Err(param_error(
+                "a SigV4a presigned URL requires a non-empty X-Amz-Region-Set query parameter",
+            ))
+        }
+    };
     let expires = parse_expires(&take(EXPIRES), max_expires)?;
     let token = match (token_param, scan.token, scan.token_count) {
         (Some(t), None, _) if t.is_empty() => {
@@ -171,6 +203,8 @@ pub(crate) fn auth_parts<'a>(
     };
     Ok(AuthParts {
         form: Form::Query,
+        algorithm,
+        region_set,
         credential: take(CREDENTIAL),
         signed_headers: take(SIGNED_HEADERS),
         signature: take(SIGNATURE),

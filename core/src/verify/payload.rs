@@ -5,6 +5,7 @@ use std::borrow::Cow;
 use crate::canonical::{sha256_hex, EMPTY_SHA256};
 use crate::error::{Error, ErrorKind, Result};
 use crate::request::Body;
+use crate::settings::{PayloadMode, SigningAlgorithm};
 
 use super::form::Form;
 use super::parse_header::truncate;
@@ -82,7 +83,7 @@ pub(crate) fn decide<'a>(
     }
     if value.starts_with("STREAMING-") {
         return Err(mismatch(format!(
-            "streaming payloads ({}) are not checked by verify(); send the body with its SHA-256",
+            "streaming payloads ({}) are not checked by verify(): use verify_streaming, which returns a decoder that checks the aws-chunked body",
             truncate(value)
         )));
     }
@@ -113,4 +114,60 @@ pub(crate) fn check_body(signed: &str, body: Body<'_>) -> Result<()> {
             "the body does not match the signed x-amz-content-sha256: the body was changed in transit, or the client hashed a different body",
         ))
     }
+}
+
+/// For `verify_streaming`: `x-amz-content-sha256` must be a streaming form of the request's own
+/// algorithm (`STREAMING-UNSIGNED-PAYLOAD-TRAILER` only when unsigned payloads are allowed).
+/// Returns the form and the literal that was signed.
+pub(crate) fn decide_streaming<'a>(
+    form: Form,
+    header: Option<&'a str>,
+    header_count: usize,
+    algorithm: SigningAlgorithm,
+    allow_unsigned: bool,
+) -> Result<(PayloadMode, &'a str)> {
+    if header_count > 1 {
+        return Err(form.malformed("the x-amz-content-sha256 header appears more than once"));
+    }
+    let Some(value) = header else {
+        return Err(mismatch(
+            "a streaming upload needs x-amz-content-sha256 set to a STREAMING-* payload form (use verify for other requests)",
+        ));
+    };
+    for mode in [
+        PayloadMode::StreamingSigned,
+        PayloadMode::StreamingSignedTrailer,
+        PayloadMode::StreamingUnsignedTrailer,
+    ] {
+        if algorithm.payload_sentinel(mode) != Some(value) {
+            continue;
+        }
+        if mode == PayloadMode::StreamingUnsignedTrailer && !allow_unsigned {
+            return Err(mismatch(
+                "STREAMING-UNSIGNED-PAYLOAD-TRAILER is not accepted here (unsigned payloads are off): sign the chunks",
+            ));
+        }
+        return Ok((mode, value));
+    }
+    let other_algorithm = [SigningAlgorithm::Sigv4, SigningAlgorithm::Sigv4a]
+        .iter()
+        .any(|a| {
+            [
+                PayloadMode::StreamingSigned,
+                PayloadMode::StreamingSignedTrailer,
+            ]
+            .iter()
+            .any(|m| a.payload_sentinel(*m) == Some(value))
+        });
+    Err(mismatch(if other_algorithm {
+        format!(
+            "x-amz-content-sha256 {:?} belongs to the other signing algorithm than the Authorization header's",
+            truncate(value)
+        )
+    } else {
+        format!(
+            "verify_streaming needs x-amz-content-sha256 set to a STREAMING-* payload form (got {:?}); use verify for other requests",
+            truncate(value)
+        )
+    }))
 }

@@ -63,6 +63,12 @@ pub struct VerifierSettings {
     pub session_token_mode: SessionTokenMode,
     /// Capacity of the replay cache; `None` (default) turns it off.
     pub replay_cache_capacity: Option<usize>,
+    /// Whether SigV4a (`AWS4-ECDSA-P256-SHA256`, multi-region) signatures are accepted, in both
+    /// forms (default off: an ECDSA verification costs about a hundred times an HMAC, so a server
+    /// opts in when its clients use SigV4a). When on, the signed `X-Amz-Region-Set` must cover at
+    /// least one of the verifier's regions (`*` covers every region, `us-*` every region starting
+    /// with `us-`).
+    pub allow_sigv4a: bool,
     /// Input size limits.
     pub limits: VerifierLimits,
 }
@@ -85,6 +91,7 @@ impl VerifierSettings {
             path_normalization: signing.path_normalization,
             session_token_mode: SessionTokenMode::Signed,
             replay_cache_capacity: None,
+            allow_sigv4a: false,
             limits: VerifierLimits::default(),
         }
     }
