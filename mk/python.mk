@@ -1,14 +1,15 @@
 # Python package libsigv4 (bindings/python): venv, build, tests, benchmark.
 #   make test-python    builds the extension (debug) into .venv and runs pytest
 #   make bench-python   builds it (release) and prints the benchmark table
-.PHONY: test-python bench-python python-venv python-dev python-release
+#   make bench-python-middleware   ASGI server throughput with/without the verifier middleware (wrk)
+.PHONY: test-python bench-python bench-python-middleware python-venv python-dev python-release
 
 PY_PKG := bindings/python
 PY_VENV_STAMP := $(VENV)/.stamp-deps
 # Everything the extension is built from: a change rebuilds it.
 PY_SOURCES := $(shell find $(PY_PKG)/src $(PY_PKG)/python core/src -type f \( -name '*.rs' -o -name '*.py' -o -name '*.pyi' -o -name 'py.typed' \)) \
 	$(PY_PKG)/Cargo.toml $(PY_PKG)/pyproject.toml core/Cargo.toml Cargo.lock
-PY_TEST_DEPS := maturin==1.16.0 pytest hypothesis botocore requests httpx requests-aws4auth
+PY_TEST_DEPS := maturin==1.16.0 pytest hypothesis botocore requests httpx requests-aws4auth uvicorn cryptography
 
 $(PY_VENV_STAMP): mk/python.mk
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -37,3 +38,8 @@ test-python: $(VENV)/.stamp-sigv4-debug
 
 bench-python: $(VENV)/.stamp-sigv4-release
 	$(PY) $(PY_PKG)/bench/bench.py
+
+# Needs wrk (Debian package; installed here when missing and apt-get is usable).
+bench-python-middleware: $(VENV)/.stamp-sigv4-release
+	command -v wrk >/dev/null || apt-get install -y wrk || sudo apt-get install -y wrk
+	$(PY) $(PY_PKG)/bench/bench_middleware.py
