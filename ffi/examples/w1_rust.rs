@@ -1,5 +1,6 @@
 //! The Rust core's figure for W1 (warm), measured the way tests/c/bench.c measures the C API, so
-//! `make bench-c` can print both in one table. Prints nanoseconds per signing.
+//! `make bench-c` can print both in one table: the best of 7 batches (the machine is shared; the
+//! fastest batch is the least disturbed). Prints nanoseconds per signing.
 
 use std::hint::black_box;
 use std::time::Instant;
@@ -28,6 +29,6 @@ fn main() -> Result<(), sigv4::Error> {
         }
     }
     samples.sort_by(f64::total_cmp);
-    println!("{:.0}", samples[samples.len() / 2]);
+    println!("{:.0}", samples[0]);
     Ok(())
 }
