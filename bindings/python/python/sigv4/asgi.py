@@ -19,7 +19,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any, Awaitable, Callable, List, MutableMapping, Optional, Tuple
 
-from ._errors import VerificationError
+from ._errors import InvalidRequestError, VerificationError
 from ._middleware import (
     DEFAULT_MAX_BODY,
     IDENTITY_KEY,
@@ -100,12 +100,16 @@ class SigV4Middleware:
             pieces.append(piece)
             more = message.get("more_body", False)
         body = b"".join(pieces)
-        args = (scope["method"], scope_target(scope), scope_headers(scope), body, now_from(self.clock))
+        # The raw (name, value) byte pairs go to the verifier as they are (read as UTF-8, no copy
+        # through Python strings); headers that are not UTF-8 are retried as latin-1 text.
+        args = (scope["method"], scope_target(scope), scope.get("headers", []), body, now_from(self.clock))
         try:
-            if len(body) >= _THREAD_THRESHOLD:
-                identity = await asyncio.get_running_loop().run_in_executor(None, self.verifier.verify, *args)
-            else:
-                identity = self.verifier.verify(*args)
+            try:
+                identity = await self._verify(args, len(body))
+            except InvalidRequestError as error:
+                if error.code != "InvalidUtf8":
+                    raise
+                identity = await self._verify(args[:2] + (scope_headers(scope),) + args[3:], len(body))
         except VerificationError as error:
             await self._answer(error_answer(error, self.explain_mismatch), send)
             return
@@ -121,6 +125,11 @@ class SigV4Middleware:
             return await receive()
 
         await self.app(scope, replay, send)
+
+    async def _verify(self, args: tuple, size: int) -> Any:
+        if size >= _THREAD_THRESHOLD:
+            return await asyncio.get_running_loop().run_in_executor(None, self.verifier.verify, *args)
+        return self.verifier.verify(*args)
 
     @staticmethod
     async def _answer(answer: Tuple[int, List[Tuple[str, str]], bytes], send: Send) -> None:
