@@ -20,6 +20,13 @@ var MAX_SIGNERS = 64
 // The query of the path being signed, set by sign() around authHeader() (synchronous).
 var wireQuery = null
 
+function nulError(what) {
+  var err = new Error(what + ' contains NUL')
+  err.code = what === 'path' ? 'InvalidUrl' : 'InvalidHeaderValue'
+  err.argument = what
+  return err
+}
+
 function signerFor(credentials, region, service) {
   var key = credentials.accessKeyId + '\u0000' + credentials.secretAccessKey + '\u0000' + region + '\u0000' + service
   var signer = signers.get(key)
@@ -85,7 +92,18 @@ function RequestSigner(request, credentials) {
   this.extraHeadersToInclude = request.extraHeadersToInclude || Object.create(null)
 }
 
+var hostCache = new Map()
+
 RequestSigner.prototype.matchHost = function(host) {
+  var cached = hostCache.get(host)
+  if (cached !== undefined) return cached.slice()
+  var parts = matchHostUncached(host)
+  if (hostCache.size >= 256) hostCache.delete(hostCache.keys().next().value)
+  hostCache.set(host, parts.slice())
+  return parts
+}
+
+function matchHostUncached(host) {
   var match = (host || '').match(/([^\.]{1,63})\.(?:([^\.]{0,63})\.)?amazonaws\.com(\.cn)?$/)
   var hostParts = (match || []).slice(1, 3)
 
@@ -191,7 +209,8 @@ RequestSigner.prototype.sign = function() {
 RequestSigner.prototype.getDateTime = function() {
   if (!this.datetime) {
     var headers = this.request.headers,
-      date = new Date(headers.Date || headers.date || new Date)
+      given = headers.Date || headers.date,
+      date = given ? new Date(given) : new Date()
 
     var iso = date.toISOString()
     this.datetime = iso.length === 24
@@ -209,30 +228,33 @@ RequestSigner.prototype.getDate = function() {
 }
 
 RequestSigner.prototype.authHeader = function() {
-  var exact = this.exact()
-  return [
-    'AWS4-HMAC-SHA256 Credential=' + this.credentials.accessKeyId + '/' + this.credentialString(),
-    'SignedHeaders=' + exact[3],
-    'Signature=' + exact[0],
-  ].join(', ')
+  var exact = this.exact(true)
+  return 'AWS4-HMAC-SHA256 Credential=' + this.credentials.accessKeyId + '/' + this.credentialString() +
+    ', SignedHeaders=' + exact[1] + ', Signature=' + exact[0]
 }
 
-/** Runs the core over what aws4 would sign: [signature, canonicalRequest, stringToSign, signedHeaders]. */
-RequestSigner.prototype.exact = function() {
+/**
+ * Runs the core over what aws4 would sign: [signature, canonicalRequest, stringToSign,
+ * signedHeaders], or [signature, signedHeaders] when `short`.
+ */
+RequestSigner.prototype.exact = function(short) {
   if (!this.parsedPath) this.prepareRequest()
   if (!this.filteredHeaders) this.filterHeaders()
 
   var headers = this.request.headers,
       query = this.parsedPath.query,
       service = this.service,
-      flat = [],
+      flat = '',
       payloadHash = null,
       path = this.parsedPath.path
 
   for (var i = 0; i < this.filteredHeaders.length; i++) {
     var entry = this.filteredHeaders[i]
-    flat.push(entry[0], entry[1] == null ? '' : entry[1].toString())
+    var value = entry[1] == null ? '' : entry[1].toString()
+    if (value.indexOf('\u0000') >= 0) throw nulError('header value')
+    flat += '\u0000' + entry[0] + '\u0000' + value
   }
+  if (path.indexOf('\u0000') >= 0) throw nulError('path')
   if (service === 's3' && this.request.signQuery) {
     payloadHash = 'UNSIGNED-PAYLOAD'
   } else {
@@ -257,12 +279,14 @@ RequestSigner.prototype.exact = function() {
     err.argument = 'credentials'
     throw err
   }
-  return signerFor(creds, this.region, service).signExact(this.request.method || 'GET', path, flat,
-    payloadHash === null ? (body || '') : null, payloadHash, this.getDateTime(), flags).split('\0')
+  // NUL separates the fields; a NUL inside one is rejected by the core like any control byte.
+  var packed = (this.request.method || 'GET') + '\u0000' + path + '\u0000' + this.getDateTime() + flat
+  return signerFor(creds, this.region, service).signExact(packed,
+    payloadHash === null ? (body || null) : null, payloadHash, short ? flags | 4 : flags).split('\u0000')
 }
 
 RequestSigner.prototype.signature = function() {
-  return this.exact()[0]
+  return this.exact(true)[0]
 }
 
 RequestSigner.prototype.stringToSign = function() {

@@ -25,8 +25,11 @@ fn string_arg(env: sys::napi_env, v: Raw, kind: ErrorKind, what: &str) -> napi::
     js::read_string(env, v.0).map_err(|_| failed(env, what))
 }
 
-/// `NativeSigner.signExact`: the same as [`sign_exact`] with the signer's credentials, scope and
-/// key cache (the aws4 drop-in keeps one signer per credentials, region and service).
+/// `NativeSigner.signExact`: the same as [`sigv4::sign_exact`] with the signer's credentials,
+/// scope and key cache (the aws4 drop-in keeps one signer per credentials, region and service).
+///
+/// `packed` is `method NUL path NUL amzDate [NUL name NUL value]...` (one string read instead of
+/// one per field).
 #[allow(clippy::too_many_arguments)]
 pub fn sign_exact_with(
     env: sys::napi_env,
@@ -34,34 +37,26 @@ pub fn sign_exact_with(
     region: &str,
     service: &str,
     key_cache: &KeyCache,
-    method: Raw,
-    path: Raw,
-    headers: Raw,
+    packed: Raw,
     body: Raw,
     payload_hash: Raw,
-    amz_date: Raw,
     flags: u32,
 ) -> napi::Result<Raw> {
-    let method = string_arg(env, method, ErrorKind::InvalidMethod, "method")?;
-    let path = string_arg(env, path, ErrorKind::InvalidUrl, "path")?;
-    let mut flat = Vec::new();
-    if js::is_array(env, headers.0).unwrap_or(false) {
-        let n = js::array_len(env, headers.0).map_err(|_| failed(env, "headers"))?;
-        flat.reserve(n as usize);
-        for i in 0..n {
-            let v = js::element(env, headers.0, i).map_err(|_| failed(env, "headers"))?;
-            flat.push(string_arg(
-                env,
-                Raw(v),
-                ErrorKind::InvalidHeaderValue,
-                "headers",
-            )?);
-        }
+    let packed = string_arg(env, packed, ErrorKind::InvalidUrl, "request")?;
+    let mut parts = packed.split('\0');
+    let (Some(method), Some(path), Some(amz_date)) = (parts.next(), parts.next(), parts.next())
+    else {
+        return Err(bad_input(
+            env,
+            ErrorKind::InvalidUrl,
+            "request",
+            "packed request is incomplete",
+        ));
+    };
+    let mut pairs: Vec<(&str, &str)> = Vec::with_capacity(8);
+    while let Some(name) = parts.next() {
+        pairs.push((name, parts.next().unwrap_or("")));
     }
-    let pairs: Vec<(&str, &str)> = flat
-        .chunks_exact(2)
-        .map(|c| (c[0].as_str(), c[1].as_str()))
-        .collect();
     let hash = match js::type_of(env, payload_hash.0).map_err(|_| failed(env, "payloadHash"))? {
         sys::ValueType::napi_string => Some(string_arg(
             env,
@@ -77,8 +72,7 @@ pub fn sign_exact_with(
     };
     // SAFETY: the borrowed body is used only within this call.
     let body = unsafe { input::body(env, body_v)? };
-    let amz_date = string_arg(env, amz_date, ErrorKind::InvalidTimestamp, "amzDate")?;
-    let time = SigningTime::parse_amz_date(&amz_date).map_err(|e| from_core(env, &e))?;
+    let time = SigningTime::parse_amz_date(amz_date).map_err(|e| from_core(env, &e))?;
     let mut settings = SigningSettings::for_service(service);
     settings.uri_encoding = if flags & 1 != 0 {
         UriEncoding::Single
@@ -94,8 +88,7 @@ pub fn sign_exact_with(
         Some(h) => Body::Precomputed(h),
         None => Body::Bytes(body.as_bytes()),
     };
-    let request =
-        Request::new(&method, &path, &pairs, core_body).map_err(|e| from_core(env, &e))?;
+    let request = Request::new(method, path, &pairs, core_body).map_err(|e| from_core(env, &e))?;
     let out = sigv4::sign_exact(
         &request,
         credentials,
@@ -106,22 +99,19 @@ pub fn sign_exact_with(
         Some(key_cache),
     )
     .map_err(|e| from_core(env, &e))?;
-    let mut text = String::with_capacity(
-        out.signature.len()
-            + out.canonical_request.len()
-            + out.string_to_sign.len()
-            + out.signed_headers.len()
-            + 3,
-    );
-    for (i, part) in [
-        &out.signature,
-        &out.canonical_request,
-        &out.string_to_sign,
-        &out.signed_headers,
-    ]
-    .into_iter()
-    .enumerate()
-    {
+    // flags bit 2: only the signature and the signed headers (what sign() needs).
+    let parts: &[&String] = if flags & 4 != 0 {
+        &[&out.signature, &out.signed_headers]
+    } else {
+        &[
+            &out.signature,
+            &out.canonical_request,
+            &out.string_to_sign,
+            &out.signed_headers,
+        ]
+    };
+    let mut text = String::with_capacity(parts.iter().map(|p| p.len() + 1).sum());
+    for (i, part) in parts.iter().enumerate() {
         if i > 0 {
             text.push(crate::output::SEP);
         }

@@ -238,23 +238,20 @@ impl NativeSigner {
         )
     }
 
-    /// Signs exactly the given request (internal to `libsigv4/aws4`): `headers` a flat
-    /// `[name, value, ...]` array, `flags` bit 0 single encoding, bit 1 normalise the path.
-    /// Returns signature, canonical request, string to sign and signed headers, NUL-separated.
-    #[allow(clippy::too_many_arguments)]
+    /// Signs exactly the given request (internal to `libsigv4/aws4`): `packed` is
+    /// `method NUL path NUL amzDate [NUL name NUL value]...`; `flags` bit 0 single encoding, bit 1
+    /// normalise the path, bit 2 short result (signature and signed headers). Returns signature, canonical request, string to sign and signed
+    /// headers, NUL-separated.
     #[napi(
-        ts_args_type = "method: string, path: string, headers: string[], body: string | Uint8Array | null | undefined, payloadHash: string | null | undefined, amzDate: string, flags: number",
+        ts_args_type = "packed: string, body: string | Uint8Array | null | undefined, payloadHash: string | null | undefined, flags: number",
         ts_return_type = "string"
     )]
     pub fn sign_exact(
         &self,
         env: Env,
-        method: Raw,
-        path: Raw,
-        headers: Raw,
+        packed: Raw,
         body: Raw,
         payload_hash: Raw,
-        amz_date: Raw,
         flags: u32,
     ) -> napi::Result<Raw> {
         let env = env.raw();
@@ -268,12 +265,9 @@ impl NativeSigner {
             &self.scope.region,
             &self.scope.service,
             &self.scope.cache,
-            method,
-            path,
-            headers,
+            packed,
             body,
             payload_hash,
-            amz_date,
             flags,
         )
     }
