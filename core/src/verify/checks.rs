@@ -180,17 +180,50 @@ pub(crate) fn presigned_time(
     Ok(until)
 }
 
-/// The 32 bytes of a signature already checked by [`signature_format`].
-pub(crate) fn signature_bytes(signature: &str) -> [u8; 32] {
-    let nibble = |b: u8| if b <= b'9' { b - b'0' } else { b - b'a' + 10 };
-    let mut out = [0u8; 32];
-    for (slot, pair) in out.iter_mut().zip(signature.as_bytes().chunks_exact(2)) {
-        *slot = nibble(pair[0]) << 4 | nibble(pair[1]);
+/// True when `signature` (64 lowercase hex digits, checked by [`signature_format`]) spells `mac`,
+/// in constant time: the MAC is hex-encoded and both 64-byte texts are compared eight bytes at a
+/// time, folding the differences before one constant-time test.
+pub(crate) fn same_signature(mac: &[u8; 32], signature: &str) -> bool {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut expected = [0u8; 64];
+    for (pair, &b) in expected.chunks_exact_mut(2).zip(mac) {
+        pair[0] = HEX[usize::from(b >> 4)];
+        pair[1] = HEX[usize::from(b & 15)];
     }
-    out
+    let given = signature.as_bytes();
+    if given.len() != 64 {
+        return false;
+    }
+    let mut diff = 0u64;
+    for (a, b) in expected.chunks_exact(8).zip(given.chunks_exact(8)) {
+        let word = |s: &[u8]| u64::from_le_bytes([s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7]]);
+        diff |= word(a) ^ word(b);
+    }
+    diff.ct_eq(&0).into()
 }
 
 /// Constant-time equality of two byte strings (lengths are not secret).
 pub(crate) fn same(a: &[u8], b: &[u8]) -> bool {
     a.ct_eq(b).into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::same_signature;
+
+    #[test]
+    fn signature_comparison() {
+        let mac: [u8; 32] = core::array::from_fn(|i| (i * 37 + 5) as u8);
+        let hex: String = mac.iter().map(|b| format!("{b:02x}")).collect();
+        assert!(same_signature(&mac, &hex));
+        for at in 0..64 {
+            let mut other = hex.clone().into_bytes();
+            other[at] = if other[at] == b'0' { b'1' } else { b'0' };
+            assert!(
+                !same_signature(&mac, std::str::from_utf8(&other).unwrap()),
+                "{at}"
+            );
+        }
+        assert!(!same_signature(&mac, &hex[..63]));
+    }
 }

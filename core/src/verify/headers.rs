@@ -121,7 +121,7 @@ pub(crate) fn scan<'a>(
             }
             _ => continue,
         };
-        *slot = Some(value.trim_matches([' ', '\t']));
+        *slot = Some(super::trim_ws(value));
         *count += 1;
     }
     if out.host_count > 1 {

@@ -395,7 +395,7 @@ impl Verifier {
                     .keys
                     .signing_key(&credentials, time, region, &self.service);
                 let expected = key.sign(sts.as_bytes());
-                if !checks::same(&expected, &checks::signature_bytes(&auth.signature)) {
+                if !checks::same_signature(&expected, &auth.signature) {
                     return Err(mismatch(canonical, sts));
                 }
                 let chain = match &stream {
@@ -551,4 +551,39 @@ pub(crate) fn split_byte(text: &str, sep: u8) -> impl Iterator<Item = &str> {
 pub(crate) fn split_once_byte(text: &str, sep: u8) -> Option<(&str, &str)> {
     let i = text.bytes().position(|b| b == sep)?;
     Some((&text[..i], &text[i + 1..]))
+}
+
+/// `text` without leading and trailing spaces and tabs (byte scan; faster than a char pattern).
+pub(crate) fn trim_ws(text: &str) -> &str {
+    let bytes = text.as_bytes();
+    let start = bytes
+        .iter()
+        .position(|&b| b != b' ' && b != b'\t')
+        .unwrap_or(bytes.len());
+    let end = bytes
+        .iter()
+        .rposition(|&b| b != b' ' && b != b'\t')
+        .map_or(start, |i| i + 1);
+    // Both ends sit next to an ASCII byte (or at an end), so they are char boundaries.
+    &text[start..end.max(start)]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::trim_ws;
+
+    #[test]
+    fn trims_spaces_and_tabs_only() {
+        for (input, want) in [
+            ("", ""),
+            ("   ", ""),
+            ("\t a b \t", "a b"),
+            ("x", "x"),
+            (" \u{e9} ", "\u{e9}"),
+            ("\u{a0}x\u{a0}", "\u{a0}x\u{a0}"),
+        ] {
+            assert_eq!(trim_ws(input), want, "{input:?}");
+            assert_eq!(trim_ws(input), input.trim_matches([' ', '\t']), "{input:?}");
+        }
+    }
 }

@@ -24,11 +24,14 @@ pub(crate) fn parse<'a>(
     scan: &HeaderScan<'a>,
     allow_sigv4a: bool,
 ) -> Result<AuthParts<'a>> {
-    let value = value.trim_matches([' ', '\t']);
+    let value = super::trim_ws(value);
     if value.is_empty() {
         return Err(Form::Header.malformed("the Authorization header is empty"));
     }
-    let (algorithm, rest) = value.split_once([' ', '\t']).unwrap_or((value, ""));
+    let (algorithm, rest) = match value.bytes().position(|b| b == b' ' || b == b'\t') {
+        Some(i) => (&value[..i], &value[i + 1..]),
+        None => (value, ""),
+    };
     let algorithm = match algorithm {
         ALGORITHM => SigningAlgorithm::Sigv4,
         SIGV4A_ALGORITHM if allow_sigv4a => SigningAlgorithm::Sigv4a,
@@ -59,7 +62,7 @@ pub(crate) fn parse<'a>(
     let mut signed_headers = None;
     let mut signature = None;
     for field in super::split_byte(rest, b',') {
-        let field = field.trim_matches([' ', '\t']);
+        let field = super::trim_ws(field);
         if field.is_empty() {
             return Err(incomplete(
                 "the Authorization header has an empty field (stray comma)",
