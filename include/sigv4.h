@@ -25,6 +25,28 @@
 #define SIGV4_STR(s) (const uint8_t *)(s), strlen(s)
 
 /**
+ * The signature algorithm (the `algorithm` option).
+ */
+enum sigv4_algorithm
+#ifdef __cplusplus
+  : uint32_t
+#endif // __cplusplus
+ {
+  /**
+   * SigV4, `AWS4-HMAC-SHA256` (the default): one region.
+   */
+  SIGV4_ALGORITHM_SIGV4 = 1,
+  /**
+   * SigV4a, `AWS4-ECDSA-P256-SHA256`: the signer's region is a region set (`us-east-1,us-west-2`
+   * or `*`), signatures are ECDSA P-256 with a key derived from the secret.
+   */
+  SIGV4_ALGORITHM_SIGV4A = 2,
+};
+#ifndef __cplusplus
+typedef uint32_t sigv4_algorithm;
+#endif // __cplusplus
+
+/**
  * A field of a signed request, for `sigv4_signed_request_field` and `sigv4_signed_request_copy_field`.
  */
 enum sigv4_field
@@ -618,6 +640,15 @@ sigv4_result sigv4_signing_options_set_sign_session_token(struct sigv4_signing_o
 sigv4_result sigv4_signing_options_add_unsigned_header(struct sigv4_signing_options *options, const uint8_t *name, size_t name_len);
 
 /**
+ * Sets the `algorithm` option: one of the `SIGV4_ALGORITHM_*` values. With
+ * `SIGV4_ALGORITHM_SIGV4A` the `region` given to `sigv4_signer_new` is a region set.
+ *
+ * Returns `SIGV4_OK`, `SIGV4_NULL_PARAMETER` or `SIGV4_INVALID_OPTION` (unknown value).
+ * Thread safety: see `sigv4_signing_options`.
+ */
+sigv4_result sigv4_signing_options_set_algorithm(struct sigv4_signing_options *options, uint32_t algorithm);
+
+/**
  * A static, NUL-terminated English description of a result code.
  *
  * Returns a pointer to a string with static lifetime (never free it); an unknown value gives
@@ -744,7 +775,8 @@ void sigv4_signed_request_free(struct sigv4_signed_request *signed_);
  * Creates a signer.
  *
  * `credentials` is copied (free it whenever you like). `region` and `service` are UTF-8, not
- * NUL-terminated. `options` may be NULL for the service's defaults; it is copied, so later changes
+ * NUL-terminated; with the SigV4a algorithm option, `region` is a region set (`us-east-1,us-west-2`
+ * or `*`). `options` may be NULL for the service's defaults; it is copied, so later changes
  * to it do not affect this signer. On success writes the handle to `*signer_out` (free it with
  * `sigv4_signer_free`).
  *

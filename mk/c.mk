@@ -29,6 +29,7 @@ C_SANITIZE := -O1 -fsanitize=address,undefined -fno-sanitize-recover=all -fno-om
 C_VALGRIND := valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect
 C_VECTORS := $(ROOT)/tests/vectors
 C_V4 := $(C_VECTORS)/aws-signing-test-suite/v4
+C_V4A := $(C_VECTORS)/aws-signing-test-suite/v4a
 C_UTIL := $(ROOT)/tests/c/util.c
 C_SUITE := $(ROOT)/tests/c/suite.c $(C_UTIL)
 
@@ -65,7 +66,7 @@ c-lib-release:
 
 # The shared library has its SONAME and exports nothing but sigv4_* functions.
 c-symbols: c-lib-debug
-	readelf -d $(C_DEBUG_LIB)/libsigv4.so | grep -q 'SONAME.*\[libsigv4\.so\.$(C_SOVERSION)\]'
+	readelf -d $(C_DEBUG_LIB)/libsigv4.so | grep 'SONAME.*\[libsigv4\.so\.$(C_SOVERSION)\]' >/dev/null
 	@if nm -D --defined-only $(C_DEBUG_LIB)/libsigv4.so | awk '{print $$NF}' | grep -v '^sigv4_'; then \
 		echo "libsigv4.so exports symbols outside sigv4_*"; exit 1; fi
 	@echo "C symbols: SONAME libsigv4.so.$(C_SOVERSION), $$(nm -D --defined-only $(C_DEBUG_LIB)/libsigv4.so | wc -l) exports, all sigv4_*"
@@ -88,6 +89,7 @@ c-test-build: c-lib-debug
 # Runs every test program with $(1) as the launcher and $(2) as the binary directory.
 define c_run_tests
 	$(1) $(2)/vectors $(C_V4)
+	$(1) $(2)/vectors $(C_V4A) v4a
 	$(1) $(2)/api $(C_VECTORS)
 	$(1) $(2)/bad_inputs
 	$(1) $(2)/threads $(C_V4) $(3)

@@ -28,8 +28,9 @@ mod version;
 pub use credentials::{sigv4_credentials, sigv4_credentials_free, sigv4_credentials_new};
 pub use one_call::{sigv4_sign_v4, sigv4_sign_v4_params};
 pub use options::{
-    sigv4_payload, sigv4_signing_options, sigv4_signing_options_add_unsigned_header,
-    sigv4_signing_options_free, sigv4_signing_options_new,
+    sigv4_algorithm, sigv4_payload, sigv4_signing_options,
+    sigv4_signing_options_add_unsigned_header, sigv4_signing_options_free,
+    sigv4_signing_options_new, sigv4_signing_options_set_algorithm,
     sigv4_signing_options_set_content_sha256_header, sigv4_signing_options_set_normalize_path,
     sigv4_signing_options_set_payload, sigv4_signing_options_set_payload_name,
     sigv4_signing_options_set_sign_session_token, sigv4_signing_options_set_uri_encoding,

@@ -22,7 +22,8 @@ pub struct sigv4_signer {
 /// Creates a signer.
 ///
 /// `credentials` is copied (free it whenever you like). `region` and `service` are UTF-8, not
-/// NUL-terminated. `options` may be NULL for the service's defaults; it is copied, so later changes
+/// NUL-terminated; with the SigV4a algorithm option, `region` is a region set (`us-east-1,us-west-2`
+/// or `*`). `options` may be NULL for the service's defaults; it is copied, so later changes
 /// to it do not affect this signer. On success writes the handle to `*signer_out` (free it with
 /// `sigv4_signer_free`).
 ///

@@ -65,6 +65,10 @@ static void options(void) {
   CHECK_RESULT(sigv4_signing_options_add_unsigned_header(o, S("")), SIGV4_INVALID_HEADER_NAME);
   CHECK_RESULT(sigv4_signing_options_add_unsigned_header(o, BAD_UTF8, sizeof BAD_UTF8),
                SIGV4_INVALID_UTF8);
+  CHECK_RESULT(sigv4_signing_options_set_algorithm(NULL, SIGV4_ALGORITHM_SIGV4A),
+               SIGV4_NULL_PARAMETER);
+  CHECK_RESULT(sigv4_signing_options_set_algorithm(o, 0), SIGV4_INVALID_OPTION);
+  CHECK_RESULT(sigv4_signing_options_set_algorithm(o, 3), SIGV4_INVALID_OPTION);
   sigv4_signing_options_free(o);
   sigv4_signing_options_free(NULL);
 }
@@ -86,7 +90,17 @@ static void signer_new(sigv4_credentials *c) {
                SIGV4_INVALID_UTF8);
   CHECK_RESULT(sigv4_signer_new(c, S("us-east-1"), BAD_UTF8, sizeof BAD_UTF8, NULL, &s),
                SIGV4_INVALID_UTF8);
+  /* SigV4a: the region is a region set, checked as such. */
+  sigv4_signing_options *o = NULL;
+  CHECK_RESULT(sigv4_signing_options_new(&o), SIGV4_OK);
+  CHECK_RESULT(sigv4_signing_options_set_algorithm(o, SIGV4_ALGORITHM_SIGV4A), SIGV4_OK);
+  CHECK_RESULT(sigv4_signer_new(c, S("us/east-1"), S("service"), o, &s), SIGV4_INVALID_REGION);
+  CHECK_RESULT(sigv4_signer_new(c, S(""), S("service"), o, &s), SIGV4_INVALID_REGION);
   CHECK(s == NULL, "signer_out written on failure");
+  CHECK_RESULT(sigv4_signer_new(c, S("us-east-1,us-west-2"), S("service"), o, &s), SIGV4_OK);
+  sigv4_signer_free(s);
+  s = NULL;
+  sigv4_signing_options_free(o);
   sigv4_signer_free(NULL);
 }
 

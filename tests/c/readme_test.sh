@@ -3,6 +3,7 @@
 # examples/c/quickstart.c, which is then compiled with -Werror and run.
 # Usage: readme_test.sh <repo root> <include dir> <lib dir> <out dir>
 set -euo pipefail
+trap 'echo "readme_test.sh: failed at line $LINENO" >&2' ERR
 root=$1 include=$2 lib=$3 out=$4
 awk '/<!-- c:start -->/{s=1} /<!-- c:end -->/{s=0} s' "$root/README.md" |
   awk '/^```c$/{if(!done){f=1; next}} /^```$/{if(f){f=0; done=1}} f' >"$out/readme_quickstart.c"

@@ -3,6 +3,7 @@
 # signature independently (loopback_server.py), for GET (API_URL form) and POST (argv form).
 # Usage: run_example.sh <sign_and_send binary> [LD_PRELOAD-free env settings...]
 set -euo pipefail
+trap 'echo "run_example.sh: failed at line $LINENO" >&2' ERR
 bin=$1
 here=$(cd "$(dirname "$0")" && pwd)
 tmp=$(mktemp -d)

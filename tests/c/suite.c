@@ -126,3 +126,13 @@ char *read_trimmed(const char *dir, const char *name) {
   }
   return text;
 }
+
+char *read_in_quiet(const char *dir, const char *name) {
+  strbuf path = {0};
+  sb_puts(&path, dir);
+  sb_puts(&path, "/");
+  sb_puts(&path, name);
+  char *text = read_file(path.data, NULL);
+  sb_free(&path);
+  return text;
+}

@@ -28,6 +28,8 @@ void raw_free(raw_request *r);
 sigv4_request raw_as_request(raw_request *r);
 /* Reads `dir`/`name` (malloc'd, NUL-terminated; NULL with a message on error). */
 char *read_in(const char *dir, const char *name, size_t *len);
+/* Reads `dir`/`name`, NULL without a message when it does not exist. */
+char *read_in_quiet(const char *dir, const char *name);
 /* Reads `dir`/`name` and drops trailing newlines (for signature.txt). */
 char *read_trimmed(const char *dir, const char *name);
 
