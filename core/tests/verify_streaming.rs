@@ -370,6 +370,9 @@ fn with(headers: &[(String, String)], name: &str, value: &str) -> Vec<(String, S
     out
 }
 
+/// (name, verifier, headers, expected code).
+type Case<'a> = (&'a str, &'a Verifier, Vec<(String, String)>, &'a str);
+
 fn code(r: Result<VerifiedStream, sigv4::Error>) -> String {
     match r {
         Ok(_) => "ok".into(),
@@ -426,7 +429,7 @@ fn framing_and_payload_failures_have_their_codes() {
     );
     let mut length_twice = signed.clone();
     length_twice.push(("x-amz-decoded-content-length".into(), "20000".into()));
-    let cases: Vec<(&str, &Verifier, Vec<(String, String)>, &str)> = vec![
+    let cases: Vec<Case> = vec![
         ("signed", &v, signed.clone(), "ok"),
         (
             "a signed Content-Encoding removed",

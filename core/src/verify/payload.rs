@@ -119,13 +119,13 @@ pub(crate) fn check_body(signed: &str, body: Body<'_>) -> Result<()> {
 /// For `verify_streaming`: `x-amz-content-sha256` must be a streaming form of the request's own
 /// algorithm (`STREAMING-UNSIGNED-PAYLOAD-TRAILER` only when unsigned payloads are allowed).
 /// Returns the form and the literal that was signed.
-pub(crate) fn decide_streaming<'a>(
+pub(crate) fn decide_streaming(
     form: Form,
-    header: Option<&'a str>,
+    header: Option<&str>,
     header_count: usize,
     algorithm: SigningAlgorithm,
     allow_unsigned: bool,
-) -> Result<(PayloadMode, &'a str)> {
+) -> Result<(PayloadMode, &'static str)> {
     if header_count > 1 {
         return Err(form.malformed("the x-amz-content-sha256 header appears more than once"));
     }
@@ -139,15 +139,15 @@ pub(crate) fn decide_streaming<'a>(
         PayloadMode::StreamingSignedTrailer,
         PayloadMode::StreamingUnsignedTrailer,
     ] {
-        if algorithm.payload_sentinel(mode) != Some(value) {
+        let Some(sentinel) = algorithm.payload_sentinel(mode).filter(|s| *s == value) else {
             continue;
-        }
+        };
         if mode == PayloadMode::StreamingUnsignedTrailer && !allow_unsigned {
             return Err(mismatch(
                 "STREAMING-UNSIGNED-PAYLOAD-TRAILER is not accepted here (unsigned payloads are off): sign the chunks",
             ));
         }
-        return Ok((mode, value));
+        return Ok((mode, sentinel));
     }
     let other_algorithm = [SigningAlgorithm::Sigv4, SigningAlgorithm::Sigv4a]
         .iter()
