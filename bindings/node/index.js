@@ -6,6 +6,9 @@ const { SigV4Error, HttpError } = require('./lib/errors')
 const { createSignedFetch, createApiClient, regionFromHost } = require('./lib/fetch')
 const { aws4Interceptor } = require('./lib/axios')
 const { batch } = require('./lib/batch')
+const { Verifier, VerificationError } = require('./lib/verifier')
+const { sigv4Middleware, withSigV4 } = require('./lib/middleware')
+const { StreamingUpload } = require('./lib/streaming')
 
 module.exports = {
   Signer,
@@ -19,4 +22,9 @@ module.exports = {
   aws4Interceptor,
   batch,
   regionFromHost,
+  Verifier,
+  VerificationError,
+  sigv4Middleware,
+  withSigV4,
+  StreamingUpload,
 }

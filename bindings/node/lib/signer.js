@@ -2,6 +2,7 @@
 const util = require('node:util')
 const { NativeSigner } = require('./native')
 const { SigV4Error } = require('./errors')
+const { StreamingUpload } = require('./streaming')
 
 /** Credentials are refreshed when they expire within this many milliseconds. */
 const REFRESH_BEFORE_MS = 5 * 60 * 1000
@@ -168,6 +169,33 @@ class Signer {
     if (isHeadersLike(headers)) headers = [...headers.entries()]
     return this.#result(this.#native.presign(request.method, request.url, headers, request.body, request.payloadHash, request.timestamp, options))
   }
+
+  /**
+   * Signs a streaming (aws-chunked) upload: `{method, url, headers, decodedLength, chunkSize,
+   * trailers, payload, timestamp}` (`chunkSize` default 65536; `trailers` the names to declare,
+   * e.g. `['x-amz-checksum-crc32']`; `payload` default `streaming-signed`, or
+   * `streaming-signed-trailer` / `streaming-unsigned-trailer`). Returns a `StreamingUpload` with
+   * `headers`, `url`, `seedSignature`, `transform()` and `encode(source)`.
+   */
+  signStreaming(request) {
+    if (this.#provider !== undefined) this.#sync()
+    if (request === null || typeof request !== 'object') throw badRequest()
+    let headers = request.headers
+    if (isHeadersLike(headers)) headers = [...headers.entries()]
+    let payload = request.payload
+    if (payload === undefined && request.trailers !== undefined && request.trailers !== null && request.trailers.length > 0) payload = 'streaming-signed-trailer'
+    const native = this.#native.signStreaming(request.method, request.url, headers, request.decodedLength, request.chunkSize, request.trailers, request.timestamp, payload)
+    return new StreamingUpload(native, this.#result(native.request))
+  }
+
+  /** Like `signStreaming`, loading provider credentials first. */
+  async signStreamingAsync(request) {
+    await this.refreshCredentials()
+    return this.signStreaming(request)
+  }
+
+  /** The signature algorithm: `sigv4` or `sigv4a`. */
+  get algorithm() { return this.#native.algorithm }
 
   /** Like `sign`, loading provider credentials first and hashing the body off the event loop. */
   async signAsync(request) {

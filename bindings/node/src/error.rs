@@ -15,6 +15,17 @@ pub fn js_error(
     argument: Option<&str>,
     message: &str,
 ) -> napi::Error {
+    js_error_with(env, code, argument, message, &[])
+}
+
+/// Like [`js_error`], with extra string properties set on the error object.
+pub fn js_error_with(
+    env: sys::napi_env,
+    code: &str,
+    argument: Option<&str>,
+    message: &str,
+    extra: &[(&std::ffi::CStr, &str)],
+) -> napi::Error {
     let build = || -> js::R<sys::napi_value> {
         let code_v = js::string(env, code)?;
         let msg_v = js::string(env, message)?;
@@ -26,6 +37,9 @@ pub fn js_error(
         }
         if let Some(arg) = argument {
             js::set_str(env, err, c"argument", arg)?;
+        }
+        for (name, value) in extra {
+            js::set_str(env, err, name, value)?;
         }
         Ok(err)
     };

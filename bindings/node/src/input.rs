@@ -5,7 +5,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use napi::sys;
 use sigv4::{
     ContentSha256Header, Credentials, ErrorKind, PathNormalization, PayloadMode, SessionTokenMode,
-    SigningSettings, SigningTime, UriEncoding,
+    SigningAlgorithm, SigningSettings, SigningTime, UriEncoding,
 };
 
 use crate::error::{bad_input, failed, from_core};
@@ -21,6 +21,8 @@ pub enum BodyIn<'a> {
     Text(String),
     /// A `Buffer`/`Uint8Array`/`ArrayBuffer` body, borrowed.
     Bytes(&'a [u8]),
+    /// A copied body.
+    Owned(Vec<u8>),
 }
 
 impl BodyIn<'_> {
@@ -30,6 +32,17 @@ impl BodyIn<'_> {
             BodyIn::Empty => &[],
             BodyIn::Text(s) => s.as_bytes(),
             BodyIn::Bytes(b) => b,
+            BodyIn::Owned(b) => b,
+        }
+    }
+
+    /// The same body, no longer borrowing JS memory.
+    pub fn into_owned(self) -> BodyIn<'static> {
+        match self {
+            BodyIn::Empty => BodyIn::Empty,
+            BodyIn::Text(s) => BodyIn::Text(s),
+            BodyIn::Bytes(b) => BodyIn::Owned(b.to_vec()),
+            BodyIn::Owned(b) => BodyIn::Owned(b),
         }
     }
 }
@@ -181,6 +194,12 @@ pub fn headers(env: Env, v: Option<Value>) -> napi::Result<Vec<(String, String)>
     }
     if js::is_array(env, v).map_err(|_| failed(env, "headers"))? {
         let n = js::array_len(env, v).map_err(|_| failed(env, "headers"))?;
+        if n > 0 {
+            let first = js::element(env, v, 0).map_err(|_| failed(env, "headers"))?;
+            if js::is_string(env, first).unwrap_or(false) {
+                return flat_headers(env, v, n, out);
+            }
+        }
         out.reserve(n as usize);
         for i in 0..n {
             let pair = js::element(env, v, i).map_err(|_| failed(env, "headers"))?;
@@ -205,6 +224,32 @@ pub fn headers(env: Env, v: Option<Value>) -> napi::Result<Vec<(String, String)>
         js::read_string_into(env, key, &mut name).map_err(|_| failed(env, "headers"))?;
         let value = js::get_by(env, v, key).map_err(|_| failed(env, "headers"))?;
         header_value(env, value, &mut out, &name)?;
+    }
+    Ok(out)
+}
+
+/// Reads a flat `[name, value, name, value, ...]` list (Node's `req.rawHeaders`).
+fn flat_headers(
+    env: Env,
+    v: Value,
+    n: u32,
+    mut out: Vec<(String, String)>,
+) -> napi::Result<Vec<(String, String)>> {
+    if n % 2 != 0 {
+        return Err(bad_input(
+            env,
+            ErrorKind::InvalidHeaderName,
+            "headers",
+            "a flat header list (rawHeaders) must hold name, value pairs",
+        ));
+    }
+    out.reserve(n as usize / 2);
+    for i in (0..n).step_by(2) {
+        let name = js::element(env, v, i).map_err(|_| failed(env, "headers"))?;
+        let value = js::element(env, v, i + 1).map_err(|_| failed(env, "headers"))?;
+        let name = read_str(env, name, ErrorKind::InvalidHeaderName, "header name")?;
+        let value = read_str(env, value, ErrorKind::InvalidHeaderValue, "header value")?;
+        out.push((name, value));
     }
     Ok(out)
 }
@@ -472,6 +517,16 @@ pub fn settings(env: Env, obj: Value, service: &str) -> napi::Result<SigningSett
         } else {
             SessionTokenMode::AppendedAfterSigning
         };
+    }
+    if let Some(a) = opt_str(
+        env,
+        obj,
+        c"algorithm",
+        ErrorKind::InvalidOption,
+        "algorithm",
+    )? {
+        s.algorithm = SigningAlgorithm::from_name(&a)
+            .ok_or_else(|| invalid("algorithm", "algorithm must be 'sigv4' or 'sigv4a'"))?;
     }
     if let Some(list) =
         js::get(env, obj, c"unsignedHeaders").map_err(|_| failed(env, "unsignedHeaders"))?

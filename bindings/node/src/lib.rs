@@ -12,11 +12,14 @@ mod error;
 mod exact;
 mod input;
 mod js;
+mod lookup;
 mod output;
 mod raw;
 mod sign_v4;
 mod signer;
+mod streaming;
 mod types;
+mod verifier;
 
 /// The version of the native addon (equal to the npm package version).
 #[napi]

@@ -5,8 +5,8 @@ use std::sync::Arc;
 use napi::bindgen_prelude::{AsyncTask, Env};
 use napi::{sys, Task};
 use sigv4::{
-    Body, Credentials, ErrorKind, KeyCache, Request, SignedRequest, SigningParams, SigningSettings,
-    SigningTime,
+    Body, Credentials, ErrorKind, KeyCache, Request, SignedRequest, SigningAlgorithm,
+    SigningParams, SigningSettings, SigningTime,
 };
 
 use crate::error::{bad_input, failed, from_core};
@@ -15,10 +15,10 @@ use crate::js;
 use crate::output;
 use crate::raw::Raw;
 
-struct Scope {
-    region: String,
-    service: String,
-    settings: SigningSettings,
+pub(crate) struct Scope {
+    pub(crate) region: String,
+    pub(crate) service: String,
+    pub(crate) settings: SigningSettings,
     cache: KeyCache,
 }
 
@@ -26,10 +26,18 @@ impl Scope {
     fn run(
         &self,
         credentials: &Credentials,
+        core: Option<&sigv4::Signer>,
         request: &Request<'_>,
         time: SigningTime,
         expires: Option<u64>,
     ) -> sigv4::Result<SignedRequest> {
+        if let Some(core) = core {
+            // SigV4a goes through the core signer (its ECDSA key cache).
+            return match expires {
+                None => core.sign_with_credentials(credentials, request, time),
+                Some(e) => core.presign_with_credentials(credentials, request, time, e),
+            };
+        }
         let params = SigningParams::new(
             credentials,
             &self.region,
@@ -49,8 +57,24 @@ impl Scope {
 /// `Headers` instances and redacted inspection on top of this class).
 #[napi]
 pub struct NativeSigner {
-    scope: Arc<Scope>,
-    credentials: Option<Arc<Credentials>>,
+    pub(crate) scope: Arc<Scope>,
+    pub(crate) credentials: Option<Arc<Credentials>>,
+    /// The core signer for the current credentials, built only for SigV4a (ECDSA key cache) and on
+    /// demand for streaming uploads.
+    core: Option<Arc<sigv4::Signer>>,
+}
+
+/// A core signer for `credentials` with the scope's settings.
+pub(crate) fn core_signer(
+    scope: &Scope,
+    credentials: &Credentials,
+) -> sigv4::Result<sigv4::Signer> {
+    sigv4::Signer::with_settings(
+        credentials.clone(),
+        &scope.region,
+        &scope.service,
+        scope.settings.clone(),
+    )
 }
 
 fn no_credentials(env: sys::napi_env) -> napi::Error {
@@ -79,9 +103,11 @@ impl NativeSigner {
         }
         let region = input::req_str(env, o, c"region", ErrorKind::InvalidRegion, "region")?;
         let service = input::req_str(env, o, c"service", ErrorKind::InvalidService, "service")?;
-        sigv4::validate_region(&region).map_err(|e| from_core(env, &e))?;
-        sigv4::validate_service(&service).map_err(|e| from_core(env, &e))?;
         let settings = input::settings(env, o, &service)?;
+        if settings.algorithm == SigningAlgorithm::Sigv4 {
+            sigv4::validate_region(&region).map_err(|e| from_core(env, &e))?;
+        }
+        sigv4::validate_service(&service).map_err(|e| from_core(env, &e))?;
         let credentials =
             match js::get(env, o, c"credentials").map_err(|_| failed(env, "credentials"))? {
                 Some(c) if js::type_of(env, c).ok() == Some(sys::ValueType::napi_object) => {
@@ -98,22 +124,56 @@ impl NativeSigner {
                 }
                 None => None,
             };
+        let scope = Scope {
+            region,
+            service,
+            settings,
+            cache: KeyCache::new(8),
+        };
+        let core = if scope.settings.algorithm == SigningAlgorithm::Sigv4a {
+            // Validates the region set even before credentials arrive.
+            sigv4::validate_service(&scope.service).map_err(|e| from_core(env, &e))?;
+            let probe =
+                Credentials::new("AKIDPROBE", "probe", None).map_err(|e| from_core(env, &e))?;
+            core_signer(&scope, credentials.as_deref().unwrap_or(&probe))
+                .map_err(|e| from_core(env, &e))?;
+            match &credentials {
+                Some(c) => Some(Arc::new(
+                    core_signer(&scope, c).map_err(|e| from_core(env, &e))?,
+                )),
+                None => None,
+            }
+        } else {
+            None
+        };
         Ok(NativeSigner {
-            scope: Arc::new(Scope {
-                region,
-                service,
-                settings,
-                cache: KeyCache::new(8),
-            }),
+            scope: Arc::new(scope),
             credentials,
+            core,
         })
     }
 
     /// Replaces the credentials (rotated ones); the key cache is kept.
     #[napi(ts_args_type = "credentials: Credentials")]
     pub fn set_credentials(&mut self, env: Env, credentials: Raw) -> napi::Result<()> {
-        self.credentials = Some(Arc::new(input::credentials(env.raw(), credentials.0)?));
+        let env = env.raw();
+        let creds = Arc::new(input::credentials(env, credentials.0)?);
+        if self.scope.settings.algorithm == SigningAlgorithm::Sigv4a {
+            self.core = Some(Arc::new(
+                core_signer(&self.scope, &creds).map_err(|e| from_core(env, &e))?,
+            ));
+        }
+        self.credentials = Some(creds);
         Ok(())
+    }
+
+    /// The signature algorithm: `sigv4` or `sigv4a`.
+    #[napi(getter)]
+    pub fn algorithm(&self) -> &'static str {
+        match self.scope.settings.algorithm {
+            SigningAlgorithm::Sigv4 => "sigv4",
+            _ => "sigv4a",
+        }
     }
 
     /// Expiry of the current credentials (epoch seconds), `null` when unknown or without credentials.
@@ -173,7 +233,7 @@ impl NativeSigner {
             .map_err(|e| from_core(env, &e))?;
         let signed = self
             .scope
-            .run(creds, &core, req.time, expires)
+            .run(creds, self.core.as_deref(), &core, req.time, expires)
             .map_err(|e| from_core(env, &e))?;
         output::js_string(env, &output::flat(&signed)).map(Raw)
     }
@@ -272,6 +332,49 @@ impl NativeSigner {
         )
     }
 
+    /// Signs the request of a streaming (aws-chunked) upload and returns its encoder (see
+    /// `signStreaming` in `lib/streaming.js`).
+    #[allow(clippy::too_many_arguments)]
+    #[napi(
+        ts_args_type = "method: string | undefined | null, url: string, headers: SignRequest['headers'] | undefined | null, decodedLength: number, chunkSize: number | undefined | null, trailers: ReadonlyArray<string | readonly [string, number]> | undefined | null, timestamp: SignRequest['timestamp'] | undefined | null, payload: string | undefined | null"
+    )]
+    pub fn sign_streaming(
+        &self,
+        env: Env,
+        method: Option<Raw>,
+        url: Raw,
+        headers: Option<Raw>,
+        decoded_length: Raw,
+        chunk_size: Option<Raw>,
+        trailers: Option<Raw>,
+        timestamp: Option<Raw>,
+        payload: Option<Raw>,
+    ) -> napi::Result<crate::streaming::NativeUpload> {
+        let env = env.raw();
+        let creds = self
+            .credentials
+            .as_ref()
+            .ok_or_else(|| no_credentials(env))?;
+        let core = match &self.core {
+            Some(core) => core.clone(),
+            None => Arc::new(core_signer(&self.scope, creds).map_err(|e| from_core(env, &e))?),
+        };
+        crate::streaming::start(
+            env,
+            &core,
+            crate::streaming::Args {
+                method,
+                url,
+                headers,
+                decoded_length,
+                chunk_size,
+                trailers,
+                timestamp,
+                payload,
+            },
+        )
+    }
+
     fn task(
         &self,
         env: sys::napi_env,
@@ -290,6 +393,7 @@ impl NativeSigner {
         };
         Ok(AsyncTask::new(SignTask {
             scope: self.scope.clone(),
+            core: self.core.clone(),
             credentials: creds,
             method: req.method,
             url: req.url,
@@ -334,6 +438,7 @@ enum OwnedBody {
 /// A signing run on the thread pool.
 pub struct SignTask {
     scope: Arc<Scope>,
+    core: Option<Arc<sigv4::Signer>>,
     credentials: Arc<Credentials>,
     method: String,
     url: String,
@@ -359,8 +464,13 @@ impl Task for SignTask {
         };
         Ok(
             Request::new(&self.method, &self.url, &headers, body).and_then(|r| {
-                self.scope
-                    .run(&self.credentials, &r, self.time, self.expires)
+                self.scope.run(
+                    &self.credentials,
+                    self.core.as_deref(),
+                    &r,
+                    self.time,
+                    self.expires,
+                )
             }),
         )
     }

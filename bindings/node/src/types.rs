@@ -45,6 +45,49 @@ pub struct SignerOptions {
     pub sign_session_token: Option<bool>,
     /// Extra header names never signed, besides the hop-by-hop ones.
     pub unsigned_headers: Option<Vec<String>>,
+    /// `sigv4` (default, `AWS4-HMAC-SHA256`) or `sigv4a` (`AWS4-ECDSA-P256-SHA256`; `region` is then
+    /// a region set such as `us-east-1,us-west-2` or `*`).
+    #[napi(ts_type = "'sigv4' | 'sigv4a'")]
+    pub algorithm: Option<String>,
+}
+
+/// Options of a `Verifier`.
+#[napi(object)]
+pub struct VerifierOptions {
+    /// Access key id -> secret: an object `{AKID: 'SECRET' | {secretAccessKey, sessionToken?}}`
+    /// (copied once), or a synchronous function returning a secret, credentials or `undefined`
+    /// (unknown key). When credentials carry a session token, requests must carry that token.
+    #[napi(
+        ts_type = "Record<string, string | { secretAccessKey: string; sessionToken?: string }> | ((accessKeyId: string) => string | { secretAccessKey: string; sessionToken?: string } | undefined | null)"
+    )]
+    pub credentials: Option<HashMap<String, String>>,
+    /// The accepted region (or use `regions`).
+    pub region: Option<String>,
+    /// Several accepted regions.
+    pub regions: Option<Vec<String>>,
+    /// The accepted service, e.g. `execute-api`.
+    pub service: String,
+    /// Allowed clock difference in seconds, both directions (default 900, at most 86400).
+    pub max_skew: Option<u32>,
+    /// Longest presigned URL lifetime accepted, in seconds (default and maximum 604800).
+    pub max_expires: Option<u32>,
+    /// Header names that must be signed whenever present, on top of every `x-amz-*` header and the
+    /// service defaults (`content-md5`, and `content-type` outside S3).
+    pub must_sign_headers: Option<Vec<String>>,
+    /// Accept `UNSIGNED-PAYLOAD` (default: true for S3, false otherwise).
+    pub allow_unsigned_payload: Option<bool>,
+    /// Accept SigV4a signatures whose region set covers one of the regions (default false).
+    pub allow_sigv4a: Option<bool>,
+    /// Refuse a signature seen before: `true` (100 000 entries) or a capacity; default off.
+    #[napi(ts_type = "boolean | number")]
+    pub replay_cache: Option<bool>,
+    /// How clients encode the path (service default).
+    #[napi(ts_type = "'double' | 'single'")]
+    pub uri_encoding: Option<String>,
+    /// Whether clients normalise the path (service default).
+    pub normalize_path: Option<bool>,
+    /// Whether clients sign the session token (default true).
+    pub sign_session_token: Option<bool>,
 }
 
 /// A request to sign. The URL and path are taken as they will appear on the wire.

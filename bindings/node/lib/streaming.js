@@ -1,0 +1,100 @@
+'use strict'
+// Streaming (aws-chunked) uploads: S3 PutObject/UploadPart without buffering the body. The request
+// is signed up front (Content-Length computed from the plan); the body goes through an encoder
+// that signs chunk after chunk, chained from the request's signature.
+const { Transform, Readable } = require('node:stream')
+
+/** Chunks at least this large are signed on the libuv thread pool (hashing dominates). */
+const OFF_THREAD_BYTES = 256 * 1024
+
+function asBuffer(data) {
+  if (Buffer.isBuffer(data)) return data
+  if (typeof data === 'string') return Buffer.from(data)
+  if (ArrayBuffer.isView(data)) return Buffer.from(data.buffer, data.byteOffset, data.byteLength)
+  if (data instanceof ArrayBuffer) return Buffer.from(data)
+  throw new TypeError('upload data must be a Buffer, Uint8Array or string')
+}
+
+function trailersOf(t) {
+  return typeof t === 'function' ? t() : t
+}
+
+/**
+ * A signed streaming upload (from `signer.signStreaming`): send `method`, `url` and `headers` with
+ * the wire body from `transform()` or `encode()`. The encoder is stateful: encode the body once.
+ */
+class StreamingUpload {
+  #native
+  constructor(native, signed) {
+    this.#native = native
+    /** The signed request (method, url, headers, signature, ...). */
+    this.signed = signed
+    /** The HTTP method. */
+    this.method = signed.method
+    /** The URL to send. */
+    this.url = signed.url
+    /** Every header to send, `Content-Length` and `Content-Encoding: aws-chunked` included. */
+    this.headers = signed.headers
+    /** The request's signature, the seed of the chunk signatures. */
+    this.seedSignature = signed.signature
+  }
+
+  /** Body bytes encoded so far. */
+  get bytesWritten() { return this.#native.bytesWritten }
+
+  /** The wire bytes for `data` (whole chunks; a partial chunk waits for more data or `final`). */
+  chunk(data) { return this.#native.write(data) }
+
+  /** Like `chunk`, signing on the thread pool. */
+  chunkAsync(data) { return this.#native.writeAsync(asBuffer(data)) }
+
+  /** The last bytes: the remaining partial chunk, the final chunk and the trailers (declared ones). */
+  final(trailers) { return this.#native.finish(trailers) }
+
+  /**
+   * A Transform stream: body bytes in, aws-chunked wire bytes out. `trailers` (an object, or a
+   * function called at the end, e.g. to read a checksum computed along the way) gives the values of
+   * the declared trailers. Large writes are signed off the event loop.
+   */
+  transform({ trailers } = {}) {
+    const self = this
+    return new Transform({
+      transform(chunk, _enc, done) {
+        const data = asBuffer(chunk)
+        if (data.length >= OFF_THREAD_BYTES) {
+          self.#native.writeAsync(data).then((out) => done(null, out.length ? out : undefined), done)
+          return
+        }
+        let out
+        try { out = self.#native.write(data) } catch (e) { return done(e) }
+        done(null, out.length ? out : undefined)
+      },
+      flush(done) {
+        let out
+        try { out = self.#native.finish(trailersOf(trailers)) } catch (e) { return done(e) }
+        done(null, out)
+      },
+    })
+  }
+
+  /**
+   * The wire body as an async iterable of Buffers, from `source` (an async or sync iterable of
+   * Buffer/Uint8Array/string, or a Readable). Usable as a fetch body (`duplex: 'half'`) via
+   * `Readable.from(...)`, or piped to `http.request`.
+   */
+  async * encode(source, { trailers } = {}) {
+    for await (const chunk of source) {
+      const data = asBuffer(chunk)
+      const out = data.length >= OFF_THREAD_BYTES ? await this.#native.writeAsync(data) : this.#native.write(data)
+      if (out.length) yield out
+    }
+    yield this.#native.finish(trailersOf(trailers))
+  }
+
+  /** `encode` as a Readable stream. */
+  readable(source, options) {
+    return Readable.from(this.encode(source, options), { objectMode: false })
+  }
+}
+
+module.exports = { StreamingUpload, OFF_THREAD_BYTES }

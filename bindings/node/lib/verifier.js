@@ -1,0 +1,203 @@
+'use strict'
+// Verifier: checks SigV4 (and, when allowed, SigV4a) signatures of incoming requests with the
+// core's verifier, one native call per request.
+const util = require('node:util')
+const { Transform } = require('node:stream')
+const { NativeVerifier } = require('./native')
+const { SigV4Error } = require('./errors')
+
+/** Codes of a request that is not valid HTTP (answer 400, not 403). */
+const MALFORMED = new Set(['InvalidUrl', 'InvalidHeaderName', 'InvalidHeaderValue', 'InvalidPayloadHash', 'InvalidMethod', 'InvalidUtf8', 'InvalidChunk'])
+
+/** Codes a verification ends with (AWS's, plus the malformed-request ones). */
+const VERIFICATION_CODES = new Set([
+  'MissingAuthenticationToken', 'IncompleteSignature', 'AuthorizationHeaderMalformed',
+  'AuthorizationQueryParametersError', 'InvalidAccessKeyId', 'InvalidToken', 'RequestTimeTooSkewed',
+  'RequestExpired', 'SignatureDoesNotMatch', 'UnsignedHeader', 'XAmzContentSHA256Mismatch',
+  'RequestReplayed', ...MALFORMED,
+])
+
+/**
+ * A request that failed verification. `code` is AWS's (`SignatureDoesNotMatch`, `RequestExpired`,
+ * ...) or, for a request that is not valid HTTP, the input code (`InvalidUrl`, `InvalidHeaderValue`,
+ * ...; `isMalformed` is then true). For `SignatureDoesNotMatch`, `canonicalRequest` and
+ * `stringToSign` are what the server computed: compare them with the client's. The message says
+ * what to fix and never contains a secret.
+ */
+class VerificationError extends SigV4Error {
+  constructor(code, message, argument, canonicalRequest, stringToSign) {
+    super(code, message, argument)
+    this.name = 'VerificationError'
+    if (canonicalRequest !== undefined) this.canonicalRequest = canonicalRequest
+    if (stringToSign !== undefined) this.stringToSign = stringToSign
+  }
+
+  /** True when the request is not valid HTTP (a bad URL, header or hash), not an auth failure. */
+  get isMalformed() { return MALFORMED.has(this.code) }
+
+  /** The HTTP status to answer with: 400 for malformed requests, 403 otherwise. */
+  get status() { return MALFORMED.has(this.code) ? 400 : 403 }
+}
+
+/** Turns a native error into a VerificationError (same object, stack kept); others pass through. */
+function adopt(e) {
+  if (e instanceof Error && typeof e.code === 'string' && VERIFICATION_CODES.has(e.code) && !(e instanceof SigV4Error)) {
+    Object.setPrototypeOf(e, VerificationError.prototype)
+    e.name = 'VerificationError'
+  } else if (e instanceof Error && typeof e.code === 'string' && !(e instanceof SigV4Error) && e.constructor === Error && 'argument' in e) {
+    Object.setPrototypeOf(e, SigV4Error.prototype)
+    e.name = 'SigV4Error'
+  }
+  return e
+}
+
+/** Builds the identity from the native NUL-separated fields (src/verifier.rs `identity_flat`). */
+function identity(flat) {
+  const p = flat.split('\0')
+  return {
+    accessKeyId: p[0],
+    region: p[1],
+    service: p[2],
+    signedHeaders: p[3].split(';'),
+    amzDate: p[4],
+    presigned: p[5] === '1',
+    expiresAt: p[6] === '' ? null : new Date(Number(p[6]) * 1000),
+    sessionTokenUsed: p[7] === '1',
+    payloadHash: p[8],
+    payloadSigned: p[8] !== 'UNSIGNED-PAYLOAD' && p[8] !== 'STREAMING-UNSIGNED-PAYLOAD-TRAILER',
+    algorithm: p[9],
+    regionSet: p[10] === '' ? null : p[10],
+  }
+}
+
+function isHeadersLike(h) {
+  return h !== undefined && h !== null && typeof h === 'object' && !Array.isArray(h) && typeof h.entries === 'function'
+}
+
+function badRequest() {
+  return new SigV4Error('InvalidUrl', 'request must be an object {method, url, headers, body}', 'request')
+}
+
+/**
+ * Checks SigV4 signatures (an `Authorization` header or a presigned URL) of incoming requests for
+ * one service and a set of regions. Build one at startup and share it; derived keys are cached.
+ *
+ * Options: `credentials` (an object `{AKID: 'SECRET' | {secretAccessKey, sessionToken}}`, copied
+ * once, or a synchronous function `akid => secret | {secretAccessKey, sessionToken} | undefined`),
+ * `region` or `regions`, `service`, `maxSkew` (seconds, default 900), `maxExpires` (default 604800),
+ * `mustSignHeaders`, `allowUnsignedPayload` (default: true for S3 only), `allowSigv4a`,
+ * `replayCache` (`true` or a capacity: each verified signature is accepted once), and how clients
+ * signed: `uriEncoding`, `normalizePath`, `signSessionToken` (service defaults).
+ */
+class Verifier {
+  #native
+  #lookup
+
+  constructor(options) {
+    if (options === null || typeof options !== 'object') {
+      throw new SigV4Error('InvalidOption', 'Verifier needs an options object {credentials, region, service}', 'options')
+    }
+    try {
+      this.#native = new NativeVerifier(options)
+    } catch (e) {
+      throw adopt(e)
+    }
+    this.#lookup = typeof options.credentials === 'function' ? options.credentials : undefined
+  }
+
+  /**
+   * Verifies `{method, url, headers, body, payloadHash}` at `now` (a `Date`, epoch seconds or
+   * `YYYYMMDDTHHMMSSZ`; default the system clock). `url` is the URL as the client sent it: absolute,
+   * or the raw request target (`req.url`) with a `Host` header. `headers`: an object, `[name, value]`
+   * pairs, a flat list (`req.rawHeaders`) or a `Headers` instance. Returns the identity
+   * `{accessKeyId, region, service, signedHeaders, amzDate, presigned, expiresAt, sessionTokenUsed,
+   * payloadHash, payloadSigned, algorithm, regionSet}`, or throws a `VerificationError`.
+   */
+  verify(request, options) {
+    if (request === null || typeof request !== 'object') throw badRequest()
+    let headers = request.headers
+    if (isHeadersLike(headers)) headers = [...headers.entries()]
+    const now = options === undefined || options === null ? undefined : options.now
+    try {
+      return identity(this.#native.verify(request.method, request.url, headers, request.body, request.payloadHash, now, this.#lookup))
+    } catch (e) {
+      throw adopt(e)
+    }
+  }
+
+  /**
+   * Verifies the headers of a streaming (aws-chunked) upload, `{method, url, headers}`, and returns
+   * `{identity, decodedLength, feed(bytes) -> Buffer, finish() -> trailers, transform()}`: feed the
+   * wire body; only data whose chunk signature checked out comes back. The upload is valid only
+   * when `finish()` returns (final chunk, length and declared trailers checked).
+   */
+  verifyStreaming(request, options) {
+    if (request === null || typeof request !== 'object') throw badRequest()
+    let headers = request.headers
+    if (isHeadersLike(headers)) headers = [...headers.entries()]
+    const now = options === undefined || options === null ? undefined : options.now
+    let stream
+    try {
+      stream = this.#native.verifyStreaming(request.method, request.url, headers, now, this.#lookup)
+    } catch (e) {
+      throw adopt(e)
+    }
+    return new VerifiedStream(stream)
+  }
+
+  /** The accepted regions. */
+  get regions() { return this.#native.regions }
+  /** The accepted service. */
+  get service() { return this.#native.service }
+  /** How many signatures the replay cache holds (0 when off). */
+  get replayCacheLength() { return this.#native.replayCacheLen }
+
+  [util.inspect.custom]() {
+    const [skew, expires, replay] = this.#native.limits
+    return `Verifier { regions: ${util.inspect(this.regions)}, service: '${this.service}', maxSkew: ${skew}, maxExpires: ${expires}, replayCache: ${replay || false}, credentials: '** redacted **' }`
+  }
+
+  toJSON() {
+    return { regions: this.regions, service: this.service }
+  }
+}
+
+/** A streaming upload whose headers verified (from `Verifier.verifyStreaming`). */
+class VerifiedStream {
+  #native
+  constructor(native) {
+    this.#native = native
+    /** Who signed the request. */
+    this.identity = identity(native.identity)
+    /** `x-amz-decoded-content-length`. */
+    this.decodedLength = native.decodedLength
+  }
+
+  /** Feeds wire bytes; returns the verified data so far (throws `VerificationError` InvalidChunk). */
+  feed(bytes) {
+    try { return this.#native.feed(bytes) } catch (e) { throw adopt(e) }
+  }
+
+  /** Ends the body; returns the verified trailers as an object (throws when truncated). */
+  finish() {
+    try { return Object.fromEntries(this.#native.finish()) } catch (e) { throw adopt(e) }
+  }
+
+  /** A Transform: aws-chunked wire bytes in, verified data out; fails on any bad chunk. */
+  transform() {
+    const self = this
+    return new Transform({
+      transform(chunk, _enc, done) {
+        let out
+        try { out = self.feed(chunk) } catch (e) { return done(e) }
+        done(null, out.length ? out : undefined)
+      },
+      flush(done) {
+        try { self.trailers = self.finish() } catch (e) { return done(e) }
+        done()
+      },
+    })
+  }
+}
+
+module.exports = { Verifier, VerificationError, VerifiedStream, MALFORMED, adopt, identity }

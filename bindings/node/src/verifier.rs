@@ -1,0 +1,465 @@
+//! The native `Verifier`: the core's verifier, one call per request (use `Verifier` from
+//! `libsigv4`, which builds the identity object and the `VerificationError`).
+
+use napi::bindgen_prelude::{Buffer, Env};
+use napi::sys;
+use sigv4::{
+    ChunkedDecoder, ErrorKind, PathNormalization, SessionTokenMode, UriEncoding, VerifiedIdentity,
+    VerifierSettings,
+};
+
+use crate::error::{bad_input, failed, from_core, js_error, js_error_with};
+use crate::input;
+use crate::js::{self, Value};
+use crate::lookup::{self, Lookup};
+use crate::output::{self, SEP};
+use crate::raw::Raw;
+
+/// Replay cache capacity used for `replayCache: true`.
+const DEFAULT_REPLAY_CAPACITY: usize = 100_000;
+
+type REnv = sys::napi_env;
+
+fn seconds(
+    env: REnv,
+    obj: Value,
+    name: &std::ffi::CStr,
+    what: &str,
+    max: u32,
+) -> napi::Result<Option<u32>> {
+    let Some(v) = js::get(env, obj, name).map_err(|_| failed(env, what))? else {
+        return Ok(None);
+    };
+    let n = js::number(env, v).unwrap_or(f64::NAN);
+    if !n.is_finite() || n.fract() != 0.0 || n < 0.0 || n > f64::from(max) {
+        return Err(bad_input(
+            env,
+            ErrorKind::InvalidOption,
+            what,
+            &format!("{what} must be an integer number of seconds, 0..{max}"),
+        ));
+    }
+    Ok(Some(n as u32))
+}
+
+fn flag(env: REnv, obj: Value, name: &std::ffi::CStr, what: &str) -> napi::Result<Option<bool>> {
+    match js::get(env, obj, name).map_err(|_| failed(env, what))? {
+        None => Ok(None),
+        Some(v) => js::boolean(env, v).map(Some).map_err(|_| {
+            bad_input(
+                env,
+                ErrorKind::InvalidOption,
+                what,
+                &format!("{what} must be a boolean"),
+            )
+        }),
+    }
+}
+
+fn names(env: REnv, v: Value, what: &str) -> napi::Result<Vec<String>> {
+    let bad = || {
+        bad_input(
+            env,
+            ErrorKind::InvalidOption,
+            what,
+            &format!("{what} must be an array of strings"),
+        )
+    };
+    if !js::is_array(env, v).unwrap_or(false) {
+        return Err(bad());
+    }
+    let n = js::array_len(env, v).map_err(|_| failed(env, what))?;
+    let mut out = Vec::with_capacity(n as usize);
+    for i in 0..n {
+        let item = js::element(env, v, i).map_err(|_| failed(env, what))?;
+        if !js::is_string(env, item).unwrap_or(false) {
+            return Err(bad());
+        }
+        out.push(js::read_string(env, item).map_err(|_| failed(env, what))?);
+    }
+    Ok(out)
+}
+
+/// Reads every option but the credentials into the settings and the region list.
+fn settings(env: REnv, o: Value, service: &str) -> napi::Result<(Vec<String>, VerifierSettings)> {
+    let mut regions = Vec::new();
+    if let Some(r) = input::opt_str(env, o, c"region", ErrorKind::InvalidRegion, "region")? {
+        regions.push(r);
+    }
+    if let Some(list) = js::get(env, o, c"regions").map_err(|_| failed(env, "regions"))? {
+        for r in names(env, list, "regions")? {
+            if !regions.contains(&r) {
+                regions.push(r);
+            }
+        }
+    }
+    if regions.is_empty() {
+        return Err(bad_input(
+            env,
+            ErrorKind::InvalidRegion,
+            "region",
+            "give region: 'us-east-1' or regions: [...]: the regions whose signatures are accepted",
+        ));
+    }
+    let mut s = VerifierSettings::for_service(service);
+    if let Some(v) = seconds(env, o, c"maxSkew", "maxSkew", 86_400)? {
+        s.max_skew_seconds = v;
+    }
+    if let Some(v) = seconds(env, o, c"maxExpires", "maxExpires", 604_800)? {
+        s.max_expires_seconds = v;
+    }
+    if let Some(list) =
+        js::get(env, o, c"mustSignHeaders").map_err(|_| failed(env, "mustSignHeaders"))?
+    {
+        for name in names(env, list, "mustSignHeaders")? {
+            let name = name.to_ascii_lowercase();
+            if !s.must_sign_headers.contains(&name) {
+                s.must_sign_headers.push(name);
+            }
+        }
+    }
+    if let Some(v) = flag(env, o, c"allowUnsignedPayload", "allowUnsignedPayload")? {
+        s.allow_unsigned_payload = v;
+    }
+    if let Some(v) = flag(env, o, c"allowSigv4a", "allowSigv4a")? {
+        s.allow_sigv4a = v;
+    }
+    if let Some(v) = js::get(env, o, c"replayCache").map_err(|_| failed(env, "replayCache"))? {
+        s.replay_cache_capacity =
+            match js::type_of(env, v).map_err(|_| failed(env, "replayCache"))? {
+                sys::ValueType::napi_boolean => js::boolean(env, v)
+                    .unwrap_or(false)
+                    .then_some(DEFAULT_REPLAY_CAPACITY),
+                sys::ValueType::napi_number => {
+                    let n = js::number(env, v).unwrap_or(f64::NAN);
+                    if !n.is_finite() || n.fract() != 0.0 || n < 1.0 {
+                        return Err(bad_input(
+                            env,
+                            ErrorKind::InvalidOption,
+                            "replayCache",
+                            "replayCache must be false, true or a capacity >= 1",
+                        ));
+                    }
+                    Some(n as usize)
+                }
+                _ => {
+                    return Err(bad_input(
+                        env,
+                        ErrorKind::InvalidOption,
+                        "replayCache",
+                        "replayCache must be false, true or a capacity >= 1",
+                    ))
+                }
+            };
+    }
+    if let Some(u) = input::opt_str(
+        env,
+        o,
+        c"uriEncoding",
+        ErrorKind::InvalidOption,
+        "uriEncoding",
+    )? {
+        s.uri_encoding = match u.as_str() {
+            "double" => UriEncoding::Double,
+            "single" => UriEncoding::Single,
+            _ => {
+                return Err(bad_input(
+                    env,
+                    ErrorKind::InvalidOption,
+                    "uriEncoding",
+                    "uriEncoding must be 'double' or 'single'",
+                ))
+            }
+        };
+    }
+    if let Some(v) = flag(env, o, c"normalizePath", "normalizePath")? {
+        s.path_normalization = if v {
+            PathNormalization::Enabled
+        } else {
+            PathNormalization::Disabled
+        };
+    }
+    if let Some(v) = flag(env, o, c"signSessionToken", "signSessionToken")? {
+        s.session_token_mode = if v {
+            SessionTokenMode::Signed
+        } else {
+            SessionTokenMode::AppendedAfterSigning
+        };
+    }
+    Ok((regions, s))
+}
+
+/// The identity as NUL-separated fields: accessKeyId, region, service, signedHeaders (`;`),
+/// amzDate, presigned (`1`/`0`), expiresAt (epoch seconds or empty), sessionTokenUsed, payloadHash,
+/// algorithm, regionSet (or empty).
+fn identity_flat(who: &VerifiedIdentity) -> String {
+    let mut out = String::with_capacity(160);
+    out.push_str(&who.access_key_id);
+    out.push(SEP);
+    out.push_str(&who.region);
+    out.push(SEP);
+    out.push_str(&who.service);
+    out.push(SEP);
+    out.push_str(&who.signed_headers.join(";"));
+    out.push(SEP);
+    out.push_str(&who.amz_date());
+    out.push(SEP);
+    out.push(if who.presigned { '1' } else { '0' });
+    out.push(SEP);
+    if let Some(t) = who.expires_at {
+        out.push_str(&t.unix().to_string());
+    }
+    out.push(SEP);
+    out.push(if who.session_token_used { '1' } else { '0' });
+    out.push(SEP);
+    out.push_str(&who.payload_hash);
+    out.push(SEP);
+    out.push_str(who.algorithm.name());
+    out.push(SEP);
+    out.push_str(who.region_set.as_deref().unwrap_or(""));
+    out
+}
+
+/// The JS error for a failed verification: `code`, `message`, `argument`, and for
+/// `SignatureDoesNotMatch` the server's `canonicalRequest` and `stringToSign`.
+fn verification_error(env: REnv, e: &sigv4::Error) -> napi::Error {
+    match e.mismatch() {
+        Some(m) => js_error_with(
+            env,
+            e.code(),
+            e.argument(),
+            e.message(),
+            &[
+                (c"canonicalRequest", &m.canonical_request),
+                (c"stringToSign", &m.string_to_sign),
+            ],
+        ),
+        None => js_error(env, e.code(), e.argument(), e.message()),
+    }
+}
+
+fn lookup_fn(env: REnv, v: Option<Raw>) -> napi::Result<Option<Value>> {
+    match v {
+        None => Ok(None),
+        Some(r) => match js::type_of(env, r.0).map_err(|_| failed(env, "credentials"))? {
+            sys::ValueType::napi_function => Ok(Some(r.0)),
+            _ => Ok(None),
+        },
+    }
+}
+
+/// The native verifier behind `Verifier`.
+#[napi]
+pub struct NativeVerifier {
+    core: sigv4::Verifier,
+}
+
+#[napi]
+impl NativeVerifier {
+    /// Creates a verifier from `{credentials, region | regions, service, ...options}`; a function
+    /// `credentials` is not kept here (pass it to each `verify`).
+    #[napi(constructor, ts_args_type = "options: VerifierOptions")]
+    pub fn new(env: Env, options: Raw) -> napi::Result<Self> {
+        let env = env.raw();
+        let o = options.0;
+        if js::type_of(env, o).map_err(|_| failed(env, "options"))? != sys::ValueType::napi_object {
+            return Err(bad_input(
+                env,
+                ErrorKind::InvalidOption,
+                "options",
+                "Verifier needs an options object {credentials, region, service}",
+            ));
+        }
+        let service = input::req_str(env, o, c"service", ErrorKind::InvalidService, "service")?;
+        let (regions, settings) = settings(env, o, &service)?;
+        let lookup =
+            match js::get(env, o, c"credentials").map_err(|_| failed(env, "credentials"))? {
+                None => Lookup::Table(Default::default()),
+                Some(c) => match js::type_of(env, c).map_err(|_| failed(env, "credentials"))? {
+                    sys::ValueType::napi_function => Lookup::Function,
+                    sys::ValueType::napi_object if !js::is_array(env, c).unwrap_or(false) => {
+                        Lookup::Table(lookup::table(env, c)?)
+                    }
+                    _ => return Err(bad_input(
+                        env,
+                        ErrorKind::InvalidCredentials,
+                        "credentials",
+                        "credentials must be an object {AKID: secret} or a function akid => secret",
+                    )),
+                },
+            };
+        let refs: Vec<&str> = regions.iter().map(String::as_str).collect();
+        let core = sigv4::Verifier::new(lookup, &refs, &service, settings)
+            .map_err(|e| from_core(env, &e))?;
+        Ok(NativeVerifier { core })
+    }
+
+    /// Verifies one request; returns the identity as NUL-separated fields (see `lib/verifier.js`)
+    /// or throws an `Error` with `code` (and `canonicalRequest`/`stringToSign` on a mismatch).
+    /// `headers` may also be `req.rawHeaders` (a flat `[name, value, ...]` array).
+    #[allow(clippy::too_many_arguments)]
+    #[napi(
+        ts_args_type = "method: string | undefined | null, url: string, headers: unknown, body: string | Uint8Array | undefined | null, payloadHash: string | undefined | null, now: Date | number | string | undefined | null, lookup: Function | undefined | null",
+        ts_return_type = "string"
+    )]
+    pub fn verify(
+        &self,
+        env: Env,
+        method: Option<Raw>,
+        url: Raw,
+        headers: Option<Raw>,
+        body: Option<Raw>,
+        payload_hash: Option<Raw>,
+        now: Option<Raw>,
+        lookup: Option<Raw>,
+    ) -> napi::Result<Raw> {
+        let env = env.raw();
+        // SAFETY: the borrowed body lives only within this call, and no JS runs while it is
+        // borrowed (with a lookup function, which runs JS, the body is copied first).
+        let mut req =
+            unsafe { input::request_args(env, method, url, headers, body, payload_hash, now)? };
+        let function = lookup_fn(env, lookup)?;
+        if function.is_some() {
+            // The lookup runs JS while the body is in use: hold a copy, not a borrow.
+            req.body = req.body.into_owned();
+        }
+        let pairs = req.header_refs();
+        let (result, lookup_failed) = lookup::with_function(env, function, || {
+            self.core
+                .verify_http(&req.method, &req.url, &pairs, req.core_body(), req.time)
+        });
+        if lookup_failed {
+            return Err(failed(env, "credentials"));
+        }
+        match result {
+            Ok(who) => output::js_string(env, &identity_flat(&who)).map(Raw),
+            Err(e) => Err(verification_error(env, &e)),
+        }
+    }
+
+    /// Verifies the headers of a streaming (aws-chunked) upload; returns the decoder for its body.
+    #[napi(
+        ts_args_type = "method: string | undefined | null, url: string, headers: unknown, now: Date | number | string | undefined | null, lookup: Function | undefined | null"
+    )]
+    pub fn verify_streaming(
+        &self,
+        env: Env,
+        method: Option<Raw>,
+        url: Raw,
+        headers: Option<Raw>,
+        now: Option<Raw>,
+        lookup: Option<Raw>,
+    ) -> napi::Result<NativeStream> {
+        let env = env.raw();
+        // SAFETY: no body is read.
+        let req = unsafe { input::request_args(env, method, url, headers, None, None, now)? };
+        let function = lookup_fn(env, lookup)?;
+        let pairs = req.header_refs();
+        let (result, lookup_failed) = lookup::with_function(env, function, || {
+            self.core
+                .verify_streaming_http(&req.method, &req.url, &pairs, req.time)
+        });
+        if lookup_failed {
+            return Err(failed(env, "credentials"));
+        }
+        match result {
+            Ok(stream) => {
+                let decoded_length = stream.decoded_length as f64;
+                let (identity, decoder) = stream.into_parts();
+                Ok(NativeStream {
+                    identity: identity_flat(&identity),
+                    decoded_length,
+                    decoder,
+                })
+            }
+            Err(e) => Err(verification_error(env, &e)),
+        }
+    }
+
+    /// The accepted regions.
+    #[napi(getter)]
+    pub fn regions(&self) -> Vec<String> {
+        self.core.regions().to_vec()
+    }
+
+    /// The accepted service.
+    #[napi(getter)]
+    pub fn service(&self) -> String {
+        self.core.service().to_owned()
+    }
+
+    /// How many signatures the replay cache holds (0 when it is off).
+    #[napi(getter)]
+    pub fn replay_cache_len(&self) -> u32 {
+        self.core.replay_cache_len() as u32
+    }
+
+    /// The clock skew and presign lifetime limits, and the replay cache capacity (0 = off).
+    #[napi(getter)]
+    pub fn limits(&self) -> Vec<u32> {
+        let s = self.core.settings();
+        vec![
+            s.max_skew_seconds,
+            s.max_expires_seconds,
+            s.replay_cache_capacity.unwrap_or(0) as u32,
+        ]
+    }
+}
+
+/// A streaming upload whose headers verified: feed it the wire body.
+#[napi]
+pub struct NativeStream {
+    identity: String,
+    decoded_length: f64,
+    decoder: ChunkedDecoder,
+}
+
+#[napi]
+impl NativeStream {
+    /// The identity (NUL-separated fields, as `verify` returns).
+    #[napi(getter)]
+    pub fn identity(&self) -> String {
+        self.identity.clone()
+    }
+
+    /// `x-amz-decoded-content-length`.
+    #[napi(getter)]
+    pub fn decoded_length(&self) -> f64 {
+        self.decoded_length
+    }
+
+    /// Feeds wire bytes; returns the data of every chunk whose signature checked out. Throws
+    /// `InvalidChunk` (framing, signature) and keeps failing afterwards.
+    #[napi(ts_args_type = "data: Uint8Array")]
+    pub fn feed(&mut self, env: Env, data: Raw) -> napi::Result<Buffer> {
+        let env = env.raw();
+        // SAFETY: used only within this call.
+        let body = unsafe { input::body(env, Some(data.0))? };
+        let mut out = Vec::new();
+        self.decoder
+            .feed(body.as_bytes(), &mut out)
+            .map_err(|e| verification_error(env, &e))?;
+        Ok(out.into())
+    }
+
+    /// Ends the body; returns the verified trailers as `[name, value]` pairs, or throws
+    /// `InvalidChunk` when the body is truncated.
+    #[napi(ts_return_type = "Array<[string, string]>")]
+    pub fn finish(&self, env: Env) -> napi::Result<Vec<Vec<String>>> {
+        let env = env.raw();
+        let trailers = self
+            .decoder
+            .finish()
+            .map_err(|e| verification_error(env, &e))?;
+        Ok(trailers
+            .iter()
+            .map(|(n, v)| vec![n.clone(), v.clone()])
+            .collect())
+    }
+
+    /// Data bytes handed out so far.
+    #[napi(getter)]
+    pub fn decoded_bytes(&self) -> f64 {
+        self.decoder.decoded_bytes() as f64
+    }
+}
