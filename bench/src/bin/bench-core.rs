@@ -79,7 +79,8 @@ fn theirs(
         .build()
         .expect("params")
         .into();
-    let request = SignableRequest::new(method, url, headers.iter().copied(), signable_body).expect("request");
+    let request =
+        SignableRequest::new(method, url, headers.iter().copied(), signable_body).expect("request");
     let (instructions, signature) = sign(request, &params).expect("sign").into_parts();
     instructions.headers().count() + instructions.params().len() + signature.len()
 }
@@ -107,16 +108,36 @@ fn main() {
     let theirs_w1 = per_call(5_000, |_| {
         black_box(theirs("GET", w1_url, &[], b"", "service", None, st));
     });
-    rows.push(Row { name: "W1 GET, warm (key cached)", ours: warm, theirs: theirs_w1, target: "<= 0.700 µs".into(), met: warm.as_nanos() <= 700 });
+    rows.push(Row {
+        name: "W1 GET, warm (key cached)",
+        ours: warm,
+        theirs: theirs_w1,
+        target: "<= 0.700 µs".into(),
+        met: warm.as_nanos() <= 700,
+    });
     let cold = per_call(20_000, |i| {
         let day = SigningTime::from_unix(T0 as i64 + i64::from(i) * 86_400).expect("time");
         let req = Request::new("GET", w1_url, &[], Body::default()).expect("request");
         black_box(signer.sign(&req, day).expect("sign"));
     });
     let theirs_cold = per_call(5_000, |i| {
-        black_box(theirs("GET", w1_url, &[], b"", "service", None, st + Duration::from_secs(u64::from(i) * 86_400)));
+        black_box(theirs(
+            "GET",
+            w1_url,
+            &[],
+            b"",
+            "service",
+            None,
+            st + Duration::from_secs(u64::from(i) * 86_400),
+        ));
     });
-    rows.push(Row { name: "W1 GET, cold (new date each call)", ours: cold, theirs: theirs_cold, target: "<= 1.500 µs".into(), met: cold.as_nanos() <= 1_500 });
+    rows.push(Row {
+        name: "W1 GET, cold (new date each call)",
+        ours: cold,
+        theirs: theirs_cold,
+        target: "<= 1.500 µs".into(),
+        met: cold.as_nanos() <= 1_500,
+    });
 
     // W2: POST 1 KiB JSON to API Gateway, signed payload.
     let w2_url = "https://abc123.execute-api.us-east-1.amazonaws.com/v1/jobs";
@@ -136,9 +157,23 @@ fn main() {
         black_box(api.sign(&req, t).expect("sign"));
     });
     let theirs_w2 = per_call(5_000, |_| {
-        black_box(theirs("POST", w2_url, &headers, body, "execute-api", None, st));
+        black_box(theirs(
+            "POST",
+            w2_url,
+            &headers,
+            body,
+            "execute-api",
+            None,
+            st,
+        ));
     });
-    rows.push(Row { name: "W2 POST 1 KiB JSON, warm", ours: w2, theirs: theirs_w2, target: "<= 1.300 µs".into(), met: w2.as_nanos() <= 1_300 });
+    rows.push(Row {
+        name: "W2 POST 1 KiB JSON, warm",
+        ours: w2,
+        theirs: theirs_w2,
+        target: "<= 1.300 µs".into(),
+        met: w2.as_nanos() <= 1_300,
+    });
 
     // W3: presigned S3 GET, 86400 s.
     let w3_url = "https://examplebucket.s3.amazonaws.com/test.txt";
@@ -150,7 +185,13 @@ fn main() {
     let theirs_w3 = per_call(5_000, |_| {
         black_box(theirs("GET", w3_url, &[], b"", "s3", Some(86_400), st));
     });
-    rows.push(Row { name: "W3 presign S3 GET, warm", ours: w3, theirs: theirs_w3, target: "<= 0.800 µs".into(), met: w3.as_nanos() <= 800 });
+    rows.push(Row {
+        name: "W3 presign S3 GET, warm",
+        ours: w3,
+        theirs: theirs_w3,
+        target: "<= 0.800 µs".into(),
+        met: w3.as_nanos() <= 800,
+    });
 
     // W4: PUT 1 MiB to S3, signed payload, against one SHA-256 of the same MiB.
     let mib = vec![0x61u8; 1 << 20];
@@ -166,7 +207,13 @@ fn main() {
         black_box(theirs("PUT", w4_url, &[], &mib, "s3", None, st));
     });
     let ratio = w4.as_secs_f64() / sha.as_secs_f64();
-    rows.push(Row { name: "W4 PUT 1 MiB S3, signed payload", ours: w4, theirs: theirs_w4, target: format!("<= 1.03 x SHA-256 ({}); is {ratio:.3} x", fmt(sha)), met: ratio <= 1.03 });
+    rows.push(Row {
+        name: "W4 PUT 1 MiB S3, signed payload",
+        ours: w4,
+        theirs: theirs_w4,
+        target: format!("<= 1.03 x SHA-256 ({}); is {ratio:.3} x", fmt(sha)),
+        met: ratio <= 1.03,
+    });
 
     println!("libsigv4 core benchmark (one thread; median of 7 batches)");
     println!();
