@@ -37,6 +37,19 @@ class VerificationError extends SigV4Error {
 
   /** The HTTP status to answer with: 400 for malformed requests, 403 otherwise. */
   get status() { return MALFORMED.has(this.code) ? 400 : 403 }
+
+  /** Shown with a session token in the canonical request redacted. */
+  [util.inspect.custom](depth, options, inspect) {
+    const shown = { code: this.code, message: this.message }
+    if (this.argument !== undefined) shown.argument = this.argument
+    if (this.canonicalRequest !== undefined) {
+      shown.canonicalRequest = this.canonicalRequest
+        .replace(/^(x-amz-security-token:).*$/gm, '$1** redacted **')
+        .replace(/([?&]X-Amz-Security-Token=)[^&\n]*/g, '$1** redacted **')
+      shown.stringToSign = this.stringToSign
+    }
+    return `${this.stack.split('\n')[0]} ${inspect(shown, options)}`
+  }
 }
 
 /** Turns a native error into a VerificationError (same object, stack kept); others pass through. */
