@@ -302,6 +302,54 @@ typedef uint32_t sigv4_uri_encoding;
 #endif // __cplusplus
 
 /**
+ * Checks the aws-chunked body of a streaming upload whose headers verified: every chunk signature
+ * in order (chained from the seed signature), the final chunk, the decoded length and the declared
+ * trailers (with their signature in the signed-trailer form). A chunk's data is handed out only
+ * after its signature has been checked (so a chunk, at most 16 MiB, is held until its end);
+ * chunk-header and trailer lines are capped at 4 KiB.
+ *
+ * Created by `sigv4_verifier_verify_streaming`, fed by `sigv4_chunked_decoder_feed`, ended by
+ * `sigv4_chunked_decoder_finish`, freed by `sigv4_chunked_decoder_free`. The upload is valid only
+ * when `finish` returns `SIGV4_OK`: until then treat the data as provisional. After any failure
+ * every later call fails. Thread safety: not synchronised; one thread at a time (it may move
+ * between threads).
+ */
+typedef struct sigv4_chunked_decoder sigv4_chunked_decoder;
+
+/**
+ * Turns the body of a signed streaming upload into its aws-chunked wire bytes: each chunk signed
+ * as soon as it is full, chained from the request's seed signature. Memory stays at one chunk.
+ *
+ * Created by `sigv4_signer_sign_streaming`, fed by `sigv4_chunked_encoder_write`, ended by
+ * `sigv4_chunked_encoder_finish`, freed by `sigv4_chunked_encoder_free` (the signing key it holds
+ * is wiped). The wire bytes a call returns are borrowed from the encoder: valid until the next
+ * call on it (successful or not) or its free; copy or send them before calling again.
+ * Thread safety: not synchronised; one thread at a time (it may move between threads).
+ */
+typedef struct sigv4_chunked_encoder sigv4_chunked_encoder;
+
+/**
+ * A streaming upload's plan: payload form, decoded length, chunk size, declared trailers. From it
+ * come `Content-Length` (the wire length) and the headers announcing the encoding.
+ *
+ * Created by `sigv4_chunked_plan_new`, completed by `sigv4_chunked_plan_add_trailer*`, copied by
+ * `sigv4_signer_sign_streaming`, freed by `sigv4_chunked_plan_free`. Thread safety: not
+ * synchronised; do not change a plan while another thread uses it.
+ */
+typedef struct sigv4_chunked_plan sigv4_chunked_plan;
+
+/**
+ * A table of credentials, access key id -> secret (and the session token requests must carry),
+ * for `sigv4_verifier_new`.
+ *
+ * Created by `sigv4_credential_store_new`, filled by `sigv4_credential_store_add`, copied by
+ * `sigv4_verifier_new` (later additions do not reach verifiers already created), freed by
+ * `sigv4_credential_store_free` (the secrets are wiped). Thread safety: not synchronised; do not
+ * add to a store while another thread uses it.
+ */
+typedef struct sigv4_credential_store sigv4_credential_store;
+
+/**
  * AWS credentials: access key id, secret access key, optional session token.
  *
  * Created by `sigv4_credentials_new`, freed by `sigv4_credentials_free`. The secret and the token
@@ -341,6 +389,39 @@ typedef struct sigv4_signer sigv4_signer;
 typedef struct sigv4_signing_options sigv4_signing_options;
 
 /**
+ * Who signed a request that verified, and what the signature covered. Holds no secret.
+ *
+ * Created by `sigv4_verifier_verify` / `sigv4_verifier_verify_streaming`, freed by
+ * `sigv4_verified_identity_free`. Immutable: any number of threads may read one handle at once.
+ * Strings from the accessors are NUL-terminated and borrowed from the handle until it is freed.
+ */
+typedef struct sigv4_verified_identity sigv4_verified_identity;
+
+/**
+ * Verifies requests signed for one service and a set of regions, with secrets from a credential
+ * store or a lookup callback. Derived keys are cached (bounded); the optional replay cache is
+ * internally synchronised.
+ *
+ * Created by `sigv4_verifier_new` or `sigv4_verifier_new_with_lookup`, freed by
+ * `sigv4_verifier_free`. Thread safety: a verifier may be used by any number of threads at the
+ * same time (build one at startup and share it); with a lookup callback, see `sigv4_lookup_fn`.
+ */
+typedef struct sigv4_verifier sigv4_verifier;
+
+/**
+ * Verification options. Every option left unset takes the service's default when the verifier is
+ * created (`sigv4_verifier_new`): skew 900 s, presign lifetime up to 604800 s, `content-md5` (and
+ * outside the S3 family `content-type`) must be signed, `UNSIGNED-PAYLOAD` accepted only for the S3
+ * family, no replay cache, SigV4a refused.
+ *
+ * Created by `sigv4_verifier_options_new`, changed by the `sigv4_verifier_options_*` setters, read
+ * (copied) by `sigv4_verifier_new`, freed by `sigv4_verifier_options_free`.
+ * Thread safety: not synchronised; a handle may move between threads, but the caller must not
+ * change it while another thread reads or changes it.
+ */
+typedef struct sigv4_verifier_options sigv4_verifier_options;
+
+/**
  * A name and a value (a header, or a query parameter for `sigv4_sign_v4`), UTF-8, not
  * NUL-terminated. Both pointers are required (a zero length is allowed); the bytes are only read
  * during the call.
@@ -363,6 +444,62 @@ typedef struct sigv4_pair {
    */
   size_t value_len;
 } sigv4_pair;
+
+/**
+ * A request to sign. Every pointer is borrowed for the duration of the signing call only.
+ *
+ * Zero-initialise it (`sigv4_request req = {0};`) and set what you need:
+ * - `method` (required): the HTTP method, e.g. `GET`.
+ * - `url` (required): as it will go on the wire, `https://host[:port]/path?query`, or a bare
+ *   `/path?query` when `headers` contains `Host`.
+ * - `headers`/`headers_len`: the headers in order (names may repeat); NULL when there are none.
+ *   `Host` is added from the URL when missing.
+ * - `body`/`body_len`: the body bytes, hashed for a signed payload; NULL for an empty body.
+ * - `payload_hash`/`payload_hash_len` (the `payload_hash` option): a precomputed hex SHA-256 of the
+ *   body used instead of hashing `body`; NULL to hash `body`.
+ */
+typedef struct sigv4_request {
+  /**
+   * The HTTP method (UTF-8).
+   */
+  const uint8_t *method;
+  /**
+   * Length of `method` in bytes.
+   */
+  size_t method_len;
+  /**
+   * The URL (UTF-8).
+   */
+  const uint8_t *url;
+  /**
+   * Length of `url` in bytes.
+   */
+  size_t url_len;
+  /**
+   * The headers, `headers_len` of them (NULL when 0).
+   */
+  const struct sigv4_pair *headers;
+  /**
+   * Number of headers.
+   */
+  size_t headers_len;
+  /**
+   * The body bytes (NULL for none).
+   */
+  const uint8_t *body;
+  /**
+   * Length of `body` in bytes.
+   */
+  size_t body_len;
+  /**
+   * A precomputed hex SHA-256 of the body, or NULL to hash `body`.
+   */
+  const uint8_t *payload_hash;
+  /**
+   * Length of `payload_hash` in bytes (64 for a valid hash).
+   */
+  size_t payload_hash_len;
+} sigv4_request;
 
 /**
  * The parameters of `sigv4_sign_v4` (the field set of KumoMTA's `kumo.crypto.aws_sign_v4`).
@@ -465,64 +602,107 @@ typedef struct sigv4_sign_v4_params {
 } sigv4_sign_v4_params;
 
 /**
- * A request to sign. Every pointer is borrowed for the duration of the signing call only.
+ * A credential lookup written in C, for `sigv4_verifier_new_with_lookup`.
  *
- * Zero-initialise it (`sigv4_request req = {0};`) and set what you need:
- * - `method` (required): the HTTP method, e.g. `GET`.
- * - `url` (required): as it will go on the wire, `https://host[:port]/path?query`, or a bare
- *   `/path?query` when `headers` contains `Host`.
- * - `headers`/`headers_len`: the headers in order (names may repeat); NULL when there are none.
- *   `Host` is added from the URL when missing.
- * - `body`/`body_len`: the body bytes, hashed for a signed payload; NULL for an empty body.
- * - `payload_hash`/`payload_hash_len` (the `payload_hash` option): a precomputed hex SHA-256 of the
- *   body used instead of hashing `body`; NULL to hash `body`.
+ * Called with the verifier's `userdata` and the access key id of a request (UTF-8, not
+ * NUL-terminated, borrowed for the call only), after every check that needs no secret passed.
+ * Return credentials made with `sigv4_credentials_new` (libsigv4 takes ownership and frees them),
+ * or NULL when the key is unknown (the request then fails with `SIGV4_INVALID_ACCESS_KEY_ID`).
+ * Credentials with a session token require that token in the request.
+ *
+ * Thread safety: the callback runs on the thread that called `sigv4_verifier_verify`, and runs
+ * concurrently when several threads verify with the same verifier; it must be thread-safe and
+ * `userdata` must stay valid until the verifier is freed. It must not unwind (C++ exceptions)
+ * into libsigv4, and must not free the verifier.
  */
-typedef struct sigv4_request {
-  /**
-   * The HTTP method (UTF-8).
-   */
-  const uint8_t *method;
-  /**
-   * Length of `method` in bytes.
-   */
-  size_t method_len;
-  /**
-   * The URL (UTF-8).
-   */
-  const uint8_t *url;
-  /**
-   * Length of `url` in bytes.
-   */
-  size_t url_len;
-  /**
-   * The headers, `headers_len` of them (NULL when 0).
-   */
-  const struct sigv4_pair *headers;
-  /**
-   * Number of headers.
-   */
-  size_t headers_len;
-  /**
-   * The body bytes (NULL for none).
-   */
-  const uint8_t *body;
-  /**
-   * Length of `body` in bytes.
-   */
-  size_t body_len;
-  /**
-   * A precomputed hex SHA-256 of the body, or NULL to hash `body`.
-   */
-  const uint8_t *payload_hash;
-  /**
-   * Length of `payload_hash` in bytes (64 for a valid hash).
-   */
-  size_t payload_hash_len;
-} sigv4_request;
+typedef struct sigv4_credentials *(*sigv4_lookup_fn)(void *userdata, const uint8_t *access_key_id, size_t access_key_id_len);
 
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
+
+/**
+ * Creates a plan for `decoded_length` body bytes (the `x-amz-decoded-content-length`) sent in
+ * chunks of `chunk_size` bytes (the last may be shorter; 1..16777216, S3 wants at least 8192 for
+ * every chunk but the last; 65536 is what the AWS SDKs use).
+ *
+ * `payload` is `SIGV4_PAYLOAD_STREAMING_SIGNED` (chunk signatures), `_STREAMING_SIGNED_TRAILER`
+ * (chunk signatures and signed trailers) or `_STREAMING_UNSIGNED_TRAILER` (plain chunks, trailers).
+ * On success writes the handle to `*plan_out` (free it with `sigv4_chunked_plan_free`).
+ * Returns `SIGV4_OK`, `SIGV4_NULL_PARAMETER` or `SIGV4_INVALID_OPTION` (a non-streaming payload or
+ * a chunk size out of range). Thread safety: safe from any thread.
+ */
+sigv4_result sigv4_chunked_plan_new(uint32_t payload, uint64_t decoded_length, size_t chunk_size, struct sigv4_chunked_plan **plan_out);
+
+/**
+ * Declares a checksum trailer whose value length is known: `x-amz-checksum-crc32`, `-crc32c`,
+ * `-crc64nvme`, `-sha1` or `-sha256` (any case; UTF-8, not NUL-terminated).
+ *
+ * Returns `SIGV4_OK`, `SIGV4_NULL_PARAMETER`, `SIGV4_INVALID_UTF8` or `SIGV4_INVALID_OPTION` (a
+ * plan without trailers, an unknown name: use `sigv4_chunked_plan_add_trailer_len`, or a trailer
+ * declared twice). On failure the plan is unchanged. Thread safety: see `sigv4_chunked_plan`.
+ */
+sigv4_result sigv4_chunked_plan_add_trailer(struct sigv4_chunked_plan *plan, const uint8_t *name, size_t name_len);
+
+/**
+ * Declares a trailer whose value will be exactly `value_len` bytes. Same contract as
+ * `sigv4_chunked_plan_add_trailer`, for any valid trailer name.
+ * Thread safety: see `sigv4_chunked_plan`.
+ */
+sigv4_result sigv4_chunked_plan_add_trailer_len(struct sigv4_chunked_plan *plan, const uint8_t *name, size_t name_len, size_t value_len);
+
+/**
+ * Sets the algorithm the plan's sizes are computed for (`SIGV4_ALGORITHM_SIGV4`, the default, or
+ * `SIGV4_ALGORITHM_SIGV4A`, whose chunk signatures are longer). Only `sigv4_chunked_plan_content_length`
+ * reads it: `sigv4_signer_sign_streaming` always uses its signer's algorithm.
+ *
+ * Returns `SIGV4_OK`, `SIGV4_NULL_PARAMETER` or `SIGV4_INVALID_OPTION`.
+ * Thread safety: see `sigv4_chunked_plan`.
+ */
+sigv4_result sigv4_chunked_plan_set_algorithm(struct sigv4_chunked_plan *plan, uint32_t algorithm_value);
+
+/**
+ * Writes the wire length of the encoded body (the `Content-Length` to send) to `*content_length_out`.
+ * Returns `SIGV4_OK` or `SIGV4_NULL_PARAMETER`. Thread safety: see `sigv4_chunked_plan`.
+ */
+sigv4_result sigv4_chunked_plan_content_length(const struct sigv4_chunked_plan *plan, uint64_t *content_length_out);
+
+/**
+ * Frees a plan. NULL does nothing. Encoders made with it keep their own copy.
+ * Thread safety: no other thread may use `plan` during or after the call; free once.
+ */
+void sigv4_chunked_plan_free(struct sigv4_chunked_plan *plan);
+
+/**
+ * Creates an empty credential store.
+ *
+ * On success writes the handle to `*store_out` (free it with `sigv4_credential_store_free`).
+ * Returns `SIGV4_OK` or `SIGV4_NULL_PARAMETER`. Thread safety: safe to call from any thread.
+ */
+sigv4_result sigv4_credential_store_new(struct sigv4_credential_store **store_out);
+
+/**
+ * Adds (or replaces) the credentials of one access key.
+ *
+ * `access_key_id` and `secret_access_key` are required; `session_token` is optional (NULL and 0
+ * for long-term keys; when given, requests signed with this key must carry exactly this token).
+ * UTF-8, not NUL-terminated; the bytes are copied.
+ *
+ * Returns `SIGV4_OK`, `SIGV4_NULL_PARAMETER`, `SIGV4_INVALID_UTF8` or `SIGV4_INVALID_CREDENTIALS`
+ * (as `sigv4_credentials_new`). Thread safety: see `sigv4_credential_store`.
+ */
+sigv4_result sigv4_credential_store_add(struct sigv4_credential_store *store, const uint8_t *access_key_id, size_t access_key_id_len, const uint8_t *secret_access_key, size_t secret_access_key_len, const uint8_t *session_token, size_t session_token_len);
+
+/**
+ * The number of access keys in the store (0 for NULL). Thread safety: see `sigv4_credential_store`.
+ */
+size_t sigv4_credential_store_len(const struct sigv4_credential_store *store);
+
+/**
+ * Frees a credential store, wiping its secrets. NULL does nothing. Verifiers created from it keep
+ * their own copy. Thread safety: no other thread may use `store` during or after the call.
+ */
+void sigv4_credential_store_free(struct sigv4_credential_store *store);
 
 /**
  * Creates credentials.
@@ -548,6 +728,222 @@ sigv4_result sigv4_credentials_new(const uint8_t *access_key_id, size_t access_k
  * the call, and must free each handle once.
  */
 void sigv4_credentials_free(struct sigv4_credentials *credentials);
+
+/**
+ * Feeds the next wire bytes (`wire_len` of them, any size; NULL with 0 is allowed).
+ *
+ * On success `*data_out` points to the data of every chunk whose signature checked out in this
+ * call (`*data_len_out` bytes, often 0), borrowed from the decoder until its next call or free.
+ * Returns `SIGV4_OK`, `SIGV4_NULL_PARAMETER` (NULL `decoder`, `data_out` or `data_len_out`, or NULL
+ * `wire` with a length) or `SIGV4_INVALID_CHUNK` (a malformed or oversized chunk, a wrong chunk or
+ * trailer signature, an undeclared trailer, more data than declared, bytes after the end; the
+ * message says which). Thread safety: see `sigv4_chunked_decoder`.
+ */
+sigv4_result sigv4_chunked_decoder_feed(struct sigv4_chunked_decoder *decoder, const uint8_t *wire, size_t wire_len, const uint8_t **data_out, size_t *data_len_out);
+
+/**
+ * Ends the body: `SIGV4_OK` only when the final chunk, the decoded length, the declared trailers
+ * (and their signature) and the closing line were all received and checked; then the trailers are
+ * readable with `sigv4_chunked_decoder_trailer`. Returns `SIGV4_OK`, `SIGV4_NULL_PARAMETER` or
+ * `SIGV4_INVALID_CHUNK` (truncated or rejected body). Thread safety: see `sigv4_chunked_decoder`.
+ */
+sigv4_result sigv4_chunked_decoder_finish(struct sigv4_chunked_decoder *decoder);
+
+/**
+ * The declared `x-amz-decoded-content-length` (0 for NULL). Thread safety: see `sigv4_chunked_decoder`.
+ */
+uint64_t sigv4_chunked_decoder_decoded_length(const struct sigv4_chunked_decoder *decoder);
+
+/**
+ * Verified data bytes handed out so far (0 for NULL). Thread safety: see `sigv4_chunked_decoder`.
+ */
+uint64_t sigv4_chunked_decoder_decoded_bytes(const struct sigv4_chunked_decoder *decoder);
+
+/**
+ * The number of trailers received, after a successful `sigv4_chunked_decoder_finish` (0 before,
+ * and for NULL). Thread safety: see `sigv4_chunked_decoder`.
+ */
+size_t sigv4_chunked_decoder_trailer_count(const struct sigv4_chunked_decoder *decoder);
+
+/**
+ * Borrows trailer number `index` (0-based, below `sigv4_chunked_decoder_trailer_count`): the
+ * lowercase name and the value, NUL-terminated, valid until the decoder is freed; the length
+ * out-parameters may be NULL. Returns `SIGV4_OK`, `SIGV4_NULL_PARAMETER` or
+ * `SIGV4_INDEX_OUT_OF_RANGE`. Thread safety: see `sigv4_chunked_decoder`.
+ */
+sigv4_result sigv4_chunked_decoder_trailer(const struct sigv4_chunked_decoder *decoder, size_t index, const char **name_out, size_t *name_len_out, const char **value_out, size_t *value_len_out);
+
+/**
+ * Frees a decoder. NULL does nothing; data borrowed from it becomes invalid.
+ * Thread safety: no other thread may use `decoder` during or after the call; free once.
+ */
+void sigv4_chunked_decoder_free(struct sigv4_chunked_decoder *decoder);
+
+/**
+ * Signs `request` for a streaming upload laid out by `plan` and returns it with a ready encoder.
+ *
+ * `request` as for `sigv4_signer_sign`, with no body (`body` NULL, `body_len` 0, no
+ * `payload_hash`). The signed request carries every header to send: yours (a `Content-Length`,
+ * `x-amz-decoded-content-length` or `x-amz-trailer` of yours is replaced; your `Content-Encoding`
+ * follows `aws-chunked`), `Content-Encoding: aws-chunked`, the wire `Content-Length`,
+ * `x-amz-decoded-content-length`, `x-amz-trailer` when trailers are declared,
+ * `x-amz-content-sha256` with the streaming literal, `X-Amz-Date` and the `Authorization` whose
+ * signature (`sigv4_signed_request_signature`) seeds the chunk signatures. The signer's algorithm
+ * applies (SigV4a chunk signatures with `SIGV4_ALGORITHM_SIGV4A`). `plan` is copied.
+ *
+ * On success writes the signed request to `*signed_out` and the encoder to `*encoder_out` (free
+ * each with its `_free`); on failure neither is written. Returns the codes of
+ * `sigv4_signer_sign`, plus `SIGV4_NULL_PARAMETER` for NULL `plan` or `encoder_out` and
+ * `SIGV4_INVALID_OPTION` for a body. Thread safety: safe to call concurrently on one signer.
+ */
+sigv4_result sigv4_signer_sign_streaming(const struct sigv4_signer *signer, const struct sigv4_request *request, int64_t timestamp, const struct sigv4_chunked_plan *plan, struct sigv4_signed_request **signed_out, struct sigv4_chunked_encoder **encoder_out);
+
+/**
+ * Feeds the next piece of the body (`data_len` bytes, any size; NULL with 0 is allowed).
+ *
+ * On success `*wire_out` points to the wire bytes of every chunk that became full (`*wire_len_out`
+ * of them, often 0), borrowed from the encoder until its next call or free. Returns `SIGV4_OK`,
+ * `SIGV4_NULL_PARAMETER` (NULL `encoder`, `wire_out` or `wire_len_out`, or NULL `data` with a
+ * length) or `SIGV4_INVALID_CHUNK` (more data than the plan's decoded length, or the encoder has
+ * finished). Thread safety: see `sigv4_chunked_encoder`.
+ */
+sigv4_result sigv4_chunked_encoder_write(struct sigv4_chunked_encoder *encoder, const uint8_t *data, size_t data_len, const uint8_t **wire_out, size_t *wire_len_out);
+
+/**
+ * Ends the body: the last partial chunk, the final zero-length chunk, and the trailers.
+ *
+ * `trailers`/`trailers_len`: each declared trailer exactly once, with a value of its planned length
+ * (`x-amz-checksum-crc32` is 8 base64 characters); NULL and 0 when the plan declares none. On
+ * success `*wire_out`/`*wire_len_out` give the last wire bytes (borrowed as for
+ * `sigv4_chunked_encoder_write`). Returns `SIGV4_OK`, `SIGV4_NULL_PARAMETER`, `SIGV4_INVALID_UTF8`,
+ * `SIGV4_INVALID_CHUNK` (the body is shorter than planned, or already finished) or
+ * `SIGV4_INVALID_OPTION` (trailers not as declared). Thread safety: see `sigv4_chunked_encoder`.
+ */
+sigv4_result sigv4_chunked_encoder_finish(struct sigv4_chunked_encoder *encoder, const struct sigv4_pair *trailers, size_t trailers_len, const uint8_t **wire_out, size_t *wire_len_out);
+
+/**
+ * The wire length of the whole encoded body (the `Content-Length` sent), or 0 for NULL.
+ * Thread safety: see `sigv4_chunked_encoder`.
+ */
+uint64_t sigv4_chunked_encoder_content_length(const struct sigv4_chunked_encoder *encoder);
+
+/**
+ * Body bytes fed so far (0 for NULL). Thread safety: see `sigv4_chunked_encoder`.
+ */
+uint64_t sigv4_chunked_encoder_bytes_written(const struct sigv4_chunked_encoder *encoder);
+
+/**
+ * Frees an encoder (wiping its signing key). NULL does nothing; wire bytes borrowed from it become
+ * invalid. Thread safety: no other thread may use `encoder` during or after the call; free once.
+ */
+void sigv4_chunked_encoder_free(struct sigv4_chunked_encoder *encoder);
+
+/**
+ * Borrows the access key id that signed. On success `*value_out` points to a NUL-terminated
+ * string valid until `identity` is freed, and `*value_len_out` (if not NULL) receives its length.
+ * Returns `SIGV4_OK` or `SIGV4_NULL_PARAMETER` (NULL `identity` or `value_out`).
+ * Thread safety: safe from any thread.
+ */
+sigv4_result sigv4_verified_identity_access_key_id(const struct sigv4_verified_identity *identity, const char **value_out, size_t *value_len_out);
+
+/**
+ * Borrows the region of the credential scope (one of the verifier's regions; for SigV4a the first
+ * of them the region set covers). Same contract as `sigv4_verified_identity_access_key_id`.
+ * Thread safety: safe from any thread.
+ */
+sigv4_result sigv4_verified_identity_region(const struct sigv4_verified_identity *identity, const char **value_out, size_t *value_len_out);
+
+/**
+ * Borrows the service of the credential scope. Same contract as
+ * `sigv4_verified_identity_access_key_id`. Thread safety: safe from any thread.
+ */
+sigv4_result sigv4_verified_identity_service(const struct sigv4_verified_identity *identity, const char **value_out, size_t *value_len_out);
+
+/**
+ * Borrows the signed header names, lowercase, sorted, `;`-separated (`host;x-amz-date`). Same
+ * contract as `sigv4_verified_identity_access_key_id`. Thread safety: safe from any thread.
+ */
+sigv4_result sigv4_verified_identity_signed_headers(const struct sigv4_verified_identity *identity, const char **value_out, size_t *value_len_out);
+
+/**
+ * Borrows the signing time as `YYYYMMDDTHHMMSSZ` (the request's `X-Amz-Date`). Same contract as
+ * `sigv4_verified_identity_access_key_id`. Thread safety: safe from any thread.
+ */
+sigv4_result sigv4_verified_identity_amz_date(const struct sigv4_verified_identity *identity, const char **value_out, size_t *value_len_out);
+
+/**
+ * Borrows the payload line that was signed: a lowercase hex SHA-256 the body matched,
+ * `UNSIGNED-PAYLOAD` (the body is not covered), or for a streaming upload the `STREAMING-*`
+ * literal (the chunks are checked by the decoder). Same contract as
+ * `sigv4_verified_identity_access_key_id`. Thread safety: safe from any thread.
+ */
+sigv4_result sigv4_verified_identity_payload_hash(const struct sigv4_verified_identity *identity, const char **value_out, size_t *value_len_out);
+
+/**
+ * Borrows the signed SigV4a region set (`X-Amz-Region-Set`, e.g. `*` or `us-east-1,us-west-2`).
+ * Same contract as `sigv4_verified_identity_access_key_id`, plus `SIGV4_NOT_AVAILABLE` for a SigV4
+ * request. Thread safety: safe from any thread.
+ */
+sigv4_result sigv4_verified_identity_region_set(const struct sigv4_verified_identity *identity, const char **value_out, size_t *value_len_out);
+
+/**
+ * Writes the signing time (seconds since the Unix epoch, UTC) to `*unix_seconds_out`.
+ * Returns `SIGV4_OK` or `SIGV4_NULL_PARAMETER`. Thread safety: safe from any thread.
+ */
+sigv4_result sigv4_verified_identity_signing_time(const struct sigv4_verified_identity *identity, int64_t *unix_seconds_out);
+
+/**
+ * For a presigned URL, writes the last instant it is valid (`X-Amz-Date + X-Amz-Expires`, seconds
+ * since the epoch) to `*unix_seconds_out`. Returns `SIGV4_OK`, `SIGV4_NULL_PARAMETER` or
+ * `SIGV4_NOT_AVAILABLE` (header form). Thread safety: safe from any thread.
+ */
+sigv4_result sigv4_verified_identity_expires_at(const struct sigv4_verified_identity *identity, int64_t *unix_seconds_out);
+
+/**
+ * True for a presigned URL (query parameters), false for an `Authorization` header (and for NULL).
+ * Thread safety: safe from any thread.
+ */
+bool sigv4_verified_identity_presigned(const struct sigv4_verified_identity *identity);
+
+/**
+ * True when the request carried the session token of the looked-up credentials (false for NULL).
+ * Thread safety: safe from any thread.
+ */
+bool sigv4_verified_identity_session_token_used(const struct sigv4_verified_identity *identity);
+
+/**
+ * The algorithm that signed: a `sigv4_algorithm` value (`SIGV4_ALGORITHM_SIGV4` or
+ * `SIGV4_ALGORITHM_SIGV4A`), or 0 for NULL. Thread safety: safe from any thread.
+ */
+uint32_t sigv4_verified_identity_algorithm(const struct sigv4_verified_identity *identity);
+
+/**
+ * Frees an identity. NULL does nothing. Every string borrowed from it becomes invalid.
+ * Thread safety: no other thread may use `identity` during or after the call; free once.
+ */
+void sigv4_verified_identity_free(struct sigv4_verified_identity *identity);
+
+/**
+ * Copies the canonical request the verifier computed, when the last `sigv4_verifier_verify` or
+ * `sigv4_verifier_verify_streaming` on the calling thread returned `SIGV4_SIGNATURE_DOES_NOT_MATCH`,
+ * and a NUL into `buf` (compare it with the client's to find the difference).
+ *
+ * `buf` holds `buf_len` bytes (NULL when `buf_len` is 0, to ask for the length); `*out_len`
+ * receives the length without the NUL on success and with `SIGV4_INSUFFICIENT_SIZE`. Returns
+ * `SIGV4_OK`, `SIGV4_INSUFFICIENT_SIZE`, `SIGV4_NULL_PARAMETER` or `SIGV4_NOT_AVAILABLE` (the
+ * thread's last verification did not end in a signature mismatch). The text holds the request's
+ * headers as received, including a session token: treat it as sensitive in logs. This call does
+ * not change `sigv4_last_error_message`. Thread safety: safe from any thread; each thread has its
+ * own last mismatch.
+ */
+sigv4_result sigv4_verifier_last_mismatch_canonical_request(char *buf, size_t buf_len, size_t *out_len);
+
+/**
+ * Copies the string to sign the verifier computed for the thread's last
+ * `SIGV4_SIGNATURE_DOES_NOT_MATCH`. Same contract as
+ * `sigv4_verifier_last_mismatch_canonical_request`. Thread safety: safe from any thread.
+ */
+sigv4_result sigv4_verifier_last_mismatch_string_to_sign(char *buf, size_t buf_len, size_t *out_len);
 
 /**
  * Signs one request in one call, like KumoMTA's `aws_sign_v4`: no handles to create first.
@@ -845,6 +1241,178 @@ sigv4_result sigv4_signer_presign_with_credentials(const struct sigv4_signer *si
  * Thread safety: safe to call from any thread.
  */
 sigv4_result sigv4_timestamp_parse(const uint8_t *timestamp, size_t timestamp_len, int64_t *unix_seconds_out);
+
+/**
+ * Creates a verifier whose credentials come from `store` (copied: free or change the store
+ * whenever you like).
+ *
+ * `regions`: the accepted region, or several separated by commas (`us-east-1,eu-west-1`); a
+ * SigV4a region set must cover one of them. `service`: the accepted service (`execute-api`, `s3`,
+ * ...). UTF-8, not NUL-terminated. `options` may be NULL for the service's defaults (copied).
+ * On success writes the handle to `*verifier_out` (free it with `sigv4_verifier_free`).
+ *
+ * Returns `SIGV4_OK`; `SIGV4_NULL_PARAMETER` (NULL `store`, `regions`, `service` or
+ * `verifier_out`); `SIGV4_INVALID_UTF8`; `SIGV4_INVALID_REGION` (an empty or malformed region);
+ * `SIGV4_INVALID_SERVICE`; `SIGV4_INVALID_OPTION` (skew above 86400 s, maximum lifetime outside
+ * 1..604800). Thread safety: safe from any thread, provided no thread changes `store` or `options`
+ * during the call.
+ */
+sigv4_result sigv4_verifier_new(const struct sigv4_credential_store *store, const uint8_t *regions, size_t regions_len, const uint8_t *service, size_t service_len, const struct sigv4_verifier_options *options, struct sigv4_verifier **verifier_out);
+
+/**
+ * Creates a verifier whose credentials come from `lookup(userdata, access_key_id, len)` (see
+ * `sigv4_lookup_fn` for ownership and thread safety). Otherwise as `sigv4_verifier_new`;
+ * `SIGV4_NULL_PARAMETER` for a NULL `lookup` (`userdata` may be NULL).
+ * Thread safety: safe from any thread.
+ */
+sigv4_result sigv4_verifier_new_with_lookup(sigv4_lookup_fn lookup, void *userdata, const uint8_t *regions, size_t regions_len, const uint8_t *service, size_t service_len, const struct sigv4_verifier_options *options, struct sigv4_verifier **verifier_out);
+
+/**
+ * Frees a verifier (its key caches are wiped). NULL does nothing. Identities and decoders it
+ * produced stay valid. Thread safety: no other thread may use `verifier` during or after the call.
+ */
+void sigv4_verifier_free(struct sigv4_verifier *verifier);
+
+/**
+ * Verifies one request at `now` (seconds since the Unix epoch, UTC: the server's clock, e.g.
+ * `time(NULL)`).
+ *
+ * `request` describes the request as received: `url` is the request target exactly as on the
+ * wire (`/path?query` with a `Host` header, or an absolute URL), `headers` every header in order
+ * (repeated names as separate pairs), `body` the body bytes; or, for a body too large to buffer,
+ * `payload_hash` its hex SHA-256 (compared with the signed `x-amz-content-sha256`). Everything is
+ * only read during the call.
+ *
+ * On success writes who signed to `*identity_out` (free it with `sigv4_verified_identity_free`).
+ * Returns `SIGV4_OK`; a verification code (the AWS error code to answer with, status 403):
+ * `SIGV4_MISSING_AUTHENTICATION_TOKEN`, `SIGV4_INCOMPLETE_SIGNATURE`,
+ * `SIGV4_AUTHORIZATION_HEADER_MALFORMED`, `SIGV4_AUTHORIZATION_QUERY_PARAMETERS_ERROR`,
+ * `SIGV4_INVALID_ACCESS_KEY_ID`, `SIGV4_INVALID_TOKEN`, `SIGV4_REQUEST_TIME_TOO_SKEWED`,
+ * `SIGV4_REQUEST_EXPIRED`, `SIGV4_SIGNATURE_DOES_NOT_MATCH` (then
+ * `sigv4_verifier_last_mismatch_canonical_request` / `_string_to_sign` give what the server
+ * computed), `SIGV4_UNSIGNED_HEADER`, `SIGV4_X_AMZ_CONTENT_SHA256_MISMATCH`,
+ * `SIGV4_REQUEST_REPLAYED`; or an input code for a request that is not valid HTTP (status 400):
+ * `SIGV4_INVALID_URL`, `SIGV4_INVALID_HEADER_NAME`, `SIGV4_INVALID_HEADER_VALUE`,
+ * `SIGV4_INVALID_METHOD`, `SIGV4_INVALID_PAYLOAD_HASH`, `SIGV4_INVALID_UTF8`; and
+ * `SIGV4_NULL_PARAMETER`, `SIGV4_INVALID_TIMESTAMP` (`now` outside the years 0..9999).
+ * `sigv4_last_error_message` says what to fix (never a secret).
+ *
+ * Thread safety: safe to call concurrently on the same verifier from any number of threads.
+ */
+sigv4_result sigv4_verifier_verify(const struct sigv4_verifier *verifier, const struct sigv4_request *request, int64_t now, struct sigv4_verified_identity **identity_out);
+
+/**
+ * Verifies the headers of a streaming (aws-chunked) upload and returns the decoder for its body.
+ *
+ * `request` as for `sigv4_verifier_verify`, with no body (`body` NULL, `body_len` 0, no
+ * `payload_hash`): the wire body goes through `sigv4_chunked_decoder_feed`. Runs every check of
+ * `sigv4_verifier_verify` on the headers, plus: an `Authorization` header (a presigned URL cannot
+ * stream), `x-amz-content-sha256` one of the `STREAMING-*` forms (the unsigned-trailer form only
+ * when unsigned payloads are allowed), `Content-Encoding` including `aws-chunked`, one plain
+ * integer `x-amz-decoded-content-length`, `x-amz-trailer` only with a `-TRAILER` form.
+ *
+ * On success writes the identity to `*identity_out` and the decoder, chained from the request's
+ * seed signature, to `*decoder_out` (free each with its `_free`); on failure neither is written.
+ * Returns the codes of `sigv4_verifier_verify`, plus `SIGV4_INVALID_CHUNK` (framing headers) and
+ * `SIGV4_INVALID_OPTION` (a body was given). Thread safety: as `sigv4_verifier_verify`.
+ */
+sigv4_result sigv4_verifier_verify_streaming(const struct sigv4_verifier *verifier, const struct sigv4_request *request, int64_t now, struct sigv4_verified_identity **identity_out, struct sigv4_chunked_decoder **decoder_out);
+
+/**
+ * How many signatures the replay cache holds (0 when it is off, or for NULL).
+ * Thread safety: safe from any thread.
+ */
+size_t sigv4_verifier_replay_cache_len(const struct sigv4_verifier *verifier);
+
+/**
+ * Creates a verifier options handle with nothing set (every option takes the service default).
+ *
+ * On success writes the handle to `*options_out` (free it with `sigv4_verifier_options_free`).
+ * Returns `SIGV4_OK` or `SIGV4_NULL_PARAMETER`. Thread safety: safe to call from any thread.
+ */
+sigv4_result sigv4_verifier_options_new(struct sigv4_verifier_options **options_out);
+
+/**
+ * Frees a verifier options handle. NULL does nothing. Verifiers created with it keep their copy.
+ * Thread safety: no other thread may use `options` during or after the call; free once.
+ */
+void sigv4_verifier_options_free(struct sigv4_verifier_options *options);
+
+/**
+ * Sets the allowed clock skew in seconds, both directions (default 900; at most 86400, checked by
+ * `sigv4_verifier_new`, which returns `SIGV4_INVALID_OPTION` beyond it). Header signing must be
+ * within now +/- skew; a presigned URL may be dated at most this far in the future.
+ *
+ * Returns `SIGV4_OK` or `SIGV4_NULL_PARAMETER`. Thread safety: see `sigv4_verifier_options`.
+ */
+sigv4_result sigv4_verifier_options_set_max_skew(struct sigv4_verifier_options *options, uint32_t seconds);
+
+/**
+ * Sets the longest presigned-URL lifetime accepted, in seconds (default and maximum 604800;
+ * `sigv4_verifier_new` returns `SIGV4_INVALID_OPTION` for 0 or above 604800).
+ *
+ * Returns `SIGV4_OK` or `SIGV4_NULL_PARAMETER`. Thread safety: see `sigv4_verifier_options`.
+ */
+sigv4_result sigv4_verifier_options_set_max_expires(struct sigv4_verifier_options *options, uint32_t seconds);
+
+/**
+ * Adds a header name (any case; UTF-8, not NUL-terminated) that must be signed whenever present,
+ * on top of every `x-amz-*` header and the service defaults (`content-md5`, and `content-type`
+ * outside the S3 family).
+ *
+ * Returns `SIGV4_OK`, `SIGV4_NULL_PARAMETER`, `SIGV4_INVALID_UTF8` or `SIGV4_INVALID_HEADER_NAME`
+ * (empty). Thread safety: see `sigv4_verifier_options`.
+ */
+sigv4_result sigv4_verifier_options_add_must_sign_header(struct sigv4_verifier_options *options, const uint8_t *name, size_t name_len);
+
+/**
+ * Sets whether `UNSIGNED-PAYLOAD` (and `STREAMING-UNSIGNED-PAYLOAD-TRAILER`) is accepted (default:
+ * true for the S3 family, false otherwise).
+ *
+ * Returns `SIGV4_OK` or `SIGV4_NULL_PARAMETER`. Thread safety: see `sigv4_verifier_options`.
+ */
+sigv4_result sigv4_verifier_options_set_allow_unsigned_payload(struct sigv4_verifier_options *options, bool allow);
+
+/**
+ * Sets the replay cache capacity: 0 (the default) turns it off; with N > 0 each verified
+ * signature is accepted once (`SIGV4_REQUEST_REPLAYED` afterwards) while it could still be valid,
+ * and at most N are remembered (when full of still-valid entries, new requests are refused).
+ *
+ * Returns `SIGV4_OK` or `SIGV4_NULL_PARAMETER`. Thread safety: see `sigv4_verifier_options`.
+ */
+sigv4_result sigv4_verifier_options_set_replay_cache_capacity(struct sigv4_verifier_options *options, size_t capacity);
+
+/**
+ * Sets whether SigV4a (`AWS4-ECDSA-P256-SHA256`) signatures are accepted, in both forms (default
+ * false). When true, the signed `X-Amz-Region-Set` must cover one of the verifier's regions.
+ *
+ * Returns `SIGV4_OK` or `SIGV4_NULL_PARAMETER`. Thread safety: see `sigv4_verifier_options`.
+ */
+sigv4_result sigv4_verifier_options_set_allow_sigv4a(struct sigv4_verifier_options *options, bool allow);
+
+/**
+ * Sets how clients encoded the path: one of the `SIGV4_URI_ENCODING_*` values (default: single
+ * for the S3 family, double otherwise).
+ *
+ * Returns `SIGV4_OK`, `SIGV4_NULL_PARAMETER` or `SIGV4_INVALID_OPTION` (unknown value).
+ * Thread safety: see `sigv4_verifier_options`.
+ */
+sigv4_result sigv4_verifier_options_set_uri_encoding(struct sigv4_verifier_options *options, uint32_t uri_encoding);
+
+/**
+ * Sets whether clients normalised the path (default: off for the S3 family, on otherwise).
+ *
+ * Returns `SIGV4_OK` or `SIGV4_NULL_PARAMETER`. Thread safety: see `sigv4_verifier_options`.
+ */
+sigv4_result sigv4_verifier_options_set_normalize_path(struct sigv4_verifier_options *options, bool enabled);
+
+/**
+ * Sets how clients attach a session token: true (default) signed; false appended after signing
+ * (an unsigned `X-Amz-Security-Token` is then allowed). The token is checked either way.
+ *
+ * Returns `SIGV4_OK` or `SIGV4_NULL_PARAMETER`. Thread safety: see `sigv4_verifier_options`.
+ */
+sigv4_result sigv4_verifier_options_set_sign_session_token(struct sigv4_verifier_options *options, bool enabled);
 
 /**
  * The library version, e.g. `0.1.0`: a static NUL-terminated string (never free it).

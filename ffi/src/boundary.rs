@@ -138,6 +138,17 @@ pub(crate) fn free_handle<T>(ptr: *mut T) {
     }
 }
 
+/// A pointer to `bytes` for C: never dangling, even when empty (a pointer to a static byte then),
+/// so a caller may pass it to `memcpy`/`fwrite` with length 0.
+pub(crate) fn bytes_view(bytes: &[u8]) -> *const u8 {
+    static EMPTY: [u8; 1] = [0];
+    if bytes.is_empty() {
+        EMPTY.as_ptr()
+    } else {
+        bytes.as_ptr()
+    }
+}
+
 /// Copies `value` and a terminating NUL into a caller buffer of `buf_len` bytes.
 ///
 /// `*out_len` receives the length of `value` (without the NUL) on success, and also when the buffer

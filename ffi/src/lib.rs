@@ -5,8 +5,11 @@
 //! and writes its out-parameters only on success; byte inputs are `(const uint8_t *, size_t)`;
 //! every exported body runs inside a panic boundary; marshalling only — signing is the core's.
 //!
-//! Verification (`sigv4_verifier`) will join these handles when the core verifier lands; its
-//! result codes (200..299) are already reserved in `sigv4_result`.
+//! Verification: `sigv4_verifier` (credentials from a `sigv4_credential_store` or a C callback,
+//! checks set by `sigv4_verifier_options`) returns a `sigv4_verified_identity` or one of the
+//! verification codes (200..299). Streaming uploads: `sigv4_chunked_plan`,
+//! `sigv4_signer_sign_streaming` -> `sigv4_chunked_encoder` for clients,
+//! `sigv4_verifier_verify_streaming` -> `sigv4_chunked_decoder` for servers.
 #![deny(missing_docs)]
 // The C names are the API (`sigv4_signer`, `SIGV4_OK`), not Rust style.
 #![allow(non_camel_case_types)]
@@ -15,7 +18,13 @@
 #![allow(clippy::not_unsafe_ptr_arg_deref)]
 
 mod boundary;
+mod chunked_plan;
+mod credential_store;
 mod credentials;
+mod decoder;
+mod encoder;
+mod identity;
+mod mismatch;
 mod one_call;
 mod options;
 mod request;
@@ -23,9 +32,42 @@ mod result;
 mod signed;
 mod signer;
 mod time;
+mod verifier;
+mod verifier_options;
 mod version;
 
+pub use chunked_plan::{
+    sigv4_chunked_plan, sigv4_chunked_plan_add_trailer, sigv4_chunked_plan_add_trailer_len,
+    sigv4_chunked_plan_content_length, sigv4_chunked_plan_free, sigv4_chunked_plan_new,
+    sigv4_chunked_plan_set_algorithm,
+};
+pub use credential_store::{
+    sigv4_credential_store, sigv4_credential_store_add, sigv4_credential_store_free,
+    sigv4_credential_store_len, sigv4_credential_store_new, sigv4_lookup_fn,
+};
 pub use credentials::{sigv4_credentials, sigv4_credentials_free, sigv4_credentials_new};
+pub use decoder::{
+    sigv4_chunked_decoder, sigv4_chunked_decoder_decoded_bytes,
+    sigv4_chunked_decoder_decoded_length, sigv4_chunked_decoder_feed, sigv4_chunked_decoder_finish,
+    sigv4_chunked_decoder_free, sigv4_chunked_decoder_trailer, sigv4_chunked_decoder_trailer_count,
+};
+pub use encoder::{
+    sigv4_chunked_encoder, sigv4_chunked_encoder_bytes_written,
+    sigv4_chunked_encoder_content_length, sigv4_chunked_encoder_finish, sigv4_chunked_encoder_free,
+    sigv4_chunked_encoder_write, sigv4_signer_sign_streaming,
+};
+pub use identity::{
+    sigv4_verified_identity, sigv4_verified_identity_access_key_id,
+    sigv4_verified_identity_algorithm, sigv4_verified_identity_amz_date,
+    sigv4_verified_identity_expires_at, sigv4_verified_identity_free,
+    sigv4_verified_identity_payload_hash, sigv4_verified_identity_presigned,
+    sigv4_verified_identity_region, sigv4_verified_identity_region_set,
+    sigv4_verified_identity_service, sigv4_verified_identity_session_token_used,
+    sigv4_verified_identity_signed_headers, sigv4_verified_identity_signing_time,
+};
+pub use mismatch::{
+    sigv4_verifier_last_mismatch_canonical_request, sigv4_verifier_last_mismatch_string_to_sign,
+};
 pub use one_call::{sigv4_sign_v4, sigv4_sign_v4_params};
 pub use options::{
     sigv4_algorithm, sigv4_payload, sigv4_signing_options,
@@ -44,4 +86,16 @@ pub use signer::{
     sigv4_signer_presign_with_credentials, sigv4_signer_sign, sigv4_signer_sign_with_credentials,
 };
 pub use time::sigv4_timestamp_parse;
+pub use verifier::{
+    sigv4_verifier, sigv4_verifier_free, sigv4_verifier_new, sigv4_verifier_new_with_lookup,
+    sigv4_verifier_replay_cache_len, sigv4_verifier_verify, sigv4_verifier_verify_streaming,
+};
+pub use verifier_options::{
+    sigv4_verifier_options, sigv4_verifier_options_add_must_sign_header,
+    sigv4_verifier_options_free, sigv4_verifier_options_new,
+    sigv4_verifier_options_set_allow_sigv4a, sigv4_verifier_options_set_allow_unsigned_payload,
+    sigv4_verifier_options_set_max_expires, sigv4_verifier_options_set_max_skew,
+    sigv4_verifier_options_set_normalize_path, sigv4_verifier_options_set_replay_cache_capacity,
+    sigv4_verifier_options_set_sign_session_token, sigv4_verifier_options_set_uri_encoding,
+};
 pub use version::{sigv4_last_error_message, sigv4_version};

@@ -106,6 +106,35 @@ impl sigv4_signing_options {
     }
 }
 
+/// The core payload mode for a `sigv4_payload` value.
+pub(crate) fn payload_mode(payload: u32) -> Result<PayloadMode, Fail> {
+    Ok(match payload {
+        1 => PayloadMode::Signed,
+        2 => PayloadMode::Unsigned,
+        3 => PayloadMode::StreamingSigned,
+        4 => PayloadMode::StreamingUnsignedTrailer,
+        5 => PayloadMode::StreamingSignedTrailer,
+        other => {
+            return Err(invalid_option(format!(
+                "payload {other} is not one of the SIGV4_PAYLOAD_* values"
+            )))
+        }
+    })
+}
+
+/// The core algorithm for a `sigv4_algorithm` value.
+pub(crate) fn algorithm(algorithm: u32) -> Result<SigningAlgorithm, Fail> {
+    Ok(match algorithm {
+        1 => SigningAlgorithm::Sigv4,
+        2 => SigningAlgorithm::Sigv4a,
+        other => {
+            return Err(invalid_option(format!(
+                "algorithm {other} is not one of the SIGV4_ALGORITHM_* values"
+            )))
+        }
+    })
+}
+
 fn invalid_option(message: String) -> Fail {
     Fail::new(sigv4_result::SIGV4_INVALID_OPTION, message)
 }
@@ -146,19 +175,7 @@ pub extern "C" fn sigv4_signing_options_set_payload(
 ) -> sigv4_result {
     guard(|| {
         let options = handle_mut(options, "options")?;
-        let mode = match payload {
-            1 => PayloadMode::Signed,
-            2 => PayloadMode::Unsigned,
-            3 => PayloadMode::StreamingSigned,
-            4 => PayloadMode::StreamingUnsignedTrailer,
-            5 => PayloadMode::StreamingSignedTrailer,
-            other => {
-                return Err(invalid_option(format!(
-                    "payload {other} is not one of the SIGV4_PAYLOAD_* values"
-                )))
-            }
-        };
-        options.payload = Some(mode);
+        options.payload = Some(payload_mode(payload)?);
         Ok(())
     })
 }
@@ -290,15 +307,7 @@ pub extern "C" fn sigv4_signing_options_set_algorithm(
 ) -> sigv4_result {
     guard(|| {
         let options = handle_mut(options, "options")?;
-        options.algorithm = Some(match algorithm {
-            1 => SigningAlgorithm::Sigv4,
-            2 => SigningAlgorithm::Sigv4a,
-            other => {
-                return Err(invalid_option(format!(
-                    "algorithm {other} is not one of the SIGV4_ALGORITHM_* values"
-                )))
-            }
-        });
+        options.algorithm = Some(self::algorithm(algorithm)?);
         Ok(())
     })
 }

@@ -16,7 +16,7 @@ use crate::signed::sigv4_signed_request;
 /// immutable apart from its internally synchronised key cache, so one handle may be used by any
 /// number of threads at the same time for signing and presigning.
 pub struct sigv4_signer {
-    inner: Signer,
+    pub(crate) inner: Signer,
 }
 
 /// Creates a signer.
@@ -68,7 +68,7 @@ pub extern "C" fn sigv4_signer_free(signer: *mut sigv4_signer) {
     });
 }
 
-fn time(unix_seconds: i64) -> Result<SigningTime, Fail> {
+pub(crate) fn time(unix_seconds: i64) -> Result<SigningTime, Fail> {
     Ok(SigningTime::from_unix(unix_seconds)?)
 }
 
