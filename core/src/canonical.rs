@@ -207,8 +207,19 @@ pub(crate) fn canonical_request(input: &CanonicalInput<'_, '_>, signed_headers: 
 
 /// The string to sign for `AWS4-HMAC-SHA256`.
 pub(crate) fn string_to_sign(amz_date: &str, scope: &str, canonical_request: &str) -> String {
-    let mut out = String::with_capacity(17 + 17 + scope.len() + 1 + 64);
-    out.push_str("AWS4-HMAC-SHA256\n");
+    string_to_sign_for("AWS4-HMAC-SHA256", amz_date, scope, canonical_request)
+}
+
+/// The string to sign for `algorithm` (`AWS4-HMAC-SHA256` or `AWS4-ECDSA-P256-SHA256`).
+pub(crate) fn string_to_sign_for(
+    algorithm: &str,
+    amz_date: &str,
+    scope: &str,
+    canonical_request: &str,
+) -> String {
+    let mut out = String::with_capacity(algorithm.len() + 1 + 17 + scope.len() + 1 + 64);
+    out.push_str(algorithm);
+    out.push('\n');
     out.push_str(amz_date);
     out.push('\n');
     out.push_str(scope);

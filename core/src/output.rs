@@ -65,45 +65,6 @@ impl SignedRequest {
         }
     }
 
-    /// A SigV4a result (built by `sigv4a::sign`).
-    #[allow(clippy::too_many_arguments)]
-    pub(crate) fn from_sigv4a(
-        method: &str,
-        url: String,
-        headers: Vec<(String, String)>,
-        authorization_at: Option<usize>,
-        signature: String,
-        amz_date: &str,
-        credential: String,
-        scope_start: usize,
-        signed_headers: String,
-        canonical_request: String,
-        string_to_sign: String,
-        payload_hash: String,
-        token: Option<&str>,
-    ) -> Self {
-        let mut date = [0u8; 16];
-        if amz_date.len() == 16 {
-            date.copy_from_slice(amz_date.as_bytes());
-        }
-        SignedRequest {
-            method: Cow::Owned(method.to_owned()),
-            url,
-            headers,
-            authorization_at,
-            signature: [b'0'; 64],
-            long_signature: Some(signature),
-            amz_date: date,
-            credential,
-            scope_start,
-            signed_headers,
-            canonical_request,
-            string_to_sign,
-            payload_hash: Cow::Owned(payload_hash),
-            redact: token.map(|t| Zeroizing::new(t.to_owned())),
-        }
-    }
-
     /// The signing time as `YYYYMMDDTHHMMSSZ`.
     pub fn amz_date(&self) -> &str {
         ascii(&self.amz_date)

@@ -3,8 +3,8 @@
 use std::borrow::Cow;
 
 use crate::canonical::{
-    canonical_header, canonical_request, signed_headers_list, sort_and_merge, string_to_sign,
-    CanonicalHeader, CanonicalInput, PayloadHasher, EMPTY_SHA256,
+    canonical_header, canonical_request, push_hex, signed_headers_list, sort_and_merge,
+    string_to_sign_for, CanonicalHeader, CanonicalInput, PayloadHasher, EMPTY_SHA256,
 };
 use crate::credentials::Credentials;
 use crate::encode::encode;
@@ -12,7 +12,10 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::key::{KeyCache, SigningKey};
 use crate::output::SignedRequest;
 use crate::request::{Body, Request};
-use crate::settings::{ContentSha256Header, PayloadMode, SessionTokenMode, SigningSettings};
+use crate::settings::{
+    ContentSha256Header, PayloadMode, SessionTokenMode, SigningAlgorithm, SigningSettings,
+};
+use crate::sigv4a::{validate_region_set, EcdsaKey};
 use crate::time::SigningTime;
 
 /// The longest presigned URL lifetime AWS accepts: seven days.
@@ -95,7 +98,7 @@ fn validate_scope_part(value: &str, kind: ErrorKind, what: &'static str) -> Resu
 
 /// Signs `request` with an `Authorization` header.
 pub fn sign(request: &Request<'_>, params: &SigningParams<'_>) -> Result<SignedRequest> {
-    sign_with(request, params, None)
+    sign_with(request, params, None, SignatureKey::Hmac)
 }
 
 /// Presigns `request`: the signature goes in the URL, valid for `expires_in` seconds (1..=604800).
@@ -104,14 +107,7 @@ pub fn presign(
     params: &SigningParams<'_>,
     expires_in: u64,
 ) -> Result<SignedRequest> {
-    if !(1..=MAX_EXPIRES_IN).contains(&expires_in) {
-        return Err(Error::arg(
-            ErrorKind::InvalidExpiry,
-            "expires_in",
-            format!("expires_in must be 1..=604800 seconds (got {expires_in})"),
-        ));
-    }
-    sign_with(request, params, Some(expires_in))
+    sign_with(request, params, Some(expires_in), SignatureKey::Hmac)
 }
 
 fn is_hex64(s: &str) -> bool {
@@ -132,10 +128,11 @@ fn is_sentinel(s: &str) -> bool {
 
 fn payload_hash(
     body: Body<'_>,
+    algorithm: SigningAlgorithm,
     mode: PayloadMode,
     caller_content_sha: Option<&str>,
 ) -> Result<Cow<'static, str>> {
-    if let Some(sentinel) = mode.sentinel() {
+    if let Some(sentinel) = algorithm.payload_sentinel(mode) {
         if let Body::Precomputed(_) = body {
             return Err(Error::arg(
                 ErrorKind::InvalidOption,
@@ -174,14 +171,34 @@ fn payload_hash(
     }
 }
 
-/// Header names SigV4 itself sets; a caller's copy is replaced.
-fn replaced_by_signer(lower: &str, has_token: bool, adds_content_sha: bool) -> bool {
-    match lower {
-        "x-amz-date" | "authorization" => true,
-        "x-amz-security-token" => has_token,
-        "x-amz-content-sha256" => adds_content_sha,
-        _ => false,
+/// The key that makes the signature: the only part in which SigV4 and SigV4a sign differently.
+/// (The canonical request is shared; SigV4a also signs `X-Amz-Region-Set` and leaves the region
+/// out of the scope.)
+#[derive(Clone, Copy)]
+pub(crate) enum SignatureKey<'a> {
+    /// SigV4: the HMAC key derived for the scope (cached when the params carry a cache).
+    Hmac,
+    /// SigV4a: the ECDSA P-256 key derived from the credentials; `region` is the region set.
+    Ecdsa(&'a EcdsaKey),
+}
+
+impl SignatureKey<'_> {
+    fn algorithm(self) -> SigningAlgorithm {
+        match self {
+            SignatureKey::Hmac => SigningAlgorithm::Sigv4,
+            SignatureKey::Ecdsa(_) => SigningAlgorithm::Sigv4a,
+        }
     }
+}
+
+/// Header names (any case) SigV4 itself sets; a caller's copy is replaced.
+fn replaced_by_signer(name: &str, has_token: bool, adds_content_sha: bool, v4a: bool) -> bool {
+    let is = |known: &str| name.eq_ignore_ascii_case(known);
+    is("x-amz-date")
+        || is("authorization")
+        || (has_token && is("x-amz-security-token"))
+        || (adds_content_sha && is("x-amz-content-sha256"))
+        || (v4a && is("x-amz-region-set"))
 }
 
 /// The method as an owned value, without allocating for the usual ones.
@@ -194,26 +211,45 @@ fn method_value(method: &str) -> Cow<'static, str> {
     Cow::Owned(method.to_owned())
 }
 
-fn sign_with(
+/// Signs (`expires_in` `None`) or presigns `request` with SigV4 or SigV4a.
+pub(crate) fn sign_with(
     request: &Request<'_>,
     params: &SigningParams<'_>,
     expires_in: Option<u64>,
+    key: SignatureKey<'_>,
 ) -> Result<SignedRequest> {
-    validate_region(params.region)?;
+    let algorithm = key.algorithm();
+    let v4a = algorithm == SigningAlgorithm::Sigv4a;
+    if v4a {
+        validate_region_set(params.region)?;
+    } else {
+        validate_region(params.region)?;
+    }
     validate_service(params.service)?;
+    if let Some(expires) = expires_in {
+        if !(1..=MAX_EXPIRES_IN).contains(&expires) {
+            return Err(Error::arg(
+                ErrorKind::InvalidExpiry,
+                "expires_in",
+                format!("expires_in must be 1..=604800 seconds (got {expires})"),
+            ));
+        }
+    }
+    let algorithm_name = algorithm.name();
     let settings = params.settings;
     let presigning = expires_in.is_some();
     let token = params.credentials.session_token();
     let token_signed = token.is_some() && settings.session_token_mode == SessionTokenMode::Signed;
     let adds_content_sha =
         !presigning && settings.content_sha256_header == ContentSha256Header::Include;
+    let replaced = |name: &str| replaced_by_signer(name, token.is_some(), adds_content_sha, v4a);
 
     let mut amz_date_buf = [0u8; 16];
     params.time.write_amz_date(&mut amz_date_buf);
     let amz_date = std::str::from_utf8(&amz_date_buf).unwrap_or("");
 
     // The caller's headers, validated, lowercased and trimmed once.
-    let mut signed: Vec<CanonicalHeader<'_>> = Vec::with_capacity(request.headers.len() + 4);
+    let mut signed: Vec<CanonicalHeader<'_>> = Vec::with_capacity(request.headers.len() + 5);
     let mut has_host = false;
     let mut caller_content_sha = None;
     for &(name, value) in request.headers {
@@ -222,7 +258,7 @@ fn sign_with(
         if lower == "x-amz-content-sha256" {
             caller_content_sha = Some(header.value.clone());
         }
-        if replaced_by_signer(lower, token.is_some(), adds_content_sha) {
+        if replaced(lower) {
             continue;
         }
         if lower == "host" {
@@ -250,12 +286,18 @@ fn sign_with(
     };
 
     let mode = settings.payload_for(presigning);
-    let payload = payload_hash(request.body, mode, caller_content_sha.as_deref())?;
+    let payload = payload_hash(request.body, algorithm, mode, caller_content_sha.as_deref())?;
     if !presigning {
         signed.push(CanonicalHeader {
             name: Cow::Borrowed("x-amz-date"),
             value: Cow::Borrowed(amz_date),
         });
+        if v4a {
+            signed.push(CanonicalHeader {
+                name: Cow::Borrowed("x-amz-region-set"),
+                value: Cow::Borrowed(params.region),
+            });
+        }
         if adds_content_sha {
             signed.push(CanonicalHeader {
                 name: Cow::Borrowed("x-amz-content-sha256"),
@@ -272,7 +314,7 @@ fn sign_with(
     sort_and_merge(&mut signed);
     let signed_headers = signed_headers_list(&signed);
 
-    // `AKID/date/region/service/aws4_request`; the scope is its tail.
+    // `AKID/date/region/service/aws4_request` (SigV4a: no region); the scope is its tail.
     let akid = params.credentials.access_key_id();
     let mut credential =
         String::with_capacity(akid.len() + 10 + params.region.len() + params.service.len() + 14);
@@ -281,8 +323,10 @@ fn sign_with(
     let scope_start = credential.len();
     credential.push_str(&amz_date[..8]);
     credential.push('/');
-    credential.push_str(params.region);
-    credential.push('/');
+    if !v4a {
+        credential.push_str(params.region);
+        credential.push('/');
+    }
     credential.push_str(params.service);
     credential.push_str("/aws4_request");
     let scope = &credential[scope_start..];
@@ -291,24 +335,31 @@ fn sign_with(
     let mut encoded_credential = String::new();
     let mut encoded_signed_headers = String::new();
     let mut encoded_token = None;
+    let mut encoded_region_set = String::new();
     let mut extra_query: Vec<(&str, &str)> = Vec::new();
     let expires_text = match expires_in {
         Some(expires) => {
             encoded_credential = encode(&credential);
             encoded_signed_headers = encode(&signed_headers);
             encoded_token = token.map(encode);
+            if v4a {
+                encoded_region_set = encode(params.region);
+            }
             write_decimal(expires, &mut expires_buf)
         }
         None => "",
     };
     if presigning {
-        extra_query.reserve(6);
-        extra_query.push(("X-Amz-Algorithm", "AWS4-HMAC-SHA256"));
+        extra_query.reserve(7);
+        extra_query.push(("X-Amz-Algorithm", algorithm_name));
         extra_query.push(("X-Amz-Credential", &encoded_credential));
         extra_query.push(("X-Amz-Date", amz_date));
         extra_query.push(("X-Amz-Expires", expires_text));
         if let (true, Some(t)) = (token_signed, &encoded_token) {
             extra_query.push(("X-Amz-Security-Token", t));
+        }
+        if v4a {
+            extra_query.push(("X-Amz-Region-Set", &encoded_region_set));
         }
         extra_query.push(("X-Amz-SignedHeaders", &encoded_signed_headers));
     }
@@ -326,20 +377,28 @@ fn sign_with(
         },
         &signed_headers,
     );
-    let sts = string_to_sign(amz_date, scope, &canonical);
-    let key = params.signing_key();
+    let sts = string_to_sign_for(algorithm_name, amz_date, scope, &canonical);
     let mut signature = [0u8; 64];
-    write_hex(&key.sign(sts.as_bytes()), &mut signature);
-    let signature_text = std::str::from_utf8(&signature).unwrap_or("");
+    let long_signature = match key {
+        SignatureKey::Hmac => {
+            write_hex(&params.signing_key().sign(sts.as_bytes()), &mut signature);
+            None
+        }
+        SignatureKey::Ecdsa(ecdsa) => {
+            signature = [b'0'; 64];
+            let mut hex = String::with_capacity(144);
+            push_hex(&mut hex, &ecdsa.sign_der(sts.as_bytes()));
+            Some(hex)
+        }
+    };
+    let signature_text = match &long_signature {
+        Some(long) => long.as_str(),
+        None => std::str::from_utf8(&signature).unwrap_or(""),
+    };
 
-    let mut headers: Vec<(String, String)> = Vec::with_capacity(request.headers.len() + 5);
+    let mut headers: Vec<(String, String)> = Vec::with_capacity(request.headers.len() + 6);
     for &(name, value) in request.headers {
-        let lower_is = |n: &str| name.eq_ignore_ascii_case(n);
-        let replaced = lower_is("x-amz-date")
-            || lower_is("authorization")
-            || (token.is_some() && lower_is("x-amz-security-token"))
-            || (adds_content_sha && lower_is("x-amz-content-sha256"));
-        if !replaced {
+        if !replaced(name) {
             headers.push((name.to_owned(), value.to_owned()));
         }
     }
@@ -348,14 +407,16 @@ fn sign_with(
     }
     let mut authorization_at = None;
     let url = if presigning {
-        let mut url = String::with_capacity(request.url.len() + 200 + encoded_credential.len());
+        let mut url = String::with_capacity(request.url.len() + 240 + encoded_credential.len());
         url.push_str(request.url);
         if !request.url.contains('?') {
             url.push('?');
         } else if !(request.url.ends_with('?') || request.url.ends_with('&')) {
             url.push('&');
         }
-        url.push_str("X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=");
+        url.push_str("X-Amz-Algorithm=");
+        url.push_str(algorithm_name);
+        url.push_str("&X-Amz-Credential=");
         url.push_str(&encoded_credential);
         url.push_str("&X-Amz-Date=");
         url.push_str(amz_date);
@@ -367,6 +428,10 @@ fn sign_with(
             url.push_str("&X-Amz-Security-Token=");
             url.push_str(t);
         }
+        if v4a {
+            url.push_str("&X-Amz-Region-Set=");
+            url.push_str(&encoded_region_set);
+        }
         url.push_str("&X-Amz-Signature=");
         url.push_str(signature_text);
         url
@@ -375,14 +440,24 @@ fn sign_with(
             headers.push(("X-Amz-Security-Token".to_owned(), token.to_owned()));
         }
         headers.push(("X-Amz-Date".to_owned(), amz_date.to_owned()));
+        if v4a {
+            headers.push(("X-Amz-Region-Set".to_owned(), params.region.to_owned()));
+        }
         if adds_content_sha {
             headers.push((
                 "x-amz-content-sha256".to_owned(),
                 payload.clone().into_owned(),
             ));
         }
-        let mut auth = String::with_capacity(80 + credential.len() + signed_headers.len());
-        auth.push_str("AWS4-HMAC-SHA256 Credential=");
+        let mut auth = String::with_capacity(
+            algorithm_name.len()
+                + 48
+                + credential.len()
+                + signed_headers.len()
+                + signature_text.len(),
+        );
+        auth.push_str(algorithm_name);
+        auth.push_str(" Credential=");
         auth.push_str(&credential);
         auth.push_str(", SignedHeaders=");
         auth.push_str(&signed_headers);
@@ -399,7 +474,7 @@ fn sign_with(
         headers,
         authorization_at,
         signature,
-        long_signature: None,
+        long_signature,
         amz_date: amz_date_buf,
         credential,
         scope_start,
