@@ -21,3 +21,12 @@ test-node: node-build
 bench-node: $(NODE_STAMP)
 	cd $(NODE_DIR) && $(NAPI_BUILD) --release
 	cd $(NODE_DIR) && node bench/bench.js
+
+# examples/node/dist/demo-client.js for `make demo`: the TypeScript examples compiled with tsc, and
+# libsigv4 resolvable from dist/ (a symlink to bindings/node, whose addon node-build makes).
+NODE_EXAMPLES := $(ROOT)/examples/node
+.PHONY: node-demo-client bench-node-middleware
+node-demo-client: node-build
+	cd $(NODE_DIR) && ./node_modules/.bin/tsc -p $(NODE_EXAMPLES)/tsconfig.json --noEmit false --outDir $(NODE_EXAMPLES)/dist
+	mkdir -p $(NODE_EXAMPLES)/dist/node_modules
+	ln -sfn ../../../../bindings/node $(NODE_EXAMPLES)/dist/node_modules/libsigv4

@@ -22,6 +22,15 @@ export function useCredentials(source: Credentials | (() => Promise<Credentials>
 
 const clients = new Map<string, ApiClient>()
 
+/** The fetch used for every call (default the global one). */
+let fetchImpl: typeof fetch | undefined
+
+/** Use another fetch (to log or record each signed attempt, or a test double). */
+export function useFetch(f: typeof fetch | undefined): void {
+  fetchImpl = f
+  clients.clear()
+}
+
 function clientFor(apiUrl: string, retries: number, baseDelayMs: number): ApiClient {
   const key = `${apiUrl}|${retries}|${baseDelayMs}`
   let client = clients.get(key)
@@ -34,6 +43,7 @@ function clientFor(apiUrl: string, retries: number, baseDelayMs: number): ApiCli
       retries,
       baseDelayMs,
       timeoutMs: Number(process.env.SERVICE_CALL_TIMEOUT_MS ?? 10_000),
+      ...(fetchImpl ? { fetch: fetchImpl } : {}),
     })
     clients.set(key, client)
   }

@@ -97,7 +97,13 @@ function createSignedFetch(options = {}) {
     const signer = signerFor(url.hostname)
     const userSignal = init.signal
     let attempt = 0
+    let lastSecond = -1
     for (;;) {
+      // A retry signed in the same second as the attempt before would carry the same signature
+      // (SigV4 dates have one-second resolution), which a server with a replay cache refuses:
+      // wait for the next second so that every attempt has a new date and signature.
+      if (!now && Math.floor(Date.now() / 1000) === lastSecond) await sleep(1000 - (Date.now() % 1000) + 1, userSignal)
+      lastSecond = Math.floor(Date.now() / 1000)
       const signals = []
       if (userSignal) signals.push(userSignal)
       if (timeoutMs) signals.push(AbortSignal.timeout(timeoutMs))
