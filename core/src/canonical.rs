@@ -14,16 +14,33 @@ pub const EMPTY_SHA256: &str = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934c
 
 const HEX_LOWER: &[u8; 16] = b"0123456789abcdef";
 
+/// Every byte's two lowercase hex digits: one load per byte instead of two nibble lookups.
+const HEX_PAIRS: [[u8; 2]; 256] = {
+    let mut table = [[0u8; 2]; 256];
+    let mut i = 0;
+    while i < 256 {
+        table[i] = [HEX_LOWER[i >> 4], HEX_LOWER[i & 15]];
+        i += 1;
+    }
+    table
+};
+
 /// Appends `bytes` as lowercase hex.
 pub(crate) fn push_hex(out: &mut String, bytes: &[u8]) {
     let mut buf = [0u8; 128];
     for chunk in bytes.chunks(64) {
-        for (i, &b) in chunk.iter().enumerate() {
-            buf[2 * i] = HEX_LOWER[usize::from(b >> 4)];
-            buf[2 * i + 1] = HEX_LOWER[usize::from(b & 15)];
+        for (pair, &b) in buf.chunks_exact_mut(2).zip(chunk) {
+            pair.copy_from_slice(&HEX_PAIRS[usize::from(b)]);
         }
         // Hex digits are ASCII: the fallback never happens.
         out.push_str(std::str::from_utf8(&buf[..2 * chunk.len()]).unwrap_or_default());
+    }
+}
+
+/// Writes the 64 lowercase hex digits of a 32-byte digest.
+pub(crate) fn write_hex32(bytes: &[u8; 32], out: &mut [u8; 64]) {
+    for (pair, &b) in out.chunks_exact_mut(2).zip(bytes) {
+        pair.copy_from_slice(&HEX_PAIRS[usize::from(b)]);
     }
 }
 

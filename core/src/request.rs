@@ -41,22 +41,33 @@ impl<'a> Request<'a> {
         body: Body<'a>,
     ) -> Result<Self> {
         validate_method(method)?;
-        // A branch-free scan the compiler vectorises; control characters never belong in a URL.
-        let has_control = url
-            .bytes()
-            .fold(false, |seen, b| seen | (b < 0x20) | (b == 0x7f));
-        if has_control {
-            return Err(Error::arg(
-                ErrorKind::InvalidUrl,
-                "url",
-                "URL contains control characters (CR, LF, NUL, ...)",
-            ));
+        // One pass with a class table: the fragment, the query, and control characters (never
+        // allowed in a URL) in a single look at each byte.
+        let mut end = url.len();
+        let mut question = None;
+        for (i, &b) in url.as_bytes().iter().enumerate() {
+            match URL_CLASS[usize::from(b)] {
+                0 => {}
+                CONTROL => {
+                    return Err(Error::arg(
+                        ErrorKind::InvalidUrl,
+                        "url",
+                        "URL contains control characters (CR, LF, NUL, ...)",
+                    ))
+                }
+                HASH => {
+                    end = i;
+                    break;
+                }
+                _ => {
+                    if question.is_none() {
+                        question = Some(i);
+                    }
+                }
+            }
         }
-        let url = match url.bytes().position(|b| b == b'#') {
-            Some(hash) => &url[..hash],
-            None => url,
-        };
-        let (before_query, query) = match url.bytes().position(|b| b == b'?') {
+        let url = &url[..end];
+        let (before_query, query) = match question {
             Some(q) => (&url[..q], &url[q + 1..]),
             None => (url, ""),
         };
@@ -102,6 +113,24 @@ impl<'a> Request<'a> {
         self.body
     }
 }
+
+const CONTROL: u8 = 1;
+const HASH: u8 = 2;
+const QUESTION: u8 = 3;
+
+/// Byte classes for the URL scan: 0 ordinary, or one of CONTROL, HASH, QUESTION.
+const URL_CLASS: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut i = 0;
+    while i < 0x20 {
+        table[i] = CONTROL;
+        i += 1;
+    }
+    table[0x7f] = CONTROL;
+    table[b'#' as usize] = HASH;
+    table[b'?' as usize] = QUESTION;
+    table
+};
 
 /// Splits an absolute URL (without query) into (authority without default port, path), or takes a bare path.
 fn split_url(url: &str) -> Result<(Option<&str>, &str)> {

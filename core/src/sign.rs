@@ -4,7 +4,7 @@ use std::borrow::Cow;
 
 use crate::canonical::{
     canonical_header, canonical_request, push_hex, signed_headers_list, sort_and_merge,
-    string_to_sign_for, CanonicalHeader, CanonicalInput, PayloadHasher, EMPTY_SHA256,
+    string_to_sign_for, write_hex32, CanonicalHeader, CanonicalInput, PayloadHasher, EMPTY_SHA256,
 };
 use crate::credentials::Credentials;
 use crate::encode::encode;
@@ -381,7 +381,7 @@ pub(crate) fn sign_with(
     let mut signature = [0u8; 64];
     let long_signature = match key {
         SignatureKey::Hmac => {
-            write_hex(&params.signing_key().sign(sts.as_bytes()), &mut signature);
+            write_hex32(&params.signing_key().sign(sts.as_bytes()), &mut signature);
             None
         }
         SignatureKey::Ecdsa(ecdsa) => {
@@ -484,14 +484,6 @@ pub(crate) fn sign_with(
         payload_hash: payload,
         redact: token.map(|t| zeroize::Zeroizing::new(t.to_owned())),
     })
-}
-
-fn write_hex(bytes: &[u8; 32], out: &mut [u8; 64]) {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    for (i, b) in bytes.iter().enumerate() {
-        out[2 * i] = HEX[usize::from(b >> 4)];
-        out[2 * i + 1] = HEX[usize::from(b & 15)];
-    }
 }
 
 fn write_decimal(mut value: u64, buf: &mut [u8; 20]) -> &str {
