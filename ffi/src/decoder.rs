@@ -104,7 +104,9 @@ pub extern "C" fn sigv4_chunked_decoder_decoded_length(
     value
 }
 
-/// Verified data bytes handed out so far (0 for NULL). Thread safety: see `sigv4_chunked_decoder`.
+/// Data bytes whose chunk signature verified so far (0 for NULL). This includes the data of a
+/// `sigv4_chunked_decoder_feed` call that then failed (for example on a bad trailer after the last
+/// chunk), which that call does not hand out. Thread safety: see `sigv4_chunked_decoder`.
 #[no_mangle]
 pub extern "C" fn sigv4_chunked_decoder_decoded_bytes(
     decoder: *const sigv4_chunked_decoder,
