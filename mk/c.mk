@@ -4,8 +4,9 @@
 #   make bench-c                 W1 through the C API (release build) next to the Rust core
 #   make install PREFIX=/dir     libs, header, pkg-config file and CMake package (release build)
 #   make header                  regenerate include/sigv4.h after changing ffi/src
+#   make c-demo-client           build/examples/c/demo_client (debug libsigv4, rpath: runs in place)
 .PHONY: test-c bench-c install header c-header-check c-lib-debug c-lib-release c-symbols \
-	c-test-build c-test-run c-test-asan c-test-valgrind c-test-readme c-test-example c-test-install
+	c-demo-client c-test-demo-client c-test-build c-test-run c-test-asan c-test-valgrind c-test-readme c-test-example c-test-install
 
 C_VERSION := $(shell sed -n 's/^version = "\([^"]*\)"/\1/p' $(ROOT)/Cargo.toml | head -n1)
 C_SOVERSION := 0
@@ -76,9 +77,13 @@ c-symbols: c-lib-debug
 # interposition and LeakSanitizer, which see every allocation the library makes).
 c-test-build: c-lib-debug
 	mkdir -p $(C_OUT)/test $(C_OUT)/asan
-	for t in vectors api threads; do \
+	for t in vectors api threads verify_vectors verify_hostile verify_threads; do \
 		$(C_CC) $(C_CFLAGS) -pthread tests/c/$$t.c $(C_SUITE) -L$(C_DEBUG_LIB) -Wl,-rpath,$(C_DEBUG_LIB) -lsigv4 -o $(C_OUT)/test/$$t; \
 		$(C_CC) $(C_CFLAGS) $(C_SANITIZE) -pthread tests/c/$$t.c $(C_SUITE) $(C_DEBUG_LIB)/libsigv4.a $(C_SYSLIBS) -o $(C_OUT)/asan/$$t; \
+	done
+	for t in streaming verify_bad_inputs; do \
+		$(C_CC) $(C_CFLAGS) tests/c/$$t.c $(C_UTIL) -L$(C_DEBUG_LIB) -Wl,-rpath,$(C_DEBUG_LIB) -lsigv4 -o $(C_OUT)/test/$$t; \
+		$(C_CC) $(C_CFLAGS) $(C_SANITIZE) tests/c/$$t.c $(C_UTIL) $(C_DEBUG_LIB)/libsigv4.a $(C_SYSLIBS) -o $(C_OUT)/asan/$$t; \
 	done
 	$(C_CC) $(C_CFLAGS) tests/c/bad_inputs.c $(C_UTIL) -L$(C_DEBUG_LIB) -Wl,-rpath,$(C_DEBUG_LIB) -lsigv4 -o $(C_OUT)/test/bad_inputs
 	$(C_CC) $(C_CFLAGS) $(C_SANITIZE) tests/c/bad_inputs.c $(C_UTIL) $(C_DEBUG_LIB)/libsigv4.a $(C_SYSLIBS) -o $(C_OUT)/asan/bad_inputs
@@ -86,7 +91,8 @@ c-test-build: c-lib-debug
 	$(C_CXX) $(C_CXXFLAGS) $(C_SANITIZE) tests/c/header_cpp.cpp $(C_DEBUG_LIB)/libsigv4.a $(C_SYSLIBS) -o $(C_OUT)/asan/header_cpp
 	$(C_CC) -std=c11 -Wall -Wextra -Werror -Wpedantic -I$(ROOT)/include examples/c/sign_and_send.c -L$(C_DEBUG_LIB) -Wl,-rpath,$(C_DEBUG_LIB) -lsigv4 -o $(C_OUT)/test/sign_and_send
 
-# Runs every test program with $(1) as the launcher and $(2) as the binary directory.
+# Runs every test program with $(1) as the launcher and $(2) as the binary directory; $(3) is the
+# signing rounds per thread, $(4) the verifier's tampering stride and rounds, $(5) streaming flags.
 define c_run_tests
 	$(1) $(2)/vectors $(C_V4)
 	$(1) $(2)/vectors $(C_V4A) v4a
@@ -94,19 +100,37 @@ define c_run_tests
 	$(1) $(2)/bad_inputs
 	$(1) $(2)/threads $(C_V4) $(3)
 	$(1) $(2)/header_cpp
+	$(1) $(2)/verify_vectors $(C_V4) $(4)
+	$(1) $(2)/verify_hostile $(C_V4)
+	$(1) $(2)/verify_threads $(C_V4) $(4)
+	$(1) $(2)/verify_bad_inputs
+	$(1) $(2)/streaming $(C_VECTORS) $(5)
 endef
 
 c-test-run: c-test-build
 	@echo "== C tests"
-	$(call c_run_tests,,$(C_OUT)/test,20)
+	$(call c_run_tests,,$(C_OUT)/test,20,1,)
 
 c-test-asan: c-test-build
 	@echo "== C tests under AddressSanitizer + UBSan (static libsigv4.a)"
-	$(call c_run_tests,ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1,$(C_OUT)/asan,5)
+	$(call c_run_tests,ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1,$(C_OUT)/asan,5,2,)
 
 c-test-valgrind: c-test-build
 	@echo "== C tests under valgrind (shared libsigv4.so)"
-	$(call c_run_tests,$(C_VALGRIND),$(C_OUT)/test,2)
+	$(call c_run_tests,$(C_VALGRIND),$(C_OUT)/test,2,12,--no-sigv4a)
+
+# The demo client (`make demo` runs it against examples/demo/server.py): linked to the debug
+# libsigv4 by rpath so it runs in place from a fresh clone. test-c builds it and checks its usage
+# exit code; running it needs the Python demo server, which `make demo` (in make test) does.
+C_DEMO_CLIENT := $(ROOT)/build/examples/c/demo_client
+c-demo-client: c-lib-debug
+	mkdir -p $(dir $(C_DEMO_CLIENT))
+	$(C_CC) -std=c11 -Wall -Wextra -Werror -Wpedantic -g -I$(ROOT)/include examples/c/demo_client.c -L$(C_DEBUG_LIB) -Wl,-rpath,$(C_DEBUG_LIB) -lsigv4 -o $(C_DEMO_CLIENT)
+
+c-test-demo-client: c-demo-client
+	@rc=0; $(C_DEMO_CLIENT) >/dev/null 2>&1 || rc=$$?; \
+		if [ "$$rc" != 2 ]; then echo "demo_client without arguments exited $$rc, expected 2 (usage)"; exit 1; fi
+	@echo "C demo client: built, usage checked (run against the demo server by make demo)"
 
 c-test-readme: c-lib-debug
 	tests/c/readme_test.sh $(ROOT) $(ROOT)/include $(C_DEBUG_LIB) $(C_OUT)
@@ -117,7 +141,7 @@ c-test-example: c-test-build
 c-test-install: c-lib-debug
 	tests/c/install_test.sh $(ROOT) $(MAKE) --no-print-directory C_PROFILE=debug
 
-test-c: c-header-check c-symbols c-test-run c-test-asan c-test-valgrind c-test-readme c-test-example c-test-install
+test-c: c-header-check c-symbols c-test-run c-test-asan c-test-valgrind c-test-readme c-test-example c-test-install c-test-demo-client
 	@echo "test-c: every C suite passed (normal, ASan+UBSan, valgrind, README, example, install)"
 
 bench-c: c-lib-release
