@@ -168,7 +168,8 @@ enum sigv4_result
    */
   SIGV4_INDEX_OUT_OF_RANGE = 4,
   /**
-   * The value does not exist for this result (the authorization of a presigned URL).
+   * The value does not exist here (the authorization of a presigned URL, the region set of a
+   * SigV4 identity, the mismatch detail when the last verification did not mismatch).
    */
   SIGV4_NOT_AVAILABLE = 5,
   /**
@@ -755,7 +756,9 @@ sigv4_result sigv4_chunked_decoder_finish(struct sigv4_chunked_decoder *decoder)
 uint64_t sigv4_chunked_decoder_decoded_length(const struct sigv4_chunked_decoder *decoder);
 
 /**
- * Verified data bytes handed out so far (0 for NULL). Thread safety: see `sigv4_chunked_decoder`.
+ * Data bytes whose chunk signature verified so far (0 for NULL). This includes the data of a
+ * `sigv4_chunked_decoder_feed` call that then failed (for example on a bad trailer after the last
+ * chunk), which that call does not hand out. Thread safety: see `sigv4_chunked_decoder`.
  */
 uint64_t sigv4_chunked_decoder_decoded_bytes(const struct sigv4_chunked_decoder *decoder);
 

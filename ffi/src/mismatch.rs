@@ -32,6 +32,7 @@ fn copy(
     out_len: *mut usize,
 ) -> sigv4_result {
     let run = || {
+        crate::boundary::out_ptr(out_len, "out_len")?;
         LAST.with(|last| match last.borrow().as_ref() {
             Some(m) => copy_out(pick(m).as_bytes(), buf.cast(), buf_len, out_len),
             None => Err(Fail::new(

@@ -26,7 +26,8 @@ pub enum sigv4_result {
     SIGV4_PANIC = 3,
     /// An index (e.g. a header index) is not below the count.
     SIGV4_INDEX_OUT_OF_RANGE = 4,
-    /// The value does not exist for this result (the authorization of a presigned URL).
+    /// The value does not exist here (the authorization of a presigned URL, the region set of a
+    /// SigV4 identity, the mismatch detail when the last verification did not mismatch).
     SIGV4_NOT_AVAILABLE = 5,
     /// An error this version of the C API does not know how to name (a newer core).
     SIGV4_UNEXPECTED_ERROR = 6,
@@ -168,7 +169,7 @@ impl sigv4_result {
             SIGV4_INSUFFICIENT_SIZE => "the buffer is too small; *out_len holds the needed length\0",
             SIGV4_PANIC => "libsigv4 panicked (a bug: please report it)\0",
             SIGV4_INDEX_OUT_OF_RANGE => "index out of range\0",
-            SIGV4_NOT_AVAILABLE => "this result has no such value (a presigned URL has no authorization)\0",
+            SIGV4_NOT_AVAILABLE => "no such value here (e.g. the authorization of a presigned URL, or no signature mismatch to report)\0",
             SIGV4_UNEXPECTED_ERROR => "an error this version of the C API cannot name\0",
             SIGV4_INVALID_CREDENTIALS => "invalid credentials (access key id, secret access key or session token)\0",
             SIGV4_INVALID_REGION => "invalid region (empty, or contains '/', whitespace or control characters)\0",
