@@ -1,7 +1,7 @@
 'use strict'
 // HTTP middleware: only correctly SigV4-signed requests reach the handler. Works as an
 // Express/Connect-style `(req, res, next)` function and as a wrapper of a plain node:http handler.
-const { Verifier, VerificationError } = require('./verifier')
+const { Verifier, VerificationError, VERIFY_RAW } = require('./verifier')
 const { SigV4Error } = require('./errors')
 
 /** Largest body read into memory to verify (bytes); larger requests get 413. */
@@ -60,10 +60,9 @@ function sigv4Middleware(verifier, options = {}) {
   function finish(req, res, next, body) {
     let who
     try {
-      who = verifier.verify(
-        { method: req.method, url: target(req.url), headers: req.rawHeaders, body },
-        clock === undefined ? undefined : { now: clock() },
-      )
+      const raw = req.rawHeaders
+      if ((raw.length & 1) !== 0) throw new VerificationError('InvalidHeaderName', 'the header list is not name, value pairs', 'headers')
+      who = verifier[VERIFY_RAW](req.method, target(req.url), raw, body, clock === undefined ? undefined : clock())
     } catch (e) {
       if (e instanceof VerificationError) {
         const extra = explain && e.canonicalRequest !== undefined
@@ -83,9 +82,17 @@ function sigv4Middleware(verifier, options = {}) {
   }
 
   return function sigv4(req, res, next) {
-    const headers = req.headers
-    const length = headers['content-length']
-    if (length === undefined && headers['transfer-encoding'] === undefined) {
+    // Read the two framing headers from rawHeaders: req.headers is built lazily, and a handler
+    // that never needs it should not pay for it here.
+    const raw = req.rawHeaders
+    let length
+    let chunked = false
+    for (let i = 0; i < raw.length; i += 2) {
+      const n = raw[i]
+      if (n.length === 14 && n.toLowerCase() === 'content-length') length = raw[i + 1]
+      else if (n.length === 17 && n.toLowerCase() === 'transfer-encoding') chunked = true
+    }
+    if (length === undefined && !chunked) {
       // No body (RFC 9112 6.3): verify now, without waiting for the stream.
       return finish(req, res, next, EMPTY)
     }

@@ -64,6 +64,9 @@ function adopt(e) {
   return e
 }
 
+/** Internal: verification of an IncomingMessage's parts (the middleware's fast path). */
+const VERIFY_RAW = Symbol('libsigv4.verifyRaw')
+
 /** Builds the identity from the native NUL-separated fields (src/verifier.rs `identity_flat`). */
 function identity(flat) {
   const p = flat.split('\0')
@@ -133,6 +136,18 @@ class Verifier {
     const now = options === undefined || options === null ? undefined : options.now
     try {
       return identity(this.#native.verify(request.method, request.url, headers, request.body, request.payloadHash, now, this.#lookup))
+    } catch (e) {
+      throw adopt(e)
+    }
+  }
+
+  /**
+   * Verifies `method`, the raw request target `url` and Node's flat `rawHeaders` with `body`: the
+   * request goes to the native side as one string (see `verifyPacked` in src/verifier.rs).
+   */
+  [VERIFY_RAW](method, url, rawHeaders, body, now) {
+    try {
+      return identity(this.#native.verifyPacked(method + '\0' + url + '\0' + rawHeaders.join('\0'), rawHeaders.length >> 1, body, now, this.#lookup))
     } catch (e) {
       throw adopt(e)
     }
@@ -213,4 +228,4 @@ class VerifiedStream {
   }
 }
 
-module.exports = { Verifier, VerificationError, VerifiedStream, MALFORMED, adopt, identity }
+module.exports = { Verifier, VerificationError, VerifiedStream, MALFORMED, adopt, identity, VERIFY_RAW }

@@ -51,6 +51,27 @@ pub fn is_string(env: sys::napi_env, value: Value) -> R<bool> {
 
 /// Copies a JS string into `out` (cleared first). Errors when `value` is not a string.
 pub fn read_string_into(env: sys::napi_env, value: Value, out: &mut String) -> R<()> {
+    // First try into a buffer of a likely size: one N-API call instead of two for short strings.
+    let mut bytes = std::mem::take(out).into_bytes();
+    bytes.clear();
+    if bytes.capacity() < 128 {
+        bytes.reserve(128);
+    }
+    let room = bytes.capacity();
+    let mut written = 0usize;
+    // SAFETY: the buffer has `room` bytes; N-API writes at most room - 1 bytes plus a NUL.
+    ok(unsafe {
+        sys::napi_get_value_string_utf8(env, value, bytes.as_mut_ptr().cast(), room, &mut written)
+    })?;
+    // N-API writes whole characters into room - 1 bytes; a truncated write stops at most 3 bytes
+    // short of that (one 4-byte character), so anything shorter than room - 4 is the whole string.
+    if written + 4 < room {
+        // SAFETY: N-API wrote `written` bytes of valid UTF-8 (lone surrogates become U+FFFD).
+        unsafe { bytes.set_len(written) };
+        *out = String::from_utf8(bytes).map_err(|_| Fail)?;
+        return Ok(());
+    }
+    *out = String::from_utf8(bytes).map_err(|_| Fail)?;
     let mut len = 0usize;
     // SAFETY: a NULL buffer asks for the UTF-8 length only.
     ok(unsafe { sys::napi_get_value_string_utf8(env, value, ptr::null_mut(), 0, &mut len) })?;

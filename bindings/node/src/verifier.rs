@@ -238,6 +238,16 @@ fn verification_error(env: REnv, e: &sigv4::Error) -> napi::Error {
     }
 }
 
+fn present(env: REnv, v: Option<Raw>) -> napi::Result<Option<Value>> {
+    match v {
+        None => Ok(None),
+        Some(r) => match js::type_of(env, r.0).map_err(|_| failed(env, "argument"))? {
+            sys::ValueType::napi_undefined | sys::ValueType::napi_null => Ok(None),
+            _ => Ok(Some(r.0)),
+        },
+    }
+}
+
 fn lookup_fn(env: REnv, v: Option<Raw>) -> napi::Result<Option<Value>> {
     match v {
         None => Ok(None),
@@ -327,6 +337,84 @@ impl NativeVerifier {
         let (result, lookup_failed) = lookup::with_function(env, function, || {
             self.core
                 .verify_http(&req.method, &req.url, &pairs, req.core_body(), req.time)
+        });
+        if lookup_failed {
+            return Err(failed(env, "credentials"));
+        }
+        match result {
+            Ok(who) => output::js_string(env, &identity_flat(&who)).map(Raw),
+            Err(e) => Err(verification_error(env, &e)),
+        }
+    }
+
+    /// `verify` for a request packed into one string (what the middleware sends, one string read
+    /// instead of one per header): `method NUL url [NUL name NUL value]...` with `count` header
+    /// pairs. A NUL inside a field changes the number of parts and is refused (`InvalidHeaderValue`).
+    #[napi(
+        ts_args_type = "packed: string, count: number, body: string | Uint8Array | undefined | null, now: Date | number | string | undefined | null, lookup: Function | undefined | null",
+        ts_return_type = "string"
+    )]
+    pub fn verify_packed(
+        &self,
+        env: Env,
+        packed: Raw,
+        count: u32,
+        body: Option<Raw>,
+        now: Option<Raw>,
+        lookup: Option<Raw>,
+    ) -> napi::Result<Raw> {
+        let env = env.raw();
+        if !js::is_string(env, packed.0).map_err(|_| failed(env, "request"))? {
+            return Err(bad_input(
+                env,
+                ErrorKind::InvalidUrl,
+                "request",
+                "packed request must be a string",
+            ));
+        }
+        let text = js::read_string(env, packed.0).map_err(|_| failed(env, "request"))?;
+        let mut parts = text.split('\0');
+        let (Some(method), Some(url)) = (parts.next(), parts.next()) else {
+            return Err(bad_input(
+                env,
+                ErrorKind::InvalidUrl,
+                "request",
+                "packed request is incomplete",
+            ));
+        };
+        let mut pairs: Vec<(&str, &str)> = Vec::with_capacity(count as usize);
+        while let Some(name) = parts.next() {
+            let Some(value) = parts.next() else {
+                pairs.clear();
+                break;
+            };
+            pairs.push((name, value));
+        }
+        if pairs.len() != count as usize {
+            return Err(verification_error(
+                env,
+                &sigv4::Error::from_binding(
+                    ErrorKind::InvalidHeaderValue,
+                    "headers",
+                    "a NUL byte in the URL or a header is not valid HTTP",
+                ),
+            ));
+        }
+        let time = input::timestamp(env, present(env, now)?)?;
+        let function = lookup_fn(env, lookup)?;
+        // SAFETY: borrowed for this call only; copied below when JS (the lookup) runs meanwhile.
+        let mut body = unsafe { input::body(env, present(env, body)?)? };
+        if function.is_some() {
+            body = body.into_owned();
+        }
+        let (result, lookup_failed) = lookup::with_function(env, function, || {
+            self.core.verify_http(
+                method,
+                url,
+                &pairs,
+                sigv4::Body::Bytes(body.as_bytes()),
+                time,
+            )
         });
         if lookup_failed {
             return Err(failed(env, "credentials"));
