@@ -10,6 +10,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 serve() { # starts the listener, sets $port and $server
+  rm -f "$tmp/port" # the previous listener's port must not be read as this one's
   python3 "$here/loopback_server.py" "$tmp/record.json" >"$tmp/port" &
   server=$!
   for _ in $(seq 100); do
