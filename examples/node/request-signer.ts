@@ -63,7 +63,7 @@ export interface SignRequestOptions {
 }
 
 /** Signs a request without sending it; send `url`, `method`, `headers` and `body` as they are. */
-export async function signRequest(options: SignRequestOptions): Promise<SignedRequest & { body?: string }> {
+export async function signRequest(options: SignRequestOptions): Promise<ReturnType<SignedRequest['toJSON']> & { body?: string }> {
   const url = new URL(`https://${options.hostname}${options.path}`)
   for (const [k, v] of Object.entries(options.queryParams ?? {})) if (v !== undefined) url.searchParams.append(k, String(v))
   const signer = new Signer({
@@ -72,7 +72,7 @@ export async function signRequest(options: SignRequestOptions): Promise<SignedRe
     service: options.service ?? 'execute-api',
   })
   const signed = await signer.signAsync({ method: options.method, url: url.href, headers: options.headers, body: options.body })
-  return { ...signed, body: options.body }
+  return { ...signed.toJSON(), body: options.body }
 }
 
 /** Calls `method path` on an API once (no retry). Throws HttpError (status, body) on non-2xx. */

@@ -15,28 +15,7 @@ function redact(text, secret) {
   return text.split(secret).join(REDACTED).split(encodeURIComponent(secret)).join(REDACTED)
 }
 
-/**
- * Prototype of signed results that carry a session token: `util.inspect` shows them with the
- * token redacted (the object's own properties are untouched, so sending still works).
- */
-const TOKEN_BEARING = {
-  [util.inspect.custom](depth, options, inspect) {
-    const token = this.headers && (this.headers['X-Amz-Security-Token'] || this.headers['x-amz-security-token'])
-    const fromUrl = /[?&]X-Amz-Security-Token=([^&]*)/.exec(this.url || '')
-    const secret = token || (fromUrl && decodeURIComponent(fromUrl[1]))
-    const copy = {}
-    for (const key of Object.keys(this)) {
-      const v = this[key]
-      if (key === 'headers') {
-        copy.headers = {}
-        for (const [n, hv] of Object.entries(v)) copy.headers[n] = n.toLowerCase() === 'x-amz-security-token' ? REDACTED : redact(hv, secret)
-      } else copy[key] = redact(v, secret)
-    }
-    return inspect(copy, options)
-  },
-}
-
-/** Builds the result object from the native NUL-separated fields (see src/output.rs `flat`). */
+/** The plain object of a signed request from the native NUL-separated fields (src/output.rs `flat`). */
 function build(flat) {
   const p = flat.split('\0')
   const headers = {}
@@ -59,6 +38,69 @@ function build(flat) {
   }
   if (p[3] === '') delete out.authorization
   return out
+}
+
+/**
+ * A signed request: `method`, `url`, `headers` (a plain object: everything to send), `signature`,
+ * `authorization` (absent when presigned), `amzDate`, `credentialScope`, `signedHeaders`,
+ * `canonicalRequest`, `stringToSign`, `payloadHash`.
+ *
+ * The native signer returns one string; the fields are taken from it on first access (signing
+ * stays one native call and builds no object nobody reads). They are getters: `JSON.stringify`,
+ * `toJSON()` and `util.inspect` give the plain object; for a plain copy to spread, use
+ * `signed.toJSON()`. `util.inspect` redacts a session token.
+ */
+class SignedRequest {
+  #flat
+  #o = null
+
+  constructor(flat) { this.#flat = flat }
+
+  #fields() { return this.#o === null ? (this.#o = build(this.#flat)) : this.#o }
+
+  /** HTTP method. */
+  get method() { return this.#fields().method }
+  /** URL to send (with the X-Amz-* parameters when presigned). */
+  get url() { return this.#fields().url }
+  /** Every header to send (a plain object; the same object on every access). */
+  get headers() { return this.#fields().headers }
+  /** 64 lowercase hex digits (SigV4a: DER hex). */
+  get signature() { return this.#fields().signature }
+  /** The Authorization header value (undefined when presigned). */
+  get authorization() { return this.#fields().authorization }
+  /** Signing time, YYYYMMDDTHHMMSSZ. */
+  get amzDate() { return this.#fields().amzDate }
+  /** date/region/service/aws4_request. */
+  get credentialScope() { return this.#fields().credentialScope }
+  /** Signed header names, ';'-separated. */
+  get signedHeaders() { return this.#fields().signedHeaders }
+  /** The canonical request (compare with AWS's on SignatureDoesNotMatch). */
+  get canonicalRequest() { return this.#fields().canonicalRequest }
+  /** The string to sign. */
+  get stringToSign() { return this.#fields().stringToSign }
+  /** The payload hash used (hex SHA-256 or a sentinel such as UNSIGNED-PAYLOAD). */
+  get payloadHash() { return this.#fields().payloadHash }
+
+  /** A plain copy of every field (`headers` copied too). */
+  toJSON() {
+    const o = this.#fields()
+    return { ...o, headers: { ...o.headers } }
+  }
+
+  [util.inspect.custom](depth, options, inspect) {
+    const o = this.toJSON()
+    const token = o.headers['X-Amz-Security-Token'] || o.headers['x-amz-security-token']
+    const fromUrl = /[?&]X-Amz-Security-Token=([^&]*)/.exec(o.url || '')
+    const secret = token || (fromUrl && decodeURIComponent(fromUrl[1]))
+    if (secret) {
+      for (const key of Object.keys(o)) {
+        if (key === 'headers') {
+          for (const n of Object.keys(o.headers)) o.headers[n] = n.toLowerCase() === 'x-amz-security-token' ? REDACTED : redact(o.headers[n], secret)
+        } else o[key] = redact(o[key], secret)
+      }
+    }
+    return `SignedRequest ${inspect(o, options)}`
+  }
 }
 
 function isHeadersLike(h) {
@@ -91,7 +133,6 @@ class Signer {
   #native
   #provider
   #pending = null
-  #hasToken = false
 
   constructor(options) {
     if (options === null || typeof options !== 'object') {
@@ -101,7 +142,6 @@ class Signer {
     if (options.credentials === undefined || options.credentials === null) opts = { ...options, credentials: fromEnv() }
     this.#native = new NativeSigner(opts)
     if (typeof opts.credentials === 'function') this.#provider = opts.credentials
-    else this.#hasToken = Boolean(opts.credentials.sessionToken)
   }
 
   /** The region. */
@@ -129,7 +169,6 @@ class Signer {
             throw new SigV4Error('InvalidCredentials', 'the credential provider returned no credentials', 'credentials')
           }
           this.#native.setCredentials(creds)
-          this.#hasToken = Boolean(creds.sessionToken)
         } finally {
           this.#pending = null
         }
@@ -147,9 +186,7 @@ class Signer {
   }
 
   #result(flat) {
-    const out = build(flat)
-    if (this.#hasToken) Object.setPrototypeOf(out, TOKEN_BEARING)
-    return out
+    return new SignedRequest(flat)
   }
 
   /** Signs `{method, url, headers, body, payloadHash, timestamp}` with an `Authorization` header. */
@@ -221,4 +258,4 @@ class Signer {
   }
 }
 
-module.exports = { Signer, REFRESH_BEFORE_MS }
+module.exports = { Signer, SignedRequest, REFRESH_BEFORE_MS }
