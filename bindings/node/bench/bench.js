@@ -65,11 +65,13 @@ async function main() {
   const aws4opts = () => ({ host: 'example.amazonaws.com', path: '/?Param2=value2&Param1=value1', service: 'service', region: 'us-east-1' })
   const w1 = {
     ours: timeSync(() => signer.sign(w1req)),
+    oursRead: timeSync(() => signer.sign(w1req).headers),
     ours4: timeSync(() => ours4.sign(aws4opts(), credentials)),
     aws4: timeSync(() => aws4.sign(aws4opts(), credentials)),
     smithy: await timeAsync(() => smithy.sign(smithyReq())),
   }
   rows.push(['W1 GET via Signer.sign', fmt(w1.ours), fmt(w1.aws4), fmt(w1.smithy), '<= 2 µs', w1.ours <= 2])
+  rows.push(['W1 Signer.sign, then .headers read', fmt(w1.oursRead), fmt(w1.aws4), fmt(w1.smithy), '(fields are lazy)', true])
   rows.push(['W1 GET via libsigv4/aws4 sign()', fmt(w1.ours4), fmt(w1.aws4), '', '<= 3.5 µs', w1.ours4 <= 3.5])
 
   // W4: PUT of 1 MiB to S3, signed payload.
@@ -98,7 +100,7 @@ async function main() {
   // The issue's targets assume this machine unloaded, where aws4 measures 6.8 µs for W1. On a
   // busy machine every row slows alike, so also show W1 scaled by aws4's slowdown in this run.
   const scale = 6.8 / w1.aws4
-  console.log(`W1 scaled to aws4 = 6.8 µs (x${scale.toFixed(2)}): Signer.sign ${fmt(w1.ours * scale)} (target 2 µs), ` +
+  console.log(`W1 scaled to aws4 = 6.8 µs (x${scale.toFixed(2)}): Signer.sign ${fmt(w1.ours * scale)} (target 2 µs; ${fmt(w1.oursRead * scale)} reading .headers), ` +
     `libsigv4/aws4 sign() ${fmt(w1.ours4 * scale)} (target 3.5 µs), smithy ${fmt(w1.smithy * scale)}`)
 }
 

@@ -235,7 +235,7 @@ fn flat_headers(
     n: u32,
     mut out: Vec<(String, String)>,
 ) -> napi::Result<Vec<(String, String)>> {
-    if n % 2 != 0 {
+    if n & 1 != 0 {
         return Err(bad_input(
             env,
             ErrorKind::InvalidHeaderName,
