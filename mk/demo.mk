@@ -1,6 +1,13 @@
-# make demo: until the demo issue lands, sign the sample requests and print them.
-.PHONY: demo-run test-demo
-demo-run:
-	$(CARGO) run -q --release -p sigv4 --example sign_samples
-test-demo:
-	$(CARGO) run -q -p sigv4 --example sign_samples > /dev/null
+# make demo: the local IAM-protected API (examples/demo/server.py, the sigv4 verifier as WSGI
+# middleware) and the Python, TypeScript and C clients calling it. With API_URL and AWS credentials
+# in the environment, the same clients call that endpoint instead (no local server).
+.PHONY: demo-run demo-deps test-demo
+
+demo-deps: python-dev node-demo-client c-demo-client
+
+demo-run: demo-deps
+	$(PY) examples/demo/run_demo.py
+
+# The end-to-end check inside make test: exit code and transcript.
+test-demo: demo-deps
+	$(PY) tests/demo/check_demo.py
