@@ -2,6 +2,7 @@
 // Streaming (aws-chunked) uploads: S3 PutObject/UploadPart without buffering the body. The request
 // is signed up front (Content-Length computed from the plan); the body goes through an encoder
 // that signs chunk after chunk, chained from the request's signature.
+const util = require('node:util')
 const { Transform, Readable } = require('node:stream')
 
 /** Chunks at least this large are signed on the libuv thread pool (hashing dominates). */
@@ -89,6 +90,10 @@ class StreamingUpload {
       if (out.length) yield out
     }
     yield this.#native.finish(trailersOf(trailers))
+  }
+
+  [util.inspect.custom](depth, options, inspect) {
+    return `StreamingUpload { method: '${this.method}', url: ${inspect(this.url)}, seedSignature: '${this.seedSignature}', bytesWritten: ${this.bytesWritten}, signed: ${inspect(this.signed, { ...options, depth: 2 })} }`
   }
 
   /** `encode` as a Readable stream. */

@@ -138,6 +138,16 @@ test('uploads to a verifying node:http server: http.request + Transform, fetch +
   }
 })
 
+test('util.inspect of an upload hides the session token and the secret', () => {
+  const token = 'stream-session-token-0123456789'
+  const signer = new Signer({ credentials: { ...credentials, sessionToken: token }, ...scope })
+  const up = signer.signStreaming({ method: 'PUT', url: 'https://b.s3.amazonaws.com/k', decodedLength: 10 })
+  assert.equal(up.headers['X-Amz-Security-Token'], token)
+  const text = require('node:util').inspect(up, { depth: 9 })
+  assert.ok(!text.includes(token) && !text.includes(credentials.secretAccessKey), text)
+  assert.match(text, /StreamingUpload/)
+})
+
 test('round trips in every payload form and SigV4a; truncation and misuse are errors', async () => {
   const body = crypto.randomBytes(150000)
   for (const algorithm of ['sigv4', 'sigv4a']) {
