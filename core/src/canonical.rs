@@ -176,6 +176,65 @@ pub(crate) fn signed_headers_list(headers: &[CanonicalHeader<'_>]) -> String {
     out
 }
 
+/// Appends the `SignedHeaders` value (sorted lowercase names joined by `;`) to `out`.
+pub(crate) fn write_signed_headers(out: &mut String, headers: &[CanonicalHeader<'_>]) {
+    for (i, h) in headers.iter().enumerate() {
+        if i > 0 {
+            out.push(';');
+        }
+        out.push_str(&h.name);
+    }
+}
+
+/// Appends the canonical request text to `out` (the signed-headers line written from `input.headers`).
+pub(crate) fn write_canonical_request(out: &mut String, input: &CanonicalInput<'_, '_>) {
+    out.push_str(input.method);
+    out.push('\n');
+    canonical_uri_into(
+        out,
+        input.path,
+        input.uri_encoding,
+        input.path_normalization,
+    );
+    out.push('\n');
+    if !input.query.is_empty() || !input.extra_query.is_empty() {
+        canonical_query_into(out, input.query, input.extra_query);
+    }
+    out.push('\n');
+    for h in input.headers {
+        out.push_str(&h.name);
+        out.push(':');
+        out.push_str(&h.value);
+        out.push('\n');
+    }
+    out.push('\n');
+    write_signed_headers(out, input.headers);
+    out.push('\n');
+    out.push_str(input.payload_hash);
+}
+
+/// Appends the string to sign to `out`: algorithm, time, the scope
+/// `date/[region/]service/aws4_request`, and the hash of the canonical request.
+pub(crate) fn write_string_to_sign(
+    out: &mut String,
+    algorithm: &str,
+    amz_date: &str,
+    scope_parts: &[&str],
+    canonical_request_hash: &[u8],
+) {
+    out.push_str(algorithm);
+    out.push('\n');
+    out.push_str(amz_date);
+    out.push('\n');
+    out.push_str(&amz_date[..8]);
+    for part in scope_parts {
+        out.push('/');
+        out.push_str(part);
+    }
+    out.push_str("/aws4_request\n");
+    push_hex(out, canonical_request_hash);
+}
+
 /// Builds the canonical request text.
 pub(crate) fn canonical_request(input: &CanonicalInput<'_, '_>, signed_headers: &str) -> String {
     let headers_len: usize = input

@@ -2,6 +2,7 @@
 
 use std::borrow::Cow;
 use std::fmt;
+use std::ops::Range;
 
 use zeroize::Zeroizing;
 
@@ -11,7 +12,9 @@ use zeroize::Zeroizing;
 #[derive(Clone, PartialEq, Eq)]
 pub struct SignedRequest {
     pub(crate) method: Cow<'static, str>,
-    pub(crate) url: String,
+    /// Every text output in one allocation; the ranges below say where each one is.
+    pub(crate) text: String,
+    pub(crate) url: Range<usize>,
     pub(crate) headers: Vec<(String, String)>,
     /// Index of the `Authorization` header in `headers` (header signing only).
     pub(crate) authorization_at: Option<usize>,
@@ -20,11 +23,11 @@ pub struct SignedRequest {
     pub(crate) long_signature: Option<String>,
     pub(crate) amz_date: [u8; 16],
     /// `AKID/date/region/service/aws4_request`; the scope starts at `scope_start`.
-    pub(crate) credential: String,
+    pub(crate) credential: Range<usize>,
     pub(crate) scope_start: usize,
-    pub(crate) signed_headers: String,
-    pub(crate) canonical_request: String,
-    pub(crate) string_to_sign: String,
+    pub(crate) signed_headers: Range<usize>,
+    pub(crate) canonical_request: Range<usize>,
+    pub(crate) string_to_sign: Range<usize>,
     pub(crate) payload_hash: Cow<'static, str>,
     pub(crate) redact: Option<Zeroizing<String>>,
 }
@@ -42,7 +45,7 @@ impl SignedRequest {
 
     /// The URL to send: as given for header signing; with the `X-Amz-*` parameters for presigning.
     pub fn url(&self) -> &str {
-        &self.url
+        &self.text[self.url.clone()]
     }
 
     /// Every header to send, in order: the caller's (minus any replaced) then the ones SigV4 adds.
@@ -72,27 +75,27 @@ impl SignedRequest {
 
     /// `date/region/service/aws4_request`.
     pub fn credential_scope(&self) -> &str {
-        &self.credential[self.scope_start..]
+        &self.text[self.scope_start..self.credential.end]
     }
 
     /// `AKID/date/region/service/aws4_request`, the `Credential` of the signature.
     pub fn credential(&self) -> &str {
-        &self.credential
+        &self.text[self.credential.clone()]
     }
 
     /// The signed header names, `;`-separated.
     pub fn signed_headers(&self) -> &str {
-        &self.signed_headers
+        &self.text[self.signed_headers.clone()]
     }
 
     /// The canonical request that was signed (compare it with AWS's when a signature does not match).
     pub fn canonical_request(&self) -> &str {
-        &self.canonical_request
+        &self.text[self.canonical_request.clone()]
     }
 
     /// The string to sign.
     pub fn string_to_sign(&self) -> &str {
-        &self.string_to_sign
+        &self.text[self.string_to_sign.clone()]
     }
 
     /// The payload hash used (a hex SHA-256 or a sentinel such as `UNSIGNED-PAYLOAD`).
@@ -102,7 +105,7 @@ impl SignedRequest {
 
     /// Consumes the result, returning the URL and the headers to send.
     pub fn into_parts(self) -> (String, Vec<(String, String)>) {
-        (self.url, self.headers)
+        (self.text[self.url].to_owned(), self.headers)
     }
 
     fn redacted(&self, text: &str) -> String {
@@ -132,14 +135,17 @@ impl fmt::Debug for SignedRequest {
             .collect();
         f.debug_struct("SignedRequest")
             .field("method", &self.method)
-            .field("url", &self.redacted(&self.url))
+            .field("url", &self.redacted(self.url()))
             .field("headers", &headers)
             .field("signature", &self.signature())
             .field("amz_date", &self.amz_date())
             .field("credential_scope", &self.credential_scope())
-            .field("signed_headers", &self.signed_headers)
-            .field("canonical_request", &self.redacted(&self.canonical_request))
-            .field("string_to_sign", &self.string_to_sign)
+            .field("signed_headers", &self.signed_headers())
+            .field(
+                "canonical_request",
+                &self.redacted(self.canonical_request()),
+            )
+            .field("string_to_sign", &self.string_to_sign())
             .finish()
     }
 }

@@ -2,12 +2,14 @@
 
 use std::borrow::Cow;
 
+use sha2::{Digest, Sha256};
+
 use crate::canonical::{
-    canonical_header, canonical_request, push_hex, signed_headers_list, sort_and_merge,
-    string_to_sign_for, write_hex32, CanonicalHeader, CanonicalInput, PayloadHasher, EMPTY_SHA256,
+    canonical_header, push_hex, sort_and_merge, write_canonical_request, write_hex32,
+    write_signed_headers, write_string_to_sign, CanonicalHeader, CanonicalInput, PayloadHasher,
+    EMPTY_SHA256,
 };
 use crate::credentials::Credentials;
-use crate::encode::encode;
 use crate::error::{Error, ErrorKind, Result};
 use crate::key::{KeyCache, SigningKey};
 use crate::output::SignedRequest;
@@ -312,59 +314,85 @@ pub(crate) fn sign_with(
         }
     }
     sort_and_merge(&mut signed);
-    let signed_headers = signed_headers_list(&signed);
 
-    // `AKID/date/region/service/aws4_request` (SigV4a: no region); the scope is its tail.
+    // Every text output goes into one buffer: credential, signed headers, canonical request,
+    // string to sign, URL. Parts are written (never copied out of the buffer while it grows).
     let akid = params.credentials.access_key_id();
-    let mut credential =
-        String::with_capacity(akid.len() + 10 + params.region.len() + params.service.len() + 14);
-    credential.push_str(akid);
-    credential.push('/');
-    let scope_start = credential.len();
-    credential.push_str(&amz_date[..8]);
-    credential.push('/');
+    let names_len: usize = signed.iter().map(|h| h.name.len() + 1).sum();
+    let values_len: usize = signed.iter().map(|h| h.value.len() + 2).sum();
+    let scope_len = 9 + params.region.len() + 1 + params.service.len() + 13;
+    let mut text = String::with_capacity(
+        2 * (akid.len() + scope_len)
+            + 2 * names_len
+            + values_len
+            + request.method.len()
+            + 3 * request.path.len()
+            + 2 * request.query.len()
+            + payload.len()
+            + 2 * request.url.len()
+            + if presigning { 420 } else { 160 }
+            + token.map_or(0, |t| 3 * t.len()),
+    );
+    text.push_str(akid);
+    text.push('/');
+    let scope_start = text.len();
+    text.push_str(&amz_date[..8]);
+    text.push('/');
     if !v4a {
-        credential.push_str(params.region);
-        credential.push('/');
+        text.push_str(params.region);
+        text.push('/');
     }
-    credential.push_str(params.service);
-    credential.push_str("/aws4_request");
-    let scope = &credential[scope_start..];
+    text.push_str(params.service);
+    text.push_str("/aws4_request");
+    let credential = 0..text.len();
+    write_signed_headers(&mut text, &signed);
+    let signed_headers = credential.end..text.len();
 
+    // Presigning: the X-Amz-* parameters, encoded once, used in the canonical query and the URL.
     let mut expires_buf = [0u8; 20];
-    let mut encoded_credential = String::new();
-    let mut encoded_signed_headers = String::new();
-    let mut encoded_token = None;
-    let mut encoded_region_set = String::new();
-    let mut extra_query: Vec<(&str, &str)> = Vec::new();
+    let mut encoded = String::new();
+    let mut ranges = [0..0, 0..0, 0..0, 0..0];
     let expires_text = match expires_in {
         Some(expires) => {
-            encoded_credential = encode(&credential);
-            encoded_signed_headers = encode(&signed_headers);
-            encoded_token = token.map(encode);
+            encoded.reserve(2 * text.len() + token.map_or(0, |t| 3 * t.len()) + 64);
+            let mut put = |piece: &str, slot: usize, encoded: &mut String| {
+                let at = encoded.len();
+                crate::encode::encode_into(encoded, piece.as_bytes(), false);
+                ranges[slot] = at..encoded.len();
+            };
+            put(&text[credential.clone()], 0, &mut encoded);
+            put(&text[signed_headers.clone()], 1, &mut encoded);
+            if let Some(token) = token {
+                put(token, 2, &mut encoded);
+            }
             if v4a {
-                encoded_region_set = encode(params.region);
+                put(params.region, 3, &mut encoded);
             }
             write_decimal(expires, &mut expires_buf)
         }
         None => "",
     };
+    let [enc_credential, enc_signed_headers, enc_token, enc_region_set] =
+        ranges.map(|r| &encoded[r]);
+    let mut extra_query: Vec<(&str, &str)> = Vec::new();
     if presigning {
         extra_query.reserve(7);
         extra_query.push(("X-Amz-Algorithm", algorithm_name));
-        extra_query.push(("X-Amz-Credential", &encoded_credential));
+        extra_query.push(("X-Amz-Credential", enc_credential));
         extra_query.push(("X-Amz-Date", amz_date));
         extra_query.push(("X-Amz-Expires", expires_text));
-        if let (true, Some(t)) = (token_signed, &encoded_token) {
-            extra_query.push(("X-Amz-Security-Token", t));
+        if token_signed {
+            extra_query.push(("X-Amz-Security-Token", enc_token));
         }
         if v4a {
-            extra_query.push(("X-Amz-Region-Set", &encoded_region_set));
+            extra_query.push(("X-Amz-Region-Set", enc_region_set));
         }
-        extra_query.push(("X-Amz-SignedHeaders", &encoded_signed_headers));
+        extra_query.push(("X-Amz-SignedHeaders", enc_signed_headers));
     }
 
-    let canonical = canonical_request(
+    let canonical_start = text.len();
+    write_canonical_request(
+        &mut text,
         &CanonicalInput {
             method: request.method,
             path: request.path,
@@ -375,19 +403,34 @@ pub(crate) fn sign_with(
             uri_encoding: settings.uri_encoding,
             path_normalization: settings.path_normalization,
         },
-        &signed_headers,
     );
-    let sts = string_to_sign_for(algorithm_name, amz_date, scope, &canonical);
+    let canonical = canonical_start..text.len();
+    let canonical_hash = Sha256::digest(text[canonical.clone()].as_bytes());
+    let scope_parts: &[&str] = if v4a {
+        &[params.service]
+    } else {
+        &[params.region, params.service]
+    };
+    write_string_to_sign(
+        &mut text,
+        algorithm_name,
+        amz_date,
+        scope_parts,
+        &canonical_hash,
+    );
+    let sts = canonical.end..text.len();
+
     let mut signature = [0u8; 64];
     let long_signature = match key {
         SignatureKey::Hmac => {
-            write_hex32(&params.signing_key().sign(sts.as_bytes()), &mut signature);
+            let mac = params.signing_key().sign(text[sts.clone()].as_bytes());
+            write_hex32(&mac, &mut signature);
             None
         }
         SignatureKey::Ecdsa(ecdsa) => {
             signature = [b'0'; 64];
             let mut hex = String::with_capacity(144);
-            push_hex(&mut hex, &ecdsa.sign_der(sts.as_bytes()));
+            push_hex(&mut hex, &ecdsa.sign_der(text[sts.clone()].as_bytes()));
             Some(hex)
         }
     };
@@ -406,35 +449,34 @@ pub(crate) fn sign_with(
         headers.push(("Host".to_owned(), host.to_owned()));
     }
     let mut authorization_at = None;
-    let url = if presigning {
-        let mut url = String::with_capacity(request.url.len() + 240 + encoded_credential.len());
-        url.push_str(request.url);
+    let url_start = text.len();
+    text.push_str(request.url);
+    if presigning {
         if !request.url.contains('?') {
-            url.push('?');
+            text.push('?');
         } else if !(request.url.ends_with('?') || request.url.ends_with('&')) {
-            url.push('&');
+            text.push('&');
         }
-        url.push_str("X-Amz-Algorithm=");
-        url.push_str(algorithm_name);
-        url.push_str("&X-Amz-Credential=");
-        url.push_str(&encoded_credential);
-        url.push_str("&X-Amz-Date=");
-        url.push_str(amz_date);
-        url.push_str("&X-Amz-SignedHeaders=");
-        url.push_str(&encoded_signed_headers);
-        url.push_str("&X-Amz-Expires=");
-        url.push_str(expires_text);
-        if let Some(t) = &encoded_token {
-            url.push_str("&X-Amz-Security-Token=");
-            url.push_str(t);
+        text.push_str("X-Amz-Algorithm=");
+        text.push_str(algorithm_name);
+        text.push_str("&X-Amz-Credential=");
+        text.push_str(enc_credential);
+        text.push_str("&X-Amz-Date=");
+        text.push_str(amz_date);
+        text.push_str("&X-Amz-SignedHeaders=");
+        text.push_str(enc_signed_headers);
+        text.push_str("&X-Amz-Expires=");
+        text.push_str(expires_text);
+        if token.is_some() {
+            text.push_str("&X-Amz-Security-Token=");
+            text.push_str(enc_token);
         }
         if v4a {
-            url.push_str("&X-Amz-Region-Set=");
-            url.push_str(&encoded_region_set);
+            text.push_str("&X-Amz-Region-Set=");
+            text.push_str(enc_region_set);
         }
-        url.push_str("&X-Amz-Signature=");
-        url.push_str(signature_text);
-        url
+        text.push_str("&X-Amz-Signature=");
+        text.push_str(signature_text);
     } else {
         if let Some(token) = token {
             headers.push(("X-Amz-Security-Token".to_owned(), token.to_owned()));
@@ -449,27 +491,30 @@ pub(crate) fn sign_with(
                 payload.clone().into_owned(),
             ));
         }
+        let credential_text = &text[credential.clone()];
+        let signed_headers_text = &text[signed_headers.clone()];
         let mut auth = String::with_capacity(
             algorithm_name.len()
                 + 48
-                + credential.len()
-                + signed_headers.len()
+                + credential_text.len()
+                + signed_headers_text.len()
                 + signature_text.len(),
         );
         auth.push_str(algorithm_name);
         auth.push_str(" Credential=");
-        auth.push_str(&credential);
+        auth.push_str(credential_text);
         auth.push_str(", SignedHeaders=");
-        auth.push_str(&signed_headers);
+        auth.push_str(signed_headers_text);
         auth.push_str(", Signature=");
         auth.push_str(signature_text);
         authorization_at = Some(headers.len());
         headers.push(("Authorization".to_owned(), auth));
-        request.url.to_owned()
-    };
+    }
+    let url = url_start..text.len();
 
     Ok(SignedRequest {
         method: method_value(request.method),
+        text,
         url,
         headers,
         authorization_at,
