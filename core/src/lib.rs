@@ -67,3 +67,8 @@ pub use time::SigningTime;
 pub use verify::{
     CredentialLookup, VerifiedIdentity, VerifiedStream, Verifier, VerifierLimits, VerifierSettings,
 };
+
+/// The README's Rust examples, compiled and run as doctests so they stay true.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;
