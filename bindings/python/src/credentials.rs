@@ -155,7 +155,7 @@ fn text_attr(
         return if required { Err(missing()) } else { Ok(None) };
     }
     let text = value.cast::<PyString>().map_err(|_| missing())?;
-    Ok(Some(text.to_cow()?.into_owned()))
+    Ok(Some(crate::text::str_of(text)?.into_owned()))
 }
 
 /// Reads a botocore-like credentials object (preferring its atomic `get_frozen_credentials()`).

@@ -12,9 +12,11 @@ mod headers;
 mod identity;
 mod lookup;
 mod options;
+mod raw;
 mod signed;
 mod signer;
 mod streaming;
+mod text;
 mod timestamp;
 mod verifier;
 

@@ -49,6 +49,54 @@ fn redact_url(url: &str) -> String {
     }
 }
 
+/// A header name as a Python str: the names SigV4 adds are interned (built once, hash cached).
+fn name_str<'py>(py: Python<'py>, name: &str) -> Bound<'py, PyString> {
+    let interned = match name {
+        "Host" => pyo3::intern!(py, "Host"),
+        "X-Amz-Date" => pyo3::intern!(py, "X-Amz-Date"),
+        "Authorization" => pyo3::intern!(py, "Authorization"),
+        "X-Amz-Security-Token" => pyo3::intern!(py, "X-Amz-Security-Token"),
+        "x-amz-content-sha256" => pyo3::intern!(py, "x-amz-content-sha256"),
+        "X-Amz-Content-Sha256" => pyo3::intern!(py, "X-Amz-Content-Sha256"),
+        "X-Amz-Region-Set" => pyo3::intern!(py, "X-Amz-Region-Set"),
+        _ => return PyString::new(py, name),
+    };
+    interned.clone()
+}
+
+/// The headers dict: one insertion per header when names are distinct (the usual case), else
+/// repeated names joined with ", " in order.
+pub(crate) fn build_headers<'py>(
+    py: Python<'py>,
+    headers: &[(String, String)],
+) -> PyResult<Bound<'py, PyDict>> {
+    let dict = PyDict::new(py);
+    let distinct = headers
+        .iter()
+        .enumerate()
+        .all(|(i, (name, _))| headers[..i].iter().all(|(n, _)| n != name));
+    if distinct {
+        for (name, value) in headers {
+            dict.set_item(name_str(py, name), PyString::new(py, value))?;
+        }
+        return Ok(dict);
+    }
+    let mut joined: Vec<(&str, String)> = Vec::with_capacity(headers.len());
+    for (name, value) in headers {
+        match joined.iter_mut().find(|(n, _)| *n == name.as_str()) {
+            Some((_, previous)) => {
+                previous.push_str(", ");
+                previous.push_str(value);
+            }
+            None => joined.push((name, value.clone())),
+        }
+    }
+    for (name, value) in joined {
+        dict.set_item(name_str(py, name), PyString::new(py, &value))?;
+    }
+    Ok(dict)
+}
+
 #[pymethods]
 impl SignedRequest {
     /// The HTTP method.
@@ -66,22 +114,9 @@ impl SignedRequest {
     /// Every header to send, as a dict (repeated names joined with ``", "``). Built once.
     #[getter]
     fn headers<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let dict = self
-            .headers
-            .get_or_try_init(py, || -> PyResult<Py<PyDict>> {
-                let dict = PyDict::new(py);
-                for (name, value) in self.inner.headers() {
-                    let name = PyString::new(py, name);
-                    match dict.get_item(&name)? {
-                        Some(previous) => {
-                            let joined = format!("{}, {}", previous.extract::<String>()?, value);
-                            dict.set_item(name, joined)?;
-                        }
-                        None => dict.set_item(name, value)?,
-                    }
-                }
-                Ok(dict.unbind())
-            })?;
+        let dict = self.headers.get_or_try_init(py, || {
+            build_headers(py, self.inner.headers()).map(Bound::unbind)
+        })?;
         Ok(dict.bind(py).clone())
     }
 

@@ -13,6 +13,7 @@ use crate::credentials::Source;
 use crate::errors::{input, IntoPyResult};
 use crate::options::{self, CallOptions};
 use crate::signed::SignedRequest;
+use crate::text::str_of;
 use crate::timestamp;
 
 /// Signs requests for one (credentials, region, service) with fixed options; derived keys are cached.
@@ -84,13 +85,10 @@ impl Signer {
         options: Option<&Bound<'_, PyDict>>,
         expires_in: Option<u64>,
     ) -> PyResult<SignedRequest> {
-        let method = method.to_cow()?;
-        let url = url.to_cow()?;
-        let header_list = crate::headers::extract(headers)?;
-        let pairs: Vec<(&str, &str)> = header_list
-            .iter()
-            .map(|(n, v)| (n.as_str(), v.as_str()))
-            .collect();
+        let method = str_of(method)?;
+        let url = str_of(url)?;
+        let header_texts = crate::headers::extract_texts(headers)?;
+        let pairs = crate::headers::as_pairs(&header_texts);
         let body = BodyInput::extract(body)?;
         let time = timestamp::parse(py, timestamp)?;
 
@@ -266,8 +264,8 @@ impl Signer {
     ) -> PyResult<crate::streaming::StreamingUpload> {
         let rotated = self.source.current(py)?;
         let args = crate::streaming::Args {
-            method: &method.to_cow()?,
-            url: &url.to_cow()?,
+            method: &str_of(method)?,
+            url: &str_of(url)?,
             decoded_length,
             chunk_size,
             headers,

@@ -56,7 +56,7 @@ pub fn parse(py: Python<'_>, value: Option<&Bound<'_, PyAny>>) -> PyResult<Signi
         return from_float(py, float.value());
     }
     if let Ok(text) = value.cast::<PyString>() {
-        return SigningTime::parse(&text.to_cow()?).py_err(py);
+        return SigningTime::parse(&crate::text::str_of(text)?).py_err(py);
     }
     let datetime = DATETIME.import(py, "datetime", "datetime")?;
     if value.is_instance(datetime)? {

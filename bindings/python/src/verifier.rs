@@ -2,15 +2,18 @@
 
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
-use pyo3::types::{PyAny, PyBool, PyInt, PyString};
+use pyo3::types::{PyAny, PyBool, PyBytes, PyDict, PyInt, PyString};
 use sigv4::{
     Body, ErrorKind, PathNormalization, Request, SessionTokenMode, UriEncoding, VerifierSettings,
 };
 
 use crate::body::{hash_stream, BodyInput, DETACH_THRESHOLD};
 use crate::errors::{input, verification};
+use crate::headers::HeaderTexts;
 use crate::identity::VerifiedIdentity;
 use crate::lookup::{self, Lookup};
+use crate::raw;
+use crate::text::{str_of, Text};
 use crate::timestamp;
 
 /// Replay cache capacity used for ``replay_cache=True``.
@@ -91,6 +94,57 @@ fn replay_capacity(py: Python<'_>, value: Option<&Bound<'_, PyAny>>) -> PyResult
             "replay_cache",
             format!("replay_cache must be None, True or a capacity >= 1 (got {value})"),
         )),
+    }
+}
+
+/// A raw path or query: bytes (UTF-8, else latin-1) or str.
+fn wire_text<'py>(value: &Bound<'py, PyAny>, what: &str) -> PyResult<Text<'py>> {
+    if let Ok(b) = value.cast::<PyBytes>() {
+        return Ok(Text::from_wire_bytes(b));
+    }
+    if let Ok(s) = value.cast::<PyString>() {
+        return Text::from_str(s);
+    }
+    Err(PyTypeError::new_err(format!(
+        "{what} must be bytes or str, not {}",
+        value.get_type().name()?
+    )))
+}
+
+impl Verifier {
+    /// The one verification every entry point ends in.
+    fn check(
+        &self,
+        py: Python<'_>,
+        method: &str,
+        url: &str,
+        header_texts: &HeaderTexts<'_>,
+        body: Option<&Bound<'_, PyAny>>,
+        now: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<VerifiedIdentity> {
+        let pairs = crate::headers::as_pairs(header_texts);
+        let body = BodyInput::extract(body)?;
+        let now = timestamp::parse(py, now)?;
+        let stream_hash;
+        let core_body = match (body.as_slice(), &body) {
+            (Some(bytes), _) => Body::Bytes(bytes),
+            (None, BodyInput::Stream(stream)) => {
+                stream_hash = hash_stream(stream)?;
+                Body::Precomputed(&stream_hash)
+            }
+            (None, _) => Body::Bytes(&[]),
+        };
+        let request =
+            Request::new(method, url, &pairs, core_body).map_err(|e| verification(py, e))?;
+        let run = || self.core.verify(&request, now);
+        let large = matches!(core_body, Body::Bytes(b) if b.len() >= DETACH_THRESHOLD);
+        let result = if large { py.detach(run) } else { run() };
+        if let Some(error) = lookup::take_error() {
+            return Err(error);
+        }
+        result
+            .map(VerifiedIdentity::new)
+            .map_err(|e| verification(py, e))
     }
 }
 
@@ -203,35 +257,63 @@ impl Verifier {
         body: Option<&Bound<'_, PyAny>>,
         now: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<VerifiedIdentity> {
-        let method = method.to_cow()?;
-        let url = url.to_cow()?;
-        let header_list = crate::headers::extract(headers)?;
-        let pairs: Vec<(&str, &str)> = header_list
-            .iter()
-            .map(|(n, v)| (n.as_str(), v.as_str()))
-            .collect();
-        let body = BodyInput::extract(body)?;
-        let now = timestamp::parse(py, now)?;
-        let stream_hash;
-        let core_body = match (body.as_slice(), &body) {
-            (Some(bytes), _) => Body::Bytes(bytes),
-            (None, BodyInput::Stream(stream)) => {
-                stream_hash = hash_stream(stream)?;
-                Body::Precomputed(&stream_hash)
-            }
-            (None, _) => Body::Bytes(&[]),
+        let method = str_of(method)?;
+        let url = str_of(url)?;
+        let header_texts = crate::headers::extract_texts(headers)?;
+        self.check(py, &method, &url, &header_texts, body, now)
+    }
+
+    /// Verifies one request as an ASGI server hands it over (the fast path of
+    /// ``sigv4.asgi.SigV4Middleware``): ``path`` is the raw path (``scope["raw_path"]``, bytes, or
+    /// str), ``query`` the raw query string (``scope["query_string"]``), ``headers`` the
+    /// ``scope["headers"]`` list of ``(name, value)`` byte pairs as received. Bytes are read as
+    /// UTF-8, or as latin-1 when they are not UTF-8. Otherwise as ``verify``.
+    #[pyo3(signature = (method, path, query, headers, body=None, now=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn verify_raw(
+        &self,
+        py: Python<'_>,
+        method: &Bound<'_, PyString>,
+        path: &Bound<'_, PyAny>,
+        query: &Bound<'_, PyAny>,
+        headers: &Bound<'_, PyAny>,
+        body: Option<&Bound<'_, PyAny>>,
+        now: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<VerifiedIdentity> {
+        let method = str_of(method)?;
+        let path = wire_text(path, "path")?;
+        let query = wire_text(query, "query")?;
+        let header_texts = raw::asgi_headers(headers)?;
+        let url = raw::join_target(path.as_str(), query.as_str());
+        self.check(py, &method, &url, &header_texts, body, now)
+    }
+
+    /// Verifies one request from a WSGI ``environ`` (the fast path of ``sigv4.wsgi.SigV4Middleware``):
+    /// the method from ``REQUEST_METHOD``, the target as ``sigv4.wsgi.wire_target`` finds it, the
+    /// headers from ``HTTP_*``, ``CONTENT_TYPE`` and ``CONTENT_LENGTH`` (as
+    /// ``sigv4.wsgi.environ_headers`` reads them). ``body`` and ``now`` as for ``verify``.
+    #[pyo3(signature = (environ, body=None, now=None))]
+    fn verify_environ(
+        &self,
+        py: Python<'_>,
+        environ: &Bound<'_, PyDict>,
+        body: Option<&Bound<'_, PyAny>>,
+        now: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<VerifiedIdentity> {
+        let method = match environ.get_item(pyo3::intern!(py, "REQUEST_METHOD"))? {
+            Some(m) => Text::from_str(m.cast::<PyString>()?)?,
+            None => Text::Owned("GET".to_owned()),
         };
-        let request =
-            Request::new(&method, &url, &pairs, core_body).map_err(|e| verification(py, e))?;
-        let run = || self.core.verify(&request, now);
-        let large = matches!(core_body, Body::Bytes(b) if b.len() >= DETACH_THRESHOLD);
-        let result = if large { py.detach(run) } else { run() };
-        if let Some(error) = lookup::take_error() {
-            return Err(error);
-        }
-        result
-            .map(VerifiedIdentity::new)
-            .map_err(|e| verification(py, e))
+        let target = raw::environ_target(environ)?;
+        let header_texts = raw::environ_headers(environ)?;
+        self.check(
+            py,
+            method.as_str(),
+            target.as_str(),
+            &header_texts,
+            body,
+            now,
+        )
     }
 
     /// The accepted regions.

@@ -19,13 +19,12 @@ from __future__ import annotations
 import asyncio
 from typing import Any, Awaitable, Callable, List, MutableMapping, Optional, Tuple
 
-from ._errors import InvalidRequestError, VerificationError
+from ._errors import VerificationError
 from ._middleware import (
     DEFAULT_MAX_BODY,
     IDENTITY_KEY,
     error_answer,
     header_text,
-    now_from,
     requote_path,
     too_large,
 )
@@ -53,16 +52,38 @@ def scope_target(scope: Scope) -> str:
     return f"{path}?{query.decode('latin-1')}" if query else path
 
 
+def _decoded_path(scope: Scope) -> str:
+    """The wire path re-quoted from the decoded ``path`` (servers without ``raw_path``)."""
+    return requote_path(scope.get("root_path", "") + scope.get("path", "/")) or "/"
+
+
 def scope_headers(scope: Scope) -> List[Tuple[str, str]]:
     """The request headers of an ASGI scope, in order, repeated names kept."""
     return [(name.decode("latin-1"), header_text(value)) for name, value in scope.get("headers", [])]
+
+
+class _Replay:
+    """The ``receive`` the application gets: the buffered body first, then the server's own."""
+
+    __slots__ = ("message", "receive")
+
+    def __init__(self, message: Message, receive: Receive) -> None:
+        self.message: Optional[Message] = message
+        self.receive = receive
+
+    async def __call__(self) -> Message:
+        message = self.message
+        if message is None:
+            return await self.receive()
+        self.message = None
+        return message
 
 
 class SigV4Middleware:
     """Verifies each HTTP request's SigV4 signature before the wrapped ASGI application sees it.
 
     Arguments as for ``sigv4.wsgi.SigV4Middleware``. On success the ``VerifiedIdentity`` is in
-    ``scope["sigv4.identity"]`` (the application gets a copy of the scope with it).
+    ``scope["sigv4.identity"]`` (set in the scope the server passed, which is then handed on).
     """
 
     def __init__(
@@ -80,56 +101,61 @@ class SigV4Middleware:
         self.max_body = max_body
         self.clock = clock
         self.explain_mismatch = explain_mismatch
+        self._verify_raw = verifier.verify_raw
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        pieces = []
-        size = 0
-        more = True
-        while more:
-            message = await receive()
-            if message["type"] == "http.disconnect":
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            return
+        if message.get("more_body", False):
+            body = await self._read_rest(message.get("body", b""), receive)
+            if body is None:
                 return
-            piece = message.get("body", b"")
-            size += len(piece)
-            if size > self.max_body:
-                await self._answer(too_large(self.max_body), send)
-                return
-            pieces.append(piece)
-            more = message.get("more_body", False)
-        body = b"".join(pieces)
-        # The raw (name, value) byte pairs go to the verifier as they are (read as UTF-8, no copy
-        # through Python strings); headers that are not UTF-8 are retried as latin-1 text.
-        args = (scope["method"], scope_target(scope), scope.get("headers", []), body, now_from(self.clock))
+            message = {"type": "http.request", "body": body, "more_body": False}
+        else:
+            body = message.get("body", b"")
+        if len(body) > self.max_body:
+            await self._answer(too_large(self.max_body), send)
+            return
+        # The raw path, query and (name, value) byte pairs go to the verifier as they are; it reads
+        # them as UTF-8 (latin-1 when not UTF-8) without building Python strings.
+        path = scope.get("raw_path") or _decoded_path(scope)
+        clock = self.clock
         try:
-            try:
-                identity = await self._verify(args, len(body))
-            except InvalidRequestError as error:
-                if error.code != "InvalidUtf8":
-                    raise
-                identity = await self._verify(args[:2] + (scope_headers(scope),) + args[3:], len(body))
+            if len(body) < _THREAD_THRESHOLD:
+                identity = self._verify_raw(
+                    scope["method"], path, scope.get("query_string", b""), scope.get("headers", ()), body,
+                    None if clock is None else clock(),
+                )
+            else:
+                identity = await asyncio.get_running_loop().run_in_executor(
+                    None, self._verify_raw, scope["method"], path, scope.get("query_string", b""),
+                    scope.get("headers", ()), body, None if clock is None else clock(),
+                )
         except VerificationError as error:
             await self._answer(error_answer(error, self.explain_mismatch), send)
             return
-        scope = dict(scope)
         scope[IDENTITY_KEY] = identity
-        replayed = False
+        await self.app(scope, _Replay(message, receive), send)
 
-        async def replay() -> Message:
-            nonlocal replayed
-            if not replayed:
-                replayed = True
-                return {"type": "http.request", "body": body, "more_body": False}
-            return await receive()
-
-        await self.app(scope, replay, send)
-
-    async def _verify(self, args: tuple, size: int) -> Any:
-        if size >= _THREAD_THRESHOLD:
-            return await asyncio.get_running_loop().run_in_executor(None, self.verifier.verify, *args)
-        return self.verifier.verify(*args)
+    async def _read_rest(self, first: bytes, receive: Receive) -> Optional[bytes]:
+        """The rest of a body sent in several messages (None when the client went away or the body
+        is over ``max_body``: the caller answers 413 for the latter from the length)."""
+        pieces = [first]
+        size = len(first)
+        more = True
+        while more and size <= self.max_body:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return None
+            piece = message.get("body", b"")
+            size += len(piece)
+            pieces.append(piece)
+            more = message.get("more_body", False)
+        return b"".join(pieces)
 
     @staticmethod
     async def _answer(answer: Tuple[int, List[Tuple[str, str]], bytes], send: Send) -> None:

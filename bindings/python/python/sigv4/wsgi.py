@@ -33,7 +33,6 @@ from ._middleware import (
     IDENTITY_KEY,
     error_answer,
     header_text,
-    now_from,
     requote_path,
     too_large,
 )
@@ -125,6 +124,7 @@ class SigV4Middleware:
         self.max_body = max_body
         self.clock = clock
         self.explain_mismatch = explain_mismatch
+        self._verify_environ = verifier.verify_environ
 
     def __call__(self, environ: dict, start_response: _StartResponse) -> Iterable[bytes]:
         try:
@@ -132,13 +132,9 @@ class SigV4Middleware:
         except _TooLarge:
             return self._answer(too_large(self.max_body), start_response)
         try:
-            identity = self.verifier.verify(
-                environ.get("REQUEST_METHOD", "GET"),
-                wire_target(environ),
-                environ_headers(environ),
-                body,
-                now_from(self.clock),
-            )
+            # One native call reads the method, target and headers straight from the environ (as
+            # wire_target and environ_headers do).
+            identity = self._verify_environ(environ, body, None if self.clock is None else self.clock())
         except VerificationError as error:
             return self._answer(error_answer(error, self.explain_mismatch), start_response)
         environ[IDENTITY_KEY] = identity
