@@ -3,6 +3,8 @@
 use subtle::ConstantTimeEq;
 
 use crate::error::{Error, ErrorKind, Result};
+#[cfg(test)]
+use crate::request::is_token_byte;
 use crate::request::Request;
 use crate::sigv4a::StrictSignature;
 use crate::time::SigningTime;
@@ -11,6 +13,7 @@ use super::form::Form;
 use super::parse_header::truncate;
 use super::parse_query::has_invalid_escape;
 use super::settings::VerifierLimits;
+use super::small::SmallList;
 
 fn bad_url(message: String) -> Error {
     Error::from_binding(ErrorKind::InvalidUrl, "url", message)
@@ -53,20 +56,46 @@ pub(crate) fn bounds(request: &Request<'_>, limits: &VerifierLimits) -> Result<(
     Ok(())
 }
 
-/// The signature: exactly 64 lowercase hex digits.
-pub(crate) fn signature_format(form: Form, signature: &str) -> Result<()> {
-    if signature.len() == 64
-        && signature
-            .bytes()
-            .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
-    {
-        Ok(())
-    } else {
-        Err(form.malformed(format!(
-            "the signature must be 64 lowercase hex digits (got {} characters)",
-            signature.len()
-        )))
+/// Each byte's value as a lowercase hex digit, or 0xff for any other byte.
+const LOWER_HEX_VALUE: [u8; 256] = {
+    let mut table = [0xffu8; 256];
+    let mut i = 0;
+    while i < 10 {
+        table[b'0' as usize + i] = i as u8;
+        i += 1;
     }
+    let mut i = 0;
+    while i < 6 {
+        table[b'a' as usize + i] = 10 + i as u8;
+        i += 1;
+    }
+    table
+};
+
+/// The signature: exactly 64 lowercase hex digits. Returns the 32 bytes they spell (what
+/// [`same_signature`] compares with the recomputed MAC).
+pub(crate) fn signature_format(form: Form, signature: &str) -> Result<[u8; 32]> {
+    let text = signature.as_bytes();
+    let mut bytes = [0u8; 32];
+    let mut invalid = 0u8;
+    if text.len() == 64 {
+        for (byte, pair) in bytes.iter_mut().zip(text.chunks_exact(2)) {
+            let (hi, lo) = (
+                LOWER_HEX_VALUE[usize::from(pair[0])],
+                LOWER_HEX_VALUE[usize::from(pair[1])],
+            );
+            invalid |= hi | lo;
+            *byte = hi << 4 | (lo & 15);
+        }
+        // Every valid digit's value is below 16; the 0xff of any other byte sets the high bits.
+        if invalid < 16 {
+            return Ok(bytes);
+        }
+    }
+    Err(form.malformed(format!(
+        "the signature must be 64 lowercase hex digits (got {} characters)",
+        signature.len()
+    )))
 }
 
 /// A SigV4a signature: lowercase hex of a DER ECDSA P-256 signature (16..=144 digits, even), the
@@ -107,29 +136,34 @@ pub(crate) fn amz_date(form: Form, text: &str) -> Result<SigningTime> {
     })
 }
 
+/// Header names (`SignedHeaders`) kept inline: requests rarely sign more than 16.
+pub(crate) type SignedNames<'a> = SmallList<&'a str, 16>;
+
 /// `SignedHeaders`: lowercase header names, strictly sorted (so unique), including `host`.
-pub(crate) fn signed_headers(form: Form, list: &str) -> Result<Vec<&str>> {
-    let names: Vec<&str> = super::split_byte(list, b';').collect();
-    for (i, name) in names.iter().enumerate() {
-        let valid = !name.is_empty()
-            && name
-                .bytes()
-                .all(|b| crate::request::is_token_byte(b) && !b.is_ascii_uppercase());
+pub(crate) fn signed_headers(form: Form, list: &str) -> Result<SignedNames<'_>> {
+    let mut names = SignedNames::new();
+    let mut has_host = false;
+    for name in super::split_byte(list, b';') {
+        let valid = !name.is_empty() && name.bytes().all(|b| LOWER_TOKEN[usize::from(b)]);
         if !valid {
             return Err(form.malformed(format!(
                 "SignedHeaders must be lowercase header names separated by ';' (got {:?})",
                 truncate(list)
             )));
         }
-        if i > 0 && names[i - 1] >= *name {
-            return Err(form.malformed(format!(
-                "SignedHeaders must be sorted and without repeats ({:?} after {:?})",
-                truncate(name),
-                truncate(names[i - 1])
-            )));
+        if let Some(&previous) = names.last() {
+            if previous >= name {
+                return Err(form.malformed(format!(
+                    "SignedHeaders must be sorted and without repeats ({:?} after {:?})",
+                    truncate(name),
+                    truncate(previous)
+                )));
+            }
         }
+        has_host |= name == "host";
+        names.push(name);
     }
-    if names.binary_search(&"host").is_err() {
+    if !has_host {
         return Err(Error::new(
             ErrorKind::UnsignedHeader,
             "the host header must be signed (add host to SignedHeaders)",
@@ -137,6 +171,46 @@ pub(crate) fn signed_headers(form: Form, list: &str) -> Result<Vec<&str>> {
     }
     Ok(names)
 }
+
+/// HTTP token bytes (`request::is_token_byte`) that are not upper-case letters.
+const LOWER_TOKEN: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut i = 0;
+    while i < 256 {
+        table[i] = TOKEN[i] && !(i as u8).is_ascii_uppercase();
+        i += 1;
+    }
+    table
+};
+
+/// HTTP token bytes (RFC 9110 `tchar`), as `request::is_token_byte` defines them, one load per byte.
+pub(crate) const TOKEN: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut i = 0;
+    while i < 256 {
+        let b = i as u8;
+        table[i] = b.is_ascii_alphanumeric()
+            || matches!(
+                b,
+                b'!' | b'#'
+                    | b'$'
+                    | b'%'
+                    | b'&'
+                    | b'\''
+                    | b'*'
+                    | b'+'
+                    | b'-'
+                    | b'.'
+                    | b'^'
+                    | b'_'
+                    | b'`'
+                    | b'|'
+                    | b'~'
+            );
+        i += 1;
+    }
+    table
+};
 
 /// Header signing: the signing time within now ± skew.
 pub(crate) fn header_time(time: SigningTime, now: SigningTime, skew: u32) -> Result<()> {
@@ -180,22 +254,11 @@ pub(crate) fn presigned_time(
     Ok(until)
 }
 
-/// True when `signature` (64 lowercase hex digits, checked by [`signature_format`]) spells `mac`,
-/// in constant time: the MAC is hex-encoded and both 64-byte texts are compared eight bytes at a
-/// time, folding the differences before one constant-time test.
-pub(crate) fn same_signature(mac: &[u8; 32], signature: &str) -> bool {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    let mut expected = [0u8; 64];
-    for (pair, &b) in expected.chunks_exact_mut(2).zip(mac) {
-        pair[0] = HEX[usize::from(b >> 4)];
-        pair[1] = HEX[usize::from(b & 15)];
-    }
-    let given = signature.as_bytes();
-    if given.len() != 64 {
-        return false;
-    }
+/// True when `signature` (the bytes [`signature_format`] decoded) equals `mac`, in constant time:
+/// the differences of the four 8-byte words are folded before one constant-time test.
+pub(crate) fn same_signature(mac: &[u8; 32], signature: &[u8; 32]) -> bool {
     let mut diff = 0u64;
-    for (a, b) in expected.chunks_exact(8).zip(given.chunks_exact(8)) {
+    for (a, b) in mac.chunks_exact(8).zip(signature.chunks_exact(8)) {
         let word = |s: &[u8]| u64::from_le_bytes([s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7]]);
         diff |= word(a) ^ word(b);
     }
@@ -209,21 +272,48 @@ pub(crate) fn same(a: &[u8], b: &[u8]) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::same_signature;
+    use super::*;
 
     #[test]
     fn signature_comparison() {
         let mac: [u8; 32] = core::array::from_fn(|i| (i * 37 + 5) as u8);
         let hex: String = mac.iter().map(|b| format!("{b:02x}")).collect();
-        assert!(same_signature(&mac, &hex));
+        let decoded = signature_format(Form::Header, &hex).unwrap();
+        assert_eq!(decoded, mac);
+        assert!(same_signature(&mac, &decoded));
         for at in 0..64 {
             let mut other = hex.clone().into_bytes();
             other[at] = if other[at] == b'0' { b'1' } else { b'0' };
-            assert!(
-                !same_signature(&mac, std::str::from_utf8(&other).unwrap()),
-                "{at}"
+            let other = signature_format(Form::Header, std::str::from_utf8(&other).unwrap());
+            assert!(!same_signature(&mac, &other.unwrap()), "{at}");
+        }
+    }
+
+    #[test]
+    fn signature_format_takes_lowercase_hex_only() {
+        let good = "0123456789abcdef".repeat(4);
+        assert!(signature_format(Form::Header, &good).is_ok());
+        assert!(signature_format(Form::Header, &good[..63]).is_err());
+        assert!(signature_format(Form::Header, &format!("{good}0")).is_err());
+        for at in [0, 1, 31, 62, 63] {
+            for bad in [b'A', b'F', b'g', b'G', b' ', b'/', b':', b'`', 0xc3] {
+                let mut text = good.clone().into_bytes();
+                text[at] = bad;
+                let text = String::from_utf8_lossy(&text).into_owned();
+                assert!(signature_format(Form::Header, &text).is_err(), "{text:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn token_table_matches_is_token_byte() {
+        for b in 0..=255u8 {
+            assert_eq!(TOKEN[usize::from(b)], is_token_byte(b), "{b}");
+            assert_eq!(
+                LOWER_TOKEN[usize::from(b)],
+                is_token_byte(b) && !b.is_ascii_uppercase(),
+                "{b}"
             );
         }
-        assert!(!same_signature(&mac, &hex[..63]));
     }
 }

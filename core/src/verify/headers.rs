@@ -1,15 +1,14 @@
 //! One pass over the request headers: validation, the headers SigV4 reads, and the canonical
 //! list of signed headers.
 
-use std::borrow::Cow;
-
-use crate::canonical::{sort_and_merge, trim_value, CanonicalHeader};
 use crate::error::{Error, ErrorKind, Result};
 use crate::request::{validate_header_name, validate_header_value, Request};
 
+use super::checks::TOKEN;
 use super::form::Form;
 use super::parse_header::truncate;
 use super::settings::{VerifierLimits, VerifierSettings};
+use super::small::SmallList;
 
 /// The headers the verifier itself reads, found in one pass.
 #[derive(Debug, Default)]
@@ -27,34 +26,39 @@ pub(crate) struct HeaderScan<'a> {
     pub(crate) host_count: usize,
 }
 
-/// True when `value` holds CR, LF or NUL, eight bytes at a time (the `Authorization` header
-/// alone is ~200 bytes checked on every request).
+/// True when `value` holds CR, LF or NUL. Eight bytes at a time, one test per word: is any byte
+/// below 0x0e (NUL, CR and LF are; so are tab, VT and FF, which are allowed)? Only then are the
+/// bytes looked at one by one. (The `Authorization` header alone is ~200 bytes, on every request.)
 fn has_cr_lf_nul(value: &str) -> bool {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
-    let zero_byte = |x: u64| x.wrapping_sub(ONES) & !x & HIGH != 0;
-    let mut words = value.as_bytes().chunks_exact(8);
+    // Exact for "some byte < 0x0e" (the classic has-less-than test, valid for limits up to 128).
+    let has_low_byte = |x: u64| x.wrapping_sub(ONES * 0x0e) & !x & HIGH != 0;
+    let exact = |bytes: &[u8]| bytes.iter().any(|&b| b == 0 || b == b'\n' || b == b'\r');
+    let bytes = value.as_bytes();
+    let mut words = bytes.chunks_exact(8);
     for word in &mut words {
-        let mut bytes = [0u8; 8];
-        bytes.copy_from_slice(word);
-        let w = u64::from_le_bytes(bytes);
-        if zero_byte(w)
-            || zero_byte(w ^ (ONES * u64::from(b'\n')))
-            || zero_byte(w ^ (ONES * u64::from(b'\r')))
-        {
+        let mut eight = [0u8; 8];
+        eight.copy_from_slice(word);
+        if has_low_byte(u64::from_le_bytes(eight)) && exact(word) {
             return true;
         }
     }
-    words
-        .remainder()
-        .iter()
-        .any(|&b| b == 0 || b == b'\n' || b == b'\r')
+    exact(words.remainder())
 }
 
 /// [`validate_header_value`] with a fast path for the common, clean value.
 fn check_value(name: &str, value: &str) -> Result<()> {
     if has_cr_lf_nul(value) {
         validate_header_value(name, value)?;
+    }
+    Ok(())
+}
+
+/// [`validate_header_name`] with a table lookup per byte for the common, valid name.
+fn check_name(name: &str) -> Result<()> {
+    if name.is_empty() || !name.bytes().all(|b| TOKEN[usize::from(b)]) {
+        validate_header_name(name)?;
     }
     Ok(())
 }
@@ -96,7 +100,7 @@ pub(crate) fn scan<'a>(
     }
     let mut out = HeaderScan::default();
     for &(name, value) in headers {
-        validate_header_name(name)?;
+        check_name(name)?;
         check_value(name, value)?;
         // Dispatch on the length first: most headers are none of these.
         let (slot, count) = match name.len() {
@@ -145,24 +149,29 @@ fn find_signed(signed: &[&str], name: &str) -> Option<usize> {
         .ok()
 }
 
-/// The canonical form of the signed headers, checking that each one is present, that every header
+/// Marks the `host` value taken from the URL's authority (no `Host` header).
+pub(crate) const FROM_URL: usize = usize::MAX;
+
+/// Where the signed headers' values come from: (index in `SignedHeaders`, index in the request's
+/// headers or [`FROM_URL`]), sorted by the first, request order kept among repeats.
+pub(crate) type SignedSources = SmallList<(usize, usize), 16>;
+
+/// Finds the value of every signed header, checking that each one is present, that every header
 /// which must be signed is, and that `host` comes from the `Host` header or the URL. Names and
-/// values were validated by [`scan`]; the lowercase names are borrowed from `SignedHeaders`.
-pub(crate) fn canonical_signed<'h>(
-    request: &Request<'h>,
-    signed: &[&'h str],
+/// values were validated by [`scan`]; the canonical lines are written by
+/// [`super::canonical::write_canonical_request`] from the result, without copying any value.
+pub(crate) fn match_signed(
+    request: &Request<'_>,
+    signed: &[&str],
     form: Form,
     settings: &VerifierSettings,
-) -> Result<Vec<CanonicalHeader<'h>>> {
-    let mut out: Vec<CanonicalHeader<'h>> = Vec::with_capacity(signed.len() + 1);
+) -> Result<SignedSources> {
+    let mut sources = SignedSources::new();
     let mut has_host = false;
-    for &(name, value) in request.headers() {
+    for (at, &(name, _)) in request.headers().iter().enumerate() {
         if let Some(index) = find_signed(signed, name) {
             has_host |= signed[index] == "host";
-            out.push(CanonicalHeader {
-                name: Cow::Borrowed(signed[index]),
-                value: trim_value(value),
-            });
+            sources.push((index, at));
         } else if settings.must_sign(name) {
             return Err(Error::new(
                 ErrorKind::UnsignedHeader,
@@ -174,21 +183,33 @@ pub(crate) fn canonical_signed<'h>(
         }
     }
     if !has_host {
-        let host = request.authority().ok_or_else(|| {
-            form.malformed("host is signed but the request has no Host header and no absolute URL")
-        })?;
-        out.push(CanonicalHeader {
-            name: Cow::Borrowed("host"),
-            value: Cow::Borrowed(host),
-        });
+        if request.authority().is_none() {
+            return Err(form.malformed(
+                "host is signed but the request has no Host header and no absolute URL",
+            ));
+        }
+        // `signed` holds host (checked by `checks::signed_headers`).
+        let host = signed.binary_search(&"host").unwrap_or(0);
+        sources.push((host, FROM_URL));
     }
-    sort_and_merge(&mut out);
-    if out.len() != signed.len() {
-        let missing = signed
-            .iter()
-            .find(|name| out.binary_search_by(|h| h.name.as_ref().cmp(name)).is_err())
-            .copied()
-            .unwrap_or("");
+    // Stable: repeated headers keep their order (their values are joined with ',').
+    sources.as_mut_slice().sort_by_key(|&(index, _)| index);
+    let mut distinct = 0;
+    let mut previous = usize::MAX;
+    for &(index, _) in sources.iter() {
+        if index != previous {
+            distinct += 1;
+            previous = index;
+        }
+    }
+    if distinct != signed.len() {
+        let missing = (0..signed.len())
+            .find(|i| {
+                sources
+                    .binary_search_by_key(i, |&(index, _)| index)
+                    .is_err()
+            })
+            .map_or("", |i| signed[i]);
         if missing == "x-amz-security-token" {
             return Err(Error::new(
                 ErrorKind::InvalidToken,
@@ -200,7 +221,7 @@ pub(crate) fn canonical_signed<'h>(
             truncate(missing)
         )));
     }
-    Ok(out)
+    Ok(sources)
 }
 
 #[cfg(test)]

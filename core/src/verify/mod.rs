@@ -11,6 +11,7 @@
 //! replay cache. [`Verifier::verify_streaming`] runs the same checks on the headers of an
 //! aws-chunked upload and returns the decoder for its body.
 
+mod canonical;
 mod checks;
 mod form;
 mod headers;
@@ -23,12 +24,12 @@ mod region_set;
 mod replay;
 mod scope;
 mod settings;
+mod small;
 mod streaming;
 
 use std::borrow::Cow;
 use std::fmt;
 
-use crate::canonical::{canonical_request, string_to_sign, CanonicalInput};
 use crate::chunked::{sha256, ChunkedDecoder, SignatureChain};
 use crate::credentials::Credentials;
 use crate::error::{Error, ErrorKind, Result};
@@ -78,6 +79,12 @@ pub struct Verifier {
     keys: KeyCache,
     ecdsa_keys: EcdsaKeyCache,
     replay: Option<replay::ReplayCache>,
+}
+
+/// The signature sent, decoded: SigV4's MAC or SigV4a's ECDSA signature.
+enum Signature {
+    Mac([u8; 32]),
+    Ecdsa(crate::sigv4a::StrictSignature),
 }
 
 /// What the signature check leaves for a streaming upload: the chain's starting point.
@@ -295,15 +302,16 @@ impl Verifier {
             Some(set) => region_set::covered_region(form, set, &self.regions)?,
             None => scope.region,
         };
-        let ecdsa_signature = match algorithm {
+        let signature = match algorithm {
             SigningAlgorithm::Sigv4 => {
-                checks::signature_format(form, &auth.signature)?;
-                None
+                Signature::Mac(checks::signature_format(form, &auth.signature)?)
             }
-            SigningAlgorithm::Sigv4a => Some(checks::sigv4a_signature(form, &auth.signature)?),
+            SigningAlgorithm::Sigv4a => {
+                Signature::Ecdsa(checks::sigv4a_signature(form, &auth.signature)?)
+            }
         };
         let signed = checks::signed_headers(form, &auth.signed_headers)?;
-        let canonical_headers = headers::canonical_signed(request, &signed, form, &self.settings)?;
+        let sources = headers::match_signed(request, &signed, form, &self.settings)?;
         let skew = self.settings.max_skew_seconds;
         let valid_until = match auth.expires {
             Some(expires) => checks::presigned_time(time, expires, now, skew)?,
@@ -366,38 +374,41 @@ impl Verifier {
         } else {
             request.query()
         };
-        let canonical = canonical_request(
-            &CanonicalInput {
-                method: request.method(),
-                path: request.path(),
-                query,
-                extra_query: &[],
-                headers: &canonical_headers,
-                payload_hash: &payload_line,
-                uri_encoding: self.settings.uri_encoding,
-                path_normalization: self.settings.path_normalization,
-            },
-            &auth.signed_headers,
-        );
-        let mismatch = |canonical: String, sts: String| {
+        let parts = canonical::CanonicalParts {
+            query,
+            signed: &signed,
+            sources: &sources,
+            signed_headers: &auth.signed_headers,
+            payload: &payload_line,
+        };
+        let mismatch = |canonical: &str, sts: &str| {
             Error::new(
                 ErrorKind::SignatureDoesNotMatch,
                 "the signature does not match: compare your canonical request and string to sign with the ones in this error",
             )
-            .with_mismatch(canonical, sts)
+            .with_mismatch(canonical.to_owned(), sts.to_owned())
         };
         // The replay key (the MAC for SigV4; for SigV4a the hash of the string to sign, since an
         // ECDSA signature can be altered into another valid one) and the seed of a chunk chain.
-        let (replay_key, chain) = match ecdsa_signature {
-            None => {
-                let sts = string_to_sign(&auth.amz_date, scope.scope, &canonical);
+        let (replay_key, chain) = match signature {
+            Signature::Mac(given) => {
                 let key = self
                     .keys
                     .signing_key(&credentials, time, region, &self.service);
-                let expected = key.sign(sts.as_bytes());
-                if !checks::same_signature(&expected, &auth.signature) {
-                    return Err(mismatch(canonical, sts));
-                }
+                // The canonical request and the string to sign share one reused buffer.
+                let expected = canonical::with_scratch(|text| {
+                    canonical::write_canonical_request(text, request, &parts, &self.settings);
+                    let canonical_len = text.len();
+                    let hash = sha256(text.as_bytes());
+                    canonical::write_string_to_sign(text, &auth.amz_date, scope.scope, &hash);
+                    let expected = key.sign(&text.as_bytes()[canonical_len..]);
+                    if checks::same_signature(&expected, &given) {
+                        Ok(expected)
+                    } else {
+                        let (canonical, sts) = text.split_at(canonical_len);
+                        Err(mismatch(canonical, sts))
+                    }
+                })?;
                 let chain = match &stream {
                     Some((mode, _)) if *mode != PayloadMode::StreamingUnsignedTrailer => Some(
                         SignatureChain::new(key, &auth.amz_date, scope.scope, &auth.signature)?,
@@ -406,11 +417,15 @@ impl Verifier {
                 };
                 (expected, chain)
             }
-            Some(signature) => {
+            Signature::Ecdsa(signature) => {
+                let canonical = canonical::with_scratch(|text| {
+                    canonical::write_canonical_request(text, request, &parts, &self.settings);
+                    text.clone()
+                });
                 let sts = crate::sigv4a::string_to_sign(&auth.amz_date, scope.scope, &canonical);
                 let public_key = self.ecdsa_keys.key(&credentials)?.public_key();
                 if !public_key.verify_strict(sts.as_bytes(), &signature) {
-                    return Err(mismatch(canonical, sts));
+                    return Err(mismatch(&canonical, &sts));
                 }
                 let chain = match &stream {
                     Some((mode, _)) if *mode != PayloadMode::StreamingUnsignedTrailer => {
