@@ -57,6 +57,15 @@ def start(app: str, port: int, pin: bool) -> subprocess.Popen:
     raise RuntimeError(f"uvicorn did not start: {' '.join(cmd)}")
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (Linux /proc; 0 elsewhere)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def wrk(url: str, headers: dict, seconds: int, connections: int, threads: int, pin: bool) -> tuple:
     cmd = ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s", "--latency"]
     for name, value in headers.items():
@@ -66,10 +75,11 @@ def wrk(url: str, headers: dict, seconds: int, connections: int, threads: int, p
         cmd = ["taskset", "-c", "1"] + cmd
     out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    total = int(re.search(r"(\d+) requests in", out).group(1))
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     if non2xx:
         raise RuntimeError(f"{non2xx.group(1)} requests were refused:\n{out}")
-    return rps, cmd
+    return rps, total, cmd
 
 
 def parser_name() -> str:
@@ -105,6 +115,7 @@ def main() -> None:
         signed = {app: signer.sign("GET", f"http://127.0.0.1:{port}{target}") for app, (_, port) in servers.items()}
         results = {"plain": [], "protected": []}
         ratios = []
+        cpu = {"plain": [], "protected": []}
         commands = {}
         for round_ in range(args.rounds + 1):  # round 0 warms both up and is not counted
             order = ("plain", "protected") if round_ % 2 == 0 else ("protected", "plain")
@@ -114,9 +125,14 @@ def main() -> None:
                 # Both get the same headers (each signed for its own Host): same parsing work.
                 headers = {k: v for k, v in signed[app].headers.items() if k.lower() != "host"}
                 seconds = 2 if round_ == 0 else args.seconds
-                rps, cmd = wrk(f"http://127.0.0.1:{port}{target}", headers, seconds, args.connections,
-                               args.threads, args.pin)
+                pid = servers[app][0].pid
+                before = cpu_seconds(pid)
+                rps, total, cmd = wrk(f"http://127.0.0.1:{port}{target}", headers, seconds, args.connections,
+                                      args.threads, args.pin)
+                used = cpu_seconds(pid) - before
                 got[app] = rps
+                if round_ and total:
+                    cpu[app].append(used / total * 1e6)
                 commands[app] = cmd
             if round_:
                 for app, rps in got.items():
@@ -130,6 +146,8 @@ def main() -> None:
     plain = statistics.median(results["plain"])
     protected = statistics.median(results["protected"])
     ratio = statistics.median(ratios)
+    cpu_plain = statistics.median(cpu["plain"]) if all(cpu["plain"]) else 0.0
+    cpu_protected = statistics.median(cpu["protected"]) if all(cpu["protected"]) else 0.0
     print(f"\nASGI (uvicorn {parser_name()}, 1 worker) on 127.0.0.1, wrk -t{args.threads} -c{args.connections} "
           f"-d{args.seconds}s, {args.rounds} alternating rounds{', pinned' if args.pin else ''}, "
           f"{os.cpu_count()} CPUs shared with wrk")
@@ -138,6 +156,11 @@ def main() -> None:
     print(f"{'app + sigv4.asgi.SigV4Middleware':<34}{protected:>12.0f}{ratio:>10.1%}")
     print(f"median of per-round ratios: {ratio:.1%} (min {min(ratios):.1%}, max {max(ratios):.1%}); "
           f"target >= 90%: {'met' if ratio >= 0.9 else 'NOT met'}")
+    if cpu_plain and cpu_protected:
+        # Server CPU time per request does not depend on what else the machine runs: the capacity
+        # ratio it gives (bare CPU / protected CPU) is the steadier number on a shared machine.
+        print(f"server CPU per request (median): bare {cpu_plain:.1f} µs, protected {cpu_protected:.1f} µs; "
+              f"capacity ratio {cpu_plain / cpu_protected:.1%}")
     print("rounds (req/s): bare " + ", ".join(f"{r:.0f}" for r in results["plain"])
           + "; protected " + ", ".join(f"{r:.0f}" for r in results["protected"]))
     redacted = ["Authorization: AWS4-HMAC-SHA256 ..." if c.startswith("Authorization:") else c

@@ -1,7 +1,8 @@
 //! `SignedRequest`: what a signing returns, frozen, with the session token kept out of `repr()`.
 
+use std::sync::OnceLock;
+
 use pyo3::prelude::*;
-use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyList, PyString, PyTuple};
 use sigv4::SignedRequest as CoreSigned;
 
@@ -14,7 +15,7 @@ use sigv4::SignedRequest as CoreSigned;
 #[pyclass(module = "sigv4", name = "SignedRequest", frozen)]
 pub struct SignedRequest {
     inner: CoreSigned,
-    headers: PyOnceLock<Py<PyDict>>,
+    headers: OnceLock<Py<PyDict>>,
 }
 
 impl SignedRequest {
@@ -22,7 +23,7 @@ impl SignedRequest {
     pub fn new(inner: CoreSigned) -> Self {
         SignedRequest {
             inner,
-            headers: PyOnceLock::new(),
+            headers: OnceLock::new(),
         }
     }
 
@@ -114,10 +115,16 @@ impl SignedRequest {
     /// Every header to send, as a dict (repeated names joined with ``", "``). Built once.
     #[getter]
     fn headers<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let dict = self.headers.get_or_try_init(py, || {
-            build_headers(py, self.inner.headers()).map(Bound::unbind)
-        })?;
-        Ok(dict.bind(py).clone())
+        if let Some(dict) = self.headers.get() {
+            return Ok(dict.bind(py).clone());
+        }
+        // Built with the GIL held throughout (pyo3's PyOnceLock would release and retake it on
+        // every first access); two threads racing both build one and the first stored wins.
+        let built = build_headers(py, self.inner.headers())?;
+        match self.headers.set(built.clone().unbind()) {
+            Ok(()) => Ok(built),
+            Err(_) => Ok(self.headers.get().map_or(built, |d| d.bind(py).clone())),
+        }
     }
 
     /// Every header to send, in order, as a list of ``(name, value)`` pairs (names may repeat).
