@@ -1,10 +1,13 @@
 'use strict'
 // The server of bench-middleware.js: the same node:http handler with (`sigv4`) or without
-// (`plain`) withSigV4 in front, on 127.0.0.1. Prints `listening on PORT`.
+// (`plain`) withSigV4 in front, on 127.0.0.1, in its own process. Prints `listening on PORT`;
+// answers an IPC message `cpu` with its CPU time so far (process.cpuUsage, microseconds).
 const http = require('node:http')
 const { Verifier, withSigV4 } = require('..')
 
 const mode = process.argv[2]
+
+// A small JSON API answer, as a realistic handler would send: who called, what it got.
 function answer(req, res, body) {
   const out = JSON.stringify({ ok: true, caller: req.sigv4 ? req.sigv4.accessKeyId : null, got: body.length })
   res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(out) })
@@ -24,4 +27,11 @@ const verifier = new Verifier({ credentials: { AKIDBENCH: 'bench-secret' }, regi
 const server = http.createServer(mode === 'sigv4' ? withSigV4(verifier, handler) : handler)
 server.keepAliveTimeout = 60000
 server.listen(0, '127.0.0.1', () => console.log(`listening on ${server.address().port}`))
+process.on('message', (m) => {
+  if (m === 'cpu') {
+    const u = process.cpuUsage()
+    process.send({ cpu: u.user + u.system })
+  }
+})
+process.on('disconnect', () => process.exit(0))
 process.on('SIGINT', () => process.exit(0))

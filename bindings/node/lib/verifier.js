@@ -3,7 +3,8 @@
 // core's verifier, one native call per request.
 const util = require('node:util')
 const { Transform } = require('node:stream')
-const { NativeVerifier } = require('./native')
+const { NativeVerifier, verifyPacked } = require('./native')
+const { VerifiedIdentity } = require('./identity')
 const { SigV4Error } = require('./errors')
 
 /** Codes of a request that is not valid HTTP (answer 400, not 403). */
@@ -67,23 +68,9 @@ function adopt(e) {
 /** Internal: verification of an IncomingMessage's parts (the middleware's fast path). */
 const VERIFY_RAW = Symbol('libsigv4.verifyRaw')
 
-/** Builds the identity from the native NUL-separated fields (src/verifier.rs `identity_flat`). */
+/** The identity of the native NUL-separated fields (src/verifier.rs `identity_flat`), lazily read. */
 function identity(flat) {
-  const p = flat.split('\0')
-  return {
-    accessKeyId: p[0],
-    region: p[1],
-    service: p[2],
-    signedHeaders: p[3].split(';'),
-    amzDate: p[4],
-    presigned: p[5] === '1',
-    expiresAt: p[6] === '' ? null : new Date(Number(p[6]) * 1000),
-    sessionTokenUsed: p[7] === '1',
-    payloadHash: p[8],
-    payloadSigned: p[8] !== 'UNSIGNED-PAYLOAD' && p[8] !== 'STREAMING-UNSIGNED-PAYLOAD-TRAILER',
-    algorithm: p[9],
-    regionSet: p[10] === '' ? null : p[10],
-  }
+  return new VerifiedIdentity(flat)
 }
 
 function isHeadersLike(h) {
@@ -107,6 +94,7 @@ function badRequest() {
  */
 class Verifier {
   #native
+  #handle
   #lookup
 
   constructor(options) {
@@ -118,6 +106,7 @@ class Verifier {
     } catch (e) {
       throw adopt(e)
     }
+    this.#handle = this.#native.handle()
     this.#lookup = typeof options.credentials === 'function' ? options.credentials : undefined
   }
 
@@ -143,14 +132,17 @@ class Verifier {
 
   /**
    * Verifies `method`, the raw request target `url` and Node's flat `rawHeaders` with `body`: the
-   * request goes to the native side as one string (see `verifyPacked` in src/verifier.rs).
+   * request goes to the native side as one string, through the verifier's handle (see
+   * `verifyPacked` in src/verifier.rs).
    */
   [VERIFY_RAW](method, url, rawHeaders, body, now) {
+    let flat
     try {
-      return identity(this.#native.verifyPacked(method + '\0' + url + '\0' + rawHeaders.join('\0'), rawHeaders.length >> 1, body, now, this.#lookup))
+      flat = verifyPacked(this.#handle, method + '\0' + url + '\0' + rawHeaders.join('\0'), rawHeaders.length >> 1, body, now, this.#lookup)
     } catch (e) {
       throw adopt(e)
     }
+    return new VerifiedIdentity(flat)
   }
 
   /**
@@ -228,4 +220,4 @@ class VerifiedStream {
   }
 }
 
-module.exports = { Verifier, VerificationError, VerifiedStream, MALFORMED, adopt, identity, VERIFY_RAW }
+module.exports = { Verifier, VerificationError, VerifiedStream, VerifiedIdentity, MALFORMED, adopt, identity, VERIFY_RAW }

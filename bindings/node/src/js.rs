@@ -49,45 +49,33 @@ pub fn is_string(env: sys::napi_env, value: Value) -> R<bool> {
     Ok(type_of(env, value)? == sys::ValueType::napi_string)
 }
 
+/// Strings up to this many UTF-16 units are read with one N-API call into a buffer of the
+/// largest possible UTF-8 size (3 bytes per unit); longer ones ask for their UTF-8 length first.
+const ONE_CALL_UNITS: usize = 4096;
+
 /// Copies a JS string into `out` (cleared first). Errors when `value` is not a string.
 pub fn read_string_into(env: sys::napi_env, value: Value, out: &mut String) -> R<()> {
-    // First try into a buffer of a likely size: one N-API call instead of two for short strings.
+    // The UTF-16 length costs nothing (no buffer: N-API returns the string's length); a unit
+    // takes at most 3 UTF-8 bytes (a surrogate pair, 2 units, takes 4), so for short strings a
+    // buffer of 3 x units + 1 always fits and one write suffices.
+    let mut units = 0usize;
+    // SAFETY: a NULL buffer asks for the length only.
+    ok(unsafe { sys::napi_get_value_string_utf16(env, value, ptr::null_mut(), 0, &mut units) })?;
+    let room = if units <= ONE_CALL_UNITS {
+        units * 3 + 1
+    } else {
+        let mut len = 0usize;
+        // SAFETY: a NULL buffer asks for the UTF-8 length only.
+        ok(unsafe { sys::napi_get_value_string_utf8(env, value, ptr::null_mut(), 0, &mut len) })?;
+        len + 1
+    };
     let mut bytes = std::mem::take(out).into_bytes();
     bytes.clear();
-    if bytes.capacity() < 128 {
-        bytes.reserve(128);
-    }
-    let room = bytes.capacity();
+    bytes.reserve(room);
     let mut written = 0usize;
-    // SAFETY: the buffer has `room` bytes; N-API writes at most room - 1 bytes plus a NUL.
+    // SAFETY: the buffer has `room` bytes: the whole string plus the NUL N-API writes.
     ok(unsafe {
         sys::napi_get_value_string_utf8(env, value, bytes.as_mut_ptr().cast(), room, &mut written)
-    })?;
-    // N-API writes whole characters into room - 1 bytes; a truncated write stops at most 3 bytes
-    // short of that (one 4-byte character), so anything shorter than room - 4 is the whole string.
-    if written + 4 < room {
-        // SAFETY: N-API wrote `written` bytes of valid UTF-8 (lone surrogates become U+FFFD).
-        unsafe { bytes.set_len(written) };
-        *out = String::from_utf8(bytes).map_err(|_| Fail)?;
-        return Ok(());
-    }
-    *out = String::from_utf8(bytes).map_err(|_| Fail)?;
-    let mut len = 0usize;
-    // SAFETY: a NULL buffer asks for the UTF-8 length only.
-    ok(unsafe { sys::napi_get_value_string_utf8(env, value, ptr::null_mut(), 0, &mut len) })?;
-    let mut bytes = std::mem::take(out).into_bytes();
-    bytes.clear();
-    bytes.reserve(len + 1);
-    let mut written = 0usize;
-    // SAFETY: the buffer has room for len bytes plus the NUL N-API writes.
-    ok(unsafe {
-        sys::napi_get_value_string_utf8(
-            env,
-            value,
-            bytes.as_mut_ptr().cast(),
-            len + 1,
-            &mut written,
-        )
     })?;
     // SAFETY: N-API wrote `written` bytes of valid UTF-8 (it encodes lone surrogates as U+FFFD).
     unsafe { bytes.set_len(written) };

@@ -10,6 +10,7 @@ extern crate napi_derive;
 
 mod error;
 mod exact;
+mod handle;
 mod input;
 mod js;
 mod lookup;

@@ -8,7 +8,10 @@ use sigv4::{
     VerifierSettings,
 };
 
+use std::rc::Rc;
+
 use crate::error::{bad_input, failed, from_core, js_error, js_error_with};
+use crate::handle::{self, Kind};
 use crate::input;
 use crate::js::{self, Value};
 use crate::lookup::{self, Lookup};
@@ -261,8 +264,14 @@ fn lookup_fn(env: REnv, v: Option<Raw>) -> napi::Result<Option<Value>> {
 /// The native verifier behind `Verifier`.
 #[napi]
 pub struct NativeVerifier {
-    core: sigv4::Verifier,
+    core: Rc<sigv4::Verifier>,
 }
+
+/// What a verifier handle holds (see [`NativeVerifier::handle`]).
+struct VerifierHandle(Rc<sigv4::Verifier>);
+
+/// The tag of verifier handles.
+const VERIFIER: Kind = Kind::new(0x7369_6776_345f_7665, 0x7269_6669_6572_5f31, "verifier");
 
 #[napi]
 impl NativeVerifier {
@@ -301,7 +310,9 @@ impl NativeVerifier {
         let refs: Vec<&str> = regions.iter().map(String::as_str).collect();
         let core = sigv4::Verifier::new(lookup, &refs, &service, settings)
             .map_err(|e| from_core(env, &e))?;
-        Ok(NativeVerifier { core })
+        Ok(NativeVerifier {
+            core: Rc::new(core),
+        })
     }
 
     /// Verifies one request; returns the identity as NUL-separated fields (see `lib/verifier.js`)
@@ -347,82 +358,11 @@ impl NativeVerifier {
         }
     }
 
-    /// `verify` for a request packed into one string (what the middleware sends, one string read
-    /// instead of one per header): `method NUL url [NUL name NUL value]...` with `count` header
-    /// pairs. A NUL inside a field changes the number of parts and is refused (`InvalidHeaderValue`).
-    #[napi(
-        ts_args_type = "packed: string, count: number, body: string | Uint8Array | undefined | null, now: Date | number | string | undefined | null, lookup: Function | undefined | null",
-        ts_return_type = "string"
-    )]
-    pub fn verify_packed(
-        &self,
-        env: Env,
-        packed: Raw,
-        count: u32,
-        body: Option<Raw>,
-        now: Option<Raw>,
-        lookup: Option<Raw>,
-    ) -> napi::Result<Raw> {
-        let env = env.raw();
-        if !js::is_string(env, packed.0).map_err(|_| failed(env, "request"))? {
-            return Err(bad_input(
-                env,
-                ErrorKind::InvalidUrl,
-                "request",
-                "packed request must be a string",
-            ));
-        }
-        let text = js::read_string(env, packed.0).map_err(|_| failed(env, "request"))?;
-        let mut parts = text.split('\0');
-        let (Some(method), Some(url)) = (parts.next(), parts.next()) else {
-            return Err(bad_input(
-                env,
-                ErrorKind::InvalidUrl,
-                "request",
-                "packed request is incomplete",
-            ));
-        };
-        let mut pairs: Vec<(&str, &str)> = Vec::with_capacity(count as usize);
-        while let Some(name) = parts.next() {
-            let Some(value) = parts.next() else {
-                pairs.clear();
-                break;
-            };
-            pairs.push((name, value));
-        }
-        if pairs.len() != count as usize {
-            return Err(verification_error(
-                env,
-                &sigv4::Error::from_binding(
-                    ErrorKind::InvalidHeaderValue,
-                    "headers",
-                    "a NUL byte in the URL or a header is not valid HTTP",
-                ),
-            ));
-        }
-        let time = input::timestamp(env, present(env, now)?)?;
-        let function = lookup_fn(env, lookup)?;
-        // SAFETY: borrowed for this call only; copied below when JS (the lookup) runs meanwhile.
-        let mut body = unsafe { input::body(env, present(env, body)?)? };
-        if function.is_some() {
-            body = body.into_owned();
-        }
-        let (result, lookup_failed) = lookup::with_function(env, function, || {
-            self.core.verify_http(
-                method,
-                url,
-                &pairs,
-                sigv4::Body::Bytes(body.as_bytes()),
-                time,
-            )
-        });
-        if lookup_failed {
-            return Err(failed(env, "credentials"));
-        }
-        match result {
-            Ok(who) => output::js_string(env, &identity_flat(&who)).map(Raw),
-            Err(e) => Err(verification_error(env, &e)),
-        }
+    /// A handle on this verifier for `verifyPacked` (the middleware's per-request call), which
+    /// skips the cost of a class method call.
+    #[napi(ts_return_type = "object")]
+    pub fn handle(&self, env: Env) -> napi::Result<Raw> {
+        handle::create(env.raw(), &VERIFIER, VerifierHandle(Rc::clone(&self.core)))
     }
 
     /// Verifies the headers of a streaming (aws-chunked) upload; returns the decoder for its body.
@@ -491,6 +431,89 @@ impl NativeVerifier {
             s.max_expires_seconds,
             s.replay_cache_capacity.unwrap_or(0) as u32,
         ]
+    }
+}
+
+/// `verify` for a request packed into one string, on a verifier handle (what the middleware
+/// sends: one string read instead of one per header, and no class method call):
+/// `method NUL url [NUL name NUL value]...` with `count` header pairs. A NUL inside a field changes
+/// the number of parts and is refused (`InvalidHeaderValue`). Returns the identity as `verify`
+/// does.
+#[napi(
+    js_name = "verifyPacked",
+    ts_args_type = "verifier: object, packed: string, count: number, body: string | Uint8Array | undefined | null, now: Date | number | string | undefined | null, lookup: Function | undefined | null",
+    ts_return_type = "string"
+)]
+pub fn verify_packed(
+    env: Env,
+    verifier: Raw,
+    packed: Raw,
+    count: u32,
+    body: Option<Raw>,
+    now: Option<Raw>,
+    lookup: Option<Raw>,
+) -> napi::Result<Raw> {
+    let env = env.raw();
+    // SAFETY: VERIFIER handles hold a VerifierHandle; the caller holds the handle for this call.
+    let core = &unsafe { handle::get::<VerifierHandle>(env, &VERIFIER, verifier.0)? }.0;
+    if !js::is_string(env, packed.0).map_err(|_| failed(env, "request"))? {
+        return Err(bad_input(
+            env,
+            ErrorKind::InvalidUrl,
+            "request",
+            "packed request must be a string",
+        ));
+    }
+    let text = js::read_string(env, packed.0).map_err(|_| failed(env, "request"))?;
+    let mut parts = text.split('\0');
+    let (Some(method), Some(url)) = (parts.next(), parts.next()) else {
+        return Err(bad_input(
+            env,
+            ErrorKind::InvalidUrl,
+            "request",
+            "packed request is incomplete",
+        ));
+    };
+    let mut pairs: Vec<(&str, &str)> = Vec::with_capacity(count as usize);
+    while let Some(name) = parts.next() {
+        let Some(value) = parts.next() else {
+            pairs.clear();
+            break;
+        };
+        pairs.push((name, value));
+    }
+    if pairs.len() != count as usize {
+        return Err(verification_error(
+            env,
+            &sigv4::Error::from_binding(
+                ErrorKind::InvalidHeaderValue,
+                "headers",
+                "a NUL byte in the URL or a header is not valid HTTP",
+            ),
+        ));
+    }
+    let time = input::timestamp(env, present(env, now)?)?;
+    let function = lookup_fn(env, lookup)?;
+    // SAFETY: borrowed for this call only; copied below when JS (the lookup) runs meanwhile.
+    let mut body = unsafe { input::body(env, present(env, body)?)? };
+    if function.is_some() {
+        body = body.into_owned();
+    }
+    let (result, lookup_failed) = lookup::with_function(env, function, || {
+        core.verify_http(
+            method,
+            url,
+            &pairs,
+            sigv4::Body::Bytes(body.as_bytes()),
+            time,
+        )
+    });
+    if lookup_failed {
+        return Err(failed(env, "credentials"));
+    }
+    match result {
+        Ok(who) => output::js_string(env, &identity_flat(&who)).map(Raw),
+        Err(e) => Err(verification_error(env, &e)),
     }
 }
 
