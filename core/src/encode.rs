@@ -140,7 +140,11 @@ pub(crate) fn canonical_query_into(out: &mut String, query: &str, extra: &[(&str
 pub(crate) fn canonical_query_into_small(out: &mut String, query: &str) {
     let mut pairs = [("", ""); 16];
     let mut len = 0;
-    for piece in query.split('&') {
+    let mut rest = query;
+    while !rest.is_empty() {
+        let end = rest.bytes().position(|b| b == b'&').unwrap_or(rest.len());
+        let piece = &rest[..end];
+        rest = rest.get(end + 1..).unwrap_or("");
         if piece.is_empty() {
             continue;
         }

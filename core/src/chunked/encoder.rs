@@ -12,6 +12,10 @@ use crate::chunked::trailer::{
 use crate::error::{Error, ErrorKind, Result};
 use crate::settings::PayloadMode;
 
+/// Bytes copied (and hashed) at a time by [`ChunkedSigner::write_chunk`]: small enough to stay in
+/// the first-level cache between the copy and the hash.
+const COPY_SLICE: usize = 4 * 1024;
+
 /// Frames one chunk at a time, exactly as given: `hex(size);chunk-signature=<sig>\r\n<data>\r\n`
 /// (or `hex(size)\r\n<data>\r\n` for `STREAMING-UNSIGNED-PAYLOAD-TRAILER`).
 ///
@@ -103,12 +107,59 @@ impl ChunkedSigner {
     }
 
     /// Appends one complete chunk carrying `data` (not empty) to `out`.
+    ///
+    /// The data is hashed as it is copied, a slice at a time while it is still in the CPU cache,
+    /// so the body is read from memory once; the signature is written into the header afterwards.
     pub fn write_chunk(&mut self, data: &[u8], out: &mut Vec<u8>) -> Result<()> {
-        out.reserve(data.len() + 96 + 64);
-        self.write_chunk_header(data, out)?;
-        out.extend_from_slice(data);
+        self.check_open()?;
+        if data.is_empty() {
+            return Err(Error::arg(
+                ErrorKind::InvalidChunk,
+                "data",
+                "a data chunk must not be empty (the empty chunk ends the body: use finish)",
+            ));
+        }
+        let Some(chain) = &mut self.chain else {
+            out.reserve(data.len() + 24);
+            self.header(Some(data), data.len(), out)?;
+            out.extend_from_slice(data);
+            out.extend_from_slice(b"\r\n");
+            return Ok(());
+        };
+        let start = out.len();
+        let signature_len = chain.wire_signature_len();
+        out.reserve(data.len() + signature_len + 40);
+        let _ = write!(out, "{:x}", data.len());
+        out.extend_from_slice(b";chunk-signature=");
+        let signature_at = out.len();
+        out.resize(signature_at + signature_len, b'0');
         out.extend_from_slice(b"\r\n");
-        Ok(())
+        let mut hasher = Sha256::new();
+        for piece in data.chunks(COPY_SLICE) {
+            hasher.update(piece);
+            out.extend_from_slice(piece);
+        }
+        out.extend_from_slice(b"\r\n");
+        let signed = chain.sign_chunk(&hasher.finalize().into());
+        match signed {
+            Ok(signature) if signature.len() == signature_len => {
+                out[signature_at..signature_at + signature_len]
+                    .copy_from_slice(signature.as_bytes());
+                Ok(())
+            }
+            Ok(_) => {
+                out.truncate(start);
+                Err(Error::arg(
+                    ErrorKind::InvalidChunk,
+                    "data",
+                    "the chunk signature has an unexpected length",
+                ))
+            }
+            Err(e) => {
+                out.truncate(start);
+                Err(e)
+            }
+        }
     }
 
     /// One complete chunk carrying `data` (not empty).
@@ -171,6 +222,8 @@ pub struct ChunkedEncoder {
     signer: ChunkedSigner,
     plan: ChunkedPlan,
     buffer: Vec<u8>,
+    /// Scratch for the chunk headers of [`ChunkedEncoder::write_each`].
+    header: Vec<u8>,
     written: u64,
 }
 
@@ -198,6 +251,7 @@ impl ChunkedEncoder {
             signer,
             plan,
             buffer: Vec::new(),
+            header: Vec::new(),
             written: 0,
         })
     }
@@ -213,7 +267,37 @@ impl ChunkedEncoder {
     }
 
     /// Feeds the next piece of the body; appends every chunk that became full to `out`.
-    pub fn write_into(&mut self, mut data: &[u8], out: &mut Vec<u8>) -> Result<()> {
+    pub fn write_into(&mut self, data: &[u8], out: &mut Vec<u8>) -> Result<()> {
+        self.feed(data, |signer, chunk| signer.write_chunk(chunk, out))
+    }
+
+    /// Feeds the next piece of the body without copying it: hands the wire bytes of every chunk
+    /// that became full to `sink`, in order, as three slices — the chunk header, the data, `\r\n`
+    /// — the data of chunks that lie whole in `data` being slices of `data` itself. Suits vectored
+    /// writes (`writev`, a list of buffers): the body is only hashed, never copied, except for the
+    /// partial chunk at the end, which is kept until the next call. End the body with
+    /// [`finish_into`](Self::finish_into) or [`finish`](Self::finish) as usual.
+    pub fn write_each(&mut self, data: &[u8], mut sink: impl FnMut(&[u8])) -> Result<()> {
+        let mut header = std::mem::take(&mut self.header);
+        let result = self.feed(data, |signer, chunk| {
+            header.clear();
+            signer.write_chunk_header(chunk, &mut header)?;
+            sink(&header);
+            sink(chunk);
+            sink(b"\r\n");
+            Ok(())
+        });
+        self.header = header;
+        result
+    }
+
+    /// Checks `data` against the plan and cuts it into chunks: `chunk` frames every chunk that
+    /// became full; the rest waits in the buffer.
+    fn feed(
+        &mut self,
+        mut data: &[u8],
+        mut chunk: impl FnMut(&mut ChunkedSigner, &[u8]) -> Result<()>,
+    ) -> Result<()> {
         let remaining = self.plan.decoded_length() - self.written;
         if data.len() as u64 > remaining {
             return Err(Error::arg(
@@ -234,13 +318,14 @@ impl ChunkedEncoder {
             data = &data[take..];
             if self.buffer.len() == size {
                 let full = std::mem::take(&mut self.buffer);
-                self.signer.write_chunk(&full, out)?;
+                let framed = chunk(&mut self.signer, &full);
                 self.buffer = full;
                 self.buffer.clear();
+                framed?;
             }
         }
         while data.len() >= size {
-            self.signer.write_chunk(&data[..size], out)?;
+            chunk(&mut self.signer, &data[..size])?;
             data = &data[size..];
         }
         if !data.is_empty() {
@@ -337,5 +422,77 @@ impl ChunkedEncoder {
         self.write_into(body, &mut out)?;
         self.finish_into(trailers, &mut out)?;
         Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::key::SigningKey;
+
+    fn encoder(mode: PayloadMode, len: usize, chunk: usize) -> ChunkedEncoder {
+        let signer = match mode {
+            PayloadMode::StreamingUnsignedTrailer => ChunkedSigner::unsigned(),
+            _ => {
+                let key = SigningKey::derive("secret", "20130524", "us-east-1", "s3");
+                let seed = "4f232c4386841ef735655705268965c44a0e4690baa4adea153f7db9fa80a0a9";
+                let chain = SignatureChain::new(
+                    key,
+                    "20130524T000000Z",
+                    "20130524/us-east-1/s3/aws4_request",
+                    seed,
+                )
+                .unwrap();
+                ChunkedSigner::new(mode, chain).unwrap()
+            }
+        };
+        let plan = ChunkedPlan::new(mode, len as u64, chunk).unwrap();
+        ChunkedEncoder::new(plan, signer).unwrap()
+    }
+
+    /// The copying, the vectored and the one-call encodings give the same wire bytes for any
+    /// way of cutting the body.
+    #[test]
+    fn every_way_of_feeding_gives_the_same_wire_bytes() {
+        for mode in [
+            PayloadMode::StreamingSigned,
+            PayloadMode::StreamingUnsignedTrailer,
+        ] {
+            for (len, chunk) in [
+                (0, 8),
+                (1, 8),
+                (8, 8),
+                (100, 8),
+                (20_000, 9000),
+                (70_000, 65_536),
+            ] {
+                let body: Vec<u8> = (0..len).map(|i| (i * 7 + 3) as u8).collect();
+                let whole = encoder(mode, len, chunk).encode_all(&body, &[]).unwrap();
+                for piece in [1, 5, 8, 13, 4096, 70_000] {
+                    let mut copied = encoder(mode, len, chunk);
+                    let mut vectored = encoder(mode, len, chunk);
+                    let (mut a, mut b) = (Vec::new(), Vec::new());
+                    for part in body.chunks(piece) {
+                        copied.write_into(part, &mut a).unwrap();
+                        vectored
+                            .write_each(part, |bytes| b.extend_from_slice(bytes))
+                            .unwrap();
+                    }
+                    copied.finish_into(&[], &mut a).unwrap();
+                    vectored.finish_into(&[], &mut b).unwrap();
+                    assert_eq!(a, whole, "{mode:?} {len} {chunk} {piece}");
+                    assert_eq!(b, whole, "{mode:?} {len} {chunk} {piece}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn write_each_checks_the_plan() {
+        let mut enc = encoder(PayloadMode::StreamingSigned, 10, 4);
+        assert!(enc.write_each(&[0; 11], |_| {}).is_err());
+        enc.write_each(&[0; 10], |_| {}).unwrap();
+        enc.finish_into(&[], &mut Vec::new()).unwrap();
+        assert!(enc.write_each(&[], |_| {}).is_err());
     }
 }

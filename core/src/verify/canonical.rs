@@ -99,15 +99,34 @@ pub(crate) fn write_canonical_request(
 /// needs collapsing.
 fn push_trimmed(out: &mut String, value: &str) {
     let trimmed = super::trim_ws(value);
-    let mut after_space = false;
-    for &b in trimmed.as_bytes() {
-        if b == b'\t' || (b == b' ' && after_space) {
-            out.push_str(&trim_value(trimmed));
-            return;
+    if has_space_or_control(trimmed.as_bytes()) {
+        let mut after_space = false;
+        for &b in trimmed.as_bytes() {
+            if b == b'\t' || (b == b' ' && after_space) {
+                out.push_str(&trim_value(trimmed));
+                return;
+            }
+            after_space = b == b' ';
         }
-        after_space = b == b' ';
     }
     out.push_str(trimmed);
+}
+
+/// True when some byte is at most a space (so possibly a space or a tab), eight at a time.
+fn has_space_or_control(bytes: &[u8]) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // Exact for "some byte < 0x21" (the has-less-than test, valid for limits up to 128).
+    let below = |x: u64| x.wrapping_sub(ONES * 0x21) & !x & HIGH != 0;
+    let mut words = bytes.chunks_exact(8);
+    for word in &mut words {
+        let mut eight = [0u8; 8];
+        eight.copy_from_slice(word);
+        if below(u64::from_le_bytes(eight)) {
+            return true;
+        }
+    }
+    words.remainder().iter().any(|&b| b <= b' ')
 }
 
 /// Appends the SigV4 string to sign for a canonical request whose SHA-256 is `hash`.
@@ -141,6 +160,10 @@ mod tests {
             "a\t",
             " \u{e9}  x ",
             "\"a   b   c\"",
+            "0123456789abcdef 0123456789abcdef",
+            "0123456789abcdef  0123456789abcdef",
+            "0123456789abcdef\t0123456789abcdef",
+            "0123456789abcde \u{a0}0123456789abcdef",
         ] {
             let mut out = String::new();
             push_trimmed(&mut out, value);
