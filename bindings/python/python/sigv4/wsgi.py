@@ -138,8 +138,10 @@ class SigV4Middleware:
         except VerificationError as error:
             return self._answer(error_answer(error, self.explain_mismatch), start_response)
         environ[IDENTITY_KEY] = identity
-        environ["wsgi.input"] = io.BytesIO(body)
-        environ["CONTENT_LENGTH"] = str(len(body))
+        if body or environ.get("CONTENT_LENGTH") not in (None, "", "0"):
+            environ["wsgi.input"] = io.BytesIO(body)
+            environ["CONTENT_LENGTH"] = str(len(body))
+        # (Else no body was announced and nothing was read: the server's wsgi.input stays.)
         return self.app(environ, start_response)
 
     @staticmethod
