@@ -13,10 +13,13 @@ var native = require('./lib/native')
 
 var NativeSigner = native.NativeSigner
 
-// One native signer (with its derived-key cache) per credentials, region and service: aws4 takes
-// credentials on every call, so they are looked up here rather than parsed again each time.
+// One native signer handle (credentials, scope, derived-key cache) per credentials, region and
+// service: aws4 takes credentials on every call, so they are looked up here rather than parsed
+// again each time; the last one used is checked first (field by field: no key string built).
 var signers = new Map()
 var MAX_SIGNERS = 64
+var lastSigner = null
+var signExactWith = native.signExactWith
 // The query of the path being signed, set by sign() around authHeader() (synchronous).
 var wireQuery = null
 
@@ -28,18 +31,28 @@ function nulError(what) {
 }
 
 function signerFor(credentials, region, service) {
+  var l = lastSigner
+  if (l !== null && l.accessKeyId === credentials.accessKeyId && l.secretAccessKey === credentials.secretAccessKey &&
+      l.region === region && l.service === service) return l.handle
   var key = credentials.accessKeyId + '\u0000' + credentials.secretAccessKey + '\u0000' + region + '\u0000' + service
-  var signer = signers.get(key)
-  if (signer === undefined) {
-    signer = new NativeSigner({
+  var handle = signers.get(key)
+  if (handle === undefined) {
+    handle = new NativeSigner({
       region: region,
       service: service,
       credentials: { accessKeyId: credentials.accessKeyId, secretAccessKey: credentials.secretAccessKey },
-    })
+    }).exactHandle()
     if (signers.size >= MAX_SIGNERS) signers.delete(signers.keys().next().value)
-    signers.set(key, signer)
+    signers.set(key, handle)
   }
-  return signer
+  lastSigner = {
+    accessKeyId: credentials.accessKeyId,
+    secretAccessKey: credentials.secretAccessKey,
+    region: region,
+    service: service,
+    handle: handle,
+  }
+  return handle
 }
 
 function encodeRfc3986(urlEncodedString) {
@@ -185,14 +198,21 @@ RequestSigner.prototype.prepareRequest = function() {
 }
 
 RequestSigner.prototype.sign = function() {
-  if (!this.parsedPath) this.prepareRequest()
+  var simple = null
+  if (!this.parsedPath) {
+    parsedSimple = null
+    this.prepareRequest()
+    simple = parsedSimple
+    parsedSimple = null
+  }
 
   if (this.request.signQuery) {
     this.parsedPath.query['X-Amz-Signature'] = this.signature()
     this.request.path = this.formatPath()
   } else {
-    // The path aws4 sends is the one signed: format it once and reuse its query.
-    var formatted = this.formatPath()
+    // The path aws4 sends is the one signed: format it once and reuse its query. A query that
+    // formatting would give back unchanged (see SIMPLE_QUERY) is reused as it came.
+    var formatted = simple !== null ? this.parsedPath.path + '?' + simple : this.formatPath()
     var q = formatted.indexOf('?')
     wireQuery = q >= 0 ? formatted.slice(q + 1) : ''
     try {
@@ -206,16 +226,32 @@ RequestSigner.prototype.sign = function() {
   return this.request
 }
 
+// The amz date of the current second, formatted once per second.
+var nowSecond = NaN
+var nowStamp = ''
+
+function amzDate(date) {
+  var iso = date.toISOString()
+  return iso.length === 24
+    ? iso.slice(0, 4) + iso.slice(5, 7) + iso.slice(8, 13) + iso.slice(14, 16) + iso.slice(17, 19) + 'Z'
+    : iso.replace(/[:\-]|\.\d{3}/g, '')
+}
+
 RequestSigner.prototype.getDateTime = function() {
   if (!this.datetime) {
     var headers = this.request.headers,
-      given = headers.Date || headers.date,
-      date = given ? new Date(given) : new Date()
+      given = headers.Date || headers.date
 
-    var iso = date.toISOString()
-    this.datetime = iso.length === 24
-      ? iso.slice(0, 4) + iso.slice(5, 7) + iso.slice(8, 13) + iso.slice(14, 16) + iso.slice(17, 19) + 'Z'
-      : iso.replace(/[:\-]|\.\d{3}/g, '')
+    if (given) {
+      this.datetime = amzDate(new Date(given))
+    } else {
+      var ms = Date.now(), second = Math.floor(ms / 1000)
+      if (second !== nowSecond) {
+        nowStamp = amzDate(new Date(ms))
+        nowSecond = second
+      }
+      this.datetime = nowStamp
+    }
 
     // Remove the trailing 'Z' on the timestamp string for CodeCommit git access
     if (this.isCodeCommitGit) this.datetime = this.datetime.slice(0, -1)
@@ -281,7 +317,7 @@ RequestSigner.prototype.exact = function(short) {
   }
   // NUL separates the fields; a NUL inside one is rejected by the core like any control byte.
   var packed = (this.request.method || 'GET') + '\u0000' + path + '\u0000' + this.getDateTime() + flat
-  return signerFor(creds, this.region, service).signExact(packed,
+  return signExactWith(signerFor(creds, this.region, service), packed,
     payloadHash === null ? (body || null) : null, payloadHash, short ? flags | 4 : flags).split('\u0000')
 }
 
@@ -323,12 +359,7 @@ RequestSigner.prototype.signedHeaders = function() {
 }
 
 RequestSigner.prototype.credentialString = function() {
-  return [
-    this.getDate(),
-    this.region,
-    this.service,
-    'aws4_request',
-  ].join('/')
+  return this.getDate() + '/' + this.region + '/' + this.service + '/aws4_request'
 }
 
 RequestSigner.prototype.defaultCredentials = function() {
@@ -340,6 +371,21 @@ RequestSigner.prototype.defaultCredentials = function() {
   }
 }
 
+// A query that querystring.parse then stringify and encodeRfc3986 give back unchanged: name=value
+// pairs of unreserved characters only (nothing to decode or encode, no '+'), every name holding a
+// non-digit (array-index names would be reordered) — plus, checked after parsing, no repeated
+// name (repeats are grouped) and at most 1000 pairs (parse's maxKeys).
+var SIMPLE_QUERY = /^[\w.~-]*[A-Za-z_.~-][\w.~-]*=[\w.~-]*(?:&[\w.~-]*[A-Za-z_.~-][\w.~-]*=[\w.~-]*)*$/
+
+// The simple query of the path parsePath() just parsed (else null), read by sign() right after.
+var parsedSimple = null
+
+function countPairs(qs) {
+  var n = 1
+  for (var i = qs.indexOf('&'); i >= 0; i = qs.indexOf('&', i + 1)) n++
+  return n
+}
+
 RequestSigner.prototype.parsePath = function() {
   var path = this.request.path || '/'
 
@@ -349,12 +395,16 @@ RequestSigner.prototype.parsePath = function() {
   }
 
   var queryIx = path.indexOf('?'),
-      query = null
+      query = null,
+      simple = null
 
   if (queryIx >= 0) {
-    query = querystring.parse(path.slice(queryIx + 1))
+    var qs = path.slice(queryIx + 1)
+    query = querystring.parse(qs)
     path = path.slice(0, queryIx)
+    if (SIMPLE_QUERY.test(qs) && Object.keys(query).length === countPairs(qs)) simple = qs
   }
+  parsedSimple = simple
 
   this.parsedPath = {
     path: path,

@@ -2,6 +2,9 @@
 //! request preparation (host and region inference, added headers, query formatting); the core
 //! signs exactly the headers and query it passes.
 
+use std::sync::Arc;
+
+use napi::bindgen_prelude::Env;
 use napi::sys;
 use sigv4::{
     Body, Credentials, ErrorKind, KeyCache, PathNormalization, Request, SigningSettings,
@@ -9,9 +12,11 @@ use sigv4::{
 };
 
 use crate::error::{bad_input, failed, from_core};
+use crate::handle::{self, Kind};
 use crate::input;
 use crate::js;
 use crate::raw::Raw;
+use crate::signer::Scope;
 
 fn string_arg(env: sys::napi_env, v: Raw, kind: ErrorKind, what: &str) -> napi::Result<String> {
     if !js::is_string(env, v.0).map_err(|_| failed(env, what))? {
@@ -118,4 +123,53 @@ pub fn sign_exact_with(
         text.push_str(part);
     }
     crate::output::js_string(env, &text).map(Raw)
+}
+
+/// What an exact-signing handle holds: one signer's credentials and scope (with its key cache).
+struct ExactHandle {
+    credentials: Arc<Credentials>,
+    scope: Arc<Scope>,
+}
+
+/// The tag of exact-signing handles.
+const EXACT: Kind = Kind::new(0x7369_6776_345f_6578, 0x6163_745f_7369_676e, "signer");
+
+/// A new exact-signing handle (see `NativeSigner.exactHandle`).
+pub(crate) fn handle(
+    env: sys::napi_env,
+    credentials: Arc<Credentials>,
+    scope: Arc<Scope>,
+) -> napi::Result<Raw> {
+    handle::create(env, &EXACT, ExactHandle { credentials, scope })
+}
+
+/// `NativeSigner.signExact` on a handle from `exactHandle()`: the same arguments and result, as a
+/// plain function (what `libsigv4/aws4` calls for every request).
+#[napi(
+    js_name = "signExactWith",
+    ts_args_type = "signer: object, packed: string, body: string | Uint8Array | null | undefined, payloadHash: string | null | undefined, flags: number",
+    ts_return_type = "string"
+)]
+pub fn sign_exact_with_handle(
+    env: Env,
+    signer: Raw,
+    packed: Raw,
+    body: Raw,
+    payload_hash: Raw,
+    flags: u32,
+) -> napi::Result<Raw> {
+    let env = env.raw();
+    // SAFETY: EXACT handles hold an ExactHandle; the caller holds the handle for this call.
+    let h = unsafe { handle::get::<ExactHandle>(env, &EXACT, signer.0)? };
+    sign_exact_with(
+        env,
+        &h.credentials,
+        &h.scope.region,
+        &h.scope.service,
+        &h.scope.cache,
+        packed,
+        body,
+        payload_hash,
+        flags,
+    )
 }

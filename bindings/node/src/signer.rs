@@ -19,7 +19,7 @@ pub(crate) struct Scope {
     pub(crate) region: String,
     pub(crate) service: String,
     pub(crate) settings: SigningSettings,
-    cache: KeyCache,
+    pub(crate) cache: KeyCache,
 }
 
 impl Scope {
@@ -330,6 +330,19 @@ impl NativeSigner {
             payload_hash,
             flags,
         )
+    }
+
+    /// A handle on this signer's current credentials and scope for `signExactWith` (the aws4
+    /// drop-in's per-call function, which skips the cost of a class method call). Credentials set
+    /// later do not reach an existing handle.
+    #[napi(ts_return_type = "object")]
+    pub fn exact_handle(&self, env: Env) -> napi::Result<Raw> {
+        let env = env.raw();
+        let credentials = self
+            .credentials
+            .clone()
+            .ok_or_else(|| no_credentials(env))?;
+        crate::exact::handle(env, credentials, Arc::clone(&self.scope))
     }
 
     /// Signs the request of a streaming (aws-chunked) upload and returns its encoder (see
