@@ -40,7 +40,7 @@ pub(crate) fn bounds(request: &Request<'_>, limits: &VerifierLimits) -> Result<(
     let params = if query.is_empty() {
         0
     } else {
-        query.bytes().filter(|&b| b == b'&').count() + 1
+        count_byte(query.as_bytes(), b'&') + 1
     };
     if params > limits.max_query_params {
         return Err(bad_url(format!(
@@ -56,46 +56,62 @@ pub(crate) fn bounds(request: &Request<'_>, limits: &VerifierLimits) -> Result<(
     Ok(())
 }
 
-/// Each byte's value as a lowercase hex digit, or 0xff for any other byte.
-const LOWER_HEX_VALUE: [u8; 256] = {
-    let mut table = [0xffu8; 256];
-    let mut i = 0;
-    while i < 10 {
-        table[b'0' as usize + i] = i as u8;
-        i += 1;
+/// How many times `needle` occurs in `bytes`, eight bytes at a time.
+pub(crate) fn count_byte(bytes: &[u8], needle: u8) -> usize {
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    let pattern = 0x0101_0101_0101_0101 * u64::from(needle);
+    let mut words = bytes.chunks_exact(8);
+    let mut count = 0;
+    for word in &mut words {
+        let mut eight = [0u8; 8];
+        eight.copy_from_slice(word);
+        let x = u64::from_le_bytes(eight) ^ pattern;
+        // Exactly the zero bytes of `x` keep their high bit clear here (no carry between bytes).
+        let nonzero = ((x & LOW7) + LOW7) | x;
+        count += (!nonzero & !LOW7).count_ones() as usize;
     }
-    let mut i = 0;
-    while i < 6 {
-        table[b'a' as usize + i] = 10 + i as u8;
-        i += 1;
-    }
-    table
-};
+    count + words.remainder().iter().filter(|&&b| b == needle).count()
+}
 
 /// The signature: exactly 64 lowercase hex digits. Returns the 32 bytes they spell (what
 /// [`same_signature`] compares with the recomputed MAC).
 pub(crate) fn signature_format(form: Form, signature: &str) -> Result<[u8; 32]> {
-    let text = signature.as_bytes();
-    let mut bytes = [0u8; 32];
-    let mut invalid = 0u8;
-    if text.len() == 64 {
-        for (byte, pair) in bytes.iter_mut().zip(text.chunks_exact(2)) {
-            let (hi, lo) = (
-                LOWER_HEX_VALUE[usize::from(pair[0])],
-                LOWER_HEX_VALUE[usize::from(pair[1])],
-            );
-            invalid |= hi | lo;
-            *byte = hi << 4 | (lo & 15);
-        }
-        // Every valid digit's value is below 16; the 0xff of any other byte sets the high bits.
-        if invalid < 16 {
-            return Ok(bytes);
-        }
+    decode_hex64(signature.as_bytes()).ok_or_else(|| {
+        form.malformed(format!(
+            "the signature must be 64 lowercase hex digits (got {} characters)",
+            signature.len()
+        ))
+    })
+}
+
+/// 64 lowercase hex digits as 32 bytes, eight digits at a time; `None` for anything else.
+fn decode_hex64(text: &[u8]) -> Option<[u8; 32]> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    if text.len() != 64 {
+        return None;
     }
-    Err(form.malformed(format!(
-        "the signature must be 64 lowercase hex digits (got {} characters)",
-        signature.len()
-    )))
+    let mut bytes = [0u8; 32];
+    let mut invalid = 0u64;
+    for (out, digits) in bytes.chunks_exact_mut(4).zip(text.chunks_exact(8)) {
+        let mut eight = [0u8; 8];
+        eight.copy_from_slice(digits);
+        let w = u64::from_le_bytes(eight);
+        // With the high bit set first, subtracting c from a byte never borrows from the next one,
+        // and leaves the high bit set exactly when the byte is >= c.
+        let h = w | HIGH;
+        let at_least = |c: u64| h.wrapping_sub(ONES * c) & HIGH;
+        let digit = at_least(0x30) & !at_least(0x3a);
+        let letter = at_least(0x61) & !at_least(0x67);
+        invalid |= (w & HIGH) | ((digit | letter) ^ HIGH);
+        // Each byte's value (0..=15), then the pairs packed into bytes 0, 2, 4, 6, then together.
+        let nibbles = (w & 0x0f0f_0f0f_0f0f_0f0f) + (letter >> 7) * 9;
+        let mut x = ((nibbles << 4) | (nibbles >> 8)) & 0x00ff_00ff_00ff_00ff;
+        x = (x | (x >> 8)) & 0x0000_ffff_0000_ffff;
+        x = (x | (x >> 16)) & 0xffff_ffff;
+        out.copy_from_slice(&x.to_le_bytes()[..4]);
+    }
+    (invalid == 0).then_some(bytes)
 }
 
 /// A SigV4a signature: lowercase hex of a DER ECDSA P-256 signature (16..=144 digits, even), the
@@ -289,6 +305,48 @@ mod tests {
         }
     }
 
+    /// The byte-at-a-time decoding the word-at-a-time one must match.
+    fn decode_slowly(text: &[u8]) -> Option<[u8; 32]> {
+        let nibble = |b: u8| match b {
+            b'0'..=b'9' => Some(b - b'0'),
+            b'a'..=b'f' => Some(b - b'a' + 10),
+            _ => None,
+        };
+        if text.len() != 64 {
+            return None;
+        }
+        let mut out = [0u8; 32];
+        for (byte, pair) in out.iter_mut().zip(text.chunks_exact(2)) {
+            *byte = nibble(pair[0])? << 4 | nibble(pair[1])?;
+        }
+        Some(out)
+    }
+
+    #[test]
+    fn hex_decoding_matches_byte_at_a_time() {
+        let good: Vec<u8> = "0123456789abcdef".repeat(4).into_bytes();
+        assert!(decode_hex64(&good).is_some());
+        for at in 0..64 {
+            for b in 0..=255u8 {
+                let mut text = good.clone();
+                text[at] = b;
+                assert_eq!(decode_hex64(&text), decode_slowly(&text), "{at} {b}");
+            }
+        }
+        let mut seed = 0x1234_5678_9abc_def0u64;
+        for _ in 0..2000 {
+            let text: Vec<u8> = (0..64)
+                .map(|_| {
+                    seed = seed
+                        .wrapping_mul(6364136223846793005)
+                        .wrapping_add(1442695040888963407);
+                    b"0123456789abcdef"[(seed >> 60) as usize]
+                })
+                .collect();
+            assert_eq!(decode_hex64(&text), decode_slowly(&text));
+        }
+    }
+
     #[test]
     fn signature_format_takes_lowercase_hex_only() {
         let good = "0123456789abcdef".repeat(4);
@@ -301,6 +359,19 @@ mod tests {
                 text[at] = bad;
                 let text = String::from_utf8_lossy(&text).into_owned();
                 assert!(signature_format(Form::Header, &text).is_err(), "{text:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn counts_bytes() {
+        let text: Vec<u8> = (0..50u8)
+            .map(|i| [b'&', b'a', 0xa6, b'&', 0x26 ^ 0x80][usize::from(i % 5)])
+            .collect();
+        for start in 0..text.len() {
+            for needle in [b'&', b'a', 0xa6, 0x00] {
+                let want = text[start..].iter().filter(|&&b| b == needle).count();
+                assert_eq!(count_byte(&text[start..], needle), want, "{needle} {start}");
             }
         }
     }

@@ -63,6 +63,28 @@ fn check_name(name: &str) -> Result<()> {
     Ok(())
 }
 
+/// `name` (a valid token, as [`check_name`] ensured) equals `lower` (lowercase letters, digits and
+/// '-') in any letter case. Eight bytes at a time: setting bit 0x20 lowercases a letter, and among
+/// token bytes only the letter itself in either case, the digit itself and '-' itself map onto a
+/// lowercase letter, a digit or '-' (the other bytes that would, 0x0d and 0x10..=0x19, are
+/// control bytes, never in a token).
+fn is_named(name: &str, lower: &str) -> bool {
+    let (name, lower) = (name.as_bytes(), lower.as_bytes());
+    if name.len() != lower.len() {
+        return false;
+    }
+    let word = |bytes: &[u8]| {
+        let mut eight = [0u8; 8];
+        eight[..bytes.len()].copy_from_slice(bytes);
+        u64::from_le_bytes(eight)
+    };
+    let mut diff = 0;
+    for (a, b) in name.chunks(8).zip(lower.chunks(8)) {
+        diff |= (word(a) | 0x2020_2020_2020_2020) ^ (word(b) | 0x2020_2020_2020_2020);
+    }
+    diff == 0
+}
+
 fn too_big(message: String) -> Error {
     Error::from_binding(ErrorKind::InvalidHeaderValue, "headers", message)
 }
@@ -104,25 +126,21 @@ pub(crate) fn scan<'a>(
         check_value(name, value)?;
         // Dispatch on the length first: most headers are none of these.
         let (slot, count) = match name.len() {
-            4 if name.eq_ignore_ascii_case("host") => {
+            4 if is_named(name, "host") => {
                 out.host_count += 1;
                 continue;
             }
-            10 if name.eq_ignore_ascii_case("x-amz-date") => {
-                (&mut out.amz_date, &mut out.amz_date_count)
-            }
-            13 if name.eq_ignore_ascii_case("authorization") => {
+            10 if is_named(name, "x-amz-date") => (&mut out.amz_date, &mut out.amz_date_count),
+            13 if is_named(name, "authorization") => {
                 (&mut out.authorization, &mut out.authorization_count)
             }
-            16 if name.eq_ignore_ascii_case("x-amz-region-set") => {
+            16 if is_named(name, "x-amz-region-set") => {
                 (&mut out.region_set, &mut out.region_set_count)
             }
-            20 if name.eq_ignore_ascii_case("x-amz-content-sha256") => {
+            20 if is_named(name, "x-amz-content-sha256") => {
                 (&mut out.content_sha256, &mut out.content_sha256_count)
             }
-            20 if name.eq_ignore_ascii_case("x-amz-security-token") => {
-                (&mut out.token, &mut out.token_count)
-            }
+            20 if is_named(name, "x-amz-security-token") => (&mut out.token, &mut out.token_count),
             _ => continue,
         };
         *slot = Some(super::trim_ws(value));
@@ -226,7 +244,36 @@ pub(crate) fn match_signed(
 
 #[cfg(test)]
 mod tests {
-    use super::has_cr_lf_nul;
+    use super::{has_cr_lf_nul, is_named, TOKEN};
+
+    #[test]
+    fn names_match_in_any_letter_case_only() {
+        let names = [
+            "host",
+            "x-amz-date",
+            "authorization",
+            "x-amz-region-set",
+            "x-amz-content-sha256",
+            "x-amz-security-token",
+        ];
+        for lower in names {
+            assert!(is_named(lower, lower));
+            assert!(is_named(&lower.to_ascii_uppercase(), lower));
+            assert!(!is_named(&lower[1..], lower));
+            for at in 0..lower.len() {
+                for b in (0..=255u8).filter(|&b| TOKEN[usize::from(b)]) {
+                    let mut name = lower.as_bytes().to_vec();
+                    name[at] = b;
+                    let name = String::from_utf8(name).unwrap();
+                    assert_eq!(
+                        is_named(&name, lower),
+                        name.eq_ignore_ascii_case(lower),
+                        "{name:?} {lower:?}"
+                    );
+                }
+            }
+        }
+    }
 
     #[test]
     fn finds_control_bytes_anywhere() {

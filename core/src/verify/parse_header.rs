@@ -58,6 +58,72 @@ pub(crate) fn parse<'a>(
             )));
         }
     };
+    let (credential, signed_headers, signature) = match usual_layout(rest) {
+        Some(fields) => fields,
+        None => fields(rest)?,
+    };
+    let amz_date = match (scan.amz_date, scan.amz_date_count) {
+        (_, 0) => {
+            return Err(incomplete(
+                "header signing requires an X-Amz-Date header (YYYYMMDDTHHMMSSZ)",
+            ))
+        }
+        (Some(date), 1) => date,
+        _ => return Err(Form::Header.malformed("the X-Amz-Date header appears more than once")),
+    };
+    let region_set = match (algorithm, scan.region_set_count) {
+        (SigningAlgorithm::Sigv4, _) => None,
+        (SigningAlgorithm::Sigv4a, 0) => {
+            return Err(incomplete(
+                "SigV4a header signing requires an X-Amz-Region-Set header (the regions the signature is valid in)",
+            ))
+        }
+        (SigningAlgorithm::Sigv4a, 1) => scan.region_set.map(Cow::Borrowed),
+        (SigningAlgorithm::Sigv4a, _) => {
+            return Err(Form::Header.malformed(
+                "the X-Amz-Region-Set header appears more than once",
+            ))
+        }
+    };
+    Ok(AuthParts {
+        form: Form::Header,
+        algorithm,
+        region_set,
+        credential: Cow::Borrowed(credential),
+        signed_headers: Cow::Borrowed(signed_headers),
+        signature: Cow::Borrowed(signature),
+        amz_date: Cow::Borrowed(amz_date),
+        expires: None,
+        token: scan.token.map(Cow::Borrowed),
+    })
+}
+
+/// The three fields in the form SDKs send them, `Credential=c, SignedHeaders=s, Signature=x`,
+/// found without splitting; `None` for any other layout (the general parse then decides). On a
+/// match the values are the ones [`fields`] would return, since none is empty, none has spaces
+/// or tabs around it, none holds a ','.
+fn usual_layout(rest: &str) -> Option<(&str, &str, &str)> {
+    let rest = rest.strip_prefix("Credential=")?;
+    let comma = super::find_byte(rest.as_bytes(), b',')?;
+    let (credential, rest) = (&rest[..comma], &rest[comma + 1..]);
+    let rest = rest.strip_prefix(" SignedHeaders=")?;
+    let comma = super::find_byte(rest.as_bytes(), b',')?;
+    let (signed_headers, rest) = (&rest[..comma], &rest[comma + 1..]);
+    let signature = rest.strip_prefix(" Signature=")?;
+    if super::find_byte(signature.as_bytes(), b',').is_some() {
+        return None;
+    }
+    let bare = |v: &str| !v.is_empty() && super::trim_ws(v).len() == v.len();
+    (bare(credential) && bare(signed_headers) && bare(signature)).then_some((
+        credential,
+        signed_headers,
+        signature,
+    ))
+}
+
+/// The three fields in any order, separated by `,` with optional spaces: each exactly once, none
+/// empty, nothing else.
+fn fields<'a>(rest: &'a str) -> Result<(&'a str, &'a str, &'a str)> {
     let mut credential = None;
     let mut signed_headers = None;
     let mut signature = None;
@@ -100,40 +166,7 @@ pub(crate) fn parse<'a>(
     let credential = need(credential, "Credential")?;
     let signed_headers = need(signed_headers, "SignedHeaders")?;
     let signature = need(signature, "Signature")?;
-    let amz_date = match (scan.amz_date, scan.amz_date_count) {
-        (_, 0) => {
-            return Err(incomplete(
-                "header signing requires an X-Amz-Date header (YYYYMMDDTHHMMSSZ)",
-            ))
-        }
-        (Some(date), 1) => date,
-        _ => return Err(Form::Header.malformed("the X-Amz-Date header appears more than once")),
-    };
-    let region_set = match (algorithm, scan.region_set_count) {
-        (SigningAlgorithm::Sigv4, _) => None,
-        (SigningAlgorithm::Sigv4a, 0) => {
-            return Err(incomplete(
-                "SigV4a header signing requires an X-Amz-Region-Set header (the regions the signature is valid in)",
-            ))
-        }
-        (SigningAlgorithm::Sigv4a, 1) => scan.region_set.map(Cow::Borrowed),
-        (SigningAlgorithm::Sigv4a, _) => {
-            return Err(Form::Header.malformed(
-                "the X-Amz-Region-Set header appears more than once",
-            ))
-        }
-    };
-    Ok(AuthParts {
-        form: Form::Header,
-        algorithm,
-        region_set,
-        credential: Cow::Borrowed(credential),
-        signed_headers: Cow::Borrowed(signed_headers),
-        signature: Cow::Borrowed(signature),
-        amz_date: Cow::Borrowed(amz_date),
-        expires: None,
-        token: scan.token.map(Cow::Borrowed),
-    })
+    Ok((credential, signed_headers, signature))
 }
 
 /// At most 64 characters of attacker-supplied text for a message.
@@ -141,5 +174,37 @@ pub(crate) fn truncate(text: &str) -> &str {
     match text.char_indices().nth(64) {
         Some((i, _)) => &text[..i],
         None => text,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{fields, usual_layout};
+
+    /// Whenever the shortcut answers, the general parse gives the same three values.
+    #[test]
+    fn shortcut_agrees_with_the_general_parse() {
+        for rest in [
+            "Credential=c, SignedHeaders=s, Signature=x",
+            "Credential=c,SignedHeaders=s,Signature=x",
+            "Credential=c, SignedHeaders=s, Signature=x ",
+            "Credential= c, SignedHeaders=s, Signature=x",
+            "Credential=c , SignedHeaders=s, Signature=x",
+            "Credential=c, SignedHeaders=s, Signature=x, Signature=y",
+            "Credential=c, SignedHeaders=s, Signature=",
+            "Credential=, SignedHeaders=s, Signature=x",
+            "Credential=a=b, SignedHeaders=s=t, Signature=x=y",
+            "Credential=c, SignedHeaders=\ts, Signature=x",
+            "Signature=x, Credential=c, SignedHeaders=s",
+            "Credential=c, SignedHeaders=s,  Signature=x",
+        ] {
+            if let Some(fast) = usual_layout(rest) {
+                assert_eq!(fields(rest).ok(), Some(fast), "{rest:?}");
+            }
+        }
+        assert_eq!(
+            usual_layout("Credential=c, SignedHeaders=s, Signature=x"),
+            Some(("c", "s", "x"))
+        );
     }
 }

@@ -72,7 +72,9 @@ fn decode(text: &str) -> Result<Cow<'_, str>> {
 pub(crate) fn scan(query: &str) -> Result<QueryAuth<'_>> {
     let mut out = QueryAuth::default();
     // Every name holds a '-', and an encoded name a '%': without either, nothing to find.
-    if !query.bytes().any(|b| b == b'-' || b == b'%') {
+    if super::find_byte(query.as_bytes(), b'-').is_none()
+        && super::find_byte(query.as_bytes(), b'%').is_none()
+    {
         return Ok(out);
     }
     for piece in query.split('&') {
@@ -238,7 +240,7 @@ pub(crate) fn without_token(query: &str) -> String {
 pub(crate) fn has_invalid_escape(text: &str) -> bool {
     let b = text.as_bytes();
     let mut i = 0;
-    while let Some(offset) = b[i..].iter().position(|&c| c == b'%') {
+    while let Some(offset) = super::find_byte(&b[i..], b'%') {
         let at = i + offset;
         let ok = b.get(at + 1).is_some_and(u8::is_ascii_hexdigit)
             && b.get(at + 2).is_some_and(u8::is_ascii_hexdigit);

@@ -18,6 +18,34 @@ pub(crate) struct Scope<'c> {
     pub(crate) scope: &'c str,
 }
 
+/// The common case without splitting: `AKID/` followed by exactly `date/region/service/aws4_request`
+/// with the date of `amz_date` (already checked: eight digits), one of `regions` and `service`
+/// (neither holds a '/', as `Verifier::new` checked), so that the full parse below would accept
+/// it with these same parts. `None` sends every other credential through the full parse.
+fn expected_sigv4<'c>(
+    credential: &'c str,
+    amz_date: &str,
+    regions: &[String],
+    service: &str,
+) -> Option<Scope<'c>> {
+    const TERMINATOR: &str = "/aws4_request";
+    let slash = super::find_byte(credential.as_bytes(), b'/')?;
+    let (akid, scope) = (&credential[..slash], &credential[slash + 1..]);
+    let date = amz_date.get(..8)?;
+    let middle = scope
+        .strip_prefix(date)?
+        .strip_prefix('/')?
+        .strip_suffix(TERMINATOR)?
+        .strip_suffix(service)?
+        .strip_suffix('/')?;
+    let region = regions.iter().find(|r| r.as_str() == middle)?;
+    (!akid.is_empty() && !region.is_empty() && !service.is_empty()).then_some(Scope {
+        access_key_id: akid,
+        region: middle,
+        scope,
+    })
+}
+
 /// Splits and checks a credential: exactly five non-empty parts (four for SigV4a), ending in
 /// `aws4_request`, with the scope date equal to the date of `X-Amz-Date`, a region among `regions`
 /// (SigV4 only), and `service`.
@@ -30,6 +58,11 @@ pub(crate) fn parse<'c>(
     service: &str,
 ) -> Result<Scope<'c>> {
     let sigv4a = algorithm == SigningAlgorithm::Sigv4a;
+    if !sigv4a {
+        if let Some(scope) = expected_sigv4(credential, amz_date, regions, service) {
+            return Ok(scope);
+        }
+    }
     let shape = if sigv4a {
         "the SigV4a credential must be ACCESS_KEY_ID/YYYYMMDD/service/aws4_request"
     } else {
@@ -75,4 +108,58 @@ pub(crate) fn parse<'c>(
         region,
         scope: &credential[akid.len() + 1..],
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The shortcut and the full parse agree on every credential they both look at.
+    #[test]
+    fn shortcut_agrees_with_the_full_parse() {
+        let regions = vec!["us-east-1".to_owned(), "eu-west-1".to_owned()];
+        let date = "20150830T123600Z";
+        for credential in [
+            "AKID/20150830/us-east-1/service/aws4_request",
+            "AKID/20150830/eu-west-1/service/aws4_request",
+            "AKID/20150830/us-west-2/service/aws4_request",
+            "AKID/20150831/us-east-1/service/aws4_request",
+            "/20150830/us-east-1/service/aws4_request",
+            "AKID/20150830//service/aws4_request",
+            "AKID/20150830/us-east-1/us-east-1/service/aws4_request",
+            "AKID/20150830/us-east-1/service/aws4_request/",
+            "AKID/20150830/us-east-1/xservice/aws4_request",
+            "AKID/20150830/us-east-1service/aws4_request",
+            "AKID/20150830/us-east-1/service/aws4_requesT",
+            "AK/ID/20150830/us-east-1/service/aws4_request",
+            "AKID/20150830/us-east-1/service/aws4_request\u{e9}",
+            "AKID",
+            "",
+        ] {
+            let fast = expected_sigv4(credential, date, &regions, "service");
+            let full = parse(
+                Form::Header,
+                SigningAlgorithm::Sigv4,
+                credential,
+                date,
+                &regions,
+                "service",
+            );
+            if let Some(fast) = fast {
+                let full = full.expect(credential);
+                assert_eq!(
+                    (fast.access_key_id, fast.region, fast.scope),
+                    (full.access_key_id, full.region, full.scope),
+                    "{credential}"
+                );
+            }
+        }
+        assert!(expected_sigv4(
+            "AKID/20150830/us-east-1/service/aws4_request",
+            date,
+            &regions,
+            "service"
+        )
+        .is_some());
+    }
 }
