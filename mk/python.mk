@@ -1,7 +1,8 @@
 # Python package libsigv4 (bindings/python): venv, build, tests, benchmark.
 #   make test-python    builds the extension (debug) into .venv and runs pytest
 #   make bench-python   builds it (release) and prints the benchmark table
-#   make bench-python-middleware   ASGI server throughput with/without the verifier middleware (wrk)
+#   make bench-python-middleware   ASGI server throughput with/without the verifier middleware (wrk,
+#                                  alternating rounds), then instructions per request (valgrind)
 .PHONY: test-python bench-python bench-python-middleware python-venv python-dev python-release
 
 PY_PKG := bindings/python
@@ -39,7 +40,8 @@ test-python: $(VENV)/.stamp-sigv4-debug
 bench-python: $(VENV)/.stamp-sigv4-release
 	$(PY) $(PY_PKG)/bench/bench.py
 
-# Needs wrk (Debian package; installed here when missing and apt-get is usable).
+# Needs wrk (Debian package; installed here when missing and apt-get is usable) and valgrind.
 bench-python-middleware: $(VENV)/.stamp-sigv4-release
 	command -v wrk >/dev/null || apt-get install -y wrk || sudo apt-get install -y wrk
 	$(PY) $(PY_PKG)/bench/bench_middleware.py
+	$(PY) $(PY_PKG)/bench/bench_middleware_instructions.py
