@@ -140,30 +140,47 @@ pub(crate) fn canonical_query_into(out: &mut String, query: &str, extra: &[(&str
 pub(crate) fn canonical_query_into_small(out: &mut String, query: &str) {
     let mut pairs = [("", ""); 16];
     let mut len = 0;
-    let mut rest = query;
-    while !rest.is_empty() {
-        let end = rest.bytes().position(|b| b == b'&').unwrap_or(rest.len());
-        let piece = &rest[..end];
-        rest = rest.get(end + 1..).unwrap_or("");
-        if piece.is_empty() {
+    // One look at each byte: where pieces end, where their first '=' is, whether all is canonical.
+    let bytes = query.as_bytes();
+    let (mut start, mut eq) = (0, None);
+    for end in 0..=bytes.len() {
+        let b = bytes.get(end).copied().unwrap_or(b'&');
+        if UNRESERVED[usize::from(b)] {
             continue;
         }
-        let (k, v) = match piece.bytes().position(|b| b == b'=') {
-            Some(eq) => (&piece[..eq], &piece[eq + 1..]),
-            None => (piece, ""),
-        };
-        let canonical = |text: &str| text.bytes().all(|b| UNRESERVED[usize::from(b)]);
-        if len == pairs.len() || !canonical(k) || !canonical(v) {
-            return canonical_query_into(out, query, &[]);
+        match b {
+            b'=' if eq.is_none() => {
+                eq = Some(end);
+                continue;
+            }
+            b'&' => {}
+            // A byte to encode (or a second '=', which is one): the general path.
+            _ => return canonical_query_into(out, query, &[]),
         }
-        if k == "X-Amz-Signature" {
-            continue;
+        if end > start {
+            let (k, v) = match eq {
+                Some(eq) => (&query[start..eq], &query[eq + 1..end]),
+                None => (&query[start..end], ""),
+            };
+            if k != "X-Amz-Signature" {
+                if len == pairs.len() {
+                    return canonical_query_into(out, query, &[]);
+                }
+                pairs[len] = (k, v);
+                len += 1;
+            }
         }
-        pairs[len] = (k, v);
-        len += 1;
+        (start, eq) = (end + 1, None);
     }
     let pairs = &mut pairs[..len];
-    pairs.sort_unstable();
+    // Insertion sort: a handful of pairs.
+    for i in 1..pairs.len() {
+        let mut j = i;
+        while j > 0 && pairs[j - 1] > pairs[j] {
+            pairs.swap(j - 1, j);
+            j -= 1;
+        }
+    }
     for (i, (k, v)) in pairs.iter().enumerate() {
         if i > 0 {
             out.push('&');
@@ -336,6 +353,10 @@ mod tests {
             "p=%zz",
             "a=2&a=1&a=1&A=0&a",
             "a=b=c&~=.&-_=",
+            "=&==&=x&x=",
+            "k=v&&&k2=v2&",
+            "X-Amz-Signature=abc&X-Amz-Signaturf=1&X-Amz-Signatur=2",
+            "b=2&a=1&c=3&a=0&b=1&a",
             many.as_str(),
         ] {
             let mut small = String::from("x");

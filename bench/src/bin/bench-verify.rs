@@ -21,22 +21,34 @@ const W1_PRESIGNED: &str = "https://example.amazonaws.com/?Param2=value2&Param1=
 /// AWS's SigV4a signature of get-vanilla (header form) from the v4a test suite.
 const V4A_AUTH: &str = "AWS4-ECDSA-P256-SHA256 Credential=AKIDEXAMPLE/20150830/service/aws4_request, SignedHeaders=host;x-amz-date;x-amz-region-set, Signature=3046022100fddaaf816a31e30d04973875b13bc27b98da10907a3a1872fd5819a221334abc022100de2ee81d83b54f31efc82834de07e6cd4d5c6f25bfa08e0f29a15bb0977c343e";
 
-/// Median time per call over several batches of `iters` calls.
-fn per_call(iters: u32, mut f: impl FnMut(u32)) -> Duration {
+/// Time per call over 31 batches of `iters / 10` calls: the median batch (what the targets are
+/// judged on) and the best one (the cost with the core to itself: the machine is shared, and a
+/// batch that was preempted only gets slower).
+fn per_call(iters: u32, mut f: impl FnMut(u32)) -> Timing {
     for i in 0..iters / 10 + 1 {
         f(i);
     }
-    let mut samples: Vec<Duration> = (0..7)
-        .map(|batch| {
+    let batch = (iters / 10).max(1);
+    let mut samples: Vec<Duration> = (0..31)
+        .map(|b| {
             let start = Instant::now();
-            for i in 0..iters {
-                f(batch * iters + i);
+            for i in 0..batch {
+                f(b * batch + i);
             }
-            start.elapsed() / iters
+            start.elapsed() / batch
         })
         .collect();
     samples.sort();
-    samples[samples.len() / 2]
+    Timing {
+        median: samples[samples.len() / 2],
+        best: samples[0],
+    }
+}
+
+#[derive(Clone, Copy)]
+struct Timing {
+    median: Duration,
+    best: Duration,
 }
 
 fn fmt(d: Duration) -> String {
@@ -59,7 +71,7 @@ fn verifier() -> Verifier {
 
 struct Row {
     name: &'static str,
-    time: Duration,
+    time: Timing,
     target: &'static str,
     met: Option<bool>,
 }
@@ -84,7 +96,7 @@ fn main() {
         name: "W1 verify, header form, warm (key cached)",
         time: warm,
         target: "<= 1.000 µs",
-        met: Some(warm.as_nanos() <= 1_000),
+        met: Some(warm.median.as_nanos() <= 1_000),
     });
 
     // The same through verify_http (what the bindings call: builds the request view too).
@@ -257,15 +269,18 @@ fn main() {
         met: None,
     });
 
-    println!("libsigv4 core verification benchmark (one thread; median of 7 batches)");
+    println!(
+        "libsigv4 core verification benchmark (one thread; per call, median and best of 31 batches)"
+    );
     println!();
-    println!("| workload | libsigv4 | target | met |");
-    println!("|---|---:|---|---|");
+    println!("| workload | libsigv4 (median) | best batch | target (median) | met |");
+    println!("|---|---:|---:|---|---|");
     for row in &rows {
         println!(
-            "| {} | {} | {} | {} |",
+            "| {} | {} | {} | {} | {} |",
             row.name,
-            fmt(row.time),
+            fmt(row.time.median),
+            fmt(row.time.best),
             row.target,
             match row.met {
                 Some(true) => "yes",

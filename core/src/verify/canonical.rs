@@ -55,12 +55,17 @@ pub(crate) fn write_canonical_request(
 ) {
     out.push_str(request.method());
     out.push('\n');
-    canonical_uri_into(
-        out,
-        request.path(),
-        settings.uri_encoding,
-        settings.path_normalization,
-    );
+    let path = request.path();
+    if is_canonical_path(path) {
+        out.push_str(path);
+    } else {
+        canonical_uri_into(
+            out,
+            path,
+            settings.uri_encoding,
+            settings.path_normalization,
+        );
+    }
     out.push('\n');
     if !parts.query.is_empty() {
         canonical_query_into_small(out, parts.query);
@@ -92,6 +97,20 @@ pub(crate) fn write_canonical_request(
     out.push_str(parts.signed_headers);
     out.push('\n');
     out.push_str(parts.payload);
+}
+
+/// True when `path` is its own canonical URI under every encoding and normalisation setting:
+/// it starts with '/', holds only unreserved characters and '/', and no "//" or "/." (so there is
+/// nothing to encode or normalise).
+fn is_canonical_path(path: &str) -> bool {
+    let bytes = path.as_bytes();
+    bytes.first() == Some(&b'/')
+        && bytes
+            .iter()
+            .all(|&b| b == b'/' || crate::encode::is_unreserved(b))
+        && !bytes
+            .windows(2)
+            .any(|w| w[0] == b'/' && (w[1] == b'/' || w[1] == b'.'))
 }
 
 /// Appends `value` as the canonical request holds it (`canonical::trim_value`: spaces and tabs
@@ -169,6 +188,40 @@ mod tests {
             push_trimmed(&mut out, value);
             assert_eq!(out, trim_value(value), "{value:?}");
         }
+    }
+
+    #[test]
+    fn canonical_paths_are_left_as_they_are() {
+        use crate::settings::{PathNormalization, UriEncoding};
+        for path in [
+            "/",
+            "/a",
+            "/a/b.c/~d_-e/",
+            "//",
+            "/./a",
+            "/a/.",
+            "/a/..",
+            "/a.b/.c",
+            "/a%20b",
+            "/a b",
+            "/\u{e9}",
+            "a",
+            "",
+            "/a+b",
+            "/a=b",
+        ] {
+            for encoding in [UriEncoding::Double, UriEncoding::Single] {
+                for normalization in [PathNormalization::Enabled, PathNormalization::Disabled] {
+                    let mut full = String::new();
+                    canonical_uri_into(&mut full, path, encoding, normalization);
+                    if is_canonical_path(path) {
+                        assert_eq!(full, path, "{path:?} {encoding:?} {normalization:?}");
+                    }
+                }
+            }
+        }
+        assert!(is_canonical_path("/"));
+        assert!(is_canonical_path("/a/b.c/~d_-e/"));
     }
 
     #[test]

@@ -158,11 +158,17 @@ pub(crate) fn scan<'a>(
 
 /// Finds `name` (any letter case) in the sorted lowercase `signed` list, without allocating.
 fn find_signed(signed: &[&str], name: &str) -> Option<usize> {
+    let name = name.as_bytes();
     signed
         .binary_search_by(|probe| {
-            probe
-                .bytes()
-                .cmp(name.bytes().map(|b| b.to_ascii_lowercase()))
+            let probe = probe.as_bytes();
+            for (&p, &n) in probe.iter().zip(name) {
+                let n = n.to_ascii_lowercase();
+                if p != n {
+                    return p.cmp(&n);
+                }
+            }
+            probe.len().cmp(&name.len())
         })
         .ok()
 }

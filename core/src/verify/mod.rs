@@ -226,7 +226,7 @@ impl Verifier {
         request: &Request<'r>,
         now: SigningTime,
         streaming: bool,
-    ) -> Result<(VerifiedIdentity, Option<Seed<'r>>)> {
+    ) -> Result<(VerifiedIdentity, Option<Box<Seed<'r>>>)> {
         let limits = &self.settings.limits;
         let allow_sigv4a = self.settings.allow_sigv4a;
         checks::bounds(request, limits)?;
@@ -286,7 +286,7 @@ impl Verifier {
         auth: AuthParts<'r>,
         now: SigningTime,
         streaming: bool,
-    ) -> Result<(VerifiedIdentity, Option<Seed<'r>>)> {
+    ) -> Result<(VerifiedIdentity, Option<Box<Seed<'r>>>)> {
         let form = auth.form;
         let algorithm = auth.algorithm;
         let time = checks::amz_date(form, &auth.amz_date)?;
@@ -464,10 +464,13 @@ impl Verifier {
             algorithm,
             region_set: auth.region_set.map(Cow::into_owned),
         };
-        let seed = stream.map(|(mode, framing)| Seed {
-            mode,
-            framing,
-            chain,
+        // Boxed: a plain verification then moves a small result, not the chain and framing.
+        let seed = stream.map(|(mode, framing)| {
+            Box::new(Seed {
+                mode,
+                framing,
+                chain,
+            })
         });
         Ok((identity, seed))
     }

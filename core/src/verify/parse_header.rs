@@ -28,9 +28,13 @@ pub(crate) fn parse<'a>(
     if value.is_empty() {
         return Err(Form::Header.malformed("the Authorization header is empty"));
     }
-    let (algorithm, rest) = match value.bytes().position(|b| b == b' ' || b == b'\t') {
-        Some(i) => (&value[..i], &value[i + 1..]),
-        None => (value, ""),
+    // The algorithm runs to the first space or tab; SigV4's name has neither.
+    let (algorithm, rest) = match value.strip_prefix("AWS4-HMAC-SHA256 ") {
+        Some(rest) => (ALGORITHM, rest),
+        None => match value.bytes().position(|b| b == b' ' || b == b'\t') {
+            Some(i) => (&value[..i], &value[i + 1..]),
+            None => (value, ""),
+        },
     };
     let algorithm = match algorithm {
         ALGORITHM => SigningAlgorithm::Sigv4,
