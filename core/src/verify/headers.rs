@@ -159,6 +159,17 @@ pub(crate) fn scan<'a>(
 /// Finds `name` (any letter case) in the sorted lowercase `signed` list, without allocating.
 fn find_signed(signed: &[&str], name: &str) -> Option<usize> {
     let name = name.as_bytes();
+    let same = |probe: &&str| {
+        probe.len() == name.len()
+            && probe
+                .bytes()
+                .zip(name)
+                .all(|(p, &n)| p == n.to_ascii_lowercase())
+    };
+    if signed.len() <= 16 {
+        // Short lists: the length rules out most names at once.
+        return signed.iter().position(same);
+    }
     signed
         .binary_search_by(|probe| {
             let probe = probe.as_bytes();
