@@ -196,6 +196,7 @@ fn settings(env: REnv, o: Value, service: &str) -> napi::Result<(Vec<String>, Ve
 /// amzDate, presigned (`1`/`0`), expiresAt (epoch seconds or empty), sessionTokenUsed, payloadHash,
 /// algorithm, regionSet (or empty).
 fn identity_flat(who: &VerifiedIdentity) -> String {
+    use std::fmt::Write;
     let mut out = String::with_capacity(160);
     out.push_str(&who.access_key_id);
     out.push(SEP);
@@ -203,14 +204,20 @@ fn identity_flat(who: &VerifiedIdentity) -> String {
     out.push(SEP);
     out.push_str(&who.service);
     out.push(SEP);
-    out.push_str(&who.signed_headers.join(";"));
+    for (i, name) in who.signed_headers.iter().enumerate() {
+        if i > 0 {
+            out.push(';');
+        }
+        out.push_str(name);
+    }
     out.push(SEP);
     out.push_str(&who.amz_date());
     out.push(SEP);
     out.push(if who.presigned { '1' } else { '0' });
     out.push(SEP);
     if let Some(t) = who.expires_at {
-        out.push_str(&t.unix().to_string());
+        // Writing into a String cannot fail.
+        let _ = write!(out, "{}", t.unix());
     }
     out.push(SEP);
     out.push(if who.session_token_used { '1' } else { '0' });
