@@ -31,7 +31,8 @@ node-demo-client: node-build
 	mkdir -p $(NODE_EXAMPLES)/dist/node_modules
 	ln -sfn ../../../../bindings/node $(NODE_EXAMPLES)/dist/node_modules/libsigv4
 
-# Throughput of a node:http server with and without the SigV4 middleware (autocannon on 127.0.0.1).
+# Throughput of a node:http server with and without the SigV4 middleware (autocannon on 127.0.0.1; both servers
+# in their own processes, alternating rounds, median ratio and server CPU per request; BENCH_SECONDS, BENCH_ROUNDS).
 bench-node-middleware: $(NODE_STAMP)
 	cd $(NODE_DIR) && $(NAPI_BUILD) --release
 	cd $(NODE_DIR) && node bench/bench-middleware.js
