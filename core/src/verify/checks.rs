@@ -155,12 +155,19 @@ pub(crate) fn amz_date(form: Form, text: &str) -> Result<SigningTime> {
 /// Header names (`SignedHeaders`) kept inline: requests rarely sign more than 16.
 pub(crate) type SignedNames<'a> = SmallList<&'a str, 16>;
 
-/// `SignedHeaders`: lowercase header names, strictly sorted (so unique), including `host`.
-pub(crate) fn signed_headers(form: Form, list: &str) -> Result<SignedNames<'_>> {
-    let mut names = SignedNames::new();
+/// `SignedHeaders`: lowercase header names, strictly sorted (so unique), including `host`, pushed
+/// to `names` (filled in place: the inline list is too big to return by value cheaply).
+pub(crate) fn signed_headers<'a>(
+    form: Form,
+    list: &'a str,
+    names: &mut SignedNames<'a>,
+) -> Result<()> {
     let mut has_host = false;
     for name in super::split_byte(list, b';') {
-        let valid = !name.is_empty() && name.bytes().all(|b| LOWER_TOKEN[usize::from(b)]);
+        let valid = !name.is_empty()
+            && name
+                .bytes()
+                .fold(true, |ok, b| ok & LOWER_TOKEN[usize::from(b)]);
         if !valid {
             return Err(form.malformed(format!(
                 "SignedHeaders must be lowercase header names separated by ';' (got {:?})",
@@ -185,7 +192,7 @@ pub(crate) fn signed_headers(form: Form, list: &str) -> Result<SignedNames<'_>> 
             "the host header must be signed (add host to SignedHeaders)",
         ));
     }
-    Ok(names)
+    Ok(())
 }
 
 /// HTTP token bytes (`request::is_token_byte`) that are not upper-case letters.

@@ -310,8 +310,10 @@ impl Verifier {
                 Signature::Ecdsa(checks::sigv4a_signature(form, &auth.signature)?)
             }
         };
-        let signed = checks::signed_headers(form, &auth.signed_headers)?;
-        let sources = headers::match_signed(request, &signed, form, &self.settings)?;
+        let mut signed = checks::SignedNames::new();
+        checks::signed_headers(form, &auth.signed_headers, &mut signed)?;
+        let mut sources = headers::SignedSources::new();
+        headers::match_signed(request, &signed, form, &self.settings, &mut sources)?;
         let skew = self.settings.max_skew_seconds;
         let valid_until = match auth.expires {
             Some(expires) => checks::presigned_time(time, expires, now, skew)?,
