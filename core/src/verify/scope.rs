@@ -19,7 +19,7 @@ pub(crate) struct Scope<'c> {
 }
 
 /// The common case without splitting: `AKID/` followed by exactly `date/region/service/aws4_request`
-/// with the date of `amz_date` (already checked: eight digits), one of `regions` and `service`
+/// with the date of `amz_date` (eight digits), one of `regions` and `service`
 /// (neither holds a '/', as `Verifier::new` checked), so that the full parse below would accept
 /// it with these same parts. `None` sends every other credential through the full parse.
 fn expected_sigv4<'c>(
@@ -31,7 +31,10 @@ fn expected_sigv4<'c>(
     const TERMINATOR: &str = "/aws4_request";
     let slash = super::find_byte(credential.as_bytes(), b'/')?;
     let (akid, scope) = (&credential[..slash], &credential[slash + 1..]);
-    let date = amz_date.get(..8)?;
+    // Digits only (so no '/'), whatever the caller checked before.
+    let date = amz_date
+        .get(..8)
+        .filter(|d| d.bytes().all(|b| b.is_ascii_digit()))?;
     let middle = scope
         .strip_prefix(date)?
         .strip_prefix('/')?
