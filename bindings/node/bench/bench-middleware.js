@@ -10,8 +10,9 @@
 // rounds) and gives one ratio; the table shows the median ratio over the rounds. The servers also
 // report the CPU time they spent, so the table shows server CPU per request too: on a machine
 // where other work competes for the cores, that ratio moves less than throughput does.
-// BENCH_SECONDS, BENCH_ROUNDS, BENCH_CONNECTIONS override the defaults.
-const { spawn } = require('node:child_process')
+// BENCH_SECONDS, BENCH_ROUNDS, BENCH_CONNECTIONS override the defaults; BENCH_PIN=1 pins the servers
+// to CPU 1 and the load generator to CPU 0 (taskset), so neither migrates between the cores.
+const { spawn, execFileSync } = require('node:child_process')
 const path = require('node:path')
 const os = require('node:os')
 const autocannon = require('autocannon')
@@ -20,11 +21,14 @@ const { Signer } = require('..')
 const DURATION = Number(process.env.BENCH_SECONDS || 5)
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS || 32)
 const ROUNDS = Number(process.env.BENCH_ROUNDS || 5)
+const PIN = process.env.BENCH_PIN === '1'
 const credentials = { accessKeyId: 'AKIDBENCH', secretAccessKey: 'bench-secret' }
 
 function startServer(mode) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(__dirname, 'middleware-server.js'), mode], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] })
+    const args = [process.execPath, path.join(__dirname, 'middleware-server.js'), mode]
+    if (PIN) args.unshift('taskset', '-c', '1')
+    const child = spawn(args[0], args.slice(1), { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] })
     child.stdout.once('data', (d) => {
       const m = /listening on (\d+)/.exec(String(d))
       if (m) resolve({ child, port: Number(m[1]) })
@@ -78,7 +82,9 @@ function median(xs) {
 async function main() {
   console.log(`node ${process.version}, ${os.cpus()[0].model} x${os.cpus().length}, load ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`)
   console.log(`method: autocannon -c ${CONNECTIONS} -d ${DURATION} (in-process API) on 127.0.0.1; servers in their own processes; ` +
-    `${ROUNDS} rounds, each loading both servers back to back (order alternating); median per-round ratio`)
+    `${ROUNDS} rounds, each loading both servers back to back (order alternating); median per-round ratio` +
+    (PIN ? '; servers pinned to CPU 1, load generator to CPU 0' : ''))
+  if (PIN) execFileSync('taskset', ['-cp', '0', String(process.pid)], { stdio: 'ignore' })
   const servers = { plain: await startServer('plain'), sigv4: await startServer('sigv4') }
   const rows = []
   try {

@@ -192,11 +192,31 @@ fn settings(env: REnv, o: Value, service: &str) -> napi::Result<(Vec<String>, Ve
     Ok((regions, s))
 }
 
+/// Appends `n` in decimal (without the formatting machinery: this runs on every request).
+fn push_integer(out: &mut String, n: i64) {
+    if n < 0 {
+        out.push('-');
+    }
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    let mut rest = n.unsigned_abs();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    for &d in &digits[at..] {
+        out.push(char::from(d));
+    }
+}
+
 /// The identity as NUL-separated fields: accessKeyId, region, service, signedHeaders (`;`),
 /// amzDate, presigned (`1`/`0`), expiresAt (epoch seconds or empty), sessionTokenUsed, payloadHash,
 /// algorithm, regionSet (or empty).
 fn identity_flat(who: &VerifiedIdentity) -> String {
-    use std::fmt::Write;
     let mut out = String::with_capacity(160);
     out.push_str(&who.access_key_id);
     out.push(SEP);
@@ -216,8 +236,7 @@ fn identity_flat(who: &VerifiedIdentity) -> String {
     out.push(if who.presigned { '1' } else { '0' });
     out.push(SEP);
     if let Some(t) = who.expires_at {
-        // Writing into a String cannot fail.
-        let _ = write!(out, "{}", t.unix());
+        push_integer(&mut out, t.unix());
     }
     out.push(SEP);
     out.push(if who.session_token_used { '1' } else { '0' });
@@ -579,5 +598,19 @@ impl NativeStream {
     #[napi(getter)]
     pub fn decoded_bytes(&self) -> f64 {
         self.decoder.decoded_bytes() as f64
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::push_integer;
+
+    #[test]
+    fn integers_in_decimal() {
+        for n in [0, 7, 10, 1_440_941_760, -1, -86_400, i64::MAX, i64::MIN] {
+            let mut out = String::from("x");
+            push_integer(&mut out, n);
+            assert_eq!(out, format!("x{n}"));
+        }
     }
 }
