@@ -4,7 +4,7 @@ use std::borrow::Cow;
 
 use sha2::{Digest, Sha256};
 
-use crate::encode::{canonical_query_into, canonical_uri_into};
+use crate::encode::{canonical_query_into, canonical_query_into_small, canonical_uri_into};
 use crate::error::Result;
 use crate::request::{validate_header_name, validate_header_value};
 use crate::settings::{PathNormalization, UriEncoding};
@@ -197,7 +197,9 @@ pub(crate) fn write_canonical_request(out: &mut String, input: &CanonicalInput<'
         input.path_normalization,
     );
     out.push('\n');
-    if !input.query.is_empty() || !input.extra_query.is_empty() {
+    if input.extra_query.is_empty() {
+        canonical_query_into_small(out, input.query);
+    } else {
         canonical_query_into(out, input.query, input.extra_query);
     }
     out.push('\n');
