@@ -11,7 +11,7 @@ PY := $(VENV)/bin/python
 CARGO ?= cargo
 export CARGO_TERM_COLOR := never
 
-.PHONY: help test demo bench lint
+.PHONY: help test demo bench bench-servers lint
 help:
 	@echo "make demo   - run the local IAM-protected API and the clients calling it"
 	@echo "make test   - run every test in every language"
@@ -27,5 +27,8 @@ test: test-rust test-c test-python test-node test-demo
 	@echo "make test: every suite passed"
 
 bench: bench-rust bench-c bench-python bench-node
+
+# Server throughput with and without the verifier middleware (load generators on 127.0.0.1; slow).
+bench-servers: bench-python-middleware bench-node-middleware
 
 demo: demo-run

@@ -9,4 +9,7 @@ test-rust: lint
 	$(CARGO) test --workspace
 
 bench-rust:
-	$(CARGO) run --release -p sigv4-bench --bin bench-core
+	$(CARGO) build --release -p sigv4-bench
+	$(ROOT)/target/release/bench-core
+	$(ROOT)/target/release/bench-verify
+	$(ROOT)/target/release/bench-chunked
