@@ -7,10 +7,11 @@
  * from AWS_REGION (us-east-1), the service is execute-api. With --expect-demo (what `make demo`
  * passes) every outcome is checked against the local demo server (examples/demo/server.py) and the
  * exit code is 1 when one differs; otherwise the calls are made and printed, nothing is asserted.
- * Plain HTTP only (no TLS library here): for an https endpoint, sign with libsigv4 and send with
- * your TLS stack. */
+ * http:// goes over a plain socket; for an https:// endpoint (a real API Gateway) the same bytes go
+ * through `openssl s_client` as the TLS pipe (the example links no TLS library). */
 #define _POSIX_C_SOURCE 200809L
 #include <netdb.h>
+#include <sys/wait.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +26,7 @@
 static int strict = 0;
 static int failures = 0;
 static char host[256], port[16] = "80", prefix[512] = "";
+static const char *scheme = "http";
 
 /* The HTTP response: status code and body (NUL-terminated). */
 typedef struct {
@@ -40,13 +42,20 @@ static void fail_sigv4(const char *what, sigv4_result r) {
   fprintf(stderr, "%s %s: %s (%s)\n", TAG, what, sigv4_result_message(r), why);
 }
 
-/* Splits http://host[:port][/prefix] into the globals; 0 on success. */
+/* Splits http(s)://host[:port][/prefix] into the globals; 0 on success. */
 static int parse_base(const char *base) {
-  if (strncmp(base, "http://", 7) != 0) {
-    fprintf(stderr, "%s the base URL must be http://host[:port][/prefix] (got %s)\n", TAG, base);
+  const char *start;
+  if (strncmp(base, "http://", 7) == 0) {
+    start = base + 7;
+  } else if (strncmp(base, "https://", 8) == 0) {
+    start = base + 8;
+    scheme = "https";
+    snprintf(port, sizeof port, "443");
+  } else {
+    fprintf(stderr, "%s the base URL must be http(s)://host[:port][/prefix] (got %s)\n", TAG, base);
     return -1;
   }
-  const char *start = base + 7, *slash = strchr(start, '/');
+  const char *slash = strchr(start, '/');
   const char *end = slash ? slash : start + strlen(start);
   const char *colon = memchr(start, ':', (size_t)(end - start));
   const char *host_end = colon ? colon : end;
@@ -65,15 +74,52 @@ static int parse_base(const char *base) {
   return 0;
 }
 
+/* Starts `openssl s_client` connected to host:port; fd_in and fd_out get its stdin and stdout. */
+static pid_t start_tls_pipe(int *fd_in, int *fd_out) {
+  int to_child[2], from_child[2];
+  if (pipe(to_child) != 0 || pipe(from_child) != 0) {
+    return -1;
+  }
+  pid_t pid = fork();
+  if (pid == 0) {
+    char connect_to[300];
+    snprintf(connect_to, sizeof connect_to, "%s:%s", host, port);
+    dup2(to_child[0], 0);
+    dup2(from_child[1], 1);
+    FILE *devnull = freopen("/dev/null", "w", stderr);
+    (void)devnull;
+    close(to_child[1]);
+    close(from_child[0]);
+    execlp("openssl", "openssl", "s_client", "-quiet", "-ign_eof", "-connect", connect_to,
+           "-servername", host, (char *)NULL);
+    _exit(127);
+  }
+  close(to_child[0]);
+  close(from_child[1]);
+  *fd_in = to_child[1];
+  *fd_out = from_child[0];
+  return pid;
+}
+
 /* Sends `head` and `body`, reads the whole answer (Connection: close). 0 on success. */
 static int exchange(const char *head, const char *body, response *out) {
   memset(out, 0, sizeof *out);
+  int tls = strcmp(scheme, "https") == 0, fd = -1, fd_write = -1;
+  pid_t child = -1;
+  if (tls) {
+    child = start_tls_pipe(&fd_write, &fd);
+    if (child < 0) {
+      fprintf(stderr, "%s cannot start openssl s_client for %s\n", TAG, host);
+      return -1;
+    }
+    goto connected;
+  }
   struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM}, *addr = NULL;
   if (getaddrinfo(host, port, &hints, &addr) != 0) {
     fprintf(stderr, "%s cannot resolve %s\n", TAG, host);
     return -1;
   }
-  int fd = socket(addr->ai_family, addr->ai_socktype, addr->ai_protocol);
+  fd = socket(addr->ai_family, addr->ai_socktype, addr->ai_protocol);
   if (fd >= 0 && connect(fd, addr->ai_addr, addr->ai_addrlen) != 0) {
     close(fd);
     fd = -1;
@@ -83,9 +129,14 @@ static int exchange(const char *head, const char *body, response *out) {
     fprintf(stderr, "%s cannot connect to %s:%s\n", TAG, host, port);
     return -1;
   }
+  fd_write = fd;
+connected:;
   size_t head_len = strlen(head), body_len = strlen(body);
-  int ok = write(fd, head, head_len) == (ssize_t)head_len &&
-           (body_len == 0 || write(fd, body, body_len) == (ssize_t)body_len);
+  int ok = write(fd_write, head, head_len) == (ssize_t)head_len &&
+           (body_len == 0 || write(fd_write, body, body_len) == (ssize_t)body_len);
+  if (tls) {
+    close(fd_write); /* the request is complete; s_client keeps reading (-ign_eof) */
+  }
   size_t cap = 65536, len = 0;
   char *raw = malloc(cap);
   ssize_t n;
@@ -101,6 +152,9 @@ static int exchange(const char *head, const char *body, response *out) {
     }
   }
   close(fd);
+  if (tls) {
+    waitpid(child, NULL, 0);
+  }
   if (!ok || raw == NULL || len < 12) {
     free(raw);
     fprintf(stderr, "%s no answer from %s:%s\n", TAG, host, port);
@@ -180,7 +234,7 @@ static int sign_and_send(const sigv4_signer *signer, const char *label, const ch
                          const char *path, const char *body, const char *content_type, int expect) {
   char url[2048], target[1024];
   snprintf(target, sizeof target, "%s%s", prefix, path);
-  snprintf(url, sizeof url, "http://%s:%s%s", host, port, target);
+  snprintf(url, sizeof url, "%s://%s:%s%s", scheme, host, port, target);
   sigv4_pair headers[] = {{SIGV4_STR("Content-Type"), SIGV4_STR(content_type ? content_type : "")}};
   sigv4_request req = {.method = SIGV4_STR(method), .url = SIGV4_STR(url), .body = SIGV4_STR(body)};
   if (content_type != NULL) {
@@ -222,7 +276,8 @@ int main(int argc, char **argv) {
     base = getenv("API_URL");
   }
   if (base == NULL || parse_base(base) != 0) {
-    fprintf(stderr, "usage: %s <baseUrl like http://127.0.0.1:PORT> [--expect-demo]\n", argv[0]);
+    fprintf(stderr, "usage: %s <baseUrl like http://127.0.0.1:PORT or https://api.example.com/stage> "
+                    "[--expect-demo]\n", argv[0]);
     return 2;
   }
   const char *akid = getenv("AWS_ACCESS_KEY_ID"), *secret = getenv("AWS_SECRET_ACCESS_KEY");
@@ -268,7 +323,7 @@ int main(int argc, char **argv) {
 
   /* 3. A presigned URL: anyone holding it may GET /jobs for 5 minutes. */
   char url[2048];
-  snprintf(url, sizeof url, "http://%s:%s%s/jobs", host, port, prefix);
+  snprintf(url, sizeof url, "%s://%s:%s%s/jobs", scheme, host, port, prefix);
   sigv4_request get = {.method = SIGV4_STR("GET"), .url = SIGV4_STR(url)};
   sigv4_signed_request *presigned = NULL;
   r = sigv4_signer_presign(signer, &get, (int64_t)time(NULL), 300, &presigned);
@@ -284,7 +339,7 @@ int main(int argc, char **argv) {
     } else {
       printf("%s presigned URL (5 minutes): %s\n", TAG, link);
     }
-    const char *path = strchr(link + 7, '/');
+    const char *path = strchr(strstr(link, "://") + 3, '/');
     if (path != NULL && send_signed("GET", path, NULL, "", &resp) == 0) {
       record("presigned URL", "GET", path, NULL, &resp, 200, NULL);
       free(resp.raw);
