@@ -132,6 +132,29 @@ const URL_CLASS: [u8; 256] = {
     table
 };
 
+const HOST_END: u8 = 1;
+const HOST_BAD: u8 = 2;
+const HOST_AT: u8 = 3;
+
+/// Byte classes for the authority scan: 0 ordinary, HOST_END (`/`), HOST_BAD, HOST_AT (`@`, the worst).
+const HOST_CLASS: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut i = 0;
+    while i <= 0x20 {
+        table[i] = HOST_BAD;
+        i += 1;
+    }
+    let bad = [b'"', b'<', b'>', b'\\', b'^', b'`', b'{', b'|', b'}', 0x7f];
+    let mut j = 0;
+    while j < bad.len() {
+        table[bad[j] as usize] = HOST_BAD;
+        j += 1;
+    }
+    table[b'@' as usize] = HOST_AT;
+    table[b'/' as usize] = HOST_END;
+    table
+};
+
 /// Splits an absolute URL (without query) into (authority without default port, path), or takes a bare path.
 fn split_url(url: &str) -> Result<(Option<&str>, &str)> {
     if url.starts_with('/') {
@@ -152,9 +175,20 @@ fn split_url(url: &str) -> Result<(Option<&str>, &str)> {
     {
         return Err(bad("URL scheme is malformed"));
     }
-    let end = rest.bytes().position(|b| b == b'/').unwrap_or(rest.len());
+    // One pass over the authority: where it ends, and whether it holds a byte no host has
+    // ('@' is refused separately: credentials never belong in the URL).
+    let mut end = rest.len();
+    let mut worst = 0u8;
+    for (i, &b) in rest.as_bytes().iter().enumerate() {
+        let class = HOST_CLASS[usize::from(b)];
+        if class == HOST_END {
+            end = i;
+            break;
+        }
+        worst = worst.max(class);
+    }
     let (authority, target) = rest.split_at(end);
-    if authority.contains('@') {
+    if worst == HOST_AT {
         return Err(bad(
             "URL must not contain user:password@ (credentials go in Credentials)",
         ));
@@ -162,13 +196,7 @@ fn split_url(url: &str) -> Result<(Option<&str>, &str)> {
     if authority.is_empty() {
         return Err(bad("URL has no host"));
     }
-    if authority.bytes().any(|b| {
-        b <= b' '
-            || matches!(
-                b,
-                b'"' | b'<' | b'>' | b'\\' | b'^' | b'`' | b'{' | b'|' | b'}'
-            )
-    }) {
+    if worst == HOST_BAD {
         return Err(bad("URL host contains characters a host never has"));
     }
     let default_port = if scheme.eq_ignore_ascii_case("https") {

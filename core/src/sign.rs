@@ -32,6 +32,8 @@ pub struct SigningParams<'a> {
     time: SigningTime,
     settings: &'a SigningSettings,
     cache: Option<&'a KeyCache>,
+    /// Region and service already checked (a `Signer` checks them once, when it is built).
+    scope_checked: bool,
 }
 
 impl<'a> SigningParams<'a> {
@@ -50,7 +52,14 @@ impl<'a> SigningParams<'a> {
             time,
             settings,
             cache: None,
+            scope_checked: false,
         }
+    }
+
+    /// Marks region and service as already validated (by the `Signer` that holds them).
+    pub(crate) fn scope_checked(mut self) -> Self {
+        self.scope_checked = true;
+        self
     }
 
     /// Reuses derived keys from `cache`.
@@ -222,12 +231,14 @@ pub(crate) fn sign_with(
 ) -> Result<SignedRequest> {
     let algorithm = key.algorithm();
     let v4a = algorithm == SigningAlgorithm::Sigv4a;
-    if v4a {
-        validate_region_set(params.region)?;
-    } else {
-        validate_region(params.region)?;
+    if !params.scope_checked {
+        if v4a {
+            validate_region_set(params.region)?;
+        } else {
+            validate_region(params.region)?;
+        }
+        validate_service(params.service)?;
     }
-    validate_service(params.service)?;
     if let Some(expires) = expires_in {
         if !(1..=MAX_EXPIRES_IN).contains(&expires) {
             return Err(Error::arg(

@@ -61,6 +61,7 @@ impl Signer {
             &self.settings,
         )
         .with_cache(&self.cache)
+        .scope_checked()
     }
 
     /// SigV4a signing with `credentials`, when the settings ask for it.
@@ -124,7 +125,8 @@ impl Signer {
             time,
             &self.settings,
         )
-        .with_cache(&self.cache);
+        .with_cache(&self.cache)
+        .scope_checked();
         sign(request, &params)
     }
 
@@ -146,7 +148,8 @@ impl Signer {
             time,
             &self.settings,
         )
-        .with_cache(&self.cache);
+        .with_cache(&self.cache)
+        .scope_checked();
         presign(request, &params, expires_in)
     }
 
