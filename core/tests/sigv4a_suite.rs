@@ -6,6 +6,9 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
+mod common;
+
+use common::{parse_request, RawRequest};
 use sigv4::{
     Body, ContentSha256Header, Credentials, EcdsaKey, EcdsaPublicKey, PathNormalization, Request,
     SessionTokenMode, Signer, SigningAlgorithm, SigningSettings, SigningTime,
@@ -13,47 +16,6 @@ use sigv4::{
 
 fn suite_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/vectors/aws-signing-test-suite/v4a")
-}
-
-struct RawRequest {
-    method: String,
-    target: String,
-    headers: Vec<(String, String)>,
-    raw_lines: Vec<String>,
-    body: Vec<u8>,
-}
-
-fn parse_request(text: &str) -> RawRequest {
-    let (head, body) = match text.split_once("\n\n") {
-        Some((h, b)) => (h, b.as_bytes().to_vec()),
-        None => (text.trim_end_matches('\n'), Vec::new()),
-    };
-    let mut lines = head.split('\n');
-    let (method, rest) = lines.next().unwrap().split_once(' ').unwrap();
-    let target = rest.rsplit_once(' ').unwrap().0.to_owned();
-    let mut headers: Vec<(String, String)> = Vec::new();
-    let mut raw_lines: Vec<String> = Vec::new();
-    for line in lines {
-        if line.starts_with(' ') || line.starts_with('\t') {
-            let last = headers.last_mut().unwrap();
-            last.1.push(' ');
-            last.1.push_str(line);
-            let raw = raw_lines.last_mut().unwrap();
-            raw.push('\n');
-            raw.push_str(line);
-        } else {
-            let (n, v) = line.split_once(':').unwrap();
-            headers.push((n.to_owned(), v.to_owned()));
-            raw_lines.push(line.to_owned());
-        }
-    }
-    RawRequest {
-        method: method.to_owned(),
-        target,
-        headers,
-        raw_lines,
-        body,
-    }
 }
 
 fn unhex(text: &str) -> Vec<u8> {
@@ -98,7 +60,7 @@ fn render(raw: &RawRequest, url: &str, headers: &[(String, String)]) -> String {
     let mut out = format!("{} {} HTTP/1.1\n", raw.method, url);
     for (i, (name, value)) in headers.iter().enumerate() {
         if i < raw.headers.len() {
-            out.push_str(&raw.raw_lines[i]);
+            out.push_str(&raw.raw_header_lines[i]);
         } else {
             out.push_str(&format!("{name}:{value}"));
         }

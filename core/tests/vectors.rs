@@ -3,6 +3,9 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
+mod common;
+
+use common::{parse_request, RawRequest};
 use serde_json::Value;
 use sigv4::{
     Body, ContentSha256Header, Credentials, PathNormalization, Request, SessionTokenMode, Signer,
@@ -11,49 +14,6 @@ use sigv4::{
 
 fn vectors_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/vectors")
-}
-
-/// A raw request from `request.txt`: method, target, headers (raw lines kept for re-rendering), body.
-struct RawRequest {
-    method: String,
-    target: String,
-    headers: Vec<(String, String)>,
-    raw_header_lines: Vec<String>,
-    body: Vec<u8>,
-}
-
-fn parse_request(text: &str) -> RawRequest {
-    let (head, body) = match text.split_once("\n\n") {
-        Some((h, b)) => (h, b.as_bytes().to_vec()),
-        None => (text.trim_end_matches('\n'), Vec::new()),
-    };
-    let mut lines = head.split('\n');
-    let request_line = lines.next().unwrap();
-    let (method, rest) = request_line.split_once(' ').unwrap();
-    let target = rest.rsplit_once(' ').unwrap().0.to_owned();
-    let mut headers: Vec<(String, String)> = Vec::new();
-    let mut raw: Vec<String> = Vec::new();
-    for line in lines {
-        if line.starts_with(' ') || line.starts_with('\t') {
-            // obs-fold: a continuation line joins the previous value with a space.
-            let last = headers.last_mut().unwrap();
-            last.1.push(' ');
-            last.1.push_str(line);
-            raw.last_mut().unwrap().push('\n');
-            raw.last_mut().unwrap().push_str(line);
-        } else {
-            let (n, v) = line.split_once(':').unwrap();
-            headers.push((n.to_owned(), v.to_owned()));
-            raw.push(line.to_owned());
-        }
-    }
-    RawRequest {
-        method: method.to_owned(),
-        target,
-        headers,
-        raw_header_lines: raw,
-        body,
-    }
 }
 
 struct Case {

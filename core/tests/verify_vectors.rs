@@ -7,6 +7,9 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
+mod common;
+
+use common::{parse_request as parse_wire, RawRequest as Wire};
 use sigv4::{
     Body, Credentials, ErrorKind, PathNormalization, Request, SessionTokenMode, SigningTime,
     Verifier, VerifierSettings,
@@ -14,43 +17,6 @@ use sigv4::{
 
 fn suite_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/vectors/aws-signing-test-suite/v4")
-}
-
-/// A signed request as the suite writes it: request line, headers (obs-fold joined), body.
-#[derive(Clone, Debug)]
-struct Wire {
-    method: String,
-    target: String,
-    headers: Vec<(String, String)>,
-    body: Vec<u8>,
-}
-
-fn parse_wire(text: &str) -> Wire {
-    let (head, body) = match text.split_once("\n\n") {
-        Some((h, b)) => (h, b.as_bytes().to_vec()),
-        None => (text.trim_end_matches('\n'), Vec::new()),
-    };
-    let mut lines = head.split('\n');
-    let request_line = lines.next().unwrap();
-    let (method, rest) = request_line.split_once(' ').unwrap();
-    let target = rest.rsplit_once(' ').unwrap().0.to_owned();
-    let mut headers: Vec<(String, String)> = Vec::new();
-    for line in lines {
-        if line.starts_with(' ') || line.starts_with('\t') {
-            let last = headers.last_mut().unwrap();
-            last.1.push(' ');
-            last.1.push_str(line);
-        } else {
-            let (n, v) = line.split_once(':').unwrap();
-            headers.push((n.to_owned(), v.to_owned()));
-        }
-    }
-    Wire {
-        method: method.to_owned(),
-        target,
-        headers,
-        body,
-    }
 }
 
 struct Case {

@@ -1,0 +1,47 @@
+//! Shared by the integration tests: reading the AWS suite's request files.
+#![allow(dead_code)]
+
+/// A request as the suite writes it (`request.txt`, `*-signed-request.txt`): request line, headers
+/// (obs-fold continuation lines joined to the value with a space; the raw lines kept for
+/// re-rendering byte for byte), body.
+#[derive(Clone, Debug)]
+pub struct RawRequest {
+    pub method: String,
+    pub target: String,
+    pub headers: Vec<(String, String)>,
+    pub raw_header_lines: Vec<String>,
+    pub body: Vec<u8>,
+}
+
+pub fn parse_request(text: &str) -> RawRequest {
+    let (head, body) = match text.split_once("\n\n") {
+        Some((h, b)) => (h, b.as_bytes().to_vec()),
+        None => (text.trim_end_matches('\n'), Vec::new()),
+    };
+    let mut lines = head.split('\n');
+    let (method, rest) = lines.next().unwrap().split_once(' ').unwrap();
+    let target = rest.rsplit_once(' ').unwrap().0.to_owned();
+    let mut headers: Vec<(String, String)> = Vec::new();
+    let mut raw_header_lines: Vec<String> = Vec::new();
+    for line in lines {
+        if line.starts_with(' ') || line.starts_with('\t') {
+            let last = headers.last_mut().unwrap();
+            last.1.push(' ');
+            last.1.push_str(line);
+            let raw = raw_header_lines.last_mut().unwrap();
+            raw.push('\n');
+            raw.push_str(line);
+        } else {
+            let (n, v) = line.split_once(':').unwrap();
+            headers.push((n.to_owned(), v.to_owned()));
+            raw_header_lines.push(line.to_owned());
+        }
+    }
+    RawRequest {
+        method: method.to_owned(),
+        target,
+        headers,
+        raw_header_lines,
+        body,
+    }
+}
