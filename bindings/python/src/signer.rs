@@ -59,14 +59,7 @@ fn stream_needs_hash(
     presigning: bool,
     headers: &[(&str, &str)],
 ) -> bool {
-    let mode = settings
-        .payload
-        .unwrap_or(if presigning && settings.s3_presign_defaults {
-            PayloadMode::Unsigned
-        } else {
-            PayloadMode::Signed
-        });
-    mode == PayloadMode::Signed
+    settings.payload_for(presigning) == PayloadMode::Signed
         && !headers
             .iter()
             .any(|(n, _)| n.eq_ignore_ascii_case("x-amz-content-sha256"))
