@@ -54,7 +54,7 @@ pub use event_stream::{
 };
 pub use exact::{sign_exact, ExactSignature};
 pub use key::{KeyCache, SigningKey};
-pub use output::SignedRequest;
+pub use output::{Headers, SignedRequest};
 pub use request::{Body, Request};
 pub use settings::{
     is_s3_family, ContentSha256Header, PathNormalization, PayloadMode, SessionTokenMode,

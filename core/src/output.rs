@@ -1,76 +1,108 @@
 //! What a signing returns: what to send, and the intermediate texts for inspection.
 
-use std::borrow::Cow;
+use std::ffi::CStr;
 use std::fmt;
+use std::iter::FusedIterator;
 use std::ops::Range;
 
-use zeroize::Zeroizing;
+use zeroize::{Zeroize, Zeroizing};
 
 /// A signed request: the URL and headers to send, plus the values SigV4 computed.
 ///
-/// `Debug` redacts the session token wherever it appears (headers, URL, canonical request).
+/// Every text is stored once, in one buffer, followed by a NUL byte: reading an output never
+/// allocates, and [`SignedRequest::as_c_str`] lends any of them to C without a copy.
+/// `Debug` redacts the session token wherever it appears (headers, URL, canonical request); when
+/// the credentials had a session token, the buffer is wiped when the result is dropped.
 #[derive(Clone, PartialEq, Eq)]
 pub struct SignedRequest {
-    pub(crate) method: Cow<'static, str>,
-    /// Every text output in one allocation; the ranges below say where each one is.
+    /// Every text output, each followed by a NUL; the ranges below say where each one is.
     pub(crate) text: String,
+    pub(crate) method: Range<usize>,
     pub(crate) url: Range<usize>,
-    pub(crate) headers: Vec<(String, String)>,
+    pub(crate) headers: Vec<HeaderSpan>,
     /// Index of the `Authorization` header in `headers` (header signing only).
     pub(crate) authorization_at: Option<usize>,
-    pub(crate) signature: [u8; 64],
-    /// A SigV4a signature (DER, hex; longer than 64 digits), in place of `signature`.
-    pub(crate) long_signature: Option<String>,
-    pub(crate) amz_date: [u8; 16],
+    pub(crate) signature: Range<usize>,
+    pub(crate) amz_date: Range<usize>,
     /// `AKID/date/region/service/aws4_request`; the scope starts at `scope_start`.
     pub(crate) credential: Range<usize>,
     pub(crate) scope_start: usize,
     pub(crate) signed_headers: Range<usize>,
     pub(crate) canonical_request: Range<usize>,
     pub(crate) string_to_sign: Range<usize>,
-    pub(crate) payload_hash: Cow<'static, str>,
+    pub(crate) payload_hash: Range<usize>,
     pub(crate) redact: Option<Zeroizing<String>>,
 }
 
-fn ascii(bytes: &[u8]) -> &str {
-    // Always hex digits or the amz-date alphabet, so never the empty fallback.
-    std::str::from_utf8(bytes).unwrap_or("")
+/// Where a header's name and value are in a [`SignedRequest`]'s buffer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct HeaderSpan {
+    pub(crate) name: Range<usize>,
+    pub(crate) value: Range<usize>,
+}
+
+/// Appends `piece` and its NUL to `text`, returning where `piece` went.
+pub(crate) fn push_field(text: &mut String, piece: &str) -> Range<usize> {
+    let start = text.len();
+    text.push_str(piece);
+    let range = start..text.len();
+    text.push('\0');
+    range
+}
+
+/// Ends the field that started at `start` (written piece by piece) with its NUL.
+pub(crate) fn end_field(text: &mut String, start: usize) -> Range<usize> {
+    let range = start..text.len();
+    text.push('\0');
+    range
 }
 
 impl SignedRequest {
+    fn at(&self, range: &Range<usize>) -> &str {
+        &self.text[range.clone()]
+    }
+
     /// The HTTP method.
     pub fn method(&self) -> &str {
-        &self.method
+        self.at(&self.method)
     }
 
     /// The URL to send: as given for header signing; with the `X-Amz-*` parameters for presigning.
     pub fn url(&self) -> &str {
-        &self.text[self.url.clone()]
+        self.at(&self.url)
     }
 
-    /// Every header to send, in order: the caller's (minus any replaced) then the ones SigV4 adds.
-    pub fn headers(&self) -> &[(String, String)] {
-        &self.headers
+    /// Every header to send, in order, as `(name, value)`: the caller's (minus any replaced), then
+    /// the ones SigV4 adds.
+    pub fn headers(&self) -> Headers<'_> {
+        Headers {
+            request: self,
+            spans: self.headers.iter(),
+        }
+    }
+
+    /// Header number `index` of [`SignedRequest::headers`].
+    pub fn header(&self, index: usize) -> Option<(&str, &str)> {
+        self.headers
+            .get(index)
+            .map(|h| (self.at(&h.name), self.at(&h.value)))
     }
 
     /// The `Authorization` header value (`None` for a presigned URL).
     pub fn authorization(&self) -> Option<&str> {
         self.authorization_at
-            .and_then(|i| self.headers.get(i))
-            .map(|(_, v)| v.as_str())
+            .and_then(|i| self.header(i))
+            .map(|(_, value)| value)
     }
 
     /// The signature: 64 lowercase hex digits (SigV4), or a hex DER ECDSA signature (SigV4a).
     pub fn signature(&self) -> &str {
-        match &self.long_signature {
-            Some(long) => long,
-            None => ascii(&self.signature),
-        }
+        self.at(&self.signature)
     }
 
     /// The signing time as `YYYYMMDDTHHMMSSZ`.
     pub fn amz_date(&self) -> &str {
-        ascii(&self.amz_date)
+        self.at(&self.amz_date)
     }
 
     /// `date/region/service/aws4_request`.
@@ -80,32 +112,47 @@ impl SignedRequest {
 
     /// `AKID/date/region/service/aws4_request`, the `Credential` of the signature.
     pub fn credential(&self) -> &str {
-        &self.text[self.credential.clone()]
+        self.at(&self.credential)
     }
 
     /// The signed header names, `;`-separated.
     pub fn signed_headers(&self) -> &str {
-        &self.text[self.signed_headers.clone()]
+        self.at(&self.signed_headers)
     }
 
     /// The canonical request that was signed (compare it with AWS's when a signature does not match).
     pub fn canonical_request(&self) -> &str {
-        &self.text[self.canonical_request.clone()]
+        self.at(&self.canonical_request)
     }
 
     /// The string to sign.
     pub fn string_to_sign(&self) -> &str {
-        &self.text[self.string_to_sign.clone()]
+        self.at(&self.string_to_sign)
     }
 
     /// The payload hash used (a hex SHA-256 or a sentinel such as `UNSIGNED-PAYLOAD`).
     pub fn payload_hash(&self) -> &str {
-        &self.payload_hash
+        self.at(&self.payload_hash)
+    }
+
+    /// `text`, which must be one of this result's outputs (a value returned by one of its methods,
+    /// or a header name or value), as the C string it is stored as: its bytes and the NUL after
+    /// them, borrowed, no copy. `None` for any other text.
+    ///
+    /// For C bindings, which hand out `const char *` that C code may print with `%s`.
+    pub fn as_c_str<'a>(&'a self, text: &'a str) -> Option<&'a CStr> {
+        let base = self.text.as_ptr() as usize;
+        let start = (text.as_ptr() as usize).checked_sub(base)?;
+        let end = start.checked_add(text.len())?;
+        let with_nul = self.text.as_bytes().get(start..=end)?;
+        // Only the NUL the buffer put after every output ends the C string: outputs never contain
+        // one (URLs, headers and credentials with a NUL are rejected before signing).
+        CStr::from_bytes_with_nul(with_nul).ok()
     }
 
     /// Consumes the result, returning the URL and the headers to send.
     pub fn into_parts(self) -> (String, Vec<(String, String)>) {
-        (self.text[self.url].to_owned(), self.headers)
+        (self.url().to_owned(), self.headers().to_vec())
     }
 
     fn redacted(&self, text: &str) -> String {
@@ -120,21 +167,82 @@ impl SignedRequest {
     }
 }
 
+impl Drop for SignedRequest {
+    fn drop(&mut self) {
+        if self.redact.is_some() {
+            // The URL, headers and canonical request may hold the session token.
+            self.text.zeroize();
+        }
+    }
+}
+
+/// The headers of a [`SignedRequest`], in order, as `(name, value)`.
+#[derive(Clone)]
+pub struct Headers<'a> {
+    request: &'a SignedRequest,
+    spans: std::slice::Iter<'a, HeaderSpan>,
+}
+
+impl Headers<'_> {
+    /// The remaining headers as owned `(name, value)` pairs.
+    pub fn to_vec(&self) -> Vec<(String, String)> {
+        self.clone()
+            .map(|(name, value)| (name.to_owned(), value.to_owned()))
+            .collect()
+    }
+}
+
+impl<'a> Iterator for Headers<'a> {
+    type Item = (&'a str, &'a str);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let request = self.request;
+        self.spans
+            .next()
+            .map(|h| (request.at(&h.name), request.at(&h.value)))
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.spans.size_hint()
+    }
+}
+
+impl DoubleEndedIterator for Headers<'_> {
+    fn next_back(&mut self) -> Option<Self::Item> {
+        let request = self.request;
+        self.spans
+            .next_back()
+            .map(|h| (request.at(&h.name), request.at(&h.value)))
+    }
+}
+
+impl ExactSizeIterator for Headers<'_> {}
+
+impl FusedIterator for Headers<'_> {}
+
+impl fmt::Debug for Headers<'_> {
+    /// Names only: values may hold the session token.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list()
+            .entries(self.clone().map(|(name, _)| name))
+            .finish()
+    }
+}
+
 impl fmt::Debug for SignedRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let headers: Vec<(String, String)> = self
-            .headers
-            .iter()
+        let headers: Vec<(&str, String)> = self
+            .headers()
             .map(|(n, v)| {
                 if n.eq_ignore_ascii_case("x-amz-security-token") {
-                    (n.clone(), "** redacted **".to_owned())
+                    (n, "** redacted **".to_owned())
                 } else {
-                    (n.clone(), self.redacted(v))
+                    (n, self.redacted(v))
                 }
             })
             .collect();
         f.debug_struct("SignedRequest")
-            .field("method", &self.method)
+            .field("method", &self.method())
             .field("url", &self.redacted(self.url()))
             .field("headers", &headers)
             .field("signature", &self.signature())

@@ -12,7 +12,7 @@ use crate::canonical::{
 use crate::credentials::Credentials;
 use crate::error::{Error, ErrorKind, Result};
 use crate::key::{KeyCache, SigningKey};
-use crate::output::SignedRequest;
+use crate::output::{end_field, push_field, HeaderSpan, SignedRequest};
 use crate::request::{Body, Request};
 use crate::settings::{
     ContentSha256Header, PayloadMode, SessionTokenMode, SigningAlgorithm, SigningSettings,
@@ -212,16 +212,6 @@ fn replaced_by_signer(name: &str, has_token: bool, adds_content_sha: bool, v4a: 
         || (v4a && is("x-amz-region-set"))
 }
 
-/// The method as an owned value, without allocating for the usual ones.
-fn method_value(method: &str) -> Cow<'static, str> {
-    for known in ["GET", "POST", "PUT", "DELETE", "HEAD", "PATCH", "OPTIONS"] {
-        if method == known {
-            return Cow::Borrowed(known);
-        }
-    }
-    Cow::Owned(method.to_owned())
-}
-
 /// Signs (`expires_in` `None`) or presigns `request` with SigV4 or SigV4a.
 pub(crate) fn sign_with(
     request: &Request<'_>,
@@ -326,38 +316,38 @@ pub(crate) fn sign_with(
     }
     sort_and_merge(&mut signed);
 
-    // Every text output goes into one buffer: credential, signed headers, canonical request,
-    // string to sign, URL. Parts are written (never copied out of the buffer while it grows).
+    // Every text output goes into one buffer, each followed by a NUL (see `SignedRequest`):
+    // credential, signed headers, canonical request, string to sign, method, date, payload hash,
+    // URL, then the headers. Parts are written (never copied out of the buffer while it grows).
     let akid = params.credentials.access_key_id();
     let names_len: usize = signed.iter().map(|h| h.name.len() + 1).sum();
     let values_len: usize = signed.iter().map(|h| h.value.len() + 2).sum();
+    let caller_len: usize = request
+        .headers
+        .iter()
+        .map(|(n, v)| n.len() + v.len() + 2)
+        .sum();
     let scope_len = 9 + params.region.len() + 1 + params.service.len() + 13;
     let mut text = String::with_capacity(
         2 * (akid.len() + scope_len)
-            + 2 * names_len
+            + 3 * names_len
             + values_len
-            + request.method.len()
+            + caller_len
+            + 2 * request.method.len()
             + 3 * request.path.len()
             + 2 * request.query.len()
-            + payload.len()
+            + 2 * payload.len()
             + 2 * request.url.len()
-            + if presigning { 420 } else { 160 }
-            + token.map_or(0, |t| 3 * t.len()),
+            + added_host.map_or(0, |h| h.len() + 6)
+            + if presigning { 440 } else { 330 }
+            + token.map_or(0, |t| 4 * t.len()),
     );
-    text.push_str(akid);
-    text.push('/');
-    let scope_start = text.len();
-    text.push_str(&amz_date[..8]);
-    text.push('/');
-    if !v4a {
-        text.push_str(params.region);
-        text.push('/');
-    }
-    text.push_str(params.service);
-    text.push_str("/aws4_request");
-    let credential = 0..text.len();
+    let region_in_scope = if v4a { None } else { Some(params.region) };
+    let scope_start = write_credential(&mut text, akid, amz_date, region_in_scope, params.service);
+    let credential = end_field(&mut text, 0);
+    let at = text.len();
     write_signed_headers(&mut text, &signed);
-    let signed_headers = credential.end..text.len();
+    let signed_headers = end_field(&mut text, at);
 
     // Presigning: the X-Amz-* parameters, encoded once, used in the canonical query and the URL.
     let mut expires_buf = [0u8; 20];
@@ -415,13 +405,14 @@ pub(crate) fn sign_with(
             path_normalization: settings.path_normalization,
         },
     );
-    let canonical = canonical_start..text.len();
+    let canonical = end_field(&mut text, canonical_start);
     let canonical_hash = Sha256::digest(text[canonical.clone()].as_bytes());
     let scope_parts: &[&str] = if v4a {
         &[params.service]
     } else {
         &[params.region, params.service]
     };
+    let sts_start = text.len();
     write_string_to_sign(
         &mut text,
         algorithm_name,
@@ -429,17 +420,16 @@ pub(crate) fn sign_with(
         scope_parts,
         &canonical_hash,
     );
-    let sts = canonical.end..text.len();
+    let sts = end_field(&mut text, sts_start);
 
-    let mut signature = [0u8; 64];
+    let mut hmac_hex = [0u8; 64];
     let long_signature = match key {
         SignatureKey::Hmac => {
             let mac = params.signing_key().sign(text[sts.clone()].as_bytes());
-            write_hex32(&mac, &mut signature);
+            write_hex32(&mac, &mut hmac_hex);
             None
         }
         SignatureKey::Ecdsa(ecdsa) => {
-            signature = [b'0'; 64];
             let mut hex = String::with_capacity(144);
             push_hex(&mut hex, &ecdsa.sign_der(text[sts.clone()].as_bytes()));
             Some(hex)
@@ -447,19 +437,15 @@ pub(crate) fn sign_with(
     };
     let signature_text = match &long_signature {
         Some(long) => long.as_str(),
-        None => std::str::from_utf8(&signature).unwrap_or(""),
+        None => std::str::from_utf8(&hmac_hex).unwrap_or(""),
     };
 
-    let mut headers: Vec<(String, String)> = Vec::with_capacity(request.headers.len() + 6);
-    for &(name, value) in request.headers {
-        if !replaced(name) {
-            headers.push((name.to_owned(), value.to_owned()));
-        }
-    }
-    if let Some(host) = added_host {
-        headers.push(("Host".to_owned(), host.to_owned()));
-    }
-    let mut authorization_at = None;
+    let method = push_field(&mut text, request.method);
+    let amz_date_field = push_field(&mut text, amz_date);
+    let payload_field = push_field(&mut text, &payload);
+
+    // The signature is stored where it is sent: at the end of the URL or of `Authorization`.
+    let mut signature = 0..0;
     let url_start = text.len();
     text.push_str(request.url);
     if presigning {
@@ -487,59 +473,95 @@ pub(crate) fn sign_with(
             text.push_str(enc_region_set);
         }
         text.push_str("&X-Amz-Signature=");
-        text.push_str(signature_text);
+        signature = push_field(&mut text, signature_text);
+    }
+    let url = if presigning {
+        url_start..signature.end
     } else {
-        if let Some(token) = token {
-            headers.push(("X-Amz-Security-Token".to_owned(), token.to_owned()));
+        end_field(&mut text, url_start)
+    };
+
+    let mut headers: Vec<HeaderSpan> = Vec::with_capacity(request.headers.len() + 5);
+    let mut header = |text: &mut String, name: &str, value: &str| {
+        let name = push_field(text, name);
+        let value = push_field(text, value);
+        headers.push(HeaderSpan { name, value });
+    };
+    for &(name, value) in request.headers {
+        if !replaced(name) {
+            header(&mut text, name, value);
         }
-        headers.push(("X-Amz-Date".to_owned(), amz_date.to_owned()));
+    }
+    if let Some(host) = added_host {
+        header(&mut text, "Host", host);
+    }
+    let mut authorization_at = None;
+    if !presigning {
+        if let Some(token) = token {
+            header(&mut text, "X-Amz-Security-Token", token);
+        }
+        header(&mut text, "X-Amz-Date", amz_date);
         if v4a {
-            headers.push(("X-Amz-Region-Set".to_owned(), params.region.to_owned()));
+            header(&mut text, "X-Amz-Region-Set", params.region);
         }
         if adds_content_sha {
-            headers.push((
-                "x-amz-content-sha256".to_owned(),
-                payload.clone().into_owned(),
-            ));
+            header(&mut text, "x-amz-content-sha256", &payload);
         }
-        let credential_text = &text[credential.clone()];
-        let signed_headers_text = &text[signed_headers.clone()];
-        let mut auth = String::with_capacity(
-            algorithm_name.len()
-                + 48
-                + credential_text.len()
-                + signed_headers_text.len()
-                + signature_text.len(),
-        );
-        auth.push_str(algorithm_name);
-        auth.push_str(" Credential=");
-        auth.push_str(credential_text);
-        auth.push_str(", SignedHeaders=");
-        auth.push_str(signed_headers_text);
-        auth.push_str(", Signature=");
-        auth.push_str(signature_text);
+        let name = push_field(&mut text, "Authorization");
+        let value_start = text.len();
+        text.push_str(algorithm_name);
+        text.push_str(" Credential=");
+        write_credential(&mut text, akid, amz_date, region_in_scope, params.service);
+        text.push_str(", SignedHeaders=");
+        write_signed_headers(&mut text, &signed);
+        text.push_str(", Signature=");
+        signature = push_field(&mut text, signature_text);
         authorization_at = Some(headers.len());
-        headers.push(("Authorization".to_owned(), auth));
+        headers.push(HeaderSpan {
+            name,
+            value: value_start..signature.end,
+        });
     }
-    let url = url_start..text.len();
 
     Ok(SignedRequest {
-        method: method_value(request.method),
         text,
+        method,
         url,
         headers,
         authorization_at,
         signature,
-        long_signature,
-        amz_date: amz_date_buf,
+        amz_date: amz_date_field,
         credential,
         scope_start,
         signed_headers,
         canonical_request: canonical,
         string_to_sign: sts,
-        payload_hash: payload,
+        payload_hash: payload_field,
         redact: token.map(|t| zeroize::Zeroizing::new(t.to_owned())),
     })
+}
+
+/// Appends `AKID/date/region/service/aws4_request` (no region for SigV4a), returning where the
+/// scope (`date/...`) starts.
+fn write_credential(
+    text: &mut String,
+    akid: &str,
+    amz_date: &str,
+    region: Option<&str>,
+    service: &str,
+) -> usize {
+    text.push_str(akid);
+    text.push('/');
+    let scope_start = text.len();
+    text.push_str(&amz_date[..8]);
+    text.push('/');
+    if let Some(region) = region {
+        text.push_str(region);
+        text.push('/');
+    }
+    text.push_str(service);
+    text.push_str("/aws4_request");
+    scope_start
 }
 
 fn write_decimal(mut value: u64, buf: &mut [u8; 20]) -> &str {

@@ -166,7 +166,7 @@ fn debug_output_never_shows_secrets() {
         signer.presign(&req, time(), 60).unwrap(),
     ] {
         // The token really is there to send...
-        let sent = format!("{} {:?}", signed.url(), signed.headers());
+        let sent = format!("{} {:?}", signed.url(), signed.headers().to_vec());
         assert!(sent.contains(TOKEN) || sent.contains(&encoded_token));
         // ...but never in Debug output.
         let shown = format!("{signed:?} {signed:#?}");
@@ -190,14 +190,12 @@ fn caller_supplied_auth_headers_are_replaced_not_duplicated() {
     let signed = s.sign(&req, time()).unwrap();
     let dates: Vec<_> = signed
         .headers()
-        .iter()
         .filter(|(n, _)| n.eq_ignore_ascii_case("x-amz-date"))
         .collect();
     assert_eq!(dates.len(), 1);
     assert_eq!(dates[0].1, "20150830T123600Z");
     let auths: Vec<_> = signed
         .headers()
-        .iter()
         .filter(|(n, _)| n.eq_ignore_ascii_case("authorization"))
         .collect();
     assert_eq!(auths.len(), 1);

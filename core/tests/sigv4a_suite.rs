@@ -147,7 +147,7 @@ fn check(dir: &Path, presigned: bool) -> Result<bool, String> {
         .nth(1)
         .map(|rest| rest.split([' ', '\n']).next().unwrap_or("").to_owned())
         .unwrap_or_default();
-    let rendered = render(&raw, signed.url(), signed.headers())
+    let rendered = render(&raw, signed.url(), &signed.headers().to_vec())
         .replace(signed.signature(), &theirs_in_request);
     if rendered != expected_request {
         problems.push(format!(

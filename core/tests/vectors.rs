@@ -126,7 +126,7 @@ fn check_case(case: &Case, presigned: bool) -> Result<(), String> {
             expect("signature.txt").trim()
         ));
     }
-    let rendered = render(&raw, signed.url(), signed.headers());
+    let rendered = render(&raw, signed.url(), &signed.headers().to_vec());
     if rendered != expect("signed-request.txt") {
         problems.push(format!(
             "signed request\n--- expected\n{}\n--- got\n{}",

@@ -1094,11 +1094,7 @@ fn s3_presigned_urls_are_unsigned_payload() {
         VerifierSettings::for_service("s3"),
     )
     .unwrap();
-    let pairs: Vec<(&str, &str)> = signed
-        .headers()
-        .iter()
-        .map(|(n, v)| (n.as_str(), v.as_str()))
-        .collect();
+    let pairs: Vec<(&str, &str)> = signed.headers().collect();
     let who = v
         .verify_http(
             "PUT",

@@ -59,11 +59,10 @@ pub extern "C" fn sigv4_signer_sign_streaming(
             .with_algorithm(signer.settings().algorithm);
         let time = time(timestamp)?;
         let upload = with_request(request, |req| Ok(sign_streaming(signer, req, time, plan)?))?;
-        let wipe = signer.credentials().session_token().is_some();
         let capacity = upload.encoder.plan().chunk_size().min(1 << 20) + 256;
         write(
             signed_out,
-            into_handle(sigv4_signed_request::from_core(&upload.request, wipe)),
+            into_handle(sigv4_signed_request::new(upload.request)),
         );
         write(
             encoder_out,

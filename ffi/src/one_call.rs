@@ -129,10 +129,7 @@ pub extern "C" fn sigv4_sign_v4(
         let signer = Signer::new(credentials, region, service)?;
         let request = Request::new(method, &url, &headers, Body::Bytes(payload))?;
         let signed = signer.sign(&request, time)?;
-        write(
-            signed_out,
-            into_handle(sigv4_signed_request::from_core(&signed, token.is_some())),
-        );
+        write(signed_out, into_handle(sigv4_signed_request::new(signed)));
         Ok(())
     })
 }

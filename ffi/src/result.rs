@@ -201,6 +201,7 @@ impl sigv4_result {
 }
 
 /// A failure inside an exported function: the code to return and the detail to remember.
+#[derive(Debug)]
 pub(crate) struct Fail {
     pub(crate) code: sigv4_result,
     pub(crate) message: String,

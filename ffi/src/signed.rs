@@ -1,7 +1,7 @@
 //! `sigv4_signed_request`: what a signing returns, with an accessor for every field.
 //!
-//! Every string is copied once into one buffer owned by the handle, each followed by a NUL, so the
-//! accessors hand out borrowed `(const char *, size_t)` views usable directly with `printf("%s")`.
+//! The handle owns the core's result, which stores every text followed by a NUL: accessors lend
+//! `(const char *, size_t)` views into it, usable directly with `printf("%s")`, with no copy.
 
 use std::os::raw::c_char;
 
@@ -37,14 +37,6 @@ pub enum sigv4_field {
     SIGV4_FIELD_PAYLOAD_HASH = 10,
 }
 
-const FIELDS: usize = 10;
-
-#[derive(Clone, Copy, Default)]
-struct Span {
-    start: usize,
-    len: usize,
-}
-
 /// The result of a signing: the URL and headers to send, and every value SigV4 computed.
 ///
 /// Created by the signing functions, freed by `sigv4_signed_request_free`. Immutable: any number of
@@ -52,100 +44,49 @@ struct Span {
 /// the handle: valid, unchanged and NUL-terminated until the handle is freed; never free it. When
 /// the credentials had a session token, the handle's memory is wiped when it is freed.
 pub struct sigv4_signed_request {
-    arena: Vec<u8>,
-    fields: [Span; FIELDS],
-    has_authorization: bool,
-    headers: Vec<(Span, Span)>,
-    wipe: bool,
+    inner: SignedRequest,
 }
 
 impl sigv4_signed_request {
-    /// Copies the core's result into one NUL-separated buffer.
-    pub(crate) fn from_core(s: &SignedRequest, wipe: bool) -> Self {
-        let authorization = s.authorization();
-        let values: [&str; FIELDS] = [
-            s.method(),
-            s.url(),
-            authorization.unwrap_or(""),
-            s.signature(),
-            s.amz_date(),
-            s.credential_scope(),
-            s.signed_headers(),
-            s.canonical_request(),
-            s.string_to_sign(),
-            s.payload_hash(),
-        ];
-        let size = values.iter().map(|v| v.len() + 1).sum::<usize>()
-            + s.headers()
-                .iter()
-                .map(|(n, v)| n.len() + v.len() + 2)
-                .sum::<usize>();
-        let mut arena = Vec::with_capacity(size);
-        let mut push = |text: &str| {
-            let span = Span {
-                start: arena.len(),
-                len: text.len(),
-            };
-            arena.extend_from_slice(text.as_bytes());
-            arena.push(0);
-            span
+    /// Takes ownership of the core's result (no copy: accessors point into it).
+    pub(crate) fn new(inner: SignedRequest) -> Self {
+        sigv4_signed_request { inner }
+    }
+
+    fn field(&self, field: u32) -> Result<&str, Fail> {
+        let s = &self.inner;
+        let value = match field {
+            1 => s.method(),
+            2 => s.url(),
+            3 => s.authorization().ok_or_else(|| {
+                Fail::new(
+                    sigv4_result::SIGV4_NOT_AVAILABLE,
+                    "a presigned URL has no Authorization header",
+                )
+            })?,
+            4 => s.signature(),
+            5 => s.amz_date(),
+            6 => s.credential_scope(),
+            7 => s.signed_headers(),
+            8 => s.canonical_request(),
+            9 => s.string_to_sign(),
+            10 => s.payload_hash(),
+            _ => {
+                return Err(Fail::new(
+                    sigv4_result::SIGV4_INVALID_OPTION,
+                    format!("field {field} is not one of the SIGV4_FIELD_* values"),
+                ))
+            }
         };
-        let mut fields = [Span::default(); FIELDS];
-        for (slot, value) in fields.iter_mut().zip(values) {
-            *slot = push(value);
-        }
-        let headers = s
-            .headers()
-            .iter()
-            .map(|(n, v)| (push(n), push(v)))
-            .collect();
-        sigv4_signed_request {
-            arena,
-            fields,
-            has_authorization: authorization.is_some(),
-            headers,
-            wipe,
-        }
+        Ok(value)
     }
 
-    fn bytes(&self, span: Span) -> &[u8] {
-        &self.arena[span.start..span.start + span.len]
-    }
-
-    fn ptr(&self, span: Span) -> *const c_char {
-        self.arena[span.start..].as_ptr().cast()
-    }
-
-    fn field(&self, field: u32) -> Result<Span, Fail> {
-        if !(1..=FIELDS as u32).contains(&field) {
-            return Err(Fail::new(
-                sigv4_result::SIGV4_INVALID_OPTION,
-                format!("field {field} is not one of the SIGV4_FIELD_* values"),
-            ));
-        }
-        if field == sigv4_field::SIGV4_FIELD_AUTHORIZATION as u32 && !self.has_authorization {
-            return Err(Fail::new(
-                sigv4_result::SIGV4_NOT_AVAILABLE,
-                "a presigned URL has no Authorization header",
-            ));
-        }
-        Ok(self.fields[field as usize - 1])
-    }
-
-    /// The Rust view of the fields, for tests.
-    #[cfg(test)]
-    pub(crate) fn text(&self, field: sigv4_field) -> &str {
-        std::str::from_utf8(self.bytes(self.fields[field as usize - 1])).unwrap_or("")
-    }
-}
-
-impl Drop for sigv4_signed_request {
-    fn drop(&mut self) {
-        if self.wipe {
-            // The URL, headers and canonical request may hold the session token.
-            self.arena.fill(0);
-            std::hint::black_box(&self.arena);
-        }
+    /// A C view of `text`, one of the result's outputs.
+    fn c_view(&self, text: &str) -> Result<*const c_char, Fail> {
+        self.inner
+            .as_c_str(text)
+            .map(|c| c.as_ptr())
+            .ok_or_else(|| Fail::new(sigv4_result::SIGV4_PANIC, "an output is not NUL-terminated"))
     }
 }
 
@@ -158,9 +99,9 @@ fn view(
     guard(|| {
         out_ptr(value_out, "value_out")?;
         let signed = handle(signed, "signed")?;
-        let span = signed.field(field)?;
-        write(value_out, signed.ptr(span));
-        write_opt(value_len_out, span.len);
+        let value = signed.field(field)?;
+        write(value_out, signed.c_view(value)?);
+        write_opt(value_len_out, value.len());
         Ok(())
     })
 }
@@ -199,8 +140,8 @@ pub extern "C" fn sigv4_signed_request_copy_field(
     guard(|| {
         out_ptr(out_len, "out_len")?;
         let signed = handle(signed, "signed")?;
-        let span = signed.field(field)?;
-        copy_out(signed.bytes(span), buf.cast(), buf_len, out_len)
+        let value = signed.field(field)?;
+        copy_out(value.as_bytes(), buf.cast(), buf_len, out_len)
     })
 }
 
@@ -376,7 +317,7 @@ pub extern "C" fn sigv4_signed_request_payload_hash(
 pub extern "C" fn sigv4_signed_request_header_count(signed: *const sigv4_signed_request) -> usize {
     let mut count = 0;
     let _ = guard(|| {
-        count = handle(signed, "signed")?.headers.len();
+        count = handle(signed, "signed")?.inner.headers().len();
         Ok(())
     });
     count
@@ -401,19 +342,20 @@ pub extern "C" fn sigv4_signed_request_header(
         out_ptr(name_out, "name_out")?;
         out_ptr(value_out, "value_out")?;
         let signed = handle(signed, "signed")?;
-        let &(name, value) = signed.headers.get(index).ok_or_else(|| {
+        let (name, value) = signed.inner.header(index).ok_or_else(|| {
             Fail::new(
                 sigv4_result::SIGV4_INDEX_OUT_OF_RANGE,
                 format!(
                     "header index {index} is not below the count {}",
-                    signed.headers.len()
+                    signed.inner.headers().len()
                 ),
             )
         })?;
-        write(name_out, signed.ptr(name));
-        write_opt(name_len_out, name.len);
-        write(value_out, signed.ptr(value));
-        write_opt(value_len_out, value.len);
+        let (name_ptr, value_ptr) = (signed.c_view(name)?, signed.c_view(value)?);
+        write(name_out, name_ptr);
+        write_opt(name_len_out, name.len());
+        write(value_out, value_ptr);
+        write_opt(value_len_out, value.len());
         Ok(())
     })
 }
@@ -431,6 +373,8 @@ pub extern "C" fn sigv4_signed_request_free(signed: *mut sigv4_signed_request) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::ffi::CStr;
+
     use sigv4::{Body, Credentials, Request, Signer, SigningTime};
 
     fn signed(presign: bool) -> SignedRequest {
@@ -447,38 +391,41 @@ mod tests {
         }
     }
 
+    /// What C reads through a view: the bytes up to the first NUL.
+    fn read_c(ptr: *const c_char) -> &'static str {
+        // SAFETY: test-only; `ptr` comes from `c_view` of a result leaked for the test's duration.
+        unsafe { CStr::from_ptr(ptr) }.to_str().unwrap()
+    }
+
     #[test]
-    fn every_field_and_header_is_copied_nul_terminated() {
-        let core = signed(false);
-        let ffi = sigv4_signed_request::from_core(&core, true);
-        assert_eq!(ffi.text(sigv4_field::SIGV4_FIELD_URL), core.url());
-        assert_eq!(
-            ffi.text(sigv4_field::SIGV4_FIELD_SIGNATURE),
-            core.signature()
-        );
-        assert_eq!(
-            ffi.text(sigv4_field::SIGV4_FIELD_CANONICAL_REQUEST),
-            core.canonical_request()
-        );
-        assert_eq!(
-            Some(ffi.text(sigv4_field::SIGV4_FIELD_AUTHORIZATION)),
-            core.authorization()
-        );
-        assert_eq!(ffi.headers.len(), core.headers().len());
-        for (&(n, v), (cn, cv)) in ffi.headers.iter().zip(core.headers()) {
-            assert_eq!((ffi.bytes(n), ffi.bytes(v)), (cn.as_bytes(), cv.as_bytes()));
-            assert_eq!(ffi.arena[n.start + n.len], 0);
-            assert_eq!(ffi.arena[v.start + v.len], 0);
+    fn every_field_and_header_is_lent_nul_terminated() {
+        for presign in [false, true] {
+            let core = signed(presign);
+            let expected = core.clone();
+            let ffi: &'static sigv4_signed_request =
+                Box::leak(Box::new(sigv4_signed_request::new(core)));
+            for field in 1..=10u32 {
+                let Ok(value) = ffi.field(field) else {
+                    assert!(presign && field == 3);
+                    continue;
+                };
+                assert_eq!(read_c(ffi.c_view(value).unwrap()), value);
+            }
+            assert_eq!(ffi.field(2).unwrap(), expected.url());
+            assert_eq!(ffi.field(8).unwrap(), expected.canonical_request());
+            assert_eq!(ffi.field(4).unwrap(), expected.signature());
+            for (i, (name, value)) in expected.headers().enumerate() {
+                let (n, v) = ffi.inner.header(i).unwrap();
+                assert_eq!(read_c(ffi.c_view(n).unwrap()), name);
+                assert_eq!(read_c(ffi.c_view(v).unwrap()), value);
+            }
         }
     }
 
     #[test]
     fn a_presigned_result_has_no_authorization() {
-        let ffi = sigv4_signed_request::from_core(&signed(true), true);
-        let err = ffi
-            .field(sigv4_field::SIGV4_FIELD_AUTHORIZATION as u32)
-            .err()
-            .map(|f| f.code);
+        let ffi = sigv4_signed_request::new(signed(true));
+        let err = ffi.field(3).err().map(|f| f.code);
         assert_eq!(err, Some(sigv4_result::SIGV4_NOT_AVAILABLE));
         assert!(ffi.field(0).is_err() && ffi.field(11).is_err());
     }

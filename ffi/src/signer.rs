@@ -98,11 +98,7 @@ fn run(
             };
             Ok(result?)
         })?;
-        let wipe = creds.session_token().is_some();
-        write(
-            signed_out,
-            into_handle(sigv4_signed_request::from_core(&signed, wipe)),
-        );
+        write(signed_out, into_handle(sigv4_signed_request::new(signed)));
         Ok(())
     })
 }

@@ -231,12 +231,7 @@ fn main() {
         plan,
     )
     .expect("upload");
-    let up_headers: Vec<(&str, &str)> = upload
-        .request
-        .headers()
-        .iter()
-        .map(|(n, v)| (n.as_str(), v.as_str()))
-        .collect();
+    let up_headers: Vec<(&str, &str)> = upload.request.headers().collect();
     let up_request = Request::new(
         "PUT",
         "https://bucket.s3.amazonaws.com/key",

@@ -29,7 +29,6 @@ pub fn flat(s: &SignedRequest) -> String {
     ];
     let len: usize = fields.iter().map(|f| f.len() + 1).sum::<usize>()
         + s.headers()
-            .iter()
             .map(|(n, v)| n.len() + v.len() + 2)
             .sum::<usize>();
     let mut out = String::with_capacity(len);

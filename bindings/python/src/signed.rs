@@ -69,13 +69,13 @@ fn name_str<'py>(py: Python<'py>, name: &str) -> Bound<'py, PyString> {
 /// repeated names joined with ", " in order.
 pub(crate) fn build_headers<'py>(
     py: Python<'py>,
-    headers: &[(String, String)],
+    headers: sigv4::Headers<'_>,
 ) -> PyResult<Bound<'py, PyDict>> {
     let dict = PyDict::new(py);
     let distinct = headers
-        .iter()
+        .clone()
         .enumerate()
-        .all(|(i, (name, _))| headers[..i].iter().all(|(n, _)| n != name));
+        .all(|(i, (name, _))| headers.clone().take(i).all(|(n, _)| n != name));
     if distinct {
         for (name, value) in headers {
             dict.set_item(name_str(py, name), PyString::new(py, value))?;
@@ -84,12 +84,12 @@ pub(crate) fn build_headers<'py>(
     }
     let mut joined: Vec<(&str, String)> = Vec::with_capacity(headers.len());
     for (name, value) in headers {
-        match joined.iter_mut().find(|(n, _)| *n == name.as_str()) {
+        match joined.iter_mut().find(|(n, _)| *n == name) {
             Some((_, previous)) => {
                 previous.push_str(", ");
                 previous.push_str(value);
             }
-            None => joined.push((name, value.clone())),
+            None => joined.push((name, value.to_owned())),
         }
     }
     for (name, value) in joined {
@@ -133,8 +133,7 @@ impl SignedRequest {
         let items: Vec<Bound<'py, PyTuple>> = self
             .inner
             .headers()
-            .iter()
-            .map(|(n, v)| PyTuple::new(py, [n.as_str(), v.as_str()]))
+            .map(|(n, v)| PyTuple::new(py, [n, v]))
             .collect::<PyResult<_>>()?;
         PyList::new(py, items)
     }
