@@ -278,7 +278,6 @@ RequestSigner.prototype.exact = function(short) {
   if (!this.filteredHeaders) this.filterHeaders()
 
   var headers = this.request.headers,
-      query = this.parsedPath.query,
       service = this.service,
       flat = '',
       payloadHash = null,
@@ -296,15 +295,17 @@ RequestSigner.prototype.exact = function(short) {
   } else {
     payloadHash = headers['X-Amz-Content-Sha256'] || headers['x-amz-content-sha256'] || null
   }
-  if (query) {
-    var qs = wireQuery
-    if (qs === null) {
+  // sign() passes the query it sends (wireQuery); otherwise it is formatted from the parsed one.
+  var qs = wireQuery
+  if (qs === null) {
+    var query = this.parsedPath.query
+    if (query) {
       var copy = {}
       for (var key in query) if (key && key !== 'X-Amz-Signature') copy[key] = query[key]
       qs = encodeRfc3986(querystring.stringify(copy))
     }
-    if (qs) path += '?' + qs
   }
+  if (qs) path += '?' + qs
   var flags = (service === 's3' || this.request.doNotEncodePath ? 1 : 0) | (service !== 's3' ? 2 : 0)
   var body = this.request.body
   if (body != null && typeof body !== 'string' && !(body instanceof Uint8Array)) body = String(body)
@@ -317,8 +318,10 @@ RequestSigner.prototype.exact = function(short) {
   }
   // NUL separates the fields; a NUL inside one is rejected by the core like any control byte.
   var packed = (this.request.method || 'GET') + '\u0000' + path + '\u0000' + this.getDateTime() + flat
-  return signExactWith(signerFor(creds, this.region, service), packed,
-    payloadHash === null ? (body || null) : null, payloadHash, short ? flags | 4 : flags).split('\u0000')
+  var signed = signExactWith(signerFor(creds, this.region, service), packed,
+    payloadHash === null ? (body || null) : null, payloadHash, short ? flags | 4 : flags)
+  // The short form is the 64-digit signature, a NUL, the signed headers: slices, no split.
+  return short ? [signed.slice(0, 64), signed.slice(65)] : signed.split('\u0000')
 }
 
 RequestSigner.prototype.signature = function() {
@@ -333,17 +336,22 @@ RequestSigner.prototype.canonicalString = function() {
   return this.exact()[1]
 }
 
+// aws4's comparator, kept as is: it never returns 0, and for names that repeat (differing only in
+// case) the order it leaves decides which value comes first.
+function byName(a, b) { return a[0] < b[0] ? -1 : 1 }
+
 RequestSigner.prototype.filterHeaders = function() {
   var headers = this.request.headers,
       extraHeadersToInclude = this.extraHeadersToInclude,
-      extraHeadersToIgnore = this.extraHeadersToIgnore
-  this.filteredHeaders = Object.keys(headers)
-    .map(function(key) { return [key.toLowerCase(), headers[key]] })
-    .filter(function(entry) {
-      return extraHeadersToInclude[entry[0]] ||
-        (HEADERS_TO_IGNORE[entry[0]] == null && !extraHeadersToIgnore[entry[0]])
-    })
-    .sort(function(a, b) { return a[0] < b[0] ? -1 : 1 })
+      extraHeadersToIgnore = this.extraHeadersToIgnore,
+      keys = Object.keys(headers),
+      filtered = []
+  for (var i = 0; i < keys.length; i++) {
+    var name = keys[i].toLowerCase()
+    if (extraHeadersToInclude[name] || (HEADERS_TO_IGNORE[name] == null && !extraHeadersToIgnore[name]))
+      filtered.push([name, headers[keys[i]]])
+  }
+  this.filteredHeaders = filtered.sort(byName)
 }
 
 RequestSigner.prototype.canonicalHeaders = function() {
@@ -380,11 +388,40 @@ var SIMPLE_QUERY = /^[\w.~-]*[A-Za-z_.~-][\w.~-]*=[\w.~-]*(?:&[\w.~-]*[A-Za-z_.~
 // The simple query of the path parsePath() just parsed (else null), read by sign() right after.
 var parsedSimple = null
 
-function countPairs(qs) {
-  var n = 1
-  for (var i = qs.indexOf('&'); i >= 0; i = qs.indexOf('&', i + 1)) n++
-  return n
+// Whether querystring.parse, stringify and encodeRfc3986 give `qs` back unchanged (see
+// SIMPLE_QUERY): also no repeated name (parse groups repeats) and at most 1000 pairs (maxKeys).
+function isSimpleQuery(qs) {
+  if (!SIMPLE_QUERY.test(qs)) return false
+  var names = [], start = 0
+  while (start <= qs.length) {
+    var end = qs.indexOf('&', start)
+    if (end < 0) end = qs.length
+    var name = qs.slice(start, qs.indexOf('=', start))
+    if (names.indexOf(name) >= 0 || names.length === 1000) return false
+    names.push(name)
+    start = end + 1
+  }
+  return true
 }
+
+// aws4's parsedPath ({path, query}), with the query parsed only when something reads it: signing a
+// simple query (the common case) never needs the parsed form.
+function ParsedPath(path, qs) {
+  this.path = path
+  this.rawQuery = qs
+  this.parsedQuery = undefined
+}
+
+Object.defineProperty(ParsedPath.prototype, 'query', {
+  enumerable: true,
+  get: function() {
+    if (this.parsedQuery === undefined) {
+      this.parsedQuery = this.rawQuery === null ? null : querystring.parse(this.rawQuery)
+    }
+    return this.parsedQuery
+  },
+  set: function(query) { this.parsedQuery = query },
+})
 
 RequestSigner.prototype.parsePath = function() {
   var path = this.request.path || '/'
@@ -395,21 +432,17 @@ RequestSigner.prototype.parsePath = function() {
   }
 
   var queryIx = path.indexOf('?'),
-      query = null,
-      simple = null
+      qs = null
 
   if (queryIx >= 0) {
-    var qs = path.slice(queryIx + 1)
-    query = querystring.parse(qs)
+    qs = path.slice(queryIx + 1)
     path = path.slice(0, queryIx)
-    if (SIMPLE_QUERY.test(qs) && Object.keys(query).length === countPairs(qs)) simple = qs
+    parsedSimple = isSimpleQuery(qs) ? qs : null
+  } else {
+    parsedSimple = null
   }
-  parsedSimple = simple
 
-  this.parsedPath = {
-    path: path,
-    query: query,
-  }
+  this.parsedPath = new ParsedPath(path, qs)
 }
 
 RequestSigner.prototype.formatPath = function() {

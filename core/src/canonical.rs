@@ -164,18 +164,6 @@ pub(crate) struct CanonicalInput<'a, 'h> {
     pub(crate) path_normalization: PathNormalization,
 }
 
-/// The `SignedHeaders` value: sorted lowercase names joined by `;`.
-pub(crate) fn signed_headers_list(headers: &[CanonicalHeader<'_>]) -> String {
-    let mut out = String::with_capacity(headers.len() * 16);
-    for (i, h) in headers.iter().enumerate() {
-        if i > 0 {
-            out.push(';');
-        }
-        out.push_str(&h.name);
-    }
-    out
-}
-
 /// Appends the `SignedHeaders` value (sorted lowercase names joined by `;`) to `out`.
 pub(crate) fn write_signed_headers(out: &mut String, headers: &[CanonicalHeader<'_>]) {
     for (i, h) in headers.iter().enumerate() {
@@ -235,57 +223,6 @@ pub(crate) fn write_string_to_sign(
     }
     out.push_str("/aws4_request\n");
     push_hex(out, canonical_request_hash);
-}
-
-/// Builds the canonical request text.
-pub(crate) fn canonical_request(input: &CanonicalInput<'_, '_>, signed_headers: &str) -> String {
-    let headers_len: usize = input
-        .headers
-        .iter()
-        .map(|h| h.name.len() + h.value.len() + 2)
-        .sum();
-    let mut out = String::with_capacity(
-        input.method.len()
-            + input.path.len() * 3
-            + input.query.len() * 2
-            + headers_len
-            + signed_headers.len()
-            + 96
-            + input
-                .extra_query
-                .iter()
-                .map(|(k, v)| k.len() + v.len() + 2)
-                .sum::<usize>(),
-    );
-    out.push_str(input.method);
-    out.push('\n');
-    canonical_uri_into(
-        &mut out,
-        input.path,
-        input.uri_encoding,
-        input.path_normalization,
-    );
-    out.push('\n');
-    if !input.query.is_empty() || !input.extra_query.is_empty() {
-        canonical_query_into(&mut out, input.query, input.extra_query);
-    }
-    out.push('\n');
-    for h in input.headers {
-        out.push_str(&h.name);
-        out.push(':');
-        out.push_str(&h.value);
-        out.push('\n');
-    }
-    out.push('\n');
-    out.push_str(signed_headers);
-    out.push('\n');
-    out.push_str(input.payload_hash);
-    out
-}
-
-/// The string to sign for `AWS4-HMAC-SHA256`.
-pub(crate) fn string_to_sign(amz_date: &str, scope: &str, canonical_request: &str) -> String {
-    string_to_sign_for("AWS4-HMAC-SHA256", amz_date, scope, canonical_request)
 }
 
 /// The string to sign for `algorithm` (`AWS4-HMAC-SHA256` or `AWS4-ECDSA-P256-SHA256`).

@@ -5,9 +5,14 @@
 //! (the `aws4` drop-in of the Node package signs the headers `aws4` picks, with the `X-Amz-*`
 //! query parameters `aws4` writes) need the canonical request of exactly what they pass.
 
+use std::borrow::Cow;
+use std::ops::Range;
+
+use sha2::{Digest, Sha256};
+
 use crate::canonical::{
-    canonical_header, canonical_request, push_hex, signed_headers_list, sort_and_merge,
-    string_to_sign, CanonicalInput, PayloadHasher,
+    canonical_header, sort_and_merge, write_canonical_request, write_hex32,
+    write_signed_headers, write_string_to_sign, CanonicalInput, PayloadHasher, EMPTY_SHA256,
 };
 use crate::error::{Error, ErrorKind, Result};
 use crate::key::SigningKey;
@@ -17,21 +22,49 @@ use crate::sign::{validate_region, validate_service};
 use crate::time::SigningTime;
 use crate::{Credentials, KeyCache};
 
-/// The result of [`sign_exact`]: the signature and the texts it was computed from.
+/// The result of [`sign_exact`]: the signature and the texts it was computed from, all in one
+/// buffer.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ExactSignature {
+    text: String,
+    signature: Range<usize>,
+    amz_date: Range<usize>,
+    credential_scope: Range<usize>,
+    signed_headers: Range<usize>,
+    canonical_request: Range<usize>,
+    string_to_sign: Range<usize>,
+}
+
+impl ExactSignature {
     /// The signature, 64 lowercase hex digits.
-    pub signature: String,
-    /// `YYYYMMDDTHHMMSSZ`.
-    pub amz_date: String,
+    pub fn signature(&self) -> &str {
+        &self.text[self.signature.clone()]
+    }
+
+    /// The signing time, `YYYYMMDDTHHMMSSZ`.
+    pub fn amz_date(&self) -> &str {
+        &self.text[self.amz_date.clone()]
+    }
+
     /// `date/region/service/aws4_request`.
-    pub credential_scope: String,
+    pub fn credential_scope(&self) -> &str {
+        &self.text[self.credential_scope.clone()]
+    }
+
     /// The signed header names, `;`-separated.
-    pub signed_headers: String,
+    pub fn signed_headers(&self) -> &str {
+        &self.text[self.signed_headers.clone()]
+    }
+
     /// The canonical request.
-    pub canonical_request: String,
+    pub fn canonical_request(&self) -> &str {
+        &self.text[self.canonical_request.clone()]
+    }
+
     /// The string to sign.
-    pub string_to_sign: String,
+    pub fn string_to_sign(&self) -> &str {
+        &self.text[self.string_to_sign.clone()]
+    }
 }
 
 fn is_payload_token(s: &str) -> bool {
@@ -43,6 +76,39 @@ fn is_payload_token(s: &str) -> bool {
                 | "STREAMING-UNSIGNED-PAYLOAD-TRAILER"
                 | "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER"
         )
+}
+
+/// The payload line: the SHA-256 of the body, or the caller's hash or sentinel.
+fn exact_payload<'a>(body: Body<'a>) -> Result<Cow<'a, str>> {
+    match body {
+        Body::Bytes([]) => Ok(Cow::Borrowed(EMPTY_SHA256)),
+        Body::Bytes(bytes) => {
+            let mut hasher = PayloadHasher::new();
+            hasher.update(bytes);
+            Ok(Cow::Owned(hasher.finish_hex()))
+        }
+        Body::Precomputed(given) if is_payload_token(given) => {
+            if given.starts_with(['U', 'S']) || !given.bytes().any(|b| b.is_ascii_uppercase()) {
+                Ok(Cow::Borrowed(given))
+            } else {
+                Ok(Cow::Owned(given.to_ascii_lowercase()))
+            }
+        }
+        Body::Precomputed(_) => Err(Error::arg(
+            ErrorKind::InvalidPayloadHash,
+            "payload_hash",
+            "payload_hash must be 64 hex digits (a SHA-256) or a STREAMING-/UNSIGNED- sentinel",
+        )),
+    }
+}
+
+/// Appends one text (written by `write`) and its NUL to `text`, returning where it went.
+fn field(text: &mut String, write: impl FnOnce(&mut String)) -> Range<usize> {
+    let start = text.len();
+    write(text);
+    let range = start..text.len();
+    text.push('\0');
+    range
 }
 
 /// Signs `request` exactly: every header of the request is signed (none dropped, none added —
@@ -84,59 +150,79 @@ pub fn sign_exact(
         headers.push(canonical_header("host", host)?);
     }
     sort_and_merge(&mut headers);
-    let signed_headers = signed_headers_list(&headers);
+    let payload = exact_payload(request.body)?;
 
-    let payload =
-        match request.body {
-            Body::Bytes(bytes) => {
-                let mut hasher = PayloadHasher::new();
-                hasher.update(bytes);
-                hasher.finish_hex()
-            }
-            Body::Precomputed(given) if is_payload_token(given) => {
-                if given.starts_with(['U', 'S']) {
-                    given.to_owned()
-                } else {
-                    given.to_ascii_lowercase()
-                }
-            }
-            Body::Precomputed(_) => return Err(Error::arg(
-                ErrorKind::InvalidPayloadHash,
-                "payload_hash",
-                "payload_hash must be 64 hex digits (a SHA-256) or a STREAMING-/UNSIGNED- sentinel",
-            )),
-        };
-
-    let amz_date = time.amz_date();
+    let mut amz_date_buf = [0u8; 16];
+    time.write_amz_date(&mut amz_date_buf);
+    let amz_date = std::str::from_utf8(&amz_date_buf).unwrap_or("");
     let date_stamp = &amz_date[..8];
-    let credential_scope = format!("{date_stamp}/{region}/{service}/aws4_request");
-    let canonical = canonical_request(
-        &CanonicalInput {
-            method: request.method,
-            path: request.path,
-            query: request.query,
-            extra_query: &[],
-            headers: &headers,
-            payload_hash: &payload,
-            uri_encoding: settings.uri_encoding,
-            path_normalization: settings.path_normalization,
-        },
-        &signed_headers,
+
+    // One buffer, each text followed by a NUL (as in `SignedRequest`): date, scope, signed
+    // headers, canonical request, string to sign, signature.
+    let names_len: usize = headers.iter().map(|h| h.name.len() + 1).sum();
+    let values_len: usize = headers.iter().map(|h| h.value.len() + 2).sum();
+    let mut text = String::with_capacity(
+        2 * (region.len() + service.len())
+            + 3 * names_len
+            + values_len
+            + request.method.len()
+            + 3 * request.path.len()
+            + 2 * request.query.len()
+            + payload.len()
+            + 280,
     );
-    let sts = string_to_sign(&amz_date, &credential_scope, &canonical);
+    let amz_date_range = field(&mut text, |t| t.push_str(amz_date));
+    let credential_scope = field(&mut text, |t| {
+        t.push_str(date_stamp);
+        t.push('/');
+        t.push_str(region);
+        t.push('/');
+        t.push_str(service);
+        t.push_str("/aws4_request");
+    });
+    let signed_headers = field(&mut text, |t| write_signed_headers(t, &headers));
+    let canonical_request = field(&mut text, |t| {
+        write_canonical_request(
+            t,
+            &CanonicalInput {
+                method: request.method,
+                path: request.path,
+                query: request.query,
+                extra_query: &[],
+                headers: &headers,
+                payload_hash: &payload,
+                uri_encoding: settings.uri_encoding,
+                path_normalization: settings.path_normalization,
+            },
+        )
+    });
+    let canonical_hash = Sha256::digest(text[canonical_request.clone()].as_bytes());
+    let string_to_sign = field(&mut text, |t| {
+        write_string_to_sign(
+            t,
+            "AWS4-HMAC-SHA256",
+            amz_date,
+            &[region, service],
+            &canonical_hash,
+        )
+    });
     let key = match cache {
         Some(cache) => cache.signing_key(credentials, time, region, service),
         None => SigningKey::derive(credentials.secret_access_key(), date_stamp, region, service),
     };
-    let mut signature = String::with_capacity(64);
-    push_hex(&mut signature, &key.sign(sts.as_bytes()));
+    let mut hex = [0u8; 64];
+    write_hex32(&key.sign(text[string_to_sign.clone()].as_bytes()), &mut hex);
+    let signature = field(&mut text, |t| {
+        t.push_str(std::str::from_utf8(&hex).unwrap_or(""))
+    });
     Ok(ExactSignature {
+        text,
         signature,
-        amz_date,
+        amz_date: amz_date_range,
         credential_scope,
         signed_headers,
-        canonical_request: canonical,
-        string_to_sign: sts,
+        canonical_request,
+        string_to_sign,
     })
 }
 
@@ -180,10 +266,12 @@ mod tests {
         )
         .unwrap();
         assert_eq!(
-            out.signature,
+            out.signature(),
             "b97d918cfa904a5beff61c982a1b6f458b799221646efd99d3219ec94cdf2500"
         );
-        assert_eq!(out.signed_headers, "host;x-amz-date");
+        assert_eq!(out.signed_headers(), "host;x-amz-date");
+        assert_eq!(out.amz_date(), "20150830T123600Z");
+        assert_eq!(out.credential_scope(), "20150830/us-east-1/service/aws4_request");
     }
 
     #[test]
@@ -206,8 +294,8 @@ mod tests {
             None,
         )
         .unwrap();
-        assert_eq!(out.signed_headers, "host;transfer-encoding;user-agent");
-        assert!(out.canonical_request.ends_with("\nUNSIGNED-PAYLOAD"));
+        assert_eq!(out.signed_headers(), "host;transfer-encoding;user-agent");
+        assert!(out.canonical_request().ends_with("\nUNSIGNED-PAYLOAD"));
         let bad = Request::new("GET", "/", &headers, Body::Precomputed("nothex")).unwrap();
         let err = sign_exact(
             &bad,

@@ -105,14 +105,14 @@ pub fn sign_exact_with(
     )
     .map_err(|e| from_core(env, &e))?;
     // flags bit 2: only the signature and the signed headers (what sign() needs).
-    let parts: &[&String] = if flags & 4 != 0 {
-        &[&out.signature, &out.signed_headers]
+    let parts: &[&str] = if flags & 4 != 0 {
+        &[out.signature(), out.signed_headers()]
     } else {
         &[
-            &out.signature,
-            &out.canonical_request,
-            &out.string_to_sign,
-            &out.signed_headers,
+            out.signature(),
+            out.canonical_request(),
+            out.string_to_sign(),
+            out.signed_headers(),
         ]
     };
     let mut text = String::with_capacity(parts.iter().map(|p| p.len() + 1).sum());

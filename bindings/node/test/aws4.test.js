@@ -172,6 +172,21 @@ test('aws4 RequestSigner debugging methods agree with aws4', () => {
   assert.equal(a.signature(), b.signature())
 })
 
+test('aws4 RequestSigner state after sign(): parsedPath and formatPath agree with aws4', () => {
+  const paths = ['/?Param2=value2&Param1=value1', '/a?x=1&x=2&y', '/?b=%20&a=+', '/p', '/?']
+  for (const path of paths) {
+    for (const signQuery of [false, true]) {
+      const o = { host: 'example.amazonaws.com', path, service: 'service', region: 'us-east-1', signQuery, headers: { 'X-Amz-Date': DATE } }
+      const a = new ours.RequestSigner(clone(o), creds)
+      const b = new aws4.RequestSigner(clone(o), creds)
+      assert.deepEqual(a.sign(), b.sign(), path)
+      assert.equal(a.parsedPath.path, b.parsedPath.path, path)
+      assert.deepEqual({ ...a.parsedPath.query }, { ...b.parsedPath.query }, path)
+      assert.equal(a.formatPath(), b.formatPath(), path)
+    }
+  }
+})
+
 test('ESM entry points export the same functions', async () => {
   const m = await import('libsigv4/aws4')
   assert.equal(m.sign, ours.sign)
