@@ -1,6 +1,6 @@
 'use strict'
 const util = require('node:util')
-const { NativeSigner } = require('./native')
+const { NativeSigner, signWith } = require('./native')
 const { SigV4Error } = require('./errors')
 const { StreamingUpload } = require('./streaming')
 
@@ -131,6 +131,9 @@ function fromEnv() {
  */
 class Signer {
   #native
+  /** `signHandle()` of the current credentials (null until there are some): `signWith` on it
+   * skips the cost of a class method call. */
+  #handle = null
   #provider
   #pending = null
 
@@ -142,6 +145,7 @@ class Signer {
     if (options.credentials === undefined || options.credentials === null) opts = { ...options, credentials: fromEnv() }
     this.#native = new NativeSigner(opts)
     if (typeof opts.credentials === 'function') this.#provider = opts.credentials
+    else this.#handle = this.#native.signHandle()
   }
 
   /** The region. */
@@ -169,6 +173,7 @@ class Signer {
             throw new SigV4Error('InvalidCredentials', 'the credential provider returned no credentials', 'credentials')
           }
           this.#native.setCredentials(creds)
+          this.#handle = this.#native.signHandle()
         } finally {
           this.#pending = null
         }
@@ -195,7 +200,10 @@ class Signer {
     if (request === null || typeof request !== 'object') throw badRequest()
     let headers = request.headers
     if (isHeadersLike(headers)) headers = [...headers.entries()]
-    return this.#result(this.#native.sign(request.method, request.url, headers, request.body, request.payloadHash, request.timestamp))
+    const h = this.#handle
+    return this.#result(h === null
+      ? this.#native.sign(request.method, request.url, headers, request.body, request.payloadHash, request.timestamp)
+      : signWith(h, request.method, request.url, headers, request.body, request.payloadHash, request.timestamp))
   }
 
   /** Presigns (signature in the URL) for `{expiresIn}` seconds (default 3600, at most 604800). */

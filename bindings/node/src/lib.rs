@@ -16,6 +16,7 @@ mod js;
 mod lookup;
 mod output;
 mod raw;
+mod sign_handle;
 mod sign_v4;
 mod signer;
 mod streaming;

@@ -64,6 +64,46 @@ pub struct NativeSigner {
     core: Option<Arc<sigv4::Signer>>,
 }
 
+/// The request arguments of a signing call, as JS passed them.
+pub(crate) struct RequestArgs {
+    pub(crate) method: Option<Raw>,
+    pub(crate) url: Raw,
+    pub(crate) headers: Option<Raw>,
+    pub(crate) body: Option<Raw>,
+    pub(crate) payload_hash: Option<Raw>,
+    pub(crate) timestamp: Option<Raw>,
+}
+
+/// Signs (or presigns, with `expires`) the request in `args`; the result as NUL-separated fields.
+pub(crate) fn sign_args(
+    env: sys::napi_env,
+    scope: &Scope,
+    creds: &Credentials,
+    core: Option<&sigv4::Signer>,
+    args: RequestArgs,
+    expires: Option<u64>,
+) -> napi::Result<Raw> {
+    // SAFETY: the borrowed body lives only within this call; no JS runs until we return.
+    let req = unsafe {
+        input::request_args(
+            env,
+            args.method,
+            args.url,
+            args.headers,
+            args.body,
+            args.payload_hash,
+            args.timestamp,
+        )?
+    };
+    let headers = req.header_refs();
+    let request = Request::new(&req.method, &req.url, &headers, req.core_body())
+        .map_err(|e| from_core(env, &e))?;
+    let signed = scope
+        .run(creds, core, &request, req.time, expires)
+        .map_err(|e| from_core(env, &e))?;
+    output::js_string(env, &output::flat(&signed)).map(Raw)
+}
+
 /// A core signer for `credentials` with the scope's settings.
 pub(crate) fn core_signer(
     scope: &Scope,
@@ -224,18 +264,21 @@ impl NativeSigner {
             .credentials
             .as_ref()
             .ok_or_else(|| no_credentials(env))?;
-        // SAFETY: the borrowed body lives only within this call; no JS runs until we return.
-        let req = unsafe {
-            input::request_args(env, method, url, headers, body, payload_hash, timestamp)?
-        };
-        let headers = req.header_refs();
-        let core = Request::new(&req.method, &req.url, &headers, req.core_body())
-            .map_err(|e| from_core(env, &e))?;
-        let signed = self
-            .scope
-            .run(creds, self.core.as_deref(), &core, req.time, expires)
-            .map_err(|e| from_core(env, &e))?;
-        output::js_string(env, &output::flat(&signed)).map(Raw)
+        sign_args(
+            env,
+            &self.scope,
+            creds,
+            self.core.as_deref(),
+            RequestArgs {
+                method,
+                url,
+                headers,
+                body,
+                payload_hash,
+                timestamp,
+            },
+            expires,
+        )
     }
 
     /// Signs with an `Authorization` header. Arguments are the request's fields (`url` required);
@@ -343,6 +386,18 @@ impl NativeSigner {
             .clone()
             .ok_or_else(|| no_credentials(env))?;
         crate::exact::handle(env, credentials, Arc::clone(&self.scope))
+    }
+
+    /// A handle for `signWith` holding this signer's current credentials and scope (see
+    /// `sign_handle.rs`); take a new one after `setCredentials`.
+    #[napi(ts_return_type = "object")]
+    pub fn sign_handle(&self, env: Env) -> napi::Result<Raw> {
+        let env = env.raw();
+        let credentials = self
+            .credentials
+            .clone()
+            .ok_or_else(|| no_credentials(env))?;
+        crate::sign_handle::create(env, Arc::clone(&self.scope), credentials, self.core.clone())
     }
 
     /// Signs the request of a streaming (aws-chunked) upload and returns its encoder (see

@@ -112,6 +112,7 @@ test('credential providers: loaded on first use, refreshed before expiry, errors
   expiresIn = 60 * 1000 // within the refresh window
   await s.refreshCredentials(true)
   assert.equal(calls, 2)
+  assert.match(s.sign({ url: 'https://h/' }).authorization, /Credential=AKID2\//, 'sign() uses refreshed credentials')
   const third = await s.signAsync({ url: 'https://h/' })
   assert.equal(calls, 3, 'credentials expiring within 5 minutes are refreshed')
   assert.match(third.authorization, /AKID3/)
