@@ -29,6 +29,31 @@ fn uri_encode(text: &str) -> String {
     sigv4::uri_encode(text)
 }
 
+/// Whether an ASGI http ``scope``'s headers announce a body (a ``Content-Length`` other than 0,
+/// or a ``Transfer-Encoding``): without either, the request has none (RFC 9112 6.3) and the
+/// middleware verifies it without reading the (empty) body.
+///
+/// HTTP/2 and HTTP/3 requests may carry a body without either header: for them (any
+/// ``http_version`` other than ``1.0``/``1.1``) the answer is always True.
+#[pyfunction]
+fn scope_has_body(scope: &Bound<'_, pyo3::types::PyDict>) -> PyResult<bool> {
+    let py = scope.py();
+    let http1 = match scope.get_item(pyo3::intern!(py, "http_version"))? {
+        Some(v) => match v.cast::<pyo3::types::PyString>() {
+            Ok(s) => matches!(&*text::str_of(s)?, "1.1" | "1.0"),
+            Err(_) => false,
+        },
+        None => false,
+    };
+    if !http1 {
+        return Ok(true);
+    }
+    match scope.get_item(pyo3::intern!(py, "headers"))? {
+        Some(headers) => raw::asgi_announces_body(&headers),
+        None => Ok(false),
+    }
+}
+
 /// The native half of ``sigv4``.
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -40,6 +65,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<identity::VerifiedIdentity>()?;
     m.add_class::<streaming::StreamingUpload>()?;
     m.add_function(wrap_pyfunction!(uri_encode, m)?)?;
+    m.add_function(wrap_pyfunction!(scope_has_body, m)?)?;
     m.add("EMPTY_SHA256", sigv4::EMPTY_SHA256)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())

@@ -59,6 +59,56 @@ pub fn asgi_headers<'py>(headers: &Bound<'py, PyAny>) -> PyResult<HeaderTexts<'p
     Ok(out)
 }
 
+static DECODED_PATH: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+
+/// The request target of an ASGI http scope: `raw_path` (the path as sent) and `query_string`;
+/// without `raw_path`, `sigv4.asgi` re-quotes the decoded `root_path + path`.
+pub fn scope_target<'py>(scope: &Bound<'py, PyDict>) -> PyResult<String> {
+    let py = scope.py();
+    let raw = scope.get_item(pyo3::intern!(py, "raw_path"))?;
+    let raw_text = match &raw {
+        Some(r) => match r.cast::<PyBytes>() {
+            Ok(bytes) => Some(Text::from_wire_bytes(bytes)),
+            Err(_) => match r.cast::<PyString>() {
+                Ok(s) => Some(Text::from_str(s)?),
+                Err(_) => None,
+            },
+        },
+        None => None,
+    };
+    let path = match raw_text {
+        Some(text) if !text.as_str().is_empty() => text,
+        _ => {
+            let helper = DECODED_PATH.import(py, "sigv4.asgi", "_decoded_path")?;
+            let decoded = helper.call1((scope,))?;
+            Text::from_str(decoded.cast::<PyString>()?)?
+        }
+    };
+    let query = match scope.get_item(pyo3::intern!(py, "query_string"))? {
+        Some(q) => match q.cast::<PyBytes>() {
+            Ok(b) => Text::from_wire_bytes(b),
+            Err(_) => Text::from_str(q.cast::<PyString>()?)?,
+        },
+        None => Text::Owned(String::new()),
+    };
+    Ok(join_target(path.as_str(), query.as_str()))
+}
+
+/// Whether ASGI header pairs announce a body (RFC 9112 6.3): a `Content-Length` other than 0, or
+/// a `Transfer-Encoding`. Without either, a request has none.
+pub fn asgi_announces_body(headers: &Bound<'_, PyAny>) -> PyResult<bool> {
+    for (name, value) in asgi_headers(headers)? {
+        let name = name.as_str();
+        if name.eq_ignore_ascii_case("transfer-encoding") {
+            return Ok(true);
+        }
+        if name.eq_ignore_ascii_case("content-length") && value.as_str().trim() != "0" {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
 /// `path?query` (just `path` when the query is empty; `/` when the path is empty).
 pub fn join_target(path: &str, query: &str) -> String {
     let path = if path.is_empty() { "/" } else { path };

@@ -288,6 +288,30 @@ impl Verifier {
         self.check(py, &method, &url, &header_texts, body, now)
     }
 
+    /// Verifies one request from an ASGI http ``scope`` (the fast path of
+    /// ``sigv4.asgi.SigV4Middleware``): ``method``, the target from ``raw_path`` and
+    /// ``query_string`` (``sigv4.asgi.scope_target``), the ``headers`` byte pairs, as
+    /// ``verify_raw`` reads them. ``body`` and ``now`` as for ``verify``.
+    #[pyo3(signature = (scope, body=None, now=None))]
+    fn verify_scope(
+        &self,
+        py: Python<'_>,
+        scope: &Bound<'_, PyDict>,
+        body: Option<&Bound<'_, PyAny>>,
+        now: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<VerifiedIdentity> {
+        let method = match scope.get_item(pyo3::intern!(py, "method"))? {
+            Some(m) => Text::from_str(m.cast::<PyString>()?)?,
+            None => Text::Owned("GET".to_owned()),
+        };
+        let url = raw::scope_target(scope)?;
+        let header_texts = match scope.get_item(pyo3::intern!(py, "headers"))? {
+            Some(h) => raw::asgi_headers(&h)?,
+            None => Vec::new(),
+        };
+        self.check(py, method.as_str(), &url, &header_texts, body, now)
+    }
+
     /// Verifies one request from a WSGI ``environ`` (the fast path of ``sigv4.wsgi.SigV4Middleware``):
     /// the method from ``REQUEST_METHOD``, the target as ``sigv4.wsgi.wire_target`` finds it, the
     /// headers from ``HTTP_*``, ``CONTENT_TYPE`` and ``CONTENT_LENGTH`` (as

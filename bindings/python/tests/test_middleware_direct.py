@@ -12,6 +12,7 @@ import json
 from typing import Any, Dict, List, Optional
 
 import sigv4
+import sigv4._native
 import sigv4.asgi
 import sigv4.wsgi
 from conftest import AKID, SECRET
@@ -96,6 +97,57 @@ def test_asgi_single_message_and_tampered_body() -> None:
     # execute-api signs the body hash without an x-amz-content-sha256 header: a different body
     # gives a different canonical request.
     assert json.loads(out["body"])["__type"] == "SignatureDoesNotMatch"
+
+
+def test_scope_has_body_follows_http1_framing_and_assumes_a_body_otherwise() -> None:
+    def scope(version: Optional[str], *headers: Any) -> Dict[str, Any]:
+        s: Dict[str, Any] = {"type": "http", "headers": list(headers)}
+        if version is not None:
+            s["http_version"] = version
+        return s
+
+    cases = [
+        (scope("1.1"), False),
+        (scope("1.0", (b"host", b"h")), False),
+        (scope("1.1", (b"content-length", b"0")), False),
+        (scope("1.1", (b"Content-Length", b"5")), True),
+        (scope("1.1", (b"transfer-encoding", b"chunked")), True),
+        (scope("2"), True),  # HTTP/2 bodies need no Content-Length
+        (scope("3"), True),
+        (scope(None), True),
+    ]
+    for s, expected in cases:
+        assert sigv4._native.scope_has_body(s) is expected, s
+
+
+def test_asgi_http1_request_without_a_body_is_verified_before_the_app_reads() -> None:
+    req = signed(method="GET")
+    seen: Dict[str, Any] = {}
+    app = sigv4.asgi.SigV4Middleware(echo_app(seen), verifier(), clock=lambda: T0)
+    scope = {**scope_of(req), "http_version": "1.1"}
+    # The application gets the server's receive: its first message is the server's own.
+    out = asyncio.run(call(app, scope, [{"type": "http.request", "body": b"", "more_body": False}]))
+    assert out["status"] == 200 and seen["body"] == b""
+    assert seen["identity"].access_key_id == AKID
+    # Signed for a body that was not sent (no Content-Length): the empty body does not match.
+    with_body = signed(method="GET", body=b"payload")
+    scope = {**scope_of(with_body), "http_version": "1.1"}
+    out = asyncio.run(call(app, scope, []))
+    assert out["status"] == 403
+    assert json.loads(out["body"])["__type"] == "SignatureDoesNotMatch"
+
+
+def test_asgi_http2_body_without_content_length_is_read_and_checked() -> None:
+    body = b'{"task": "render"}'
+    req = signed(body=body)
+    seen: Dict[str, Any] = {}
+    app = sigv4.asgi.SigV4Middleware(echo_app(seen), verifier(), clock=lambda: T0)
+    scope = {**scope_of(req), "http_version": "2"}
+    scope["headers"] = [(n, v) for n, v in scope["headers"] if n != b"content-length"]
+    out = asyncio.run(call(app, scope, [{"type": "http.request", "body": body, "more_body": False}]))
+    assert out["status"] == 200 and seen["body"] == body
+    out = asyncio.run(call(app, scope, [{"type": "http.request", "body": body + b" ", "more_body": False}]))
+    assert out["status"] == 403
 
 
 def test_asgi_body_over_the_limit_in_pieces_is_413() -> None:

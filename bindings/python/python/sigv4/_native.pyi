@@ -197,6 +197,10 @@ class Verifier:
                    now: TimestampArg = None) -> VerifiedIdentity:
         """Verifies a request as an ASGI server hands it over (raw path, query, header byte pairs)."""
         ...
+    def verify_scope(self, scope: Dict[str, Any], body: BodyArg = None,
+                     now: TimestampArg = None) -> VerifiedIdentity:
+        """Verifies a request from an ASGI http scope (method, raw path, query, header pairs)."""
+        ...
     def verify_environ(self, environ: Dict[str, Any], body: BodyArg = None,
                        now: TimestampArg = None) -> VerifiedIdentity:
         """Verifies a request from a WSGI environ (method, raw target, ``HTTP_*`` headers)."""
@@ -209,3 +213,6 @@ class Verifier:
     def replay_cache_len(self) -> int: ...
 
 def uri_encode(text: str) -> str: ...
+def scope_has_body(scope: Dict[str, Any]) -> bool:
+    """Whether an ASGI http scope's headers announce a body (Content-Length other than 0, Transfer-Encoding)."""
+    ...

@@ -28,7 +28,7 @@ from ._middleware import (
     requote_path,
     too_large,
 )
-from ._native import Verifier
+from ._native import Verifier, scope_has_body
 
 __all__ = ["SigV4Middleware", "IDENTITY_KEY", "scope_target", "scope_headers"]
 
@@ -101,10 +101,22 @@ class SigV4Middleware:
         self.max_body = max_body
         self.clock = clock
         self.explain_mismatch = explain_mismatch
-        self._verify_raw = verifier.verify_raw
+        self._verify_scope = verifier.verify_scope
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        clock = self.clock
+        if not scope_has_body(scope):
+            # An HTTP/1 request announcing no body has none (RFC 9112 6.3): verify it with an
+            # empty body now and hand the application the server's own receive.
+            try:
+                identity = self._verify_scope(scope, b"", None if clock is None else clock())
+            except VerificationError as error:
+                await self._answer(error_answer(error, self.explain_mismatch), send)
+                return
+            scope[IDENTITY_KEY] = identity
             await self.app(scope, receive, send)
             return
         message = await receive()
@@ -120,20 +132,14 @@ class SigV4Middleware:
         if len(body) > self.max_body:
             await self._answer(too_large(self.max_body), send)
             return
-        # The raw path, query and (name, value) byte pairs go to the verifier as they are; it reads
-        # them as UTF-8 (latin-1 when not UTF-8) without building Python strings.
-        path = scope.get("raw_path") or _decoded_path(scope)
-        clock = self.clock
+        # The scope's raw path, query and (name, value) byte pairs are read by the verifier as they
+        # are (UTF-8, latin-1 when not UTF-8), without building Python strings.
         try:
             if len(body) < _THREAD_THRESHOLD:
-                identity = self._verify_raw(
-                    scope["method"], path, scope.get("query_string", b""), scope.get("headers", ()), body,
-                    None if clock is None else clock(),
-                )
+                identity = self._verify_scope(scope, body, None if clock is None else clock())
             else:
                 identity = await asyncio.get_running_loop().run_in_executor(
-                    None, self._verify_raw, scope["method"], path, scope.get("query_string", b""),
-                    scope.get("headers", ()), body, None if clock is None else clock(),
+                    None, self._verify_scope, scope, body, None if clock is None else clock()
                 )
         except VerificationError as error:
             await self._answer(error_answer(error, self.explain_mismatch), send)
