@@ -31,8 +31,10 @@ node-demo-client: node-build
 	mkdir -p $(NODE_EXAMPLES)/dist/node_modules
 	ln -sfn ../../../../bindings/node $(NODE_EXAMPLES)/dist/node_modules/libsigv4
 
-# Throughput of a node:http server with and without the SigV4 middleware (autocannon on 127.0.0.1; both servers
-# in their own processes, alternating rounds, median ratio and server CPU per request; BENCH_SECONDS, BENCH_ROUNDS).
+# Throughput of a node:http server with and without the SigV4 middleware on 127.0.0.1: both servers on one CPU,
+# loaded at the same time by wrk (BENCH_MODE=alternating: autocannon, one server at a time); median ratio and server
+# CPU per request; BENCH_SECONDS, BENCH_ROUNDS.
 bench-node-middleware: $(NODE_STAMP)
+	command -v wrk >/dev/null || apt-get install -y wrk || sudo apt-get install -y wrk
 	cd $(NODE_DIR) && $(NAPI_BUILD) --release
 	cd $(NODE_DIR) && node bench/bench-middleware.js

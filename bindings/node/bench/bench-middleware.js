@@ -1,33 +1,39 @@
 'use strict'
-// Throughput of a node:http server with and without the SigV4 middleware (withSigV4), measured by
-// autocannon on 127.0.0.1 replaying one signed request (the replay cache is off, as for any server
-// that accepts retried requests). Prints a table and the method; asserts nothing.
+// Throughput of a node:http server with and without the SigV4 middleware (withSigV4) on 127.0.0.1,
+// replaying one signed request (the replay cache is off, as for any server that accepts retried
+// requests). Prints a table and the method; asserts nothing.
 // Run with `make bench-node-middleware` (release build). Target (issue 6): with >= 90% of without.
 //
-// Method, for a shared machine: both servers (bench/middleware-server.js, the same handler
-// answering a small JSON body, with and without withSigV4) run in their own processes for the
-// whole run; each round loads one then the other back to back (the order alternates between
-// rounds) and gives one ratio; the table shows the median ratio over the rounds. The servers also
-// report the CPU time they spent, so the table shows server CPU per request too: on a machine
-// where other work competes for the cores, that ratio moves less than throughput does.
-// BENCH_SECONDS, BENCH_ROUNDS, BENCH_CONNECTIONS override the defaults; BENCH_PIN=1 pins the servers
-// to CPU 1 and the load generator to CPU 0 (taskset), so neither migrates between the cores.
+// Both servers (bench/middleware-server.js, the same handler answering a small JSON body, with and
+// without withSigV4) run in their own processes for the whole run. Two methods (BENCH_MODE):
+// - `simultaneous` (default; needs wrk and taskset): both servers pinned to CPU 0 and loaded at the
+//   same time by two wrk processes pinned to CPU 1. The scheduler gives the two busy servers equal
+//   shares of CPU 0, so the ratio of their request rates is the ratio of what a request costs each,
+//   and whatever else the shared machine does slows both alike: the steady number.
+// - `alternating`: autocannon loads one server, then the other (order alternating between rounds);
+//   each round gives one ratio. The servers report the CPU time they spent, so the table shows
+//   server CPU per request too.
+// The table shows the median ratio over the rounds. BENCH_SECONDS, BENCH_ROUNDS, BENCH_CONNECTIONS
+// override the defaults; BENCH_PIN=1 (alternating) pins the servers to CPU 1 and autocannon to CPU 0.
 const { spawn, execFileSync } = require('node:child_process')
 const path = require('node:path')
 const os = require('node:os')
+const fs = require('node:fs')
 const autocannon = require('autocannon')
 const { Signer } = require('..')
 
 const DURATION = Number(process.env.BENCH_SECONDS || 5)
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS || 32)
 const ROUNDS = Number(process.env.BENCH_ROUNDS || 5)
-const PIN = process.env.BENCH_PIN === '1'
+const MODE = process.env.BENCH_MODE || 'simultaneous'
+const SIMULTANEOUS = MODE === 'simultaneous'
+const PIN = process.env.BENCH_PIN === '1' || SIMULTANEOUS
 const credentials = { accessKeyId: 'AKIDBENCH', secretAccessKey: 'bench-secret' }
 
 function startServer(mode) {
   return new Promise((resolve, reject) => {
     const args = [process.execPath, path.join(__dirname, 'middleware-server.js'), mode]
-    if (PIN) args.unshift('taskset', '-c', '1')
+    if (PIN) args.unshift('taskset', '-c', SIMULTANEOUS ? '0' : '1')
     const child = spawn(args[0], args.slice(1), { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] })
     child.stdout.once('data', (d) => {
       const m = /listening on (\d+)/.exec(String(d))
@@ -73,6 +79,47 @@ async function measure(server, opts, seconds) {
   return { rps: r.requests.average, cpuPerRequest: spent / r.requests.total }
 }
 
+/** A wrk Lua script sending `opts` (method, headers, body): wrk's command line has no body. */
+function wrkScript(opts) {
+  const lines = [`wrk.method = ${JSON.stringify(opts.method)}`]
+  if (opts.body !== undefined) lines.push(`wrk.body = ${JSON.stringify(opts.body)}`)
+  for (const [k, v] of Object.entries(opts.headers || {})) lines.push(`wrk.headers[${JSON.stringify(k)}] = ${JSON.stringify(v)}`)
+  const file = path.join(os.tmpdir(), `libsigv4-bench-${process.pid}-${Math.random().toString(36).slice(2)}.lua`)
+  fs.writeFileSync(file, lines.join('\n') + '\n')
+  return file
+}
+
+/** Runs wrk on CPU 1 against `opts` for `seconds`: requests per second and the request count. */
+function wrk(opts, seconds) {
+  const script = wrkScript(opts)
+  const args = ['-c', '1', 'wrk', '-t1', `-c${CONNECTIONS}`, `-d${seconds}s`, '-s', script, opts.url]
+  return new Promise((resolve, reject) => {
+    const p = spawn('taskset', args, { stdio: ['ignore', 'pipe', 'inherit'] })
+    let out = ''
+    p.stdout.on('data', (d) => { out += d })
+    p.on('close', (code) => {
+      fs.rmSync(script, { force: true })
+      const rps = /Requests\/sec:\s+([\d.]+)/.exec(out)
+      const total = /(\d+) requests in/.exec(out)
+      if (code !== 0 || !rps) return reject(new Error(`wrk failed: ${out}`))
+      const refused = /Non-2xx or 3xx responses: (\d+)/.exec(out)
+      if (refused) return reject(new Error(`${refused[1]} requests were refused`))
+      resolve({ rps: Number(rps[1]), total: Number(total[1]) })
+    })
+  })
+}
+
+/** Loads both servers at the same time: requests per second and server CPU µs per request each. */
+async function measureBoth(servers, opts, seconds) {
+  const before = { plain: await cpu(servers.plain), sigv4: await cpu(servers.sigv4) }
+  const [plain, sigv4] = await Promise.all([wrk(opts.plain, seconds), wrk(opts.sigv4, seconds)])
+  const spent = { plain: (await cpu(servers.plain)) - before.plain, sigv4: (await cpu(servers.sigv4)) - before.sigv4 }
+  return {
+    plain: { rps: plain.rps, cpuPerRequest: spent.plain / plain.total },
+    sigv4: { rps: sigv4.rps, cpuPerRequest: spent.sigv4 / sigv4.total },
+  }
+}
+
 function median(xs) {
   const s = [...xs].sort((a, b) => a - b)
   const m = s.length >> 1
@@ -81,23 +128,27 @@ function median(xs) {
 
 async function main() {
   console.log(`node ${process.version}, ${os.cpus()[0].model} x${os.cpus().length}, load ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`)
-  console.log(`method: autocannon -c ${CONNECTIONS} -d ${DURATION} (in-process API) on 127.0.0.1; servers in their own processes; ` +
-    `${ROUNDS} rounds, each loading both servers back to back (order alternating); median per-round ratio` +
-    (PIN ? '; servers pinned to CPU 1, load generator to CPU 0' : ''))
-  if (PIN) execFileSync('taskset', ['-cp', '0', String(process.pid)], { stdio: 'ignore' })
+  console.log(SIMULTANEOUS
+    ? `method: wrk -t1 -c${CONNECTIONS} -d${DURATION}s on 127.0.0.1, one per server, on CPU 1; both servers on CPU 0, loaded at the same time; ${ROUNDS} rounds; median per-round ratio`
+    : `method: autocannon -c ${CONNECTIONS} -d ${DURATION} (in-process API) on 127.0.0.1; servers in their own processes; ` +
+      `${ROUNDS} rounds, each loading both servers back to back (order alternating); median per-round ratio` +
+      (PIN ? '; servers pinned to CPU 1, load generator to CPU 0' : ''))
+  if (PIN && !SIMULTANEOUS) execFileSync('taskset', ['-cp', '0', String(process.pid)], { stdio: 'ignore' })
   const servers = { plain: await startServer('plain'), sigv4: await startServer('sigv4') }
   const rows = []
   try {
     for (const request of ['presigned', 'header']) {
       const opts = { plain: requestOptions(request, servers.plain.port), sigv4: requestOptions(request, servers.sigv4.port) }
-      for (const mode of ['plain', 'sigv4']) await measure(servers[mode], opts[mode], 1) // warm up
+      if (SIMULTANEOUS) await measureBoth(servers, opts, 1) // warm up
+      else for (const mode of ['plain', 'sigv4']) await measure(servers[mode], opts[mode], 1)
       const got = { plain: [], sigv4: [] }
       const ratios = []
       const cpuRatios = []
       for (let i = 0; i < ROUNDS; i++) {
         const order = i % 2 === 0 ? ['plain', 'sigv4'] : ['sigv4', 'plain']
-        const m = {}
-        for (const mode of order) m[mode] = await measure(servers[mode], opts[mode], DURATION)
+        let m = {}
+        if (SIMULTANEOUS) m = await measureBoth(servers, opts, DURATION)
+        else for (const mode of order) m[mode] = await measure(servers[mode], opts[mode], DURATION)
         for (const mode of order) got[mode].push(m[mode])
         ratios.push(m.sigv4.rps / m.plain.rps)
         cpuRatios.push(m.plain.cpuPerRequest / m.sigv4.cpuPerRequest)
