@@ -114,6 +114,18 @@ impl VerifiedIdentity {
         self.inner.payload_signed()
     }
 
+    /// ``AWS4-HMAC-SHA256`` (SigV4) or ``AWS4-ECDSA-P256-SHA256`` (SigV4a).
+    #[getter]
+    fn algorithm(&self) -> &'static str {
+        self.inner.algorithm.name()
+    }
+
+    /// SigV4a: the signed region set (``X-Amz-Region-Set``); None for SigV4.
+    #[getter]
+    fn region_set(&self) -> Option<&str> {
+        self.inner.region_set.as_deref()
+    }
+
     fn __repr__(&self) -> String {
         format!(
             "VerifiedIdentity(access_key_id={:?}, region={:?}, service={:?}, signed_headers={:?}, \

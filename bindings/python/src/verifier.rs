@@ -153,7 +153,8 @@ impl Verifier {
     #[new]
     #[pyo3(signature = (credentials, region=None, service="execute-api", *, regions=None,
         max_skew=None, max_expires=None, must_sign_headers=None, allow_unsigned_payload=None,
-        replay_cache=None, uri_encoding=None, normalize_path=None, sign_session_token=None))]
+        replay_cache=None, uri_encoding=None, normalize_path=None, sign_session_token=None,
+        allow_sigv4a=None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -169,6 +170,7 @@ impl Verifier {
         uri_encoding: Option<&str>,
         normalize_path: Option<bool>,
         sign_session_token: Option<bool>,
+        allow_sigv4a: Option<bool>,
     ) -> PyResult<Self> {
         let lookup = Lookup::from_object(credentials)?;
         let mut region_list = match regions {
@@ -231,6 +233,9 @@ impl Verifier {
             } else {
                 SessionTokenMode::AppendedAfterSigning
             };
+        }
+        if let Some(v) = allow_sigv4a {
+            settings.allow_sigv4a = v;
         }
         let refs: Vec<&str> = region_list.iter().map(String::as_str).collect();
         let core = sigv4::Verifier::new(lookup, &refs, service, settings)

@@ -126,3 +126,23 @@ def test_sigv4a_streaming_upload() -> None:
     wire = b"".join(up.encode(b"v" * 100_000))
     assert len(wire) == up.content_length == int(up.headers["Content-Length"])
     assert wire.count(b";chunk-signature=") == 3
+
+
+@pytest.mark.parametrize("case", WITH_OUTPUTS)
+def test_verifier_accepts_the_suites_sigv4a_requests_only_when_allowed(case: str) -> None:
+    d = SUITE / case
+    ctx = json.loads((d / "context.json").read_text())
+    raw = parse_request((d / "header-signed-request.txt").read_text())
+    c = ctx["credentials"]
+    secret = sigv4.Credentials(c["access_key_id"], c["secret_access_key"], c.get("token"))
+    options = {"normalize_path": False} if ctx.get("normalize") is False else {}
+    if ctx.get("omit_session_token") is True:
+        options["sign_session_token"] = False
+    allowed = sigv4.Verifier({c["access_key_id"]: secret}, region=ctx["region"], service=ctx["service"],
+                             allow_sigv4a=True, **options)
+    who = allowed.verify(raw.method, raw.target, raw.headers, raw.body, now=ctx["timestamp"])
+    assert who.access_key_id == c["access_key_id"]
+    assert who.algorithm == "AWS4-ECDSA-P256-SHA256" and who.region_set == ctx["region"]
+    default = sigv4.Verifier({c["access_key_id"]: secret}, region=ctx["region"], service=ctx["service"], **options)
+    with pytest.raises(sigv4.VerificationError):
+        default.verify(raw.method, raw.target, raw.headers, raw.body, now=ctx["timestamp"])
