@@ -491,8 +491,8 @@ pub fn verify_packed(
         ));
     }
     let text = js::read_string(env, packed.0).map_err(|_| failed(env, "request"))?;
-    let mut parts = text.split('\0');
-    let (Some(method), Some(url)) = (parts.next(), parts.next()) else {
+    let fields = nul_fields(&text);
+    let (Some(&method), Some(&url)) = (fields.first(), fields.get(1)) else {
         return Err(bad_input(
             env,
             ErrorKind::InvalidUrl,
@@ -500,15 +500,16 @@ pub fn verify_packed(
             "packed request is incomplete",
         ));
     };
-    let mut pairs: Vec<(&str, &str)> = Vec::with_capacity(count as usize);
-    while let Some(name) = parts.next() {
-        let Some(value) = parts.next() else {
-            pairs.clear();
-            break;
-        };
-        pairs.push((name, value));
-    }
-    if pairs.len() != count as usize {
+    // No headers: the packed text ends with the NUL after the URL (an empty third field).
+    let rest: &[&str] = match &fields[2..] {
+        [""] if count == 0 => &[],
+        rest => rest,
+    };
+    let pairs: Vec<(&str, &str)> = rest
+        .chunks_exact(2)
+        .map(|pair| (pair[0], pair[1]))
+        .collect();
+    if rest.len() != 2 * count as usize {
         return Err(verification_error(
             env,
             &sigv4::Error::from_binding(
@@ -541,6 +542,21 @@ pub fn verify_packed(
         Ok(who) => output::js_string(env, &identity_flat(&who)).map(Raw),
         Err(e) => Err(verification_error(env, &e)),
     }
+}
+
+/// The NUL-separated fields of `text`, in one pass over its bytes (a `split` pays a searcher set-up
+/// per field, and a request has a dozen short ones).
+fn nul_fields(text: &str) -> Vec<&str> {
+    let mut fields = Vec::with_capacity(32);
+    let mut start = 0;
+    for (i, &b) in text.as_bytes().iter().enumerate() {
+        if b == 0 {
+            fields.push(&text[start..i]);
+            start = i + 1;
+        }
+    }
+    fields.push(&text[start..]);
+    fields
 }
 
 /// A streaming upload whose headers verified: feed it the wire body.
