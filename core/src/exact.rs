@@ -11,8 +11,8 @@ use std::ops::Range;
 use sha2::{Digest, Sha256};
 
 use crate::canonical::{
-    canonical_header, sort_and_merge, write_canonical_request, write_hex32,
-    write_signed_headers, write_string_to_sign, CanonicalInput, PayloadHasher, EMPTY_SHA256,
+    canonical_header, sort_and_merge, write_canonical_request, write_hex32, write_signed_headers,
+    write_string_to_sign, CanonicalInput, PayloadHasher, EMPTY_SHA256,
 };
 use crate::error::{Error, ErrorKind, Result};
 use crate::key::SigningKey;
@@ -271,7 +271,10 @@ mod tests {
         );
         assert_eq!(out.signed_headers(), "host;x-amz-date");
         assert_eq!(out.amz_date(), "20150830T123600Z");
-        assert_eq!(out.credential_scope(), "20150830/us-east-1/service/aws4_request");
+        assert_eq!(
+            out.credential_scope(),
+            "20150830/us-east-1/service/aws4_request"
+        );
     }
 
     #[test]
