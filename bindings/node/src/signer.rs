@@ -249,6 +249,11 @@ impl NativeSigner {
     }
 
     #[allow(clippy::too_many_arguments)]
+    /// The credentials signing uses now (an error before a provider has delivered any).
+    fn current_credentials(&self, env: sys::napi_env) -> napi::Result<Arc<Credentials>> {
+        self.credentials.clone().ok_or_else(|| no_credentials(env))
+    }
+
     fn run(
         &self,
         env: sys::napi_env,
@@ -381,10 +386,7 @@ impl NativeSigner {
     #[napi(ts_return_type = "object")]
     pub fn exact_handle(&self, env: Env) -> napi::Result<Raw> {
         let env = env.raw();
-        let credentials = self
-            .credentials
-            .clone()
-            .ok_or_else(|| no_credentials(env))?;
+        let credentials = self.current_credentials(env)?;
         crate::exact::handle(env, credentials, Arc::clone(&self.scope))
     }
 
@@ -393,10 +395,7 @@ impl NativeSigner {
     #[napi(ts_return_type = "object")]
     pub fn sign_handle(&self, env: Env) -> napi::Result<Raw> {
         let env = env.raw();
-        let credentials = self
-            .credentials
-            .clone()
-            .ok_or_else(|| no_credentials(env))?;
+        let credentials = self.current_credentials(env)?;
         crate::sign_handle::create(env, Arc::clone(&self.scope), credentials, self.core.clone())
     }
 
