@@ -248,12 +248,12 @@ impl NativeSigner {
         self.scope.service.clone()
     }
 
-    #[allow(clippy::too_many_arguments)]
     /// The credentials signing uses now (an error before a provider has delivered any).
     fn current_credentials(&self, env: sys::napi_env) -> napi::Result<Arc<Credentials>> {
         self.credentials.clone().ok_or_else(|| no_credentials(env))
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn run(
         &self,
         env: sys::napi_env,
