@@ -16,9 +16,10 @@ use crate::canonical::{
 };
 use crate::error::{Error, ErrorKind, Result};
 use crate::key::SigningKey;
+use crate::output::end_field;
 use crate::request::{Body, Request};
 use crate::settings::SigningSettings;
-use crate::sign::{validate_region, validate_service};
+use crate::sign::{is_hex64, validate_region, validate_service};
 use crate::time::SigningTime;
 use crate::{Credentials, KeyCache};
 
@@ -68,7 +69,7 @@ impl ExactSignature {
 }
 
 fn is_payload_token(s: &str) -> bool {
-    (s.len() == 64 && s.bytes().all(|b| b.is_ascii_hexdigit()))
+    is_hex64(s)
         || matches!(
             s,
             "UNSIGNED-PAYLOAD"
@@ -106,9 +107,7 @@ fn exact_payload<'a>(body: Body<'a>) -> Result<Cow<'a, str>> {
 fn field(text: &mut String, write: impl FnOnce(&mut String)) -> Range<usize> {
     let start = text.len();
     write(text);
-    let range = start..text.len();
-    text.push('\0');
-    range
+    end_field(text, start)
 }
 
 /// Signs `request` exactly: every header of the request is signed (none dropped, none added —

@@ -257,3 +257,79 @@ impl fmt::Debug for SignedRequest {
             .finish()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::{Body, Credentials, Request, Signer, SigningTime};
+
+    fn signed(presign: bool) -> super::SignedRequest {
+        let creds = Credentials::new("AKIDEXAMPLE", "secret", Some("token".into())).unwrap();
+        let signer = Signer::new(creds, "us-east-1", "service").unwrap();
+        let headers = [("X-A", "1"), ("X-B", "")];
+        let req =
+            Request::new("GET", "https://h.example/p?q=1", &headers, Body::default()).unwrap();
+        let time = SigningTime::from_unix(1_440_938_160).unwrap();
+        if presign {
+            signer.presign(&req, time, 60).unwrap()
+        } else {
+            signer.sign(&req, time).unwrap()
+        }
+    }
+
+    #[test]
+    fn every_output_is_lent_as_the_c_string_of_its_own_bytes() {
+        for presign in [false, true] {
+            let s = signed(presign);
+            let mut texts = vec![
+                s.method(),
+                s.url(),
+                s.signature(),
+                s.amz_date(),
+                s.credential_scope(),
+                s.credential(),
+                s.signed_headers(),
+                s.canonical_request(),
+                s.string_to_sign(),
+                s.payload_hash(),
+            ];
+            texts.extend(s.authorization());
+            for (name, value) in s.headers() {
+                texts.extend([name, value]);
+            }
+            for text in texts {
+                let c = s.as_c_str(text).expect("an output is NUL-terminated");
+                assert_eq!(c.to_bytes(), text.as_bytes());
+            }
+            // Not one of its outputs: a copy, or a piece that is not followed by the NUL.
+            let copy = s.url().to_owned();
+            assert!(s.as_c_str(&copy).is_none());
+            assert!(s.as_c_str(&s.url()[..3]).is_none());
+        }
+    }
+
+    #[test]
+    fn headers_iterate_in_order_both_ways_and_by_index() {
+        let s = signed(false);
+        let names: Vec<&str> = s.headers().map(|(n, _)| n).collect();
+        assert_eq!(
+            names,
+            [
+                "X-A",
+                "X-B",
+                "Host",
+                "X-Amz-Security-Token",
+                "X-Amz-Date",
+                "Authorization"
+            ]
+        );
+        assert_eq!(s.headers().len(), names.len());
+        let backwards: Vec<&str> = s.headers().rev().map(|(n, _)| n).collect();
+        assert_eq!(backwards.iter().rev().copied().collect::<Vec<_>>(), names);
+        assert_eq!(s.header(2), Some(("Host", "h.example")));
+        assert_eq!(s.header(names.len()), None);
+        assert_eq!(s.headers().to_vec()[0], ("X-A".to_owned(), "1".to_owned()));
+        assert_eq!(s.authorization(), s.header(5).map(|(_, v)| v));
+        // Header values may hold the session token: Debug of the iterator shows names only.
+        assert!(!format!("{:?}", s.headers()).contains("token"));
+    }
+}

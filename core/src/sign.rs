@@ -121,7 +121,8 @@ pub fn presign(
     sign_with(request, params, Some(expires_in), SignatureKey::Hmac)
 }
 
-fn is_hex64(s: &str) -> bool {
+/// 64 hex digits (either case): a SHA-256 given by a caller.
+pub(crate) fn is_hex64(s: &str) -> bool {
     s.len() == 64 && s.bytes().all(|b| b.is_ascii_hexdigit())
 }
 

@@ -249,8 +249,8 @@ impl NativeSigner {
     }
 
     /// The credentials signing uses now (an error before a provider has delivered any).
-    fn current_credentials(&self, env: sys::napi_env) -> napi::Result<Arc<Credentials>> {
-        self.credentials.clone().ok_or_else(|| no_credentials(env))
+    fn current_credentials(&self, env: sys::napi_env) -> napi::Result<&Arc<Credentials>> {
+        self.credentials.as_ref().ok_or_else(|| no_credentials(env))
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -265,10 +265,7 @@ impl NativeSigner {
         timestamp: Option<Raw>,
         expires: Option<u64>,
     ) -> napi::Result<Raw> {
-        let creds = self
-            .credentials
-            .as_ref()
-            .ok_or_else(|| no_credentials(env))?;
+        let creds = self.current_credentials(env)?;
         sign_args(
             env,
             &self.scope,
@@ -386,7 +383,7 @@ impl NativeSigner {
     #[napi(ts_return_type = "object")]
     pub fn exact_handle(&self, env: Env) -> napi::Result<Raw> {
         let env = env.raw();
-        let credentials = self.current_credentials(env)?;
+        let credentials = Arc::clone(self.current_credentials(env)?);
         crate::exact::handle(env, credentials, Arc::clone(&self.scope))
     }
 
@@ -395,7 +392,7 @@ impl NativeSigner {
     #[napi(ts_return_type = "object")]
     pub fn sign_handle(&self, env: Env) -> napi::Result<Raw> {
         let env = env.raw();
-        let credentials = self.current_credentials(env)?;
+        let credentials = Arc::clone(self.current_credentials(env)?);
         crate::sign_handle::create(env, Arc::clone(&self.scope), credentials, self.core.clone())
     }
 

@@ -51,6 +51,11 @@ test('verifyPacked fails a tampered request with the AWS code, and a wrong heade
     (e) => e.code === 'SignatureDoesNotMatch' && typeof e.canonicalRequest === 'string')
   assert.throws(() => native.verifyPacked(handle, pack(r), r.flat.length / 2 + 1, null, T0, undefined), (e) => e.code === 'InvalidHeaderValue')
   assert.throws(() => native.verifyPacked(handle, 42, 0, null, T0, undefined), (e) => e.code === 'InvalidUrl' && e.argument === 'request')
+  // A NUL inside a header value adds a field: the pairs no longer line up.
+  assert.throws(() => native.verifyPacked(handle, pack(r) + '\0extra', r.flat.length / 2, null, T0, undefined), (e) => e.code === 'InvalidHeaderValue')
+  // No headers at all (the packed text ends with the NUL after the URL): an ordinary unsigned request.
+  assert.throws(() => native.verifyPacked(handle, 'GET\0/\0', 0, null, T0, undefined), (e) => e.code === 'MissingAuthenticationToken')
+  assert.throws(() => native.verifyPacked(handle, 'GET\0/', 0, null, T0, undefined), (e) => e.code === 'MissingAuthenticationToken')
 })
 
 test('verifyPacked with a lookup function asks it for the secret', () => {
