@@ -115,14 +115,11 @@ pub fn canonical_query(query: &str, extra: &[(&str, &str)]) -> String {
 pub(crate) fn canonical_query_into(out: &mut String, query: &str, extra: &[(&str, &str)]) {
     let mut pairs: Vec<(Cow<'_, str>, Cow<'_, str>)> = Vec::with_capacity(8 + extra.len());
     let mut scratch = Vec::new();
-    for piece in query.split('&') {
+    for piece in crate::verify::split_byte(query, b'&') {
         if piece.is_empty() {
             continue;
         }
-        let (k, v) = match piece.bytes().position(|b| b == b'=') {
-            Some(eq) => (&piece[..eq], &piece[eq + 1..]),
-            None => (piece, ""),
-        };
+        let (k, v) = crate::verify::split_once_byte(piece, b'=').unwrap_or((piece, ""));
         let key = canonical_query_component(k, &mut scratch);
         if key == "X-Amz-Signature" {
             continue;
@@ -146,21 +143,30 @@ pub(crate) fn canonical_query_into(out: &mut String, query: &str, extra: &[(&str
 
 /// Appends the canonical query string of `query` (no extra pairs) to `out`, as
 /// [`canonical_query_into`] does, without any allocation when the query has at most 16 parameters
-/// whose names and values are already canonical (unreserved characters only), the common case.
+/// whose names and values are already canonical, the common case: unreserved characters, and
+/// `%XX` escapes written as SigV4 writes them (upper-case hex, of a byte that is not unreserved —
+/// presigned URLs carry `%2F` in `X-Amz-Credential`).
 pub(crate) fn canonical_query_into_small(out: &mut String, query: &str) {
     let mut pairs = [("", ""); 16];
     let mut len = 0;
     // One look at each byte: where pieces end, where their first '=' is, whether all is canonical.
     let bytes = query.as_bytes();
     let (mut start, mut eq) = (0, None);
-    for end in 0..=bytes.len() {
+    let mut end = 0;
+    while end <= bytes.len() {
         let b = bytes.get(end).copied().unwrap_or(b'&');
         if UNRESERVED[usize::from(b)] {
+            end += 1;
             continue;
         }
         match b {
+            b'%' if is_canonical_escape(bytes, end) => {
+                end += 3;
+                continue;
+            }
             b'=' if eq.is_none() => {
                 eq = Some(end);
+                end += 1;
                 continue;
             }
             b'&' => {}
@@ -181,6 +187,7 @@ pub(crate) fn canonical_query_into_small(out: &mut String, query: &str) {
             }
         }
         (start, eq) = (end + 1, None);
+        end += 1;
     }
     let pairs = &mut pairs[..len];
     // Insertion sort: a handful of pairs.
@@ -198,6 +205,21 @@ pub(crate) fn canonical_query_into_small(out: &mut String, query: &str) {
         out.push_str(k);
         out.push('=');
         out.push_str(v);
+    }
+}
+
+/// True when `bytes[at..]` starts with `%XX` exactly as SigV4 encodes a byte: upper-case hex
+/// digits, and a byte that is not unreserved (an escaped letter would be decoded and written bare).
+#[inline]
+fn is_canonical_escape(bytes: &[u8], at: usize) -> bool {
+    let upper_hex = |i: usize| match bytes.get(i) {
+        Some(&b @ b'0'..=b'9') => Some(b - b'0'),
+        Some(&b @ b'A'..=b'F') => Some(b - b'A' + 10),
+        _ => None,
+    };
+    match (upper_hex(at + 1), upper_hex(at + 2)) {
+        (Some(hi), Some(lo)) => !UNRESERVED[usize::from(hi << 4 | lo)],
+        _ => false,
     }
 }
 
@@ -367,6 +389,19 @@ mod tests {
             "k=v&&&k2=v2&",
             "X-Amz-Signature=abc&X-Amz-Signaturf=1&X-Amz-Signatur=2",
             "b=2&a=1&c=3&a=0&b=1&a",
+            // Escapes: canonical as sent (upper-case hex of a reserved byte) or to be rewritten.
+            "X-Amz-Credential=AKID%2F20150830%2Fus-east-1%2Fservice%2Faws4_request&a=%3D%26",
+            "a=%2f&b=%2F",
+            "a=%41&b=%7E&c=%2D",
+            "a=%4&b=%",
+            "a=%ZZ&b=%G0",
+            "a%2Fb=1&a=2&a%2F=0",
+            "%2F=%2F&%2F",
+            "a=%C3%A9&b=%c3%a9",
+            "a=%00&b=%FF",
+            "a=%25&b=%2525",
+            "a=1%2",
+            "X-Amz-Signature%3D=1&X-Amz-Signature=2",
             many.as_str(),
         ] {
             let mut small = String::from("x");

@@ -57,7 +57,9 @@ fn param_error(message: impl Into<String>) -> Error {
 }
 
 fn decode(text: &str) -> Result<Cow<'_, str>> {
-    if !text.bytes().any(|b| b == b'%' || b == b'+') {
+    if super::find_byte(text.as_bytes(), b'%').is_none()
+        && super::find_byte(text.as_bytes(), b'+').is_none()
+    {
         return Ok(Cow::Borrowed(text));
     }
     let mut bytes = Vec::with_capacity(text.len());
@@ -77,11 +79,11 @@ pub(crate) fn scan(query: &str) -> Result<QueryAuth<'_>> {
     {
         return Ok(out);
     }
-    for piece in query.split('&') {
+    for piece in super::split_byte(query, b'&') {
         if piece.len() < 10 {
             continue; // shorter than any X-Amz-* name
         }
-        let (raw_key, raw_value) = piece.split_once('=').unwrap_or((piece, ""));
+        let (raw_key, raw_value) = super::split_once_byte(piece, b'=').unwrap_or((piece, ""));
         let key = decode(raw_key)?;
         if !key
             .get(..6)
@@ -220,8 +222,8 @@ pub(crate) fn auth_parts<'a>(
 pub(crate) fn without_token(query: &str) -> String {
     let mut out = String::with_capacity(query.len());
     let mut key = Vec::new();
-    for piece in query.split('&') {
-        let raw_key = piece.split_once('=').map_or(piece, |(k, _)| k);
+    for piece in super::split_byte(query, b'&') {
+        let raw_key = super::split_once_byte(piece, b'=').map_or(piece, |(k, _)| k);
         // The canonical key is the encoding of the decoded key; the name is all unreserved, so
         // comparing the decoded bytes is the same test.
         decode_query_component(raw_key, &mut key);
