@@ -15,6 +15,8 @@
 //   server CPU per request too.
 // The table shows the median ratio over the rounds. BENCH_SECONDS, BENCH_ROUNDS, BENCH_CONNECTIONS
 // override the defaults; BENCH_PIN=1 (alternating) pins the servers to CPU 1 and autocannon to CPU 0.
+// BENCH_CONTROLS=1 (simultaneous) adds two control rows for the presigned GET: withSigV4 with the
+// verification replaced by nothing, and by a 5 µs busy wait (see middleware-server.js).
 const { spawn, execFileSync } = require('node:child_process')
 const path = require('node:path')
 const os = require('node:os')
@@ -28,6 +30,7 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS || 5)
 const MODE = process.env.BENCH_MODE || 'simultaneous'
 const SIMULTANEOUS = MODE === 'simultaneous'
 const PIN = process.env.BENCH_PIN === '1' || SIMULTANEOUS
+const CONTROLS = process.env.BENCH_CONTROLS === '1' && SIMULTANEOUS
 const credentials = { accessKeyId: 'AKIDBENCH', secretAccessKey: 'bench-secret' }
 
 function startServer(mode) {
@@ -134,10 +137,20 @@ async function main() {
       `${ROUNDS} rounds, each loading both servers back to back (order alternating); median per-round ratio` +
       (PIN ? '; servers pinned to CPU 1, load generator to CPU 0' : ''))
   if (PIN && !SIMULTANEOUS) execFileSync('taskset', ['-cp', '0', String(process.pid)], { stdio: 'ignore' })
-  const servers = { plain: await startServer('plain'), sigv4: await startServer('sigv4') }
+  const cases = [
+    ['GET presigned URL (replayed)', 'presigned', 'sigv4'],
+    ['POST signed headers + body (replayed)', 'header', 'sigv4'],
+  ]
+  if (CONTROLS) {
+    cases.push(['control: GET, verification replaced by nothing', 'presigned', 'noop'])
+    cases.push(['control: GET, verification replaced by a 5 µs busy wait', 'presigned', 'spin5'])
+  }
+  const all = {}
+  for (const mode of new Set(['plain', ...cases.map((c) => c[2])])) all[mode] = await startServer(mode)
   const rows = []
   try {
-    for (const request of ['presigned', 'header']) {
+    for (const [label, request, mode] of cases) {
+      const servers = { plain: all.plain, sigv4: all[mode] }
       const opts = { plain: requestOptions(request, servers.plain.port), sigv4: requestOptions(request, servers.sigv4.port) }
       if (SIMULTANEOUS) await measureBoth(servers, opts, 1) // warm up
       else for (const mode of ['plain', 'sigv4']) await measure(servers[mode], opts[mode], 1)
@@ -155,17 +168,17 @@ async function main() {
       }
       const ratio = median(ratios)
       rows.push([
-        request === 'presigned' ? 'GET presigned URL (replayed)' : 'POST signed headers + body (replayed)',
+        label,
         median(got.plain.map((x) => x.rps)).toFixed(0),
         median(got.sigv4.map((x) => x.rps)).toFixed(0),
         `${(ratio * 100).toFixed(1)}% (${ratios.map((r) => (r * 100).toFixed(0)).join(' ')})`,
         `${median(got.plain.map((x) => x.cpuPerRequest)).toFixed(1)} / ${median(got.sigv4.map((x) => x.cpuPerRequest)).toFixed(1)}`,
         `${(median(cpuRatios) * 100).toFixed(1)}%`,
-        ratio >= 0.9 ? 'yes' : 'NO',
+        mode !== 'sigv4' ? '(control)' : ratio >= 0.9 ? 'yes' : 'NO',
       ])
     }
   } finally {
-    for (const s of Object.values(servers)) s.child.kill()
+    for (const s of Object.values(all)) s.child.kill()
   }
   const head = ['request', 'req/s without', 'req/s with withSigV4', 'with / without (median; rounds)', 'server CPU µs/req without / with', 'CPU ratio', '>= 90%']
   const table = [head, ...rows]

@@ -37,18 +37,10 @@ fn uri_encode(text: &str) -> String {
 /// ``http_version`` other than ``1.0``/``1.1``) the answer is always True.
 #[pyfunction]
 fn scope_has_body(scope: &Bound<'_, pyo3::types::PyDict>) -> PyResult<bool> {
-    let py = scope.py();
-    let http1 = match scope.get_item(pyo3::intern!(py, "http_version"))? {
-        Some(v) => match v.cast::<pyo3::types::PyString>() {
-            Ok(s) => matches!(&*text::str_of(s)?, "1.1" | "1.0"),
-            Err(_) => false,
-        },
-        None => false,
-    };
-    if !http1 {
+    if !raw::scope_is_http1(scope)? {
         return Ok(true);
     }
-    match scope.get_item(pyo3::intern!(py, "headers"))? {
+    match scope.get_item(pyo3::intern!(scope.py(), "headers"))? {
         Some(headers) => raw::asgi_announces_body(&headers),
         None => Ok(false),
     }

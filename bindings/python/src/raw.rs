@@ -97,16 +97,29 @@ pub fn scope_target<'py>(scope: &Bound<'py, PyDict>) -> PyResult<String> {
 /// Whether ASGI header pairs announce a body (RFC 9112 6.3): a `Content-Length` other than 0, or
 /// a `Transfer-Encoding`. Without either, a request has none.
 pub fn asgi_announces_body(headers: &Bound<'_, PyAny>) -> PyResult<bool> {
-    for (name, value) in asgi_headers(headers)? {
+    Ok(announces_body(&asgi_headers(headers)?))
+}
+
+/// [`asgi_announces_body`] on header pairs already read.
+pub fn announces_body(headers: &HeaderTexts<'_>) -> bool {
+    headers.iter().any(|(name, value)| {
         let name = name.as_str();
-        if name.eq_ignore_ascii_case("transfer-encoding") {
-            return Ok(true);
-        }
-        if name.eq_ignore_ascii_case("content-length") && value.as_str().trim() != "0" {
-            return Ok(true);
-        }
-    }
-    Ok(false)
+        name.eq_ignore_ascii_case("transfer-encoding")
+            || (name.eq_ignore_ascii_case("content-length") && value.as_str().trim() != "0")
+    })
+}
+
+/// Whether an ASGI http scope is HTTP/1.0 or 1.1 (`http_version`), where a request without
+/// `Content-Length` or `Transfer-Encoding` has no body; HTTP/2 and /3 bodies need neither.
+pub fn scope_is_http1(scope: &Bound<'_, PyDict>) -> PyResult<bool> {
+    let py = scope.py();
+    Ok(match scope.get_item(pyo3::intern!(py, "http_version"))? {
+        Some(v) => match v.cast::<PyString>() {
+            Ok(s) => matches!(&*str_of(s)?, "1.1" | "1.0"),
+            Err(_) => false,
+        },
+        None => false,
+    })
 }
 
 /// `path?query` (just `path` when the query is empty; `/` when the path is empty).

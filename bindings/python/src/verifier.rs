@@ -317,6 +317,37 @@ impl Verifier {
         self.check(py, method.as_str(), &url, &header_texts, body, now)
     }
 
+    /// Verifies an ASGI http ``scope`` that has no body — an HTTP/1 request announcing none (no
+    /// ``Content-Length`` other than 0, no ``Transfer-Encoding``: RFC 9112 6.3) — as
+    /// ``verify_scope(scope, b"", now)`` does, and returns None, without verifying, for a request
+    /// that may carry a body (read it, then call ``verify_scope``). One call instead of
+    /// ``scope_has_body`` then ``verify_scope``: the middleware's path for GETs.
+    #[pyo3(signature = (scope, now=None))]
+    fn verify_bodiless_scope(
+        &self,
+        py: Python<'_>,
+        scope: &Bound<'_, PyDict>,
+        now: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Option<VerifiedIdentity>> {
+        if !raw::scope_is_http1(scope)? {
+            return Ok(None);
+        }
+        let header_texts = match scope.get_item(pyo3::intern!(py, "headers"))? {
+            Some(h) => raw::asgi_headers(&h)?,
+            None => Vec::new(),
+        };
+        if raw::announces_body(&header_texts) {
+            return Ok(None);
+        }
+        let method = match scope.get_item(pyo3::intern!(py, "method"))? {
+            Some(m) => Text::from_str(m.cast::<PyString>()?)?,
+            None => Text::Owned("GET".to_owned()),
+        };
+        let url = raw::scope_target(scope)?;
+        self.check(py, method.as_str(), &url, &header_texts, None, now)
+            .map(Some)
+    }
+
     /// Verifies one request from a WSGI ``environ`` (the fast path of ``sigv4.wsgi.SigV4Middleware``):
     /// the method from ``REQUEST_METHOD``, the target as ``sigv4.wsgi.wire_target`` finds it, the
     /// headers from ``HTTP_*``, ``CONTENT_TYPE`` and ``CONTENT_LENGTH`` (as

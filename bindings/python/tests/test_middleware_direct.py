@@ -120,6 +120,33 @@ def test_scope_has_body_follows_http1_framing_and_assumes_a_body_otherwise() -> 
         assert sigv4._native.scope_has_body(s) is expected, s
 
 
+def test_verify_bodiless_scope_verifies_only_requests_that_announce_no_body() -> None:
+    v = verifier()
+    get = {**scope_of(signed(method="GET")), "http_version": "1.1"}
+    identity = v.verify_bodiless_scope(get, T0)
+    assert identity is not None and identity.access_key_id == AKID
+    assert identity.signed_headers == v.verify_scope(get, b"", T0).signed_headers
+    # A wrong signature on a bodiless request is refused, as verify_scope refuses it.
+    def flip_last(value: bytes) -> bytes:  # the signature's last hex digit changed
+        return value[:-1] + (b"0" if value[-1:] != b"0" else b"1")
+
+    bad = {**get, "headers": [(n, flip_last(x) if n == b"authorization" else x) for n, x in get["headers"]]}
+    try:
+        v.verify_bodiless_scope(bad, T0)
+        raise AssertionError("a bad signature verified")
+    except sigv4.VerificationError as e:
+        assert e.code == "SignatureDoesNotMatch", e.code
+    # Requests that may carry a body are left for verify_scope: None, nothing checked (not even
+    # the broken signature).
+    with_length = {**bad, "headers": bad["headers"] + [(b"content-length", b"5")]}
+    chunked = {**bad, "headers": bad["headers"] + [(b"transfer-encoding", b"chunked")]}
+    for maybe_body in (with_length, chunked, {**bad, "http_version": "2"}, {k: x for k, x in bad.items() if k != "http_version"}):
+        assert v.verify_bodiless_scope(maybe_body, T0) is None, maybe_body
+    # Content-Length 0 announces no body: verified.
+    zero = {**get, "headers": get["headers"] + [(b"content-length", b"0")]}
+    assert v.verify_bodiless_scope(zero, T0) is not None
+
+
 def test_asgi_http1_request_without_a_body_is_verified_before_the_app_reads() -> None:
     req = signed(method="GET")
     seen: Dict[str, Any] = {}

@@ -206,6 +206,11 @@ class Verifier:
                      now: TimestampArg = None) -> VerifiedIdentity:
         """Verifies a request from an ASGI http scope (method, raw path, query, header pairs)."""
         ...
+    def verify_bodiless_scope(self, scope: Dict[str, Any],
+                              now: TimestampArg = None) -> Optional[VerifiedIdentity]:
+        """Verifies an ASGI http scope of an HTTP/1 request announcing no body; None (nothing
+        verified) when the request may carry one: read it and call ``verify_scope``."""
+        ...
     def verify_environ(self, environ: Dict[str, Any], body: BodyArg = None,
                        now: TimestampArg = None) -> VerifiedIdentity:
         """Verifies a request from a WSGI environ (method, raw target, ``HTTP_*`` headers)."""

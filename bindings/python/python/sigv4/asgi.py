@@ -28,7 +28,7 @@ from ._middleware import (
     requote_path,
     too_large,
 )
-from ._native import Verifier, scope_has_body
+from ._native import Verifier
 
 __all__ = ["SigV4Middleware", "IDENTITY_KEY", "scope_target", "scope_headers"]
 
@@ -102,20 +102,21 @@ class SigV4Middleware:
         self.clock = clock
         self.explain_mismatch = explain_mismatch
         self._verify_scope = verifier.verify_scope
+        self._verify_bodiless = verifier.verify_bodiless_scope
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         clock = self.clock
-        if not scope_has_body(scope):
-            # An HTTP/1 request announcing no body has none (RFC 9112 6.3): verify it with an
-            # empty body now and hand the application the server's own receive.
-            try:
-                identity = self._verify_scope(scope, b"", None if clock is None else clock())
-            except VerificationError as error:
-                await self._answer(error_answer(error, self.explain_mismatch), send)
-                return
+        # An HTTP/1 request announcing no body has none (RFC 9112 6.3): it is verified at once with
+        # an empty body, and the application gets the server's own receive. None: read the body.
+        try:
+            identity = self._verify_bodiless(scope, None if clock is None else clock())
+        except VerificationError as error:
+            await self._answer(error_answer(error, self.explain_mismatch), send)
+            return
+        if identity is not None:
             scope[IDENTITY_KEY] = identity
             await self.app(scope, receive, send)
             return
