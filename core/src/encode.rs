@@ -212,10 +212,11 @@ pub(crate) fn canonical_query_into_small(out: &mut String, query: &str) {
 /// digits, and a byte that is not unreserved (an escaped letter would be decoded and written bare).
 #[inline]
 fn is_canonical_escape(bytes: &[u8], at: usize) -> bool {
-    let upper_hex = |i: usize| match bytes.get(i) {
-        Some(&b @ b'0'..=b'9') => Some(b - b'0'),
-        Some(&b @ b'A'..=b'F') => Some(b - b'A' + 10),
-        _ => None,
+    let upper_hex = |i: usize| {
+        bytes
+            .get(i)
+            .filter(|b| !b.is_ascii_lowercase())
+            .and_then(|&b| hex_value(b))
     };
     match (upper_hex(at + 1), upper_hex(at + 2)) {
         (Some(hi), Some(lo)) => !UNRESERVED[usize::from(hi << 4 | lo)],

@@ -148,6 +148,22 @@ impl Verifier {
     }
 }
 
+/// `scope["method"]` of an ASGI http scope (`GET` when absent).
+fn scope_method<'py>(scope: &Bound<'py, PyDict>) -> PyResult<Text<'py>> {
+    match scope.get_item(pyo3::intern!(scope.py(), "method"))? {
+        Some(m) => Text::from_str(m.cast::<PyString>()?),
+        None => Ok(Text::Owned("GET".to_owned())),
+    }
+}
+
+/// `scope["headers"]` of an ASGI http scope as header texts (none when absent).
+fn scope_headers<'py>(scope: &Bound<'py, PyDict>) -> PyResult<crate::headers::HeaderTexts<'py>> {
+    match scope.get_item(pyo3::intern!(scope.py(), "headers"))? {
+        Some(h) => raw::asgi_headers(&h),
+        None => Ok(Vec::new()),
+    }
+}
+
 #[pymethods]
 impl Verifier {
     #[new]
@@ -305,15 +321,9 @@ impl Verifier {
         body: Option<&Bound<'_, PyAny>>,
         now: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<VerifiedIdentity> {
-        let method = match scope.get_item(pyo3::intern!(py, "method"))? {
-            Some(m) => Text::from_str(m.cast::<PyString>()?)?,
-            None => Text::Owned("GET".to_owned()),
-        };
+        let header_texts = scope_headers(scope)?;
+        let method = scope_method(scope)?;
         let url = raw::scope_target(scope)?;
-        let header_texts = match scope.get_item(pyo3::intern!(py, "headers"))? {
-            Some(h) => raw::asgi_headers(&h)?,
-            None => Vec::new(),
-        };
         self.check(py, method.as_str(), &url, &header_texts, body, now)
     }
 
@@ -332,17 +342,11 @@ impl Verifier {
         if !raw::scope_is_http1(scope)? {
             return Ok(None);
         }
-        let header_texts = match scope.get_item(pyo3::intern!(py, "headers"))? {
-            Some(h) => raw::asgi_headers(&h)?,
-            None => Vec::new(),
-        };
+        let header_texts = scope_headers(scope)?;
         if raw::announces_body(&header_texts) {
             return Ok(None);
         }
-        let method = match scope.get_item(pyo3::intern!(py, "method"))? {
-            Some(m) => Text::from_str(m.cast::<PyString>()?)?,
-            None => Text::Owned("GET".to_owned()),
-        };
+        let method = scope_method(scope)?;
         let url = raw::scope_target(scope)?;
         self.check(py, method.as_str(), &url, &header_texts, None, now)
             .map(Some)
