@@ -5,6 +5,7 @@
 //! message, every handle is freed once, and a request signed through the C API verifies through it.
 #![no_main]
 
+use std::ffi::c_char;
 use std::ptr::{null, null_mut};
 
 use arbitrary::Arbitrary;
@@ -70,13 +71,39 @@ struct Case {
     wire: Vec<Input>,
 }
 
+// The signed-request accessors are exported for C but not re-exported to Rust: declare them as C
+// declares them (include/sigv4.h).
+#[allow(improper_ctypes)] // opaque handles, only ever behind pointers
+extern "C" {
+    fn sigv4_signed_request_field(
+        signed: *const sigv4_signed_request,
+        field: u32,
+        value_out: *mut *const c_char,
+        value_len_out: *mut usize,
+    ) -> sigv4_result;
+    fn sigv4_signed_request_url(
+        signed: *const sigv4_signed_request,
+        value_out: *mut *const c_char,
+        value_len_out: *mut usize,
+    ) -> sigv4_result;
+    fn sigv4_signed_request_header_count(signed: *const sigv4_signed_request) -> usize;
+    fn sigv4_signed_request_header(
+        signed: *const sigv4_signed_request,
+        index: usize,
+        name_out: *mut *const c_char,
+        name_len_out: *mut usize,
+        value_out: *mut *const c_char,
+        value_len_out: *mut usize,
+    ) -> sigv4_result;
+}
+
 fn check(code: sigv4_result) -> bool {
     let raw = code as u32;
     assert_ne!(raw, 3, "SIGV4_PANIC");
     assert!(!sigv4_result_message(raw).is_null());
     if raw != 0 {
         let mut len = 0usize;
-        let mut buf = [0 as std::ffi::c_char; 512];
+        let mut buf = [0 as c_char; 512];
         let got = sigv4_last_error_message(buf.as_mut_ptr(), buf.len(), &mut len);
         assert_eq!(got as u32, 0, "sigv4_last_error_message failed");
         assert!(len > 0, "a failure without a message (code {raw})");
@@ -93,14 +120,24 @@ fn out<T>(slot: &mut *mut T, null_out: bool) -> *mut *mut T {
 }
 
 fuzz_target!(|case: Case| {
-    let null = |bit: u8| case.null_out & (1 << bit) != 0;
+    let null_out = |bit: u8| case.null_out & (1 << bit) != 0;
 
     // Credentials.
     let (a, al) = case.akid.ptr_len("AKIDEXAMPLE");
-    let (s, sl) = case.secret.ptr_len("wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY");
+    let (s, sl) = case
+        .secret
+        .ptr_len("wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY");
     let (t, tl) = case.token.as_ref().map_or((null(), 0), Input::ptr_len);
     let mut creds = null_mut();
-    if !check(sigv4_credentials_new(a, al, s, sl, t, tl, out(&mut creds, null(0)))) {
+    if !check(sigv4_credentials_new(
+        a,
+        al,
+        s,
+        sl,
+        t,
+        tl,
+        out(&mut creds, null_out(0)),
+    )) {
         assert!(creds.is_null());
         return;
     }
@@ -128,7 +165,15 @@ fuzz_target!(|case: Case| {
     let (r, rl) = case.region.ptr_len("us-east-1");
     let (v, vl) = case.service.ptr_len("service");
     let mut signer = null_mut();
-    let made = check(sigv4_signer_new(creds, r, rl, v, vl, options, out(&mut signer, null(1))));
+    let made = check(sigv4_signer_new(
+        creds,
+        r,
+        rl,
+        v,
+        vl,
+        options,
+        out(&mut signer, null_out(1)),
+    ));
     sigv4_signing_options_free(options);
     if !made {
         sigv4_credentials_free(creds);
@@ -143,19 +188,31 @@ fuzz_target!(|case: Case| {
         .map(|p| {
             let (name, name_len) = p.name.ptr_len("Host");
             let (value, value_len) = p.value.ptr_len();
-            sigv4_pair { name, name_len, value, value_len }
+            sigv4_pair {
+                name,
+                name_len,
+                value,
+                value_len,
+            }
         })
         .collect();
     let (m, ml) = case.method.ptr_len("GET");
     let (u, ul) = case.url.ptr_len("https://example.amazonaws.com/?a=b");
     let (b, bl) = case.body.as_ref().map_or((null(), 0), Input::ptr_len);
-    let (h, hl) = case.payload_hash.as_ref().map_or((null(), 0), Input::ptr_len);
+    let (h, hl) = case
+        .payload_hash
+        .as_ref()
+        .map_or((null(), 0), Input::ptr_len);
     let request = sigv4_request {
         method: m,
         method_len: ml,
         url: u,
         url_len: ul,
-        headers: if case.headers_null { null() } else { pairs.as_ptr() },
+        headers: if case.headers_null {
+            null()
+        } else {
+            pairs.as_ptr()
+        },
         headers_len: pairs.len(),
         body: b,
         body_len: bl,
@@ -164,14 +221,26 @@ fuzz_target!(|case: Case| {
     };
     let mut signed = null_mut();
     let ok = match case.presign {
-        Some(e) => check(sigv4_signer_presign(signer, &request, case.timestamp, e, out(&mut signed, null(2)))),
-        None => check(sigv4_signer_sign(signer, &request, case.timestamp, out(&mut signed, null(2)))),
+        Some(e) => check(sigv4_signer_presign(
+            signer,
+            &request,
+            case.timestamp,
+            e,
+            out(&mut signed, null_out(2)),
+        )),
+        None => check(sigv4_signer_sign(
+            signer,
+            &request,
+            case.timestamp,
+            out(&mut signed, null_out(2)),
+        )),
     };
     if ok {
         for field in case.fields.iter().take(6) {
             let mut p = null();
             let mut len = 0usize;
-            if check(sigv4_signed_request_field(signed, *field, &mut p, &mut len)) {
+            // SAFETY: valid handle and out-pointers, as C would pass them.
+            if check(unsafe { sigv4_signed_request_field(signed, *field, &mut p, &mut len) }) {
                 assert!(!p.is_null());
                 // SAFETY: the library lends `len` bytes plus a NUL at `p` while `signed` lives.
                 let bytes = unsafe { std::slice::from_raw_parts(p.cast::<u8>(), len + 1) };
@@ -197,12 +266,25 @@ fuzz_target!(|case: Case| {
             check(code);
         }
         let mut verifier = null_mut();
-        if check(sigv4_verifier_new(store, r, rl, v, vl, vopts, &mut verifier)) {
+        if check(sigv4_verifier_new(
+            store,
+            r,
+            rl,
+            v,
+            vl,
+            vopts,
+            &mut verifier,
+        )) {
             let mut wire_headers = Vec::new();
-            let count = sigv4_signed_request_header_count(signed);
+            // SAFETY: a valid handle.
+            let count = unsafe { sigv4_signed_request_header_count(signed) };
             for i in 0..=count {
                 let (mut n, mut nl, mut val, mut vl2) = (null(), 0usize, null(), 0usize);
-                if check(sigv4_signed_request_header(signed, i, &mut n, &mut nl, &mut val, &mut vl2)) {
+                // SAFETY: a valid handle and out-pointers.
+                let code = unsafe {
+                    sigv4_signed_request_header(signed, i, &mut n, &mut nl, &mut val, &mut vl2)
+                };
+                if check(code) {
                     assert!(i < count);
                     wire_headers.push(sigv4_pair {
                         name: n.cast(),
@@ -213,22 +295,40 @@ fuzz_target!(|case: Case| {
                 }
             }
             let (mut url, mut url_len) = (null(), 0usize);
-            assert!(check(sigv4_signed_request_url(signed, &mut url, &mut url_len)));
+            // SAFETY: a valid handle and out-pointers.
+            assert!(check(unsafe {
+                sigv4_signed_request_url(signed, &mut url, &mut url_len)
+            }));
             let wire = sigv4_request {
                 url: url.cast(),
                 url_len,
-                headers: if wire_headers.is_empty() { null() } else { wire_headers.as_ptr() },
+                headers: if wire_headers.is_empty() {
+                    null()
+                } else {
+                    wire_headers.as_ptr()
+                },
                 headers_len: wire_headers.len(),
                 ..request
             };
             let mut identity = null_mut();
-            if check(sigv4_verifier_verify(verifier, &wire, case.timestamp, &mut identity)) {
+            if check(sigv4_verifier_verify(
+                verifier,
+                &wire,
+                case.timestamp,
+                &mut identity,
+            )) {
                 sigv4_verified_identity_free(identity);
             }
             // A streaming verification of the same request, then arbitrary wire bytes to its decoder.
             let mut identity = null_mut();
             let mut decoder = null_mut();
-            if check(sigv4_verifier_verify_streaming(verifier, &wire, case.timestamp, &mut identity, &mut decoder)) {
+            if check(sigv4_verifier_verify_streaming(
+                verifier,
+                &wire,
+                case.timestamp,
+                &mut identity,
+                &mut decoder,
+            )) {
                 for piece in case.wire.iter().take(4) {
                     let (p, l) = piece.ptr_len();
                     let (mut d, mut dl) = (null(), 0usize);
@@ -238,7 +338,9 @@ fuzz_target!(|case: Case| {
                     let n = sigv4_chunked_decoder_trailer_count(decoder);
                     for i in 0..=n {
                         let (mut a1, mut b1, mut c1, mut d1) = (null(), 0usize, null(), 0usize);
-                        check(sigv4_chunked_decoder_trailer(decoder, i, &mut a1, &mut b1, &mut c1, &mut d1));
+                        check(sigv4_chunked_decoder_trailer(
+                            decoder, i, &mut a1, &mut b1, &mut c1, &mut d1,
+                        ));
                     }
                 }
                 sigv4_chunked_decoder_free(decoder);

@@ -44,7 +44,9 @@ fuzz_target!(|case: Case| {
     let mut fed = 0usize;
     let mut cuts = case.cuts.iter();
     while !rest.is_empty() {
-        let n = cuts.next().map_or(rest.len(), |c| usize::from(*c) % rest.len() + 1);
+        let n = cuts
+            .next()
+            .map_or(rest.len(), |c| usize::from(*c) % rest.len() + 1);
         let (piece, tail) = rest.split_at(n);
         rest = tail;
         fed += piece.len();
@@ -59,6 +61,10 @@ fuzz_target!(|case: Case| {
         assert_eq!(decoder.decoded_bytes(), out.len() as u64);
     }
     if decoder.finish().is_ok() {
-        assert_eq!(out.len() as u64, declared, "finished short of the declared length");
+        assert_eq!(
+            out.len() as u64,
+            declared,
+            "finished short of the declared length"
+        );
     }
 });

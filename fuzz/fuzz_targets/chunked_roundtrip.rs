@@ -57,13 +57,24 @@ fn decode(
     let mut rest = wire;
     let mut cuts = cuts.iter();
     while !rest.is_empty() {
-        let n = cuts.next().map_or(rest.len(), |c| usize::from(*c) % rest.len() + 1);
+        let n = cuts
+            .next()
+            .map_or(rest.len(), |c| usize::from(*c) % rest.len() + 1);
         let (piece, tail) = rest.split_at(n);
         decoder.feed(piece, &mut out)?;
         rest = tail;
     }
     let trailers = decoder.finish()?.to_vec();
     Ok((out, trailers))
+}
+
+/// AWS's Trimall: spaces and tabs around dropped, runs inside turned into one space (what the
+/// trailer signature covers, and so what the decoder hands out).
+fn trimall(v: &str) -> String {
+    v.split([' ', '\t'])
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fuzz_target!(|case: Case| {
@@ -79,7 +90,10 @@ fuzz_target!(|case: Case| {
             .iter()
             .take(4)
             .map(|(k, other, v)| match k {
-                Some(i) => (CHECKSUMS[usize::from(*i) % CHECKSUMS.len()].to_owned(), v.clone()),
+                Some(i) => (
+                    CHECKSUMS[usize::from(*i) % CHECKSUMS.len()].to_owned(),
+                    v.clone(),
+                ),
                 None => (other.clone(), v.clone()),
             })
             .collect()
@@ -100,20 +114,32 @@ fuzz_target!(|case: Case| {
     } else {
         ChunkedSigner::new(mode, chain()).expect("signer")
     };
-    let pairs: Vec<(&str, &str)> = trailers.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
+    let pairs: Vec<(&str, &str)> = trailers
+        .iter()
+        .map(|(n, v)| (n.as_str(), v.as_str()))
+        .collect();
     let encoder = ChunkedEncoder::new(plan, signer).expect("encoder");
     let Ok(wire) = encoder.encode_all(&case.body, &pairs) else {
         return; // a trailer value the encoder refuses (e.g. a CR or LF), with a clear error
     };
-    assert_eq!(wire.len() as u64, length, "the plan's Content-Length differs from the wire");
+    assert_eq!(
+        wire.len() as u64,
+        length,
+        "the plan's Content-Length differs from the wire"
+    );
     let names: Vec<&str> = trailers.iter().map(|(n, _)| n.as_str()).collect();
     let (data, got) = decode(mode, case.body.len() as u64, &names, &wire, &case.cuts)
-        .unwrap_or_else(|e| panic!("our own wire refused: {e}\n{:?}", String::from_utf8_lossy(&wire)));
+        .unwrap_or_else(|e| {
+            panic!(
+                "our own wire refused: {e}\n{:?}",
+                String::from_utf8_lossy(&wire)
+            )
+        });
     assert_eq!(data, case.body);
     assert_eq!(got.len(), trailers.len());
     for ((gn, gv), (n, v)) in got.iter().zip(&trailers) {
         assert!(gn.eq_ignore_ascii_case(n.trim()), "{gn:?} vs {n:?}");
-        assert_eq!(gv, v.trim_matches([' ', '\t']), "trailer {n:?}");
+        assert_eq!(*gv, trimall(v), "trailer {n:?}");
     }
     if let Some((at, x)) = case.flip {
         if x == 0 || wire.is_empty() {
@@ -128,7 +154,10 @@ fuzz_target!(|case: Case| {
             // size) may pass; different data or trailers under a signature may not.
             if mode != PayloadMode::StreamingUnsignedTrailer {
                 assert_eq!(changed, data, "a changed signed chunked body was accepted");
-                assert_eq!(changed_trailers, got, "changed signed trailers were accepted");
+                assert_eq!(
+                    changed_trailers, got,
+                    "changed signed trailers were accepted"
+                );
             }
         }
     }

@@ -21,8 +21,15 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     if let Ok(t) = SigningTime::parse_amz_date(text) {
-        assert_eq!(t.amz_date(), text, "an accepted X-Amz-Date prints back differently");
-        assert_eq!(SigningTime::parse(text).map(|p| p.unix()).ok(), Some(t.unix()));
+        assert_eq!(
+            t.amz_date(),
+            text,
+            "an accepted X-Amz-Date prints back differently"
+        );
+        assert_eq!(
+            SigningTime::parse(text).map(|p| p.unix()).ok(),
+            Some(t.unix())
+        );
     }
     let parsed = SigningTime::parse(text);
     if let Ok(t) = parsed {
@@ -31,7 +38,11 @@ fuzz_target!(|data: &[u8]| {
         // The RFC 3339 form names the same calendar fields as the X-Amz-Date it prints.
         if text.len() != 16 {
             let digits: String = text.chars().take(19).filter(char::is_ascii_digit).collect();
-            assert_eq!(&digits[..], &t.amz_date().replace('T', "").replace('Z', "")[..], "{text}");
+            assert_eq!(
+                &digits[..],
+                &t.amz_date().replace('T', "").replace('Z', "")[..],
+                "{text}"
+            );
         }
     }
     let mut out = 0i64;

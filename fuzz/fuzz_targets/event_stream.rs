@@ -7,7 +7,9 @@
 
 use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
-use sigv4::{decode_message, encode_message, Credentials, EventStreamSigner, HeaderValue, SigningTime};
+use sigv4::{
+    decode_message, encode_message, Credentials, EventStreamSigner, HeaderValue, SigningTime,
+};
 
 #[derive(Arbitrary, Debug)]
 enum Value {
@@ -54,8 +56,10 @@ fn hex(bytes: &[u8]) -> String {
 fuzz_target!(|case: Case| {
     // The decoder on arbitrary bytes.
     if let Ok((headers, payload)) = decode_message(&case.raw) {
-        let pairs: Vec<(&str, HeaderValue)> =
-            headers.iter().map(|(n, v)| (n.as_str(), v.clone())).collect();
+        let pairs: Vec<(&str, HeaderValue)> = headers
+            .iter()
+            .map(|(n, v)| (n.as_str(), v.clone()))
+            .collect();
         let again = encode_message(&pairs, &payload).expect("a decoded message encodes");
         assert_eq!(again, case.raw, "decode → encode changed the message");
     }
@@ -66,8 +70,10 @@ fuzz_target!(|case: Case| {
         .into_iter()
         .map(|(n, v)| (n, v.into_header()))
         .collect();
-    let pairs: Vec<(&str, HeaderValue)> =
-        headers.iter().map(|(n, v)| (n.as_str(), v.clone())).collect();
+    let pairs: Vec<(&str, HeaderValue)> = headers
+        .iter()
+        .map(|(n, v)| (n.as_str(), v.clone()))
+        .collect();
     if let Ok(message) = encode_message(&pairs, &case.payload) {
         let (got, payload) = decode_message(&message).expect("an encoded message decodes");
         assert_eq!(got, headers);
@@ -75,11 +81,20 @@ fuzz_target!(|case: Case| {
     }
 
     // The signer chain.
-    let creds = || Credentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", None).unwrap();
+    let creds = || {
+        Credentials::new(
+            "AKIDEXAMPLE",
+            "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+            None,
+        )
+        .unwrap()
+    };
     let t0 = SigningTime::from_unix(sigv4_fuzz::T0).unwrap();
     let seed = hex(&case.seed);
-    let mut a = EventStreamSigner::new(creds(), "us-east-1", "transcribe", t0, &seed).expect("signer");
-    let mut b = EventStreamSigner::new(creds(), "us-east-1", "transcribe", t0, &seed).expect("signer");
+    let mut a =
+        EventStreamSigner::new(creds(), "us-east-1", "transcribe", t0, &seed).expect("signer");
+    let mut b =
+        EventStreamSigner::new(creds(), "us-east-1", "transcribe", t0, &seed).expect("signer");
     let mut first = None;
     for (payload, offset) in case.events.iter().take(8) {
         let Ok(time) = SigningTime::from_unix(sigv4_fuzz::T0 + i64::from(*offset)) else {

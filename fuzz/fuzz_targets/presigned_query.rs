@@ -36,7 +36,7 @@ fuzz_target!(|data: &[u8]| {
     let request = request.expect("a URL without control characters is accepted");
     match verifier.verify(&request, now) {
         // The AWS suite's own signatures (in the seed corpus) verify.
-            Ok(who) => assert_eq!(who.access_key_id, sigv4_fuzz::AKID),
+        Ok(who) => assert_eq!(who.access_key_id, sigv4_fuzz::AKID),
         Err(e) => assert!(!e.to_string().is_empty()),
     }
 });

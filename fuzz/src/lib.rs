@@ -86,7 +86,10 @@ impl Options {
         } else {
             PathNormalization::Disabled
         };
-        s.content_sha256_header = if self.content_sha256 {
+        // A header-signed UNSIGNED-PAYLOAD is only verifiable with x-amz-content-sha256 saying so
+        // (S3's rule too): the verifier would otherwise hash the body.
+        let unsigned_header_form = self.unsigned_payload && self.presign.is_none();
+        s.content_sha256_header = if self.content_sha256 || unsigned_header_form {
             ContentSha256Header::Include
         } else {
             ContentSha256Header::Omit
@@ -109,8 +112,7 @@ impl Options {
         v.path_normalization = signing.path_normalization;
         v.session_token_mode = signing.session_token_mode;
         v.allow_unsigned_payload |= self.unsigned_payload;
-        Verifier::new(self.credentials(), &["us-east-1"], self.service.name(), v)
-            .expect("verifier")
+        Verifier::new(self.credentials(), &["us-east-1"], self.service.name(), v).expect("verifier")
     }
 
     /// The credentials, with a token when the case has one.
@@ -192,16 +194,9 @@ pub fn sign(
         None => signer.sign(&request, time),
     }
     .ok()?;
-    let mut wire_headers = signed.headers().to_vec();
-    if options.token == Some(false) && options.expires().is_none() {
-        // Appended after signing: the client adds the token header itself.
-        wire_headers.push(("X-Amz-Security-Token".into(), TOKEN.into()));
-    }
-    let mut url = signed.url().to_owned();
-    if options.token == Some(false) && options.expires().is_some() {
-        url.push_str("&X-Amz-Security-Token=");
-        url.push_str(&sigv4::uri_encode(TOKEN));
-    }
+    // Appended after signing: the signer adds the token (header or query parameter) itself.
+    let wire_headers = signed.headers().to_vec();
+    let url = signed.url().to_owned();
     let wire = Wire {
         method: signed.method().to_owned(),
         url,
@@ -209,6 +204,34 @@ pub fn sign(
         body: body.to_vec(),
     };
     Some((signed, wire))
+}
+
+/// True when `url` holds a `%` not followed by two hex digits. The signer signs such a URL (as
+/// botocore and aws4 do, encoding the `%`), but the verifier refuses it as not valid HTTP
+/// (`InvalidUrl`, answered 400) before any signature check: a deliberate asymmetry.
+pub fn has_invalid_escape(url: &str) -> bool {
+    let b = url.as_bytes();
+    (0..b.len()).any(|i| {
+        b[i] == b'%'
+            && !(b.get(i + 1).is_some_and(u8::is_ascii_hexdigit)
+                && b.get(i + 2).is_some_and(u8::is_ascii_hexdigit))
+    })
+}
+
+/// Whether a refusal of a request we signed is one of the verifier's deliberate input rules.
+/// The other: a request with two `Host` headers is signed (both values, as peers do) but refused
+/// by the verifier as not valid HTTP.
+pub fn deliberate_refusal(wire: &Wire, error: &sigv4::Error) -> bool {
+    let hosts = wire
+        .headers
+        .iter()
+        .filter(|(n, _)| n.eq_ignore_ascii_case("host"))
+        .count();
+    match error.kind() {
+        sigv4::ErrorKind::InvalidUrl => has_invalid_escape(&wire.url),
+        sigv4::ErrorKind::InvalidHeaderValue => hosts > 1,
+        _ => false,
+    }
 }
 
 /// Replaces the byte at `index` of `text` (an ASCII letter or digit) with another letter or digit
@@ -263,8 +286,7 @@ pub fn tamper(
         Tamper::Method(i) => out.method = change_alnum(&wire.method, usize::from(i))?,
         Tamper::Path(i) => {
             let changed = change_alnum(&path, usize::from(i))?;
-            if options.normalize
-                && sigv4::normalize_path(&changed) == sigv4::normalize_path(&path)
+            if options.normalize && sigv4::normalize_path(&changed) == sigv4::normalize_path(&path)
             {
                 return None;
             }
