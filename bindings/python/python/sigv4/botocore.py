@@ -46,8 +46,8 @@ def _signing_headers(auth: Any, request: Any) -> List[Tuple[str, str]]:
     """The (name, value) pairs botocore signs, from botocore's own ``headers_to_sign``."""
     pairs = []
     for name, value in auth.headers_to_sign(request).items():
-        if isinstance(value, str) and _OTHER_WHITESPACE.search(value):
-            value = auth._header_value(value)
+        if not isinstance(value, str) or _OTHER_WHITESPACE.search(value):
+            value = auth._header_value(value)  # botocore's trim (and its error on a non-str)
         pairs.append((name, value))
     return pairs
 
