@@ -79,7 +79,10 @@ pub fn sign_exact_with(
     let body = unsafe { input::body(env, body_v)? };
     let time = SigningTime::parse_amz_date(amz_date).map_err(|e| from_core(env, &e))?;
     let mut settings = SigningSettings::for_service(service);
-    settings.uri_encoding = if flags & 1 != 0 {
+    // flags bit 3: the path exactly as given (@smithy/signature-v4 with uriEscapePath: false).
+    settings.uri_encoding = if flags & 8 != 0 {
+        UriEncoding::Verbatim
+    } else if flags & 1 != 0 {
         UriEncoding::Single
     } else {
         UriEncoding::Double
@@ -172,4 +175,31 @@ pub fn sign_exact_with_handle(
         payload_hash,
         flags,
     )
+}
+
+/// `signStringWith(handle, amzDate, text)`: the HMAC-SHA256 (lowercase hex) of `text` under the
+/// handle's signing key for the day of `amzDate` — `signString` and the event-stream signatures of
+/// `libsigv4/aws-sdk`'s `SignatureV4`.
+#[napi(
+    js_name = "signStringWith",
+    ts_args_type = "signer: object, amzDate: string, text: string | Uint8Array",
+    ts_return_type = "string"
+)]
+pub fn sign_string_with_handle(
+    env: Env,
+    signer: Raw,
+    amz_date: String,
+    text: Raw,
+) -> napi::Result<String> {
+    let env = env.raw();
+    // SAFETY: EXACT handles hold an ExactHandle; the caller holds the handle for this call.
+    let h = unsafe { handle::get::<ExactHandle>(env, &EXACT, signer.0)? };
+    let time = SigningTime::parse_amz_date(&amz_date).map_err(|e| from_core(env, &e))?;
+    // SAFETY: the borrowed bytes are used only within this call.
+    let text = unsafe { input::body(env, Some(text.0))? };
+    let key = h
+        .scope
+        .cache
+        .signing_key(&h.credentials, time, &h.scope.region, &h.scope.service);
+    Ok(sigv4::hex(&key.sign(text.as_bytes())))
 }

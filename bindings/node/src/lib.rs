@@ -9,6 +9,7 @@
 extern crate napi_derive;
 
 mod error;
+mod event_headers;
 mod exact;
 mod handle;
 mod input;
