@@ -60,47 +60,49 @@ function formatUrl(request) {
 /** S3RequestPresigner.presign: its preparation of the request, then SignatureV4.presign (expiresIn 900). */
 function s3Presign(signer, request, { unsignableHeaders = new Set(), hoistableHeaders = new Set(),
   unhoistableHeaders = new Set(), ...options } = {}) {
-  unhoistableHeaders.add('x-amz-content-sha256')
   unsignableHeaders.add('content-type')
   Object.keys(request.headers).map((h) => h.toLowerCase()).filter((h) => h.startsWith('x-amz-server-side-encryption'))
     .forEach((h) => { if (!hoistableHeaders.has(h)) unhoistableHeaders.add(h) })
-  request.headers['x-amz-content-sha256'] = UNSIGNED_PAYLOAD
+  request.headers['X-Amz-Content-Sha256'] = UNSIGNED_PAYLOAD
   const currentHost = request.headers.host
   const port = request.port
   const expectedHost = `${request.hostname}${request.port != null ? ':' + port : ''}`
-  if (!currentHost || (currentHost === expectedHost && request.port)) request.headers.host = expectedHost
+  if (!currentHost || (currentHost === request.hostname && request.port != null)) request.headers.host = expectedHost
   return signer.presign(request, { expiresIn: 900, unsignableHeaders, unhoistableHeaders, ...options })
+}
+
+/** S3RequestPresigner's signer, with its option resolution, as libsigv4's SignatureV4. */
+function presignerSigner(options) {
+  return new SignatureV4({
+    service: options.signingName || options.service || 's3',
+    uriEscapePath: options.uriEscapePath || false,
+    applyChecksum: options.applyChecksum || false,
+    ...options,
+  })
 }
 
 /** Runs the client's stack with the SDK's presign intercept; returns the presigned request and what was signed. */
 async function presignThroughStack(client, command, options) {
-  let getEndpointFromInstructions
-  try {
-    ({ getEndpointFromInstructions } = require('@smithy/middleware-endpoint'))
-  } catch (_) {
-    getEndpointFromInstructions = null
+  let getEndpointFromInstructions = null
+  for (const name of ['@smithy/core/endpoints', '@smithy/middleware-endpoint']) {
+    try {
+      getEndpointFromInstructions = require(name).getEndpointFromInstructions
+      if (getEndpointFromInstructions) break
+    } catch (_) {
+      // not installed
+    }
   }
   let region
-  let signingName
-  if (typeof client.config.endpointProvider === 'function' && getEndpointFromInstructions) {
+  let signer
+  if (typeof client.config.endpointProvider === 'function') {
+    if (!getEndpointFromInstructions) throw new Error('libsigv4/aws-sdk getSignedUrl needs @smithy/core (installed with the SDK)')
     const endpointV2 = await getEndpointFromInstructions(command.input, command.constructor, client.config)
     const authScheme = endpointV2.properties?.authSchemes?.[0]
     region = authScheme?.name === 'sigv4a' ? authScheme?.signingRegionSet?.join(',') : authScheme?.signingRegion
-    signingName = authScheme?.signingName
+    signer = presignerSigner({ ...client.config, signingName: authScheme?.signingName, region: async () => region })
   } else {
-    region = client.config.region
+    signer = presignerSigner(client.config)
   }
-  if (region !== undefined && region.includes?.(',')) {
-    throw Object.assign(new Error('libsigv4/aws-sdk getSignedUrl: SigV4a (multi-region) presigning is not supported'),
-      { code: 'InvalidOption' })
-  }
-  const signer = new SignatureV4({
-    credentials: client.config.credentials,
-    region: region === undefined ? client.config.region : async () => region,
-    service: signingName || client.config.signingName || 's3',
-    uriEscapePath: false,
-    applyChecksum: false,
-  })
   let captured = null
   const intercept = (next, context) => async (args) => {
     const { request } = args
@@ -110,8 +112,9 @@ async function presignThroughStack(client, command, options) {
     delete request.headers['amz-sdk-invocation-id']
     delete request.headers['amz-sdk-request']
     delete request.headers['x-amz-user-agent']
-    if (context.s3ExpressIdentity) {
-      throw Object.assign(new Error('libsigv4/aws-sdk getSignedUrl: S3 Express presigning is not supported'),
+    if (context.s3ExpressIdentity || options.signingRegion === '*' || context.signing_region === '*' ||
+        (region !== undefined && String(region).includes(','))) {
+      throw Object.assign(new Error('libsigv4/aws-sdk getSignedUrl: S3 Express and SigV4a presigning are not supported'),
         { code: 'InvalidOption' })
     }
     const signOptions = { ...options, signingRegion: options.signingRegion ?? context.signing_region ?? region,

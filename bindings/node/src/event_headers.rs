@@ -14,7 +14,9 @@ fn uuid(env: &Env, text: &str) -> napi::Result<[u8; 16]> {
     let ok = text.len() == 36
         && dashes
         && hex.len() == 32
-        && hex.iter().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(b));
+        && hex
+            .iter()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(b));
     if !ok {
         return Err(bad_input(
             env.raw(),
@@ -25,7 +27,13 @@ fn uuid(env: &Env, text: &str) -> napi::Result<[u8; 16]> {
     }
     let mut out = [0u8; 16];
     for (i, pair) in hex.chunks_exact(2).enumerate() {
-        let digit = |b: u8| if b.is_ascii_digit() { b - b'0' } else { b - b'a' + 10 };
+        let digit = |b: u8| {
+            if b.is_ascii_digit() {
+                b - b'0'
+            } else {
+                b - b'a' + 10
+            }
+        };
         out[i] = digit(pair[0]) << 4 | digit(pair[1]);
     }
     Ok(out)

@@ -11,7 +11,7 @@ const readline = require('node:readline')
 const { spawn } = require('node:child_process')
 const { S3Client, CreateBucketCommand, PutObjectCommand, GetObjectCommand, ListObjectsV2Command } = require('@aws-sdk/client-s3')
 const { SQSClient, CreateQueueCommand, SendMessageCommand, ReceiveMessageCommand, ListQueuesCommand } = require('@aws-sdk/client-sqs')
-const { DynamoDBClient, CreateTableCommand, PutItemCommand, GetItemCommand, DescribeTableCommand } = require('@aws-sdk/client-dynamodb')
+const { DynamoDBClient, CreateTableCommand, PutItemCommand, GetItemCommand } = require('@aws-sdk/client-dynamodb')
 const sdkPresigner = require('@aws-sdk/s3-request-presigner')
 const { SignatureV4, getSignedUrl } = require('../lib/aws-sdk')
 
@@ -74,7 +74,7 @@ test('S3 through new S3Client({ signer }): put, get, list, presigned GETs fetche
   }
   const listed = await s3.send(new ListObjectsV2Command({ Bucket: 'node-sdk-bucket' }))
   assert.deepEqual(listed.Contents.map((o) => o.Key).sort(), [...KEYS].sort())
-  assert.ok(signer.calls >= 3 * KEYS.length, `signed ${signer.calls} requests`)
+  assert.ok(signer.calls >= 2 * KEYS.length + 2, `signed ${signer.calls} requests`)
 })
 
 async function setAuth(on) {
@@ -103,19 +103,38 @@ test('DynamoDB through new DynamoDBClient({ signer })', async () => {
   assert.ok(signer.calls >= 3)
 })
 
+async function describeTable(secretAccessKey) {
+  const signer = new SignatureV4({ credentials: { accessKeyId: moto.access_key_id, secretAccessKey },
+    region: moto.region, service: 'dynamodb' })
+  const url = new URL(moto.endpoint)
+  const body = JSON.stringify({ TableName: 'node-sdk' })
+  const signed = await signer.sign({ method: 'POST', protocol: 'http:', hostname: url.hostname, port: Number(url.port),
+    path: '/', query: {}, body, headers: { host: url.host, 'content-type': 'application/x-amz-json-1.0',
+      'x-amz-target': 'DynamoDB_20120810.DescribeTable' } })
+  return fetch(moto.endpoint + '/', { method: 'POST', headers: signed.headers, body })
+}
+
 test('a wrong secret is refused', async () => {
   const credentials = { accessKeyId: moto.access_key_id, secretAccessKey: 'not-the-secret' }
-  const clients = [
-    [new S3Client({ ...config({ forcePathStyle: true }), credentials, signerConstructor: SignatureV4 }),
-      new ListObjectsV2Command({ Bucket: 'node-sdk-bucket' })],
-    [new DynamoDBClient({ ...config(), credentials, signerConstructor: SignatureV4 }), new DescribeTableCommand({ TableName: 'node-sdk' })],
-    [new SQSClient({ ...config(), credentials, signerConstructor: SignatureV4 }), new ListQueuesCommand({})],
-  ]
-  for (const [client, command] of clients) {
-    await assert.rejects(() => client.send(command), (err) => {
+  const s3 = new S3Client({ ...config({ forcePathStyle: true }), credentials, signerConstructor: SignatureV4 })
+  await assert.rejects(() => s3.send(new ListObjectsV2Command({ Bucket: 'node-sdk-bucket' })), (err) => {
+    assert.equal(err.$metadata?.httpStatusCode, 403, String(err))
+    assert.match(String(err.message) + String(err.name), /signature/i)
+    return true
+  })
+  // moto answers the JSON protocols' auth errors (DynamoDB, SQS) in XML, which those clients cannot
+  // parse: the same call signed by SignatureV4 and sent with fetch shows the answer.
+  for (const sqsOrDdb of [new SQSClient({ ...config(), credentials, signerConstructor: SignatureV4 }),
+    new DynamoDBClient({ ...config(), credentials, signerConstructor: SignatureV4 })]) {
+    await assert.rejects(() => sqsOrDdb.send(sqsOrDdb instanceof SQSClient ? new ListQueuesCommand({})
+      : new GetItemCommand({ TableName: 'node-sdk', Key: { k: { S: 'a' } } })), (err) => {
       assert.equal(err.$metadata?.httpStatusCode, 403, String(err))
-      assert.match(String(err.message) + String(err.name), /signature/i)
       return true
     })
   }
+  const refused = await describeTable('not-the-secret')
+  assert.equal(refused.status, 403)
+  assert.match(await refused.text(), /signature/i)
+  const accepted = await describeTable(moto.secret_access_key)
+  assert.equal(accepted.status, 200, await accepted.text())
 })
