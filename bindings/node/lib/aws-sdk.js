@@ -14,7 +14,7 @@
 // it (S3) the path is signed as given (the core's verbatim mode).
 const native = require('./native')
 
-const { NativeSigner, signExactWith, signStringWith, sha256Hex } = native
+const { sdkHandle, sdkSign, sdkSignString, sha256Hex } = native
 
 const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855'
 const UNSIGNED_PAYLOAD = 'UNSIGNED-PAYLOAD'
@@ -36,11 +36,7 @@ function handleFor(credentials, region, service) {
   const key = credentials.accessKeyId + '\0' + credentials.secretAccessKey + '\0' + region + '\0' + service
   let handle = handles.get(key)
   if (handle === undefined) {
-    handle = new NativeSigner({
-      region,
-      service,
-      credentials: { accessKeyId: credentials.accessKeyId, secretAccessKey: credentials.secretAccessKey },
-    }).exactHandle()
+    handle = sdkHandle(credentials.accessKeyId, credentials.secretAccessKey, region, service)
     if (handles.size >= MAX_HANDLES) handles.delete(handles.keys().next().value)
     handles.set(key, handle)
   }
@@ -283,7 +279,7 @@ class SignatureV4 {
     this.validateResolvedCredentials(credentials)
     const region = signingRegion ?? (await this.regionProvider())
     const handle = handleFor(credentials, region, signingService || this.service)
-    return signStringWith(handle, longDate(signingDate), stringToSign)
+    return sdkSignString(handle, longDate(signingDate), stringToSign)
   }
 
   async signEvent({ headers, payload }, { signingDate = new Date(), priorSignature, signingRegion, signingService,
@@ -328,9 +324,8 @@ class SignatureV4 {
       }
       packed += '\0' + name + '\0' + value
     }
-    // flags: 4 = signature and signed headers only; 8 = the path verbatim (no uriEscapePath).
-    const flags = 4 | (this.uriEscapePath ? 0 : 8)
-    const out = signExactWith(handleFor(credentials, region, service), packed, null, hash, flags)
+    // flags: 8 = the path verbatim (no uriEscapePath).
+    const out = sdkSign(handleFor(credentials, region, service), packed, hash, this.uriEscapePath ? 0 : 8)
     return [out.slice(0, 64), out.slice(65)]
   }
 }
