@@ -316,6 +316,10 @@ class SignatureV4 {
     if (typeof path !== 'string' || path[0] !== '/' || /[?#\0]/.test(path)) {
       throw badInput('InvalidUrl', 'path', `request path must start with '/' and hold no '?', '#' or NUL (got ${JSON.stringify(path)})`)
     }
+    if (/^(?=.*[A-F])[0-9A-Fa-f]{64}$/.test(hash)) {
+      throw badInput('InvalidPayloadHash', 'x-amz-content-sha256',
+        'x-amz-content-sha256 is upper-case hex: smithy signs it as given, the core would sign it lower-cased; send it in lower case')
+    }
     const query = wireQuery(request.query)
     let packed = request.method + '\0' + (query ? path + '?' + query : path) + '\0' + date
     for (const [name, value] of headers) {

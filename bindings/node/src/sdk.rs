@@ -27,7 +27,11 @@ struct SdkHandle {
     cache: KeyCache,
 }
 
-const SDK: Kind = Kind::new(0x7369_6776_345f_7364, 0x6b5f_7369_676e_6572, "aws-sdk signer");
+const SDK: Kind = Kind::new(
+    0x7369_6776_345f_7364,
+    0x6b5f_7369_676e_6572,
+    "aws-sdk signer",
+);
 
 /// `sdkHandle(accessKeyId, secretAccessKey, region, service)`: a handle for `sdkSign` and
 /// `sdkSignString` (lib/aws-sdk.js keeps one per credentials, region and service).

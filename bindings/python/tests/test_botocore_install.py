@@ -27,6 +27,7 @@ import pytest
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 
+import sigv4
 import sigv4.botocore as sb
 from conftest import AKID, SECRET, TOKEN
 
@@ -184,3 +185,9 @@ def test_no_credentials_is_botocore_error() -> None:
 
     with pytest.raises(NoCredentialsError):
         sb.SigV4Auth(None, "s3", "us-east-1").add_auth(AWSRequest("GET", "https://h/"))
+
+
+def test_upper_case_payload_hash_is_refused_not_signed_differently() -> None:
+    request = AWSRequest("GET", "https://h.example.com/", headers={"X-Amz-Content-SHA256": "AB" * 32})
+    with pytest.raises(sigv4.InvalidPayloadHashError):
+        sb.SigV4Auth(Credentials(AKID, SECRET), "svc", "us-east-1").add_auth(request)

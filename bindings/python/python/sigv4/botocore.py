@@ -31,6 +31,7 @@ from botocore.exceptions import NoCredentialsError
 from botocore.utils import normalize_url_path
 
 from . import _native
+from ._errors import InvalidPayloadHashError
 from ._presign_fast import generate_presigned_url
 
 __all__ = ["install", "uninstall", "installed", "generate_presigned_url", "SIGNERS"]
@@ -40,6 +41,7 @@ _PAYLOAD_BUFFER = _auth.PAYLOAD_BUFFER
 # Whitespace that str.split() (botocore's trim) collapses but the core's trim (spaces and tabs,
 # the SigV4 rule) leaves: values holding any are trimmed by botocore's own function first.
 _OTHER_WHITESPACE = re.compile(r"[^\S \t]")
+_UPPER_HEX = re.compile(r"(?=.*[A-F])[0-9A-Fa-f]{64}")
 
 
 def _signing_headers(auth: Any, request: Any) -> List[Tuple[str, str]]:
@@ -78,6 +80,10 @@ class _CoreSigning:
             payload = headers["X-Amz-Content-SHA256"]
         else:
             payload = self.payload(request)
+        if _UPPER_HEX.fullmatch(payload):
+            raise InvalidPayloadHashError(
+                "X-Amz-Content-SHA256 is upper-case hex: botocore signs it as given, the core would sign it "
+                "lower-cased; send the hash in lower case", "InvalidPayloadHash", "X-Amz-Content-SHA256")
         creds = self.credentials
         return _native.botocore_sign(
             creds.access_key,
