@@ -9,7 +9,7 @@
 // are merged; header values containing CR/LF are rejected instead of folded.
 var url = require('url')
 var querystring = require('querystring')
-var native = require('./lib/native')
+var native = require('#native')
 
 var NativeSigner = native.NativeSigner
 

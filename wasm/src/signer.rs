@@ -86,7 +86,10 @@ fn info(s: &SignerState) -> Vec<u8> {
         .map(|t| t.to_string())
         .unwrap_or_default();
     [
-        s.settings.algorithm.name(),
+        match s.settings.algorithm {
+            SigningAlgorithm::Sigv4 => "sigv4",
+            SigningAlgorithm::Sigv4a => "sigv4a",
+        },
         &s.region,
         &s.service,
         creds.map(Credentials::access_key_id).unwrap_or(""),

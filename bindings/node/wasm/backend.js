@@ -320,6 +320,10 @@ class NativeSigner {
   #h
   #info
   #payload
+  #options
+  #credentials
+  /** The handle for signWith / signExactWith of the current credentials (made on demand). */
+  #handle = null
 
   constructor(options) {
     if (options === null || typeof options !== 'object') {
@@ -340,13 +344,17 @@ class NativeSigner {
     this.#h = track(this, check(wasm.sigv4_signer_new(len), null))
     this.#info = outString().split('\0')
     this.#payload = options.payload
+    this.#options = options
+    this.#credentials = c !== null && typeof c === 'object' ? c : undefined
   }
 
-  /** Replaces the credentials (rotated ones). */
+  /** Replaces the credentials (rotated ones); existing handles keep the old ones. */
   setCredentials(credentials) {
     const len = input(credentialFields(credentials))
     check(wasm.sigv4_signer_set_credentials(this.#h, len), null)
     this.#info = outString().split('\0')
+    this.#credentials = credentials
+    this.#handle = null
   }
 
   get algorithm() { return this.#info[0] }
@@ -396,13 +404,19 @@ class NativeSigner {
     return this.presign(r.method, r.url, r.headers, r.body, r.payloadHash, r.timestamp, options)
   }
 
-  /** Handles, as the addon gives them: the signer itself here. */
-  signHandle() { this.#needCredentials(); return this }
-  exactHandle() { this.#needCredentials(); return this }
-
-  #needCredentials() {
+  /**
+   * A handle for `signWith` / `signExactWith` holding this signer's current credentials (a signer
+   * of its own, so that credentials set later do not reach it, as with the addon's handles).
+   */
+  signHandle() {
     if (!this.hasCredentials) throw nativeError('InvalidCredentials', 'credentials', 'no credentials loaded yet: with a credential provider, use signAsync/presignAsync')
+    if (this.#handle === null) {
+      this.#handle = new SignHandle(new NativeSigner({ ...this.#options, credentials: this.#credentials }))
+    }
+    return this.#handle
   }
+
+  exactHandle() { return this.signHandle() }
 
   /** aws4's exact signing: `packed` is `method NUL path NUL amzDate [NUL name NUL value]...`. */
   signExact(packed, body, payloadHash, flags) {
@@ -459,12 +473,57 @@ function hex(buffer) {
   return s
 }
 
+/** A signing handle (see `NativeSigner.signHandle`). */
+class SignHandle {
+  constructor(signer) { this.signer = signer }
+}
+
+function signerOf(handle) {
+  if (!(handle instanceof SignHandle)) throw nativeError('InvalidOption', 'signer', 'signer must be a handle from signHandle() or exactHandle()')
+  return handle.signer
+}
+
 function signWith(handle, method, url, headers, body, payloadHash, timestamp) {
-  return handle.sign(method, url, headers, body, payloadHash, timestamp)
+  return signerOf(handle).sign(method, url, headers, body, payloadHash, timestamp)
 }
 
 function signExactWith(handle, packed, body, payloadHash, flags) {
-  return handle.signExact(packed, body, payloadHash, flags)
+  return signerOf(handle).signExact(packed, body, payloadHash, flags)
+}
+
+/**
+ * One-call signing (KumoMTA's aws_sign_v4): `{accessKey, secretKey, region, service, method, uri,
+ * queryParams?, headers?, payload?, timestamp?, sessionToken?}` -> `{authorization, timestamp,
+ * signature, canonicalRequest, stringToSign}`; no x-amz-content-sha256 header is added.
+ */
+function signV4(params) {
+  if (params === null || typeof params !== 'object') throw nativeError('InvalidOption', 'params', 'signV4 needs a parameter object')
+  const credentials = {
+    accessKeyId: reqString(params.accessKey, 'InvalidCredentials', 'accessKey'),
+    secretAccessKey: reqString(params.secretKey, 'InvalidCredentials', 'secretKey'),
+    sessionToken: optString(params.sessionToken, 'InvalidCredentials', 'sessionToken'),
+  }
+  const region = reqString(params.region, 'InvalidRegion', 'region')
+  const service = reqString(params.service, 'InvalidService', 'service')
+  const method = reqString(params.method, 'InvalidMethod', 'method')
+  const uri = reqString(params.uri, 'InvalidUrl', 'uri')
+  if (!uri.startsWith('/')) throw nativeError('InvalidUrl', 'uri', "uri must be a path starting with '/'")
+  let query = []
+  try {
+    query = headerList(params.queryParams, [])
+  } catch (e) {
+    throw nativeError('InvalidUrl', 'queryParams', 'queryParams must be an object of name -> value (or [name, value] pairs)')
+  }
+  let q = ''
+  for (let i = 0; i < query.length; i += 2) q += (i ? '&' : '') + uriEncode(query[i]) + '=' + uriEncode(query[i + 1])
+  const signer = new NativeSigner({ region, service, credentials, contentSha256Header: false })
+  const p = signer.sign(method, q === '' ? uri : uri + '?' + q, params.headers, params.payload, null, params.timestamp).split('\0')
+  return { authorization: p[3], timestamp: p[4], signature: p[2], canonicalRequest: p[7], stringToSign: p[8] }
+}
+
+/** AWS's URI encoding of one query component (every byte but A-Z a-z 0-9 - _ . ~). */
+function uriEncode(s) {
+  return encodeURIComponent(s).replace(/[!'()*]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase())
 }
 
 /** The encoder of a streaming upload. */
@@ -556,7 +615,8 @@ class NativeVerifier {
     return outString()
   }
 
-  handle() { return this }
+  /** A handle for `verifyPacked`. */
+  handle() { return new VerifierHandle(this) }
 
   verifyStreaming(method, url, headers, now, lookupFn) {
     const fields = [
@@ -577,8 +637,15 @@ class NativeVerifier {
   get limits() { return this.#info().slice(0, 3).map(Number) }
 }
 
+/** A verifier handle (see `NativeVerifier.handle`). */
+class VerifierHandle {
+  constructor(verifier) { this.verifier = verifier }
+}
+
 /** `verify` for `method NUL url [NUL name NUL value]...` with `count` header pairs. */
-function verifyPacked(verifier, packed, count, body, now, lookupFn) {
+function verifyPacked(handle, packed, count, body, now, lookupFn) {
+  if (!(handle instanceof VerifierHandle)) throw nativeError('InvalidOption', 'verifier', 'verifier must be a handle from NativeVerifier.handle()')
+  const verifier = handle.verifier
   if (typeof packed !== 'string') throw nativeError('InvalidUrl', 'request', 'packed request must be a string')
   const parts = packed.split('\0')
   if (parts.length < 2) throw nativeError('InvalidUrl', 'request', 'packed request is incomplete')
@@ -642,6 +709,7 @@ module.exports = {
   NativeStream,
   signWith,
   signExactWith,
+  signV4,
   verifyPacked,
   sha256Hex,
   version,
