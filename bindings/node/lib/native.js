@@ -1,26 +1,34 @@
 'use strict'
-// Loads the napi-rs addon through the loader napi generates (native.js, never edited by hand).
-// When no native binary matches this platform (napi's loader throws "Cannot find native binding"),
-// the WebAssembly build of the same core takes its place, with a one-time warning: slower, same
-// results. LIBSIGV4_BACKEND=wasm picks the WebAssembly build on purpose (tests, benchmarks).
+// Loads the napi-rs addon through the loader napi generates (native.js, never edited by hand). When no prebuilt
+// binary loads, the WebAssembly build of the same core takes its place (same exports, same results, slower) with a
+// one-time warning that says what exists and how to install it; LIBSIGV4_WASM_FALLBACK=0 turns the fallback off
+// (the error is then thrown). LIBSIGV4_BACKEND=wasm picks the WebAssembly build on purpose (tests, benchmarks).
+const { noBinaryError } = require('./platform')
 
-function wasmBackend(reason) {
-  if (reason !== undefined) {
-    process.emitWarning(`libsigv4: no native binary for ${process.platform}-${process.arch} (${reason}); using the WebAssembly build (same results, slower)`, { code: 'LIBSIGV4_WASM_FALLBACK' })
-  }
-  return require('../wasm/node.js')
-}
-
-function load() {
-  if (process.env.LIBSIGV4_BACKEND === 'wasm') return wasmBackend()
+/** Fallback hook: called when no native binary loads; returns the WebAssembly build's exports, or null. */
+function loadFallback(nativeError) {
+  if (process.env.LIBSIGV4_WASM_FALLBACK === '0') return null
+  let wasm
   try {
-    return require('../native.js')
-  } catch (e) {
-    const missing = /Cannot find native binding/.test(String(e && e.message)) ||
-      (e && e.code === 'MODULE_NOT_FOUND' && String(e.message).includes('native.js'))
-    if (!missing) throw e
-    return wasmBackend(String(e.message).split('\n')[0])
+    wasm = require('../wasm/node.js')
+    wasm.version() // loads sigv4.wasm now: a package without it keeps the native error
+  } catch {
+    return null
   }
+  const why = noBinaryError(nativeError).message
+  process.emitWarning(`${why} Using the WebAssembly build meanwhile (same results, slower).`, { code: 'LIBSIGV4_WASM_FALLBACK' })
+  return wasm
 }
 
-module.exports = load()
+let binding
+if (process.env.LIBSIGV4_BACKEND === 'wasm') {
+  binding = require('../wasm/node.js')
+} else {
+  try {
+    binding = require('../native.js')
+  } catch (err) {
+    binding = loadFallback(err)
+    if (!binding) throw noBinaryError(err)
+  }
+}
+module.exports = binding
