@@ -236,6 +236,8 @@ class AwsV4Signer {
     this.headers = new Headers(upload.headers)
     this.headers.delete('host')
     this.body = upload.readableStream(this.body)
+    // Workers send a stream body chunked unless its length is fixed this way; S3 needs Content-Length.
+    if (typeof FixedLengthStream === 'function') this.body = this.body.pipeThrough(new FixedLengthStream(Number(this.headers.get('Content-Length')))) // eslint-disable-line no-undef
     return { method: this.method, url: this.url, headers: this.headers, body: this.body }
   }
 
