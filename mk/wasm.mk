@@ -5,7 +5,7 @@
 WASM_TARGET := wasm32-unknown-unknown
 WASM_RAW := $(ROOT)/target/$(WASM_TARGET)/wasm/sigv4_wasm.wasm
 WASM_OUT := $(NODE_DIR)/wasm/sigv4.wasm
-WASM_SOURCES := $(wildcard $(ROOT)/wasm/src/*.rs $(ROOT)/core/src/*.rs $(ROOT)/core/src/*/*.rs) $(ROOT)/wasm/Cargo.toml
+WASM_SOURCES := $(wildcard $(ROOT)/wasm/src/*.rs $(ROOT)/core/src/*.rs $(ROOT)/core/src/*/*.rs) $(ROOT)/wasm/Cargo.toml $(ROOT)/Cargo.toml
 WASM_OPT_FLAGS := -Oz --enable-bulk-memory --enable-sign-ext --enable-mutable-globals --enable-nontrapping-float-to-int
 
 .PHONY: wasm-build test-edge test-edge-node test-edge-bun test-edge-workerd test-edge-browser bench-edge

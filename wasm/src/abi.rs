@@ -92,13 +92,16 @@ pub fn store(object: Object) -> i32 {
 
 /// The object behind `handle` (cloned out, so that no borrow is held while JS runs).
 pub fn object(handle: u32) -> Result<Object, Error> {
-    OBJECTS.with(|o| {
-        o.borrow()
-            .get((handle as usize).wrapping_sub(1))
-            .cloned()
-            .flatten()
-    })
-    .ok_or_else(|| Error::from_binding(ErrorKind::InvalidOption, "handle", "this object was freed"))
+    OBJECTS
+        .with(|o| {
+            o.borrow()
+                .get((handle as usize).wrapping_sub(1))
+                .cloned()
+                .flatten()
+        })
+        .ok_or_else(|| {
+            Error::from_binding(ErrorKind::InvalidOption, "handle", "this object was freed")
+        })
 }
 
 /// Runs `f` on the input buffer's first `len` bytes.
@@ -175,7 +178,11 @@ pub struct Reader<'a> {
 }
 
 fn truncated() -> Error {
-    Error::from_binding(ErrorKind::InvalidOption, "arguments", "truncated call arguments")
+    Error::from_binding(
+        ErrorKind::InvalidOption,
+        "arguments",
+        "truncated call arguments",
+    )
 }
 
 impl<'a> Reader<'a> {
@@ -279,7 +286,9 @@ mod tests {
     fn integers_from_js_text() {
         let bad = || Error::from_binding(ErrorKind::InvalidOption, "n", "bad");
         assert_eq!(integer("3600", 604_800, bad).unwrap(), 3600);
-        for t in ["1.5", "NaN", "Infinity", "-1", "604801", "x", "+5", "1e+21", ""] {
+        for t in [
+            "1.5", "NaN", "Infinity", "-1", "604801", "x", "+5", "1e+21", "",
+        ] {
             integer(t, 604_800, bad).unwrap_err();
         }
         assert_eq!(epoch("-86400"), Some(-86_400));

@@ -54,7 +54,11 @@ fn invalid(what: &'static str, message: String) -> Error {
 fn string<'a>(v: &Value<'a>, kind: ErrorKind, what: &'static str) -> Result<&'a str, Error> {
     match v {
         Value::Str(s) => Ok(s),
-        _ => Err(Error::from_binding(kind, what, format!("{what} must be a string"))),
+        _ => Err(Error::from_binding(
+            kind,
+            what,
+            format!("{what} must be a string"),
+        )),
     }
 }
 
@@ -188,7 +192,9 @@ pub fn verifying(
                     }
                 }
             }
-            "allowUnsignedPayload" => s.allow_unsigned_payload = boolean(v, "allowUnsignedPayload")?,
+            "allowUnsignedPayload" => {
+                s.allow_unsigned_payload = boolean(v, "allowUnsignedPayload")?
+            }
             "allowSigv4a" => s.allow_sigv4a = boolean(v, "allowSigv4a")?,
             "replayCache" => {
                 let bad = || {

@@ -73,12 +73,18 @@ fn start(handle: u32, buf: &[u8]) -> Result<(Object, Vec<u8>), Error> {
     let time = time(&mut r)?;
     let mut plan = ChunkedPlan::new(mode, decoded_length, chunk_size)?
         .with_algorithm(core.settings().algorithm);
-    let count = bytes_count(r.str(ErrorKind::InvalidOption, "trailers")?, "trailers", 1_000_000)?;
+    let count = bytes_count(
+        r.str(ErrorKind::InvalidOption, "trailers")?,
+        "trailers",
+        1_000_000,
+    )?;
     for _ in 0..count {
         let name = r.str(ErrorKind::InvalidOption, "trailers")?;
         plan = match r.opt_str("trailers")? {
             None => plan.with_trailer(name)?,
-            Some(len) => plan.with_trailer_len(name, bytes_count(len, "trailers", 4096)? as usize)?,
+            Some(len) => {
+                plan.with_trailer_len(name, bytes_count(len, "trailers", 4096)? as usize)?
+            }
         };
     }
     let headers = r.pairs()?;

@@ -84,7 +84,10 @@ fn new_verifier(buf: &[u8]) -> Result<(Object, Vec<u8>), Error> {
     let mut r = Reader::new(buf);
     let service = r.str(ErrorKind::InvalidService, "service")?;
     let function = r.opt_str("credentials")? == Some("1");
-    let count: usize = r.str(ErrorKind::InvalidCredentials, "credentials")?.parse().unwrap_or(0);
+    let count: usize = r
+        .str(ErrorKind::InvalidCredentials, "credentials")?
+        .parse()
+        .unwrap_or(0);
     let mut table = HashMap::with_capacity(count);
     for _ in 0..count {
         let akid = r.str(ErrorKind::InvalidCredentials, "credentials")?;
@@ -153,7 +156,10 @@ pub extern "C" fn sigv4_verifier_info(handle: u32) -> i32 {
 /// accessKeyId, region, service, signedHeaders (`;`), amzDate, presigned, expiresAt, sessionTokenUsed,
 /// payloadHash, algorithm, regionSet.
 fn identity_flat(who: &VerifiedIdentity) -> Vec<u8> {
-    let expires = who.expires_at.map(|t| t.unix().to_string()).unwrap_or_default();
+    let expires = who
+        .expires_at
+        .map(|t| t.unix().to_string())
+        .unwrap_or_default();
     [
         who.access_key_id.as_str(),
         &who.region,
