@@ -22,9 +22,10 @@ include mk/c.mk
 include mk/python.mk
 include mk/node.mk
 include mk/demo.mk
+include mk/sdk.mk
 include mk/wasm.mk
 
-test: test-rust test-c test-python test-node test-demo test-edge
+test: test-rust test-c test-python test-node test-sdk test-demo test-edge
 	@echo "make test: every suite passed"
 
 bench: bench-rust bench-c bench-python bench-node

@@ -28,6 +28,10 @@ pub enum Object {
     Upload(Rc<RefCell<sigv4::ChunkedEncoder>>),
     /// The decoder of a verified streaming upload.
     Stream(Rc<RefCell<sigv4::ChunkedDecoder>>),
+    /// A signer of `libsigv4/aws-sdk` and `libsigv4/aws4fetch` (`sdkHandle`).
+    Sdk(Rc<crate::compat::SdkState>),
+    /// A signer of `libsigv4/aws4` (`aws4Handle`).
+    Aws4(Rc<crate::compat::Aws4State>),
 }
 
 fn reserve(buf: &RefCell<Vec<u8>>, len: usize) -> *mut u8 {

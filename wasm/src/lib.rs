@@ -14,6 +14,7 @@
 //! `code NUL argument NUL message [NUL canonicalRequest NUL stringToSign]`.
 
 mod abi;
+mod compat;
 mod options;
 mod signer;
 mod streaming;

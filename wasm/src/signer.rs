@@ -5,8 +5,8 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use sigv4::{
-    Body, Credentials, Error, ErrorKind, PathNormalization, Request, SignedRequest,
-    SigningAlgorithm, SigningSettings, SigningTime, UriEncoding, MAX_EXPIRES_IN,
+    Body, Credentials, Error, ErrorKind, Request, SignedRequest, SigningAlgorithm, SigningSettings,
+    SigningTime, MAX_EXPIRES_IN,
 };
 
 use crate::abi::{self, epoch, integer, Object, Reader};
@@ -243,64 +243,4 @@ fn sign(handle: u32, buf: &[u8]) -> Result<Vec<u8>, Error> {
 #[no_mangle]
 pub extern "C" fn sigv4_signer_sign(handle: u32, len: usize) -> i32 {
     abi::with_input(len, |buf| abi::answer(sign(handle, buf)))
-}
-
-fn sign_exact(handle: u32, buf: &[u8]) -> Result<Vec<u8>, Error> {
-    let s = signer(handle)?;
-    let s = s.borrow();
-    let core = s.core()?;
-    let mut r = Reader::new(buf);
-    let method = r.str(ErrorKind::InvalidMethod, "method")?;
-    let path = r.str(ErrorKind::InvalidUrl, "path")?;
-    let amz_date = r.str(ErrorKind::InvalidTimestamp, "timestamp")?;
-    let payload_hash = r.opt_str("payloadHash")?;
-    let flags: u32 = r.opt_str("flags")?.unwrap_or("0").parse().unwrap_or(0);
-    let body = r.bytes()?.unwrap_or(b"");
-    let headers = r.pairs()?;
-    let time = SigningTime::parse_amz_date(amz_date)?;
-    let mut settings = SigningSettings::for_service(core.service());
-    settings.uri_encoding = if flags & 1 != 0 {
-        UriEncoding::Single
-    } else {
-        UriEncoding::Double
-    };
-    settings.path_normalization = if flags & 2 != 0 {
-        PathNormalization::Enabled
-    } else {
-        PathNormalization::Disabled
-    };
-    let body = match payload_hash {
-        Some(h) => Body::Precomputed(h),
-        None => Body::Bytes(body),
-    };
-    let request = Request::new(method, path, &headers, body)?;
-    let out = sigv4::sign_exact(
-        &request,
-        core.credentials(),
-        core.region(),
-        core.service(),
-        time,
-        &settings,
-        Some(core.key_cache()),
-    )?;
-    let parts: &[&str] = if flags & 4 != 0 {
-        &[out.signature(), out.signed_headers()]
-    } else {
-        &[
-            out.signature(),
-            out.canonical_request(),
-            out.string_to_sign(),
-            out.signed_headers(),
-        ]
-    };
-    Ok(parts.join("\0").into_bytes())
-}
-
-/// Signs exactly the given request (the aws4 drop-in): `method, path, amzDate, payloadHash?,
-/// flags, body?, header pairs`; flags bit 0 single encoding, bit 1 normalise the path, bit 2 short
-/// result. Signature, canonical request, string to sign and signed headers (NUL-separated) into
-/// the output.
-#[no_mangle]
-pub extern "C" fn sigv4_signer_sign_exact(handle: u32, len: usize) -> i32 {
-    abi::with_input(len, |buf| abi::answer(sign_exact(handle, buf)))
 }

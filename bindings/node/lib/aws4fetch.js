@@ -2,7 +2,7 @@
 // libsigv4/aws4fetch: aws4fetch 1.0.20's AwsClient and AwsV4Signer — its options, its request
 // preparation (method, service and region inference, the headers it adds and signs, signQuery's
 // query parameters, appendSessionToken, the retry loop of fetch()) — with the signature computed by
-// the libsigv4 core (signExact: canonical request, string to sign, derived-key cache, HMAC).
+// the libsigv4 core (sdkSign: exactly these headers; canonical request, string to sign, derived-key cache, HMAC).
 //
 // Where aws4fetch departs from AWS's rules the core's rules win (tests/differential/allowlist.json,
 // peer "aws4fetch"). Added: signSync() (no WebCrypto), ReadableStream bodies sent without buffering
@@ -39,6 +39,11 @@ const UNSIGNABLE_HEADERS = new Set([
   'connection',
 ])
 
+/** sdkSign flags (src/sdk.rs). */
+const SINGLE_ENCODING = 16
+const NORMALIZE_PATH = 32
+const FULL = 64
+
 /** Bodies at least this large are hashed with WebCrypto by the async API (native SHA-256). */
 const WEBCRYPTO_BYTES = 64 * 1024
 
@@ -50,7 +55,7 @@ function handleFor(accessKeyId, secretAccessKey, region, service) {
   const key = accessKeyId + '\0' + secretAccessKey + '\0' + region + '\0' + service
   let h = handles.get(key)
   if (h === undefined) {
-    h = new native.NativeSigner({ region, service, credentials: { accessKeyId, secretAccessKey } }).exactHandle()
+    h = native.sdkHandle(accessKeyId, secretAccessKey, region, service)
     if (handles.size >= MAX_HANDLES) handles.delete(handles.keys().next().value)
     handles.set(key, h)
   }
@@ -156,12 +161,14 @@ class AwsV4Signer {
     for (const name of this.signableHeaders) {
       packed += '\0' + name + '\0' + (name === 'host' ? u.host : (this.headers.get(name) || ''))
     }
-    // Flags: bit 0 single URI encoding (S3, or singleEncode), bit 1 path normalisation (not S3).
+    // sdkSign flags (src/sdk.rs): single URI encoding (S3, or singleEncode), path normalisation (not S3),
+    // and the canonical request and string to sign in the result.
     const s3 = this.service === 's3'
-    const flags = (s3 || this.singleEncode ? 1 : 0) | (s3 ? 0 : 2)
+    const flags = (s3 || this.singleEncode ? SINGLE_ENCODING : 0) | (s3 ? 0 : NORMALIZE_PATH) | FULL
     const h = handleFor(this.accessKeyId, this.secretAccessKey, this.region, this.service)
-    const p = native.signExactWith(h, packed, payloadHash === null ? bytes : null, payloadHash, flags).split('\0')
-    this.#result = { signature: p[0], canonicalRequest: p[1], stringToSign: p[2] }
+    const hash = payloadHash === null ? native.sha256Hex(bytes) : payloadHash
+    const p = native.sdkSign(h, packed, hash, flags).split('\0')
+    this.#result = { signature: p[0], canonicalRequest: p[2], stringToSign: p[3] }
     return this.#result
   }
 

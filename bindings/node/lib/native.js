@@ -31,4 +31,6 @@ if (process.env.LIBSIGV4_BACKEND === 'wasm') {
     if (!binding) throw noBinaryError(err)
   }
 }
+// Native errors are made as SigV4Error (code, message, argument), like the JS layer's.
+if (typeof binding.setErrorClass === 'function') binding.setErrorClass(require('./errors').SigV4Error)
 module.exports = binding

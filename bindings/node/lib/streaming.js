@@ -4,6 +4,7 @@
 // that signs chunk after chunk, chained from the request's signature.
 // util.inspect's hook, by its registered name: no node:util import (the file runs in Workers and browsers).
 const INSPECT = Symbol.for('nodejs.util.inspect.custom')
+const { redactText, redactHeaders } = require('./redact')
 const { Transform, Readable } = require('#node-stream')
 
 /** Chunks at least this large are signed on the libuv thread pool (hashing dominates). */
@@ -103,6 +104,17 @@ class StreamingUpload {
       if (out.length) yield out
     }
     yield this.#native.finish(trailersOf(trailers))
+  }
+
+  /** What JSON.stringify writes: the session token (header or URL parameter) redacted. */
+  toJSON() {
+    return {
+      method: this.method,
+      url: redactText(this.url),
+      headers: redactHeaders(this.headers),
+      seedSignature: this.seedSignature,
+      bytesWritten: this.bytesWritten,
+    }
   }
 
   [INSPECT](depth, options, inspect) {

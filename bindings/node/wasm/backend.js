@@ -1,6 +1,6 @@
 'use strict'
 // The WebAssembly backend: the same functions and classes as the napi-rs addon (NativeSigner,
-// signWith, NativeVerifier, verifyPacked, sha256Hex, signExactWith, version), so lib/signer.js,
+// signWith, NativeVerifier, verifyPacked, sha256Hex, sdkSign, aws4Sign, version), so lib/signer.js,
 // lib/verifier.js and aws4 run unchanged on top of it. JS values become the few shapes the core
 // takes (strings, bytes, header pairs) here, as src/input.rs does for the addon; the module itself
 // (wasm/src/, the core's code) does the signing. No Node built-ins: this file runs in Workers,
@@ -322,7 +322,7 @@ class NativeSigner {
   #payload
   #options
   #credentials
-  /** The handle for signWith / signExactWith of the current credentials (made on demand). */
+  /** The handle for signWith of the current credentials (made on demand). */
   #handle = null
 
   constructor(options) {
@@ -405,7 +405,7 @@ class NativeSigner {
   }
 
   /**
-   * A handle for `signWith` / `signExactWith` holding this signer's current credentials (a signer
+   * A handle for `signWith` holding this signer's current credentials (a signer
    * of its own, so that credentials set later do not reach it, as with the addon's handles).
    */
   signHandle() {
@@ -416,19 +416,6 @@ class NativeSigner {
     return this.#handle
   }
 
-  exactHandle() { return this.signHandle() }
-
-  /** aws4's exact signing: `packed` is `method NUL path NUL amzDate [NUL name NUL value]...`. */
-  signExact(packed, body, payloadHash, flags) {
-    if (typeof packed !== 'string') throw nativeError('InvalidUrl', 'request', 'request must be a string')
-    const parts = packed.split('\0')
-    if (parts.length < 3) throw nativeError('InvalidUrl', 'request', 'packed request is incomplete')
-    const fields = [parts[0], parts[1], parts[2], typeof payloadHash === 'string' ? payloadHash : null, String(flags >>> 0), bodyOf(body)]
-    for (let i = 3; i < parts.length; i += 2) fields.push(parts[i], i + 1 < parts.length ? parts[i + 1] : '')
-    const len = input(fields)
-    check(wasm.sigv4_signer_sign_exact(this.#h, len), null)
-    return outString()
-  }
 
   signStreaming(method, url, headers, decodedLength, chunkSize, trailers, timestamp, payload) {
     const count = (v, what) => {
@@ -479,7 +466,7 @@ class SignHandle {
 }
 
 function signerOf(handle) {
-  if (!(handle instanceof SignHandle)) throw nativeError('InvalidOption', 'signer', 'signer must be a handle from signHandle() or exactHandle()')
+  if (!(handle instanceof SignHandle)) throw nativeError('InvalidOption', 'signer', 'signer must be a handle from signHandle()')
   return handle.signer
 }
 
@@ -487,8 +474,75 @@ function signWith(handle, method, url, headers, body, payloadHash, timestamp) {
   return signerOf(handle).sign(method, url, headers, body, payloadHash, timestamp)
 }
 
-function signExactWith(handle, packed, body, payloadHash, flags) {
-  return signerOf(handle).signExact(packed, body, payloadHash, flags)
+// ---- the drop-ins' native halves (src/sdk.rs and src/aws4.rs of the addon; same packed forms and flags) ----
+
+/** A handle of `sdkHandle` / `aws4Handle` (a wasm object). */
+class CompatHandle {
+  #h
+  constructor(h, kind) {
+    this.#h = track(this, h)
+    this.kind = kind
+  }
+
+  static id(handle, kind) {
+    if (!(handle instanceof CompatHandle) || handle.kind !== kind) {
+      throw nativeError('InvalidOption', 'signer', `signer must be a handle from ${kind}()`)
+    }
+    return handle.#h
+  }
+}
+
+/** `sdkHandle(accessKeyId, secretAccessKey, region, service)`: a handle for sdkSign / sdkSignString. */
+function sdkHandle(accessKeyId, secretAccessKey, region, service) {
+  const len = input([
+    reqString(accessKeyId, 'InvalidCredentials', 'accessKeyId'),
+    reqString(secretAccessKey, 'InvalidCredentials', 'secretAccessKey'),
+    reqString(region, 'InvalidRegion', 'region'),
+    reqString(service, 'InvalidService', 'service'),
+  ])
+  return new CompatHandle(check(wasm.sigv4_sdk_new(len), null), 'sdkHandle')
+}
+
+/** `sdkSign(handle, packed, payloadHash, flags)`: `method NUL path NUL amzDate [NUL name NUL value]...`. */
+function sdkSign(handle, packed, payloadHash, flags) {
+  const h = CompatHandle.id(handle, 'sdkHandle')
+  if (typeof packed !== 'string') throw nativeError('InvalidUrl', 'request', 'request must be a string')
+  const parts = packed.split('\0')
+  if (parts.length < 3) throw nativeError('InvalidUrl', 'request', 'packed request is incomplete')
+  const fields = [parts[0], parts[1], parts[2], reqString(payloadHash, 'InvalidPayloadHash', 'payloadHash'), String(flags >>> 0)]
+  for (let i = 3; i < parts.length; i += 2) fields.push(parts[i], i + 1 < parts.length ? parts[i + 1] : '')
+  const len = input(fields)
+  check(wasm.sigv4_sdk_sign(h, len), null)
+  return outString()
+}
+
+/** `sdkSignString(handle, amzDate, text)`: HMAC-SHA256 (hex) under the day's signing key. */
+function sdkSignString(handle, amzDate, text) {
+  const h = CompatHandle.id(handle, 'sdkHandle')
+  const len = input([reqString(amzDate, 'InvalidTimestamp', 'amzDate'), bodyOf(text)])
+  check(wasm.sigv4_sdk_sign_string(h, len), null)
+  return outString()
+}
+
+/** `aws4Handle(secret, region, service)`: a handle for aws4Sign. */
+function aws4Handle(secret, region, service) {
+  const len = input([String(secret), String(region), String(service)])
+  return new CompatHandle(check(wasm.sigv4_aws4_new(len), null), 'aws4Handle')
+}
+
+/**
+ * `aws4Sign(handle, packed, body, payloadHash, flags)`: the signature (flag 64), or [canonicalString,
+ * stringToSign, signature, canonicalHeaders]; null when the packed fields need escaping.
+ */
+function aws4Sign(handle, packed, body, payloadHash, flags) {
+  const h = CompatHandle.id(handle, 'aws4Handle')
+  if (typeof packed !== 'string') throw nativeError('InvalidUrl', 'request', 'request must be a string')
+  const hash = typeof payloadHash === 'string' ? payloadHash : null
+  const len = input([packed, hash, String(flags >>> 0), hash === null ? bodyOf(body) : null])
+  const status = check(wasm.sigv4_aws4_sign(h, len), null)
+  if (status === 1) return null
+  const out = outString()
+  return flags & 64 ? out : out.split('\0')
 }
 
 /**
@@ -708,7 +762,11 @@ module.exports = {
   NativeUpload,
   NativeStream,
   signWith,
-  signExactWith,
+  sdkHandle,
+  sdkSign,
+  sdkSignString,
+  aws4Handle,
+  aws4Sign,
   signV4,
   verifyPacked,
   sha256Hex,
