@@ -5,8 +5,8 @@
 WASM_TARGET := wasm32-unknown-unknown
 WASM_RAW := $(ROOT)/target/$(WASM_TARGET)/wasm/sigv4_wasm.wasm
 WASM_OUT := $(NODE_DIR)/wasm/sigv4.wasm
-WASM_SOURCES := $(wildcard $(ROOT)/wasm/src/*.rs $(ROOT)/core/src/*.rs $(ROOT)/core/src/*/*.rs) $(ROOT)/wasm/Cargo.toml $(ROOT)/Cargo.toml
-WASM_OPT_FLAGS := -Oz --enable-bulk-memory --enable-sign-ext --enable-mutable-globals --enable-nontrapping-float-to-int
+WASM_SOURCES := $(wildcard $(ROOT)/wasm/src/*.rs $(ROOT)/core/src/*.rs $(ROOT)/core/src/*/*.rs) $(ROOT)/wasm/Cargo.toml $(ROOT)/Cargo.toml $(ROOT)/mk/wasm.mk
+WASM_OPT_FLAGS := -Os --enable-bulk-memory --enable-sign-ext --enable-mutable-globals --enable-nontrapping-float-to-int
 
 .PHONY: wasm-build test-edge test-edge-node test-edge-bun test-edge-workerd test-edge-browser bench-edge
 
@@ -21,7 +21,7 @@ $(WASM_OUT): $(WASM_SOURCES) $(NODE_STAMP)
 	  [ -d "$$(rustup run $(WASM_NIGHTLY) rustc --print sysroot)/lib/rustlib/src/rust/library" ] || \
 	  rustup toolchain install $(WASM_NIGHTLY) --profile minimal --component rust-src
 	RUSTFLAGS="$(WASM_RUSTFLAGS)" $(CARGO) +$(WASM_NIGHTLY) build -p sigv4-wasm --target $(WASM_TARGET) --profile wasm \
-	  -Z build-std=std,panic_abort
+	  -Z build-std=std,panic_abort -Z build-std-features=optimize_for_size
 	$(NODE_DIR)/node_modules/.bin/wasm-opt $(WASM_OPT_FLAGS) $(WASM_RAW) -o $@
 	@echo "sigv4.wasm: $$(stat -c %s $@) bytes, $$(gzip -9c $@ | wc -c) gzipped"
 

@@ -49,7 +49,7 @@ fn wrong(what: &'static str) -> Error {
     Error::from_binding(
         ErrorKind::InvalidOption,
         "signer",
-        format!("signer must be a handle from {what}"),
+        abi::msg("signer must be a handle from ", what),
     )
 }
 
@@ -121,7 +121,7 @@ fn sdk_sign(handle: u32, buf: &[u8]) -> Result<Vec<u8>, Error> {
     if flags & FULL != 0 {
         parts.extend([out.canonical_request(), out.string_to_sign()]);
     }
-    Ok(parts.join("\0").into_bytes())
+    Ok(abi::nul_join(&parts))
 }
 
 /// `sdkSign(handle, packed, payloadHash, flags)`: `method, path, amzDate, payloadHash, flags, header
@@ -259,16 +259,12 @@ fn aws4_sign(handle: u32, buf: &[u8]) -> Result<Option<Vec<u8>>, Error> {
         return Ok(Some(out.signature.into_bytes()));
     }
     let canonical_headers = sigv4::aws4_canonical_headers(&headers);
-    Ok(Some(
-        [
-            out.canonical_request.as_str(),
-            &out.string_to_sign,
-            &out.signature,
-            &canonical_headers,
-        ]
-        .join("\0")
-        .into_bytes(),
-    ))
+    Ok(Some(abi::nul_join(&[
+        &out.canonical_request,
+        &out.string_to_sign,
+        &out.signature,
+        &canonical_headers,
+    ])))
 }
 
 /// `aws4Sign(handle, packed, body, payloadHash, flags)`: `packed, payloadHash?, flags, body?`; the

@@ -44,3 +44,10 @@ fn no_randomness(_buf: &mut [u8]) -> Result<(), getrandom::Error> {
 }
 #[cfg(target_arch = "wasm32")]
 getrandom::register_custom_getrandom!(no_randomness);
+
+/// The allocator (see Cargo.toml). wasm32-unknown-unknown runs this module on one thread.
+#[cfg(target_arch = "wasm32")]
+#[global_allocator]
+// SAFETY: the module is instantiated without shared memory or threads.
+static ALLOCATOR: lol_alloc::AssumeSingleThreaded<lol_alloc::FreeListAllocator> =
+    unsafe { lol_alloc::AssumeSingleThreaded::new(lol_alloc::FreeListAllocator::new()) };

@@ -8,7 +8,7 @@ use sigv4::{
     SigningAlgorithm, SigningSettings, UriEncoding, VerifierSettings,
 };
 
-use crate::abi::{integer, Reader};
+use crate::abi::{integer, msg, Reader};
 
 /// Replay cache capacity used for `replayCache: true`.
 const DEFAULT_REPLAY_CAPACITY: usize = 100_000;
@@ -57,7 +57,7 @@ fn string<'a>(v: &Value<'a>, kind: ErrorKind, what: &'static str) -> Result<&'a 
         _ => Err(Error::from_binding(
             kind,
             what,
-            format!("{what} must be a string"),
+            msg(what, " must be a string"),
         )),
     }
 }
@@ -65,14 +65,14 @@ fn string<'a>(v: &Value<'a>, kind: ErrorKind, what: &'static str) -> Result<&'a 
 fn boolean(v: &Value<'_>, what: &'static str) -> Result<bool, Error> {
     match v {
         Value::Bool(b) => Ok(*b),
-        _ => Err(invalid(what, format!("{what} must be a boolean"))),
+        _ => Err(invalid(what, msg(what, " must be a boolean"))),
     }
 }
 
 fn list<'a>(v: &Value<'a>, what: &'static str) -> Result<Vec<&'a str>, Error> {
     match v {
         Value::List(l) => Ok(l.clone()),
-        _ => Err(invalid(what, format!("{what} must be an array of strings"))),
+        _ => Err(invalid(what, msg(what, " must be an array of strings"))),
     }
 }
 
@@ -151,7 +151,13 @@ fn seconds(v: &Value<'_>, what: &'static str, max: u32) -> Result<u32, Error> {
     let bad = || {
         invalid(
             what,
-            format!("{what} must be an integer number of seconds, 0..{max}"),
+            msg(
+                what,
+                &msg(
+                    " must be an integer number of seconds, 0..",
+                    &max.to_string(),
+                ),
+            ),
         )
     };
     match v {

@@ -85,7 +85,7 @@ fn info(s: &SignerState) -> Vec<u8> {
         .and_then(Credentials::expires_at)
         .map(|t| t.to_string())
         .unwrap_or_default();
-    [
+    abi::nul_join(&[
         match s.settings.algorithm {
             SigningAlgorithm::Sigv4 => "sigv4",
             SigningAlgorithm::Sigv4a => "sigv4a",
@@ -95,9 +95,7 @@ fn info(s: &SignerState) -> Vec<u8> {
         creds.map(Credentials::access_key_id).unwrap_or(""),
         &expires,
         if creds.is_some() { "1" } else { "0" },
-    ]
-    .join("\0")
-    .into_bytes()
+    ])
 }
 
 fn new_signer(buf: &[u8]) -> Result<(Object, Vec<u8>), Error> {
@@ -214,7 +212,7 @@ fn sign(handle: u32, buf: &[u8]) -> Result<Vec<u8>, Error> {
                 Error::from_binding(
                     ErrorKind::InvalidExpiry,
                     "expiresIn",
-                    format!("expiresIn must be 1..604800 seconds (got {n})"),
+                    abi::msg("expiresIn must be 1..604800 seconds, got ", n),
                 )
             };
             let e = integer(n, MAX_EXPIRES_IN, bad)?;

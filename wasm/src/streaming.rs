@@ -17,7 +17,7 @@ fn bytes_count(text: &str, what: &'static str, max: u64) -> Result<u64, Error> {
         Error::from_binding(
             ErrorKind::InvalidOption,
             what,
-            format!("{what} must be a non-negative integer number of bytes"),
+            abi::msg(what, " must be a non-negative integer number of bytes"),
         )
     })
 }

@@ -1,9 +1,9 @@
-//! `Verifier`: the core's verifier; secrets from a table copied once or from a JS function asked
-//! during the call (an import, `env.sigv4_lookup`).
+//! `Verifier`: the core's verifier; secrets from JS, asked during the call through an import
+//! (`env.sigv4_lookup`): the caller's function, or the backend's lookup in the table it copied once
+//! (no hash table here: the module stays smaller).
 
 use std::borrow::Cow;
 use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
 use std::rc::Rc;
 
 use sigv4::{Body, CredentialLookup, Credentials, Error, ErrorKind, Request, VerifiedIdentity};
@@ -17,13 +17,8 @@ pub struct VerifierState {
     core: sigv4::Verifier,
 }
 
-/// Where the verifier finds secrets.
-enum Lookup {
-    /// `{AKID: secret | {secretAccessKey, sessionToken?}}`, copied at construction.
-    Table(HashMap<String, Credentials>),
-    /// The JS function given to the verifier, asked through the import.
-    Function,
-}
+/// Where the verifier finds secrets: JS, through the import.
+struct Lookup;
 
 thread_local! {
     /// Set when the JS lookup threw or answered something unusable during the current call.
@@ -73,42 +68,17 @@ fn call(akid: &str) -> Option<Credentials> {
 
 impl CredentialLookup for Lookup {
     fn lookup(&self, access_key_id: &str) -> Option<Cow<'_, Credentials>> {
-        match self {
-            Lookup::Table(t) => t.get(access_key_id).map(Cow::Borrowed),
-            Lookup::Function => call(access_key_id).map(Cow::Owned),
-        }
+        call(access_key_id).map(Cow::Owned)
     }
 }
 
 fn new_verifier(buf: &[u8]) -> Result<(Object, Vec<u8>), Error> {
     let mut r = Reader::new(buf);
     let service = r.str(ErrorKind::InvalidService, "service")?;
-    let function = r.opt_str("credentials")? == Some("1");
-    let count: usize = r
-        .str(ErrorKind::InvalidCredentials, "credentials")?
-        .parse()
-        .unwrap_or(0);
-    let mut table = HashMap::with_capacity(count);
-    for _ in 0..count {
-        let akid = r.str(ErrorKind::InvalidCredentials, "credentials")?;
-        let secret = r.str(ErrorKind::InvalidCredentials, "credentials")?;
-        let token = r.opt_str("credentials")?;
-        let expires = r.opt_str("credentials")?;
-        let mut c = Credentials::new(akid, secret, token.map(str::to_owned))?;
-        if let Some(t) = expires.and_then(epoch) {
-            c = c.with_expiry(t);
-        }
-        table.insert(akid.to_owned(), c);
-    }
     let opts = options::read(&mut r)?;
     let (regions, settings) = options::verifying(&opts, service)?;
-    let lookup = if function {
-        Lookup::Function
-    } else {
-        Lookup::Table(table)
-    };
     let refs: Vec<&str> = regions.iter().map(String::as_str).collect();
-    let core = sigv4::Verifier::new(lookup, &refs, service, settings)?;
+    let core = sigv4::Verifier::new(Lookup, &refs, service, settings)?;
     let state = VerifierState { core };
     let out = info(&state);
     Ok((Object::Verifier(Rc::new(state)), out))
@@ -117,19 +87,20 @@ fn new_verifier(buf: &[u8]) -> Result<(Object, Vec<u8>), Error> {
 /// `maxSkew NUL maxExpires NUL replayCapacity NUL replayLength NUL service [NUL region]...`.
 fn info(v: &VerifierState) -> Vec<u8> {
     let s = v.core.settings();
-    let mut parts = vec![
+    let numbers = [
         s.max_skew_seconds.to_string(),
         s.max_expires_seconds.to_string(),
         s.replay_cache_capacity.unwrap_or(0).to_string(),
         v.core.replay_cache_len().to_string(),
-        v.core.service().to_owned(),
     ];
-    parts.extend(v.core.regions().iter().cloned());
-    parts.join("\0").into_bytes()
+    let mut parts: Vec<&str> = numbers.iter().map(String::as_str).collect();
+    parts.push(v.core.service());
+    parts.extend(v.core.regions().iter().map(String::as_str));
+    abi::nul_join(&parts)
 }
 
-/// Creates a verifier from `service, usesFunction, tableCount, (akid, secret, token?,
-/// expiration?)..., options...`; its handle, and its description (`verifier_info`) in the output.
+/// Creates a verifier from `service, options...`; its handle, and its description (`verifier_info`)
+/// in the output.
 #[no_mangle]
 pub extern "C" fn sigv4_verifier_new(len: usize) -> i32 {
     abi::with_input(len, |buf| abi::answer_handle(new_verifier(buf)))
@@ -160,11 +131,18 @@ fn identity_flat(who: &VerifiedIdentity) -> Vec<u8> {
         .expires_at
         .map(|t| t.unix().to_string())
         .unwrap_or_default();
-    [
+    let mut signed = String::with_capacity(64);
+    for (i, name) in who.signed_headers.iter().enumerate() {
+        if i > 0 {
+            signed.push(';');
+        }
+        signed.push_str(name);
+    }
+    abi::nul_join(&[
         who.access_key_id.as_str(),
         &who.region,
         &who.service,
-        &who.signed_headers.join(";"),
+        &signed,
         &who.amz_date(),
         if who.presigned { "1" } else { "0" },
         &expires,
@@ -172,9 +150,7 @@ fn identity_flat(who: &VerifiedIdentity) -> Vec<u8> {
         &who.payload_hash,
         who.algorithm.name(),
         who.region_set.as_deref().unwrap_or(""),
-    ]
-    .join("\0")
-    .into_bytes()
+    ])
 }
 
 /// Runs a verification; a failed JS lookup wins over the verification's own answer (`-2`).
@@ -272,7 +248,7 @@ pub extern "C" fn sigv4_stream_finish(handle: u32) -> i32 {
             .iter()
             .flat_map(|(n, v)| [n.as_str(), v.as_str()])
             .collect();
-        Ok(parts.join("\0").into_bytes())
+        Ok(abi::nul_join(&parts))
     })())
 }
 

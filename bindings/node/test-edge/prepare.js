@@ -26,6 +26,25 @@ async function aws4fetchExpectations(seed, count) {
   return out
 }
 
+/** aws4 (the npm package) on a few plain requests: what libsigv4/aws4 must give in every runtime. */
+function aws4Expectations() {
+  const aws4 = require('aws4')
+  const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' }
+  const date = '20150830T123600Z'
+  const inputs = [
+    { host: 'sqs.us-west-2.amazonaws.com', path: '/?Action=ListQueues&Version=2012-11-05' },
+    { host: 'dynamodb.eu-west-1.amazonaws.com', method: 'POST', path: '/', body: '{"TableName":"t"}', headers: { 'Content-Type': 'application/x-amz-json-1.0', 'X-Amz-Target': 'DynamoDB_20120810.DescribeTable' } },
+    { host: 'examplebucket.s3.amazonaws.com', path: '/photos/a%20b.jpg', service: 's3', region: 'us-east-1' },
+    { host: 'abc.execute-api.us-east-1.amazonaws.com', method: 'PUT', path: '/prod/items/1', body: 'x=1', service: 'execute-api', region: 'us-east-1' },
+    { host: 'lambda.us-east-1.amazonaws.com', path: '/2015-03-31/functions', headers: { 'X-Amz-Date': date } },
+  ]
+  return inputs.map((o) => {
+    const opts = { ...o, headers: { ...(o.headers || {}), 'X-Amz-Date': date } }
+    const signed = aws4.sign({ ...opts, headers: { ...opts.headers } }, credentials)
+    return { input: opts, credentials, expected: { path: signed.path, headers: signed.headers } }
+  })
+}
+
 async function prepare({ seed = 7, aws4fetchCount = 400 } = {}) {
   const v4 = cases().map((c) => ({
     name: c.name,
@@ -39,7 +58,7 @@ async function prepare({ seed = 7, aws4fetchCount = 400 } = {}) {
     context: c.context,
   }))
   const s3 = JSON.parse(fs.readFileSync(path.join(ROOT, 's3-examples.json'), 'utf8'))
-  return { v4, s3, aws4fetch: await aws4fetchExpectations(seed, aws4fetchCount) }
+  return { v4, s3, aws4fetch: await aws4fetchExpectations(seed, aws4fetchCount), aws4: aws4Expectations() }
 }
 
 module.exports = { prepare }

@@ -1,13 +1,14 @@
 // The checks every edge runtime runs (workerd, Bun, Chromium, Node's WebAssembly path), with no Node built-in:
 // the AWS v4 suite signed (header and presigned forms) and verified, the S3 documentation examples (header
 // signing and the aws-chunked upload through a web TransformStream, then verified), SigV4a signed and verified,
+// libsigv4/aws4 against the npm aws4's output,
 // aws4fetch's own output for generated requests (sign() and signSync()), and — where `fetchUrl` is given — signed
 // fetches from the local server: aws4fetch's retry on 503, and an S3 upload streamed as aws-chunked.
 // Returns { passed, failed, failures: [{ name, message }] }.
 
 const enc = new TextEncoder()
 
-export async function runSuite(lib, aws4fetch, data, { fetchUrl } = {}) {
+export async function runSuite(lib, aws4fetch, data, { fetchUrl, aws4 } = {}) {
   const failures = []
   let passed = 0
   const check = async (name, fn) => {
@@ -110,6 +111,13 @@ export async function runSuite(lib, aws4fetch, data, { fetchUrl } = {}) {
     await check(`aws4fetch #${i} ${input.url}`, async () => {
       eq(shape(await new aws4fetch.AwsV4Signer({ ...input, headers: input.headers && { ...input.headers } }).sign()), expected, 'sign()')
       eq(shape(new aws4fetch.AwsV4Signer({ ...input, headers: input.headers && { ...input.headers } }).signSync()), expected, 'signSync()')
+    })
+  }
+
+  for (const [i, c] of (aws4 ? data.aws4 : []).entries()) {
+    await check(`aws4 #${i} ${c.input.host}${c.input.path}`, () => {
+      const out = aws4.sign({ ...c.input, headers: { ...c.input.headers } }, c.credentials)
+      eq({ path: out.path, headers: out.headers }, c.expected, 'aws4.sign')
     })
   }
 

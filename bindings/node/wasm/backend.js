@@ -613,6 +613,8 @@ class NativeUpload {
 class NativeVerifier {
   #h
   #function = false
+  /** A table of credentials copied at construction: akid -> lookup answer fields. */
+  #table = null
 
   constructor(options) {
     if (options === null || typeof options !== 'object') {
@@ -620,19 +622,20 @@ class NativeVerifier {
     }
     const service = reqString(options.service, 'InvalidService', 'service')
     const c = options.credentials
-    const table = []
     if (typeof c === 'function') {
       this.#function = true
     } else if (c !== undefined && c !== null && typeof c === 'object' && !Array.isArray(c)) {
+      this.#table = new Map()
       for (const akid of Object.keys(c)) {
         const v = c[akid]
         if (!present(v)) continue
-        table.push(akid, ...lookupFields(v))
+        lookupFields(v) // refused now, as the addon refuses a bad table at construction
+        this.#table.set(akid, typeof v === 'string' ? v : { ...v })
       }
     } else if (c !== undefined) {
       throw nativeError('InvalidCredentials', 'credentials', 'credentials must be an object {AKID: secret} or a function akid => secret')
     }
-    const fields = [service, this.#function ? '1' : '0', String(table.length / 4), ...table]
+    const fields = [service]
     optionFields(options, fields, ['service', 'credentials'])
     const len = input(fields)
     this.#h = track(this, check(wasm.sigv4_verifier_new(len), null))
@@ -645,7 +648,9 @@ class NativeVerifier {
 
   #call(fn, fields, lookupFn) {
     const len = input(fields)
-    const current = this.#function && typeof lookupFn === 'function' ? { fn: lookupFn, error: undefined } : null
+    const table = this.#table
+    const ask = this.#function ? (typeof lookupFn === 'function' ? lookupFn : null) : (akid) => (table === null ? undefined : table.get(akid))
+    const current = ask === null ? null : { fn: ask, error: undefined }
     lookup = current
     let status
     try {

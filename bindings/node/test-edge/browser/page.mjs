@@ -2,6 +2,7 @@
 // (the `browser` condition: the WebAssembly build; the .wasm imported as bytes with `--loader:.wasm=binary`).
 import * as lib from 'libsigv4'
 import * as aws4fetch from 'libsigv4/aws4fetch'
+import aws4 from 'libsigv4/aws4'
 import { runSuite } from '../suite.mjs'
 
-globalThis.runEdge = async (data) => ({ ...(await runSuite(lib, aws4fetch, data)), backend: lib.backend })
+globalThis.runEdge = async (data) => ({ ...(await runSuite(lib, aws4fetch, data, { aws4 })), backend: lib.backend })

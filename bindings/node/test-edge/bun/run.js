@@ -7,11 +7,12 @@ import server from '../server.js'
 const lib = await import('libsigv4')
 const edge = await import('libsigv4/edge')
 const aws4fetch = await import('libsigv4/aws4fetch')
+const aws4 = (await import('libsigv4/aws4')).default
 if (edge.backend !== 'wasm') throw new Error(`Bun loaded the ${edge.backend} backend, not the WebAssembly build`)
 const { server: srv, url } = await server.start()
 let r
 try {
-  r = await runSuite(lib, aws4fetch, await prep.prepare(), { fetchUrl: url })
+  r = await runSuite(lib, aws4fetch, await prep.prepare(), { fetchUrl: url, aws4 })
 } finally {
   srv.close()
 }
