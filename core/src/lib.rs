@@ -39,6 +39,7 @@ mod signer;
 mod sigv4a;
 mod time;
 mod verify;
+mod wire;
 
 pub use canonical::{hex, sha256_hex, PayloadHasher, EMPTY_SHA256};
 pub use chunked::{
@@ -60,7 +61,9 @@ pub use settings::{
     is_s3_family, ContentSha256Header, PathNormalization, PayloadMode, SessionTokenMode,
     SigningAlgorithm, SigningSettings, UriEncoding, DEFAULT_UNSIGNED_HEADERS,
 };
-pub use sign::{presign, sign, validate_region, validate_service, SigningParams, MAX_EXPIRES_IN};
+pub use sign::{
+    presign, sign, validate_region, validate_scope, validate_service, SigningParams, MAX_EXPIRES_IN,
+};
 pub use signer::Signer;
 pub use sigv4a::{EcdsaKey, EcdsaKeyCache, EcdsaPublicKey, SIGV4A_ALGORITHM};
 pub use time::SigningTime;
