@@ -58,8 +58,8 @@ pub use key::{KeyCache, SigningKey};
 pub use output::{Headers, SignedRequest};
 pub use request::{Body, Request};
 pub use settings::{
-    is_s3_family, ContentSha256Header, PathNormalization, PayloadMode, SessionTokenMode,
-    SigningAlgorithm, SigningSettings, UriEncoding, DEFAULT_UNSIGNED_HEADERS,
+    is_s3_family, ContentSha256Header, PathNormalization, PayloadMode, QueryEncoding,
+    SessionTokenMode, SigningAlgorithm, SigningSettings, UriEncoding, DEFAULT_UNSIGNED_HEADERS,
 };
 pub use sign::{
     presign, sign, validate_region, validate_scope, validate_service, SigningParams, MAX_EXPIRES_IN,
