@@ -22,6 +22,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod aws4;
 mod canonical;
 mod chunked;
 mod credentials;
@@ -41,6 +42,10 @@ mod time;
 mod verify;
 mod wire;
 
+pub use aws4::{
+    aws4_canonical_headers, aws4_canonical_request, aws4_sign, aws4_signing_key, Aws4Mode,
+    Aws4Request, Aws4Signature,
+};
 pub use canonical::{hex, sha256_hex, PayloadHasher, EMPTY_SHA256};
 pub use chunked::{
     checksum_value_len, sign_streaming, ChunkedDecoder, ChunkedEncoder, ChunkedPlan, ChunkedSigner,
