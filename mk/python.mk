@@ -45,3 +45,9 @@ bench-python-middleware: $(VENV)/.stamp-sigv4-release
 	command -v wrk >/dev/null || apt-get install -y wrk || sudo apt-get install -y wrk
 	$(PY) $(PY_PKG)/bench/bench_middleware.py
 	$(PY) $(PY_PKG)/bench/bench_middleware_instructions.py
+
+# The botocore differential with 100,000 generated requests per signer (make test runs 2,000).
+.PHONY: fuzz-diff-python
+fuzz-diff: fuzz-diff-python
+fuzz-diff-python: $(VENV)/.stamp-sigv4-release
+	cd $(PY_PKG) && SIGV4_DIFF_COUNT=100000 $(PY) -m pytest -q -p no:cacheprovider tests/test_differential_botocore.py
