@@ -1,13 +1,15 @@
 """Type stubs of the native module ``sigv4._native`` (the Rust core, through pyo3)."""
 
 import datetime
-from typing import IO, Any, Dict, Iterable, List, Mapping, Optional, Tuple, Union
+from typing import IO, Any, Dict, Iterable, List, Mapping, MutableMapping, Optional, Tuple, Union
 
 __version__: str
 EMPTY_SHA256: str
 
-HeadersArg = Union[Mapping[str, str], Iterable[Tuple[str, str]], None]
-BodyArg = Union[bytes, bytearray, memoryview, str, IO[bytes], Iterable[bytes], None]
+# Names and values: str, or bytes holding UTF-8 (requests keeps header values as either).
+_Text = Union[str, bytes]
+HeadersArg = Union[Mapping[str, str], Mapping[str, _Text], Iterable[Tuple[_Text, _Text]], None]
+BodyArg = Union[bytes, bytearray, memoryview, str, IO[bytes], IO[str], Iterable[bytes], Iterable[Union[bytes, str]], None]
 TimestampArg = Union[datetime.datetime, int, float, str, None]
 
 class Credentials:
@@ -38,6 +40,8 @@ class SignedRequest:
     def headers(self) -> Dict[str, str]: ...
     @property
     def header_list(self) -> List[Tuple[str, str]]: ...
+    @property
+    def added_headers(self) -> List[Tuple[str, str]]: ...
     @property
     def authorization(self) -> Optional[str]: ...
     @property
@@ -202,16 +206,16 @@ class Verifier:
                    now: TimestampArg = None) -> VerifiedIdentity:
         """Verifies a request as an ASGI server hands it over (raw path, query, header byte pairs)."""
         ...
-    def verify_scope(self, scope: Dict[str, Any], body: BodyArg = None,
+    def verify_scope(self, scope: MutableMapping[str, Any], body: BodyArg = None,
                      now: TimestampArg = None) -> VerifiedIdentity:
         """Verifies a request from an ASGI http scope (method, raw path, query, header pairs)."""
         ...
-    def verify_bodiless_scope(self, scope: Dict[str, Any],
+    def verify_bodiless_scope(self, scope: MutableMapping[str, Any],
                               now: TimestampArg = None) -> Optional[VerifiedIdentity]:
         """Verifies an ASGI http scope of an HTTP/1 request announcing no body; None (nothing
         verified) when the request may carry one: read it and call ``verify_scope``."""
         ...
-    def verify_environ(self, environ: Dict[str, Any], body: BodyArg = None,
+    def verify_environ(self, environ: MutableMapping[str, Any], body: BodyArg = None,
                        now: TimestampArg = None) -> VerifiedIdentity:
         """Verifies a request from a WSGI environ (method, raw target, ``HTTP_*`` headers)."""
         ...
@@ -223,7 +227,7 @@ class Verifier:
     def replay_cache_len(self) -> int: ...
 
 def uri_encode(text: str) -> str: ...
-def scope_has_body(scope: Dict[str, Any]) -> bool:
+def scope_has_body(scope: MutableMapping[str, Any]) -> bool:
     """Whether an ASGI http scope's headers announce a body (Content-Length other than 0, Transfer-Encoding)."""
     ...
 def botocore_sign(
