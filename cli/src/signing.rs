@@ -148,6 +148,45 @@ pub struct Scope {
     pub settings: SigningSettings,
 }
 
+/// The URL as the AWS SDKs send an S3 object key: every path byte outside RFC 3986's unreserved
+/// set and `/` percent-encoded (`:` as `%3A`, `+` as `%2B`, UTF-8 bytes), existing `%XX` escapes
+/// kept. Servers that rebuild the path from a decoded form (and S3 itself) then agree with the
+/// signature.
+pub fn s3_wire_url(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let path_start = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(path_start);
+    let path_end = tail.find(['?', '#']).unwrap_or(tail.len());
+    let (path, after) = tail.split_at(path_end);
+    let bytes = path.as_bytes();
+    let mut out = String::with_capacity(url.len() + 16);
+    out.push_str(scheme);
+    out.push_str("://");
+    out.push_str(authority);
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let escape = b == b'%'
+            && bytes.get(i + 1).is_some_and(u8::is_ascii_hexdigit)
+            && bytes.get(i + 2).is_some_and(u8::is_ascii_hexdigit);
+        if escape {
+            out.push_str(&path[i..i + 3]);
+            i += 3;
+            continue;
+        }
+        if b.is_ascii_alphanumeric() || b"-_.~/".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+        i += 1;
+    }
+    out.push_str(after);
+    out
+}
+
 /// Resolves service and region: flags, then the host, then the environment, then the profile.
 pub fn scope(
     args: &SigningArgs,
@@ -244,6 +283,16 @@ pub fn redact(text: &str) -> String {
     out
 }
 
+/// Hides a known session token (as is, and URL-encoded) anywhere in `text`.
+pub fn redact_token(text: &str, token: Option<&str>) -> String {
+    match token {
+        Some(t) if !t.is_empty() => text
+            .replace(t, "** redacted **")
+            .replace(&sigv4::uri_encode(t), "** redacted **"),
+        _ => text.to_owned(),
+    }
+}
+
 fn redact_query_token(line: &str) -> String {
     let lower = line.to_ascii_lowercase();
     let key = "x-amz-security-token=";
@@ -277,6 +326,15 @@ mod tests {
             ("X-A".into(), "a:b".into())
         );
         assert!(parse_header("nocolon").is_err());
+    }
+
+    #[test]
+    fn s3_keys_on_the_wire() {
+        assert_eq!(
+            s3_wire_url("http://h:1/b/a:b%2Fc d+e\u{e9}?x=a:b"),
+            "http://h:1/b/a%3Ab%2Fc%20d%2Be%C3%A9?x=a:b"
+        );
+        assert_eq!(s3_wire_url("https://h/%zz"), "https://h/%25zz");
     }
 
     #[test]

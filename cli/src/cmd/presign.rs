@@ -22,7 +22,12 @@ pub async fn run(args: PresignArgs) -> Result<()> {
         .collect();
     // A presigned URL's body is unknown when it is made: UNSIGNED-PAYLOAD unless the service
     // defaults say otherwise (the core decides).
-    let request = Request::new(&args.method, &args.url, &pairs, Body::Bytes(b""))?;
+    let url = if sigv4::is_s3_family(&scope.service) {
+        signing::s3_wire_url(&args.url)
+    } else {
+        args.url.clone()
+    };
+    let request = Request::new(&args.method, &url, &pairs, Body::Bytes(b""))?;
     let signed = signer.presign(&request, time, args.expires)?;
     if args.json {
         let value = super::sign::to_json(&signed, &scope);

@@ -12,7 +12,7 @@ use crate::args::RequestArgs;
 use crate::body;
 use crate::error::{exit, CliError, Result};
 use crate::http::{self, Connection, Endpoint, OutBody, TlsOptions};
-use crate::signing::{self, redact, BodySource, Prepared};
+use crate::signing::{self, redact, redact_token, BodySource, Prepared};
 
 /// How much of an error answer `-v` keeps for `sigv4 explain --last`.
 const KEEP_BODY: usize = 256 * 1024;
@@ -117,9 +117,12 @@ fn with_length(signed: &SignedRequest, prepared: &Prepared) -> Vec<(String, Stri
 
 /// Runs `sigv4 request`.
 pub async fn run(args: RequestArgs) -> Result<u8> {
-    let prepared = Prepared::from_args(&args.http)?;
+    let mut prepared = Prepared::from_args(&args.http)?;
     let time = signing::time(args.signing.timestamp.as_deref())?;
     let (signer, _scope) = signing::signer(&args.signing, &prepared.url, time).await?;
+    if is_s3_family(signer.service()) {
+        prepared.url = signing::s3_wire_url(&prepared.url);
+    }
     let outgoing = prepare(&args, &prepared, &signer, time)?;
     let signed = &outgoing.signed;
     let endpoint = Endpoint::parse(signed.url())?;
@@ -224,7 +227,7 @@ pub async fn run(args: RequestArgs) -> Result<u8> {
         _ => work.await?,
     };
     if args.verbose {
-        save_last(signed, status, &kept);
+        save_last(signed, status, &kept, signer.credentials().session_token());
     }
     if args.fail && status >= 400 {
         return Ok(exit::HTTP_STATUS);
@@ -232,15 +235,18 @@ pub async fn run(args: RequestArgs) -> Result<u8> {
     Ok(exit::OK)
 }
 
-fn save_last(signed: &SignedRequest, status: u16, body: &[u8]) {
+/// Keeps the exchange for `explain --last`, the session token hidden everywhere (the server's
+/// answer may echo it inside its canonical request).
+fn save_last(signed: &SignedRequest, status: u16, body: &[u8], token: Option<&str>) {
     let Some(path) = last_path() else { return };
+    let hide = |text: &str| redact(&redact_token(text, token));
     let value = serde_json::json!({
         "method": signed.method(),
-        "url": redact(signed.url()),
-        "canonical_request": redact(signed.canonical_request()),
+        "url": hide(signed.url()),
+        "canonical_request": hide(signed.canonical_request()),
         "string_to_sign": signed.string_to_sign(),
         "status": status,
-        "response": String::from_utf8_lossy(body),
+        "response": hide(&String::from_utf8_lossy(body)),
     });
     if let Some(dir) = path.parent() {
         let _ = std::fs::create_dir_all(dir);

@@ -164,9 +164,12 @@ pub fn curl_command(signed: &SignedRequest, source: &BodySource) -> Result<Strin
 
 /// Runs `sigv4 sign`.
 pub async fn run(args: SignArgs) -> Result<()> {
-    let prepared = Prepared::from_args(&args.http)?;
+    let mut prepared = Prepared::from_args(&args.http)?;
     let time = signing::time(args.signing.timestamp.as_deref())?;
     let (signer, scope) = signing::signer(&args.signing, &prepared.url, time).await?;
+    if sigv4::is_s3_family(&scope.service) {
+        prepared.url = signing::s3_wire_url(&prepared.url);
+    }
     let unsigned = scope.settings.payload == Some(PayloadMode::Unsigned);
     let mut spool = None;
     let hashed = hash_body(&prepared.body, unsigned, &mut spool)?;

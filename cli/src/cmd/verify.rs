@@ -94,13 +94,19 @@ pub async fn run(args: VerifyArgs) -> Result<u8> {
             }
         }
     };
+    // SigV4: AKID/date/region/service/aws4_request; SigV4a: AKID/date/service/aws4_request.
     let scope = raw.credential().unwrap_or_default();
+    let (scope_region, scope_service) = match scope.len() {
+        5 => (Some(scope[2].clone()), Some(scope[3].clone())),
+        4 => (None, Some(scope[2].clone())),
+        _ => (None, None),
+    };
     let regions: Vec<String> = if !args.region.is_empty() {
         args.region.clone()
     } else if let Some(r) = keys.region.clone() {
         vec![r]
-    } else if let Some(r) = scope.get(2).filter(|_| scope.len() == 5) {
-        vec![r.clone()]
+    } else if let Some(r) = scope_region {
+        vec![r]
     } else {
         return Err(CliError::input(
             "give --region: the request carries no credential scope to take it from",
@@ -110,7 +116,7 @@ pub async fn run(args: VerifyArgs) -> Result<u8> {
         .service
         .clone()
         .or(keys.service.clone())
-        .or_else(|| scope.get(3).filter(|_| scope.len() == 5).cloned())
+        .or(scope_service)
         .ok_or_else(|| {
             CliError::input(
                 "give --service: the request carries no credential scope to take it from",
