@@ -8,8 +8,7 @@ pub mod exit {
     pub const OK: u8 = 0;
     /// `verify`: the request was refused; `explain`: the input holds no canonical request.
     pub const REFUSED: u8 = 1;
-    /// Bad command line (clap's own code).
-    pub const USAGE: u8 = 2;
+    // 2: bad command line (clap exits with it before any of this code runs).
     /// Invalid input: URL, header, timestamp, file contents.
     pub const INPUT: u8 = 3;
     /// No usable credentials.

@@ -217,11 +217,6 @@ impl Connection {
         Ok(Connection { sender })
     }
 
-    /// True when the connection can take another request.
-    pub fn is_ready(&self) -> bool {
-        !self.sender.is_closed()
-    }
-
     /// Sends one request (headers exactly as given; the target in origin form).
     pub async fn send(
         &mut self,

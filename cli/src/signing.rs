@@ -146,6 +146,8 @@ pub struct Scope {
     pub region: String,
     /// The settings (service defaults plus the options).
     pub settings: SigningSettings,
+    /// Where the credentials came from (for `-v`; never a secret).
+    pub credentials_from: String,
 }
 
 /// The URL as the AWS SDKs send an S3 object key: every path byte outside RFC 3986's unreserved
@@ -229,6 +231,7 @@ pub fn scope(
         service,
         region,
         settings,
+        credentials_from: String::new(),
     })
 }
 
@@ -256,7 +259,8 @@ pub fn now_unix() -> i64 {
 pub async fn signer(args: &SigningArgs, url: &str, at: SigningTime) -> Result<(Signer, Scope)> {
     let env = Env::from_process();
     let provider = Provider::new(env.clone(), args.profile.as_deref())?;
-    let scope = scope(args, url, &env, Some(&provider))?;
+    let mut scope = scope(args, url, &env, Some(&provider))?;
+    scope.credentials_from = provider.source().describe();
     let creds = provider.get(at.unix().max(now_unix())).await?;
     let signer =
         Signer::with_settings(creds, &scope.region, &scope.service, scope.settings.clone())?;

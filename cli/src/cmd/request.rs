@@ -119,7 +119,7 @@ fn with_length(signed: &SignedRequest, prepared: &Prepared) -> Vec<(String, Stri
 pub async fn run(args: RequestArgs) -> Result<u8> {
     let mut prepared = Prepared::from_args(&args.http)?;
     let time = signing::time(args.signing.timestamp.as_deref())?;
-    let (signer, _scope) = signing::signer(&args.signing, &prepared.url, time).await?;
+    let (signer, scope) = signing::signer(&args.signing, &prepared.url, time).await?;
     if is_s3_family(signer.service()) {
         prepared.url = signing::s3_wire_url(&prepared.url);
     }
@@ -129,6 +129,11 @@ pub async fn run(args: RequestArgs) -> Result<u8> {
     let headers = with_length(signed, &prepared);
     let mut err = std::io::stderr().lock();
     if args.verbose {
+        let _ = writeln!(
+            err,
+            "* signing for {} in {} with credentials from {}",
+            scope.service, scope.region, scope.credentials_from
+        );
         let _ = writeln!(
             err,
             "* canonical request:\n{}\n* string to sign:\n{}\n*",

@@ -38,6 +38,7 @@ impl Env {
     }
 
     /// An environment from pairs.
+    #[cfg(test)]
     pub fn from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
         Env {
             vars: pairs

@@ -32,7 +32,10 @@ fn stand_in(handler: Arc<Handler>) -> StandIn {
                 continue;
             }
             let mut parts = line.split_whitespace();
-            let (method, path) = (parts.next().unwrap_or("").to_owned(), parts.next().unwrap_or("").to_owned());
+            let (method, path) = (
+                parts.next().unwrap_or("").to_owned(),
+                parts.next().unwrap_or("").to_owned(),
+            );
             let mut headers = Vec::new();
             let mut len = 0usize;
             loop {
@@ -70,7 +73,10 @@ fn creds_json(akid: &str, expiration: &str) -> String {
 }
 
 fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap()
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
 }
 
 const NOW: i64 = 1_767_225_600; // 2026-01-01T00:00:00Z
@@ -79,13 +85,20 @@ const NOW: i64 = 1_767_225_600; // 2026-01-01T00:00:00Z
 fn imds_v2_token_then_role_then_credentials() {
     // IMDSv2: PUT /latest/api/token with the TTL header gives a token; every GET must carry it.
     let server = stand_in(Arc::new(|method, path, headers, _| {
-        let header = |n: &str| headers.iter().find(|(k, _)| k == n).map(|(_, v)| v.as_str());
+        let header = |n: &str| {
+            headers
+                .iter()
+                .find(|(k, _)| k == n)
+                .map(|(_, v)| v.as_str())
+        };
         match (method, path) {
             ("PUT", "/latest/api/token") => match header("x-aws-ec2-metadata-token-ttl-seconds") {
                 Some(_) => (200, "TOKEN-123".to_owned()),
                 None => (400, String::new()),
             },
-            (_, _) if header("x-aws-ec2-metadata-token") != Some("TOKEN-123") => (401, String::new()),
+            (_, _) if header("x-aws-ec2-metadata-token") != Some("TOKEN-123") => {
+                (401, String::new())
+            }
             ("GET", "/latest/meta-data/iam/security-credentials/") => (200, "my-role".to_owned()),
             ("GET", "/latest/meta-data/iam/security-credentials/my-role") => {
                 (200, creds_json("ASIAIMDS", "2026-01-01T06:00:00Z"))
@@ -93,7 +106,10 @@ fn imds_v2_token_then_role_then_credentials() {
             _ => (404, String::new()),
         }
     }));
-    let env = Env::from_pairs([("AWS_EC2_METADATA_SERVICE_ENDPOINT", server.url.as_str()), ("HOME", "/nonexistent")]);
+    let env = Env::from_pairs([
+        ("AWS_EC2_METADATA_SERVICE_ENDPOINT", server.url.as_str()),
+        ("HOME", "/nonexistent"),
+    ]);
     let provider = Provider::new(env, None).unwrap();
     assert!(matches!(provider.source(), Source::Instance { .. }));
     let creds = runtime().block_on(provider.get(NOW)).unwrap();
@@ -108,7 +124,10 @@ fn container_full_uri_sends_the_token_and_refreshes_before_expiry() {
     // The first answer expires in 10 minutes, later ones in an hour: a call 6 minutes on is inside
     // the 5-minute refresh window and fetches again.
     let server = stand_in(Arc::new(|_, path, headers, n| {
-        let auth = headers.iter().find(|(k, _)| k == "authorization").map(|(_, v)| v.as_str());
+        let auth = headers
+            .iter()
+            .find(|(k, _)| k == "authorization")
+            .map(|(_, v)| v.as_str());
         if path != "/creds" || auth != Some("Bearer abc") {
             return (403, String::new());
         }
@@ -126,10 +145,25 @@ fn container_full_uri_sends_the_token_and_refreshes_before_expiry() {
     ]);
     let provider = Provider::new(env, None).unwrap();
     let rt = runtime();
-    assert_eq!(rt.block_on(provider.get(NOW)).unwrap().access_key_id(), "ASIAONE");
-    assert_eq!(rt.block_on(provider.get(NOW + 60)).unwrap().access_key_id(), "ASIAONE");
-    assert_eq!(server.hits.load(Ordering::SeqCst), 1, "kept while far from expiry");
-    assert_eq!(rt.block_on(provider.get(NOW + 360)).unwrap().access_key_id(), "ASIATWO");
+    assert_eq!(
+        rt.block_on(provider.get(NOW)).unwrap().access_key_id(),
+        "ASIAONE"
+    );
+    assert_eq!(
+        rt.block_on(provider.get(NOW + 60)).unwrap().access_key_id(),
+        "ASIAONE"
+    );
+    assert_eq!(
+        server.hits.load(Ordering::SeqCst),
+        1,
+        "kept while far from expiry"
+    );
+    assert_eq!(
+        rt.block_on(provider.get(NOW + 360))
+            .unwrap()
+            .access_key_id(),
+        "ASIATWO"
+    );
     assert_eq!(server.hits.load(Ordering::SeqCst), 2);
 }
 
@@ -143,7 +177,10 @@ fn container_without_the_token_is_refused() {
         }
     }));
     let full = format!("{}/creds", server.url);
-    let env = Env::from_pairs([("AWS_CONTAINER_CREDENTIALS_FULL_URI", full.as_str()), ("HOME", "/nonexistent")]);
+    let env = Env::from_pairs([
+        ("AWS_CONTAINER_CREDENTIALS_FULL_URI", full.as_str()),
+        ("HOME", "/nonexistent"),
+    ]);
     let provider = Provider::new(env, None).unwrap();
     let err = runtime().block_on(provider.get(NOW)).unwrap_err();
     assert!(err.message.contains("401"), "{}", err.message);
@@ -155,7 +192,7 @@ fn profiles() {
     assert_eq!(creds["default"]["aws_secret_access_key"], "s1");
     let config = profile::parse_for_test("[default]\nregion = eu-west-1\n[profile proc]\ncredential_process = /bin/echo x\ns3 =\n  max_concurrent_requests = 2\n", true).unwrap();
     assert_eq!(config["proc"]["credential_process"], "/bin/echo x");
-    assert!(config["proc"].get("max_concurrent_requests").is_none());
+    assert!(!config["proc"].contains_key("max_concurrent_requests"));
     assert!(profile::parse_for_test("key = value\n", false).is_err());
 }
 
@@ -167,20 +204,40 @@ fn env_first_then_profile_then_error_without_imds() {
     std::fs::write(&file, "[default]\naws_access_key_id=AKIDFILE\naws_secret_access_key=s\n[p2]\nrole_arn=arn:aws:iam::1:role/x\n").unwrap();
     let f = file.to_str().unwrap();
     let files_env = |extra: &[(&'static str, &'static str)]| {
-        let mut pairs = vec![("AWS_SHARED_CREDENTIALS_FILE", f), ("AWS_CONFIG_FILE", "/nonexistent"), ("AWS_EC2_METADATA_DISABLED", "true")];
+        let mut pairs = vec![
+            ("AWS_SHARED_CREDENTIALS_FILE", f),
+            ("AWS_CONFIG_FILE", "/nonexistent"),
+            ("AWS_EC2_METADATA_DISABLED", "true"),
+        ];
         pairs.extend_from_slice(extra);
         Env::from_pairs(pairs)
     };
-    let env = files_env(&[("AWS_ACCESS_KEY_ID", "AKIDENV"), ("AWS_SECRET_ACCESS_KEY", "x")]);
+    let env = files_env(&[
+        ("AWS_ACCESS_KEY_ID", "AKIDENV"),
+        ("AWS_SECRET_ACCESS_KEY", "x"),
+    ]);
     let p = Provider::new(env, None).unwrap();
-    assert_eq!(runtime().block_on(p.get(NOW)).unwrap().access_key_id(), "AKIDENV");
+    assert_eq!(
+        runtime().block_on(p.get(NOW)).unwrap().access_key_id(),
+        "AKIDENV"
+    );
     let p = Provider::new(files_env(&[]), None).unwrap();
-    assert_eq!(runtime().block_on(p.get(NOW)).unwrap().access_key_id(), "AKIDFILE");
+    assert_eq!(
+        runtime().block_on(p.get(NOW)).unwrap().access_key_id(),
+        "AKIDFILE"
+    );
     let err = Provider::new(files_env(&[]), Some("p2")).unwrap_err();
     assert!(err.message.contains("role_arn"), "{}", err.message);
     let err = Provider::new(files_env(&[]), Some("nope")).unwrap_err();
-    assert!(err.message.contains("no profile \"nope\""), "{}", err.message);
-    let none = Env::from_pairs([("HOME", "/nonexistent"), ("AWS_EC2_METADATA_DISABLED", "true")]);
+    assert!(
+        err.message.contains("no profile \"nope\""),
+        "{}",
+        err.message
+    );
+    let none = Env::from_pairs([
+        ("HOME", "/nonexistent"),
+        ("AWS_EC2_METADATA_DISABLED", "true"),
+    ]);
     let err = Provider::new(none, None).unwrap_err();
     assert!(err.message.contains("no credentials"), "{}", err.message);
     let _ = std::fs::remove_dir_all(dir);
@@ -194,12 +251,25 @@ fn credential_process_json() {
     std::fs::write(&script, "#!/bin/sh\necho '{\"Version\": 1, \"AccessKeyId\": \"ASIAPROC\", \"SecretAccessKey\": \"s\", \"SessionToken\": \"t\", \"Expiration\": \"2026-01-01T01:00:00Z\"}'\n").unwrap();
     std::fs::set_permissions(&script, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
     let config = dir.join("config");
-    std::fs::write(&config, format!("[profile tool]\ncredential_process = \"{}\" --flag\n", script.display())).unwrap();
+    std::fs::write(
+        &config,
+        format!(
+            "[profile tool]\ncredential_process = \"{}\" --flag\n",
+            script.display()
+        ),
+    )
+    .unwrap();
     let c = config.to_str().unwrap();
-    let env = Env::from_pairs([("AWS_CONFIG_FILE", c), ("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")]);
+    let env = Env::from_pairs([
+        ("AWS_CONFIG_FILE", c),
+        ("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent"),
+    ]);
     let p = Provider::new(env, Some("tool")).unwrap();
     let creds = runtime().block_on(p.get(NOW)).unwrap();
-    assert_eq!((creds.access_key_id(), creds.session_token()), ("ASIAPROC", Some("t")));
+    assert_eq!(
+        (creds.access_key_id(), creds.session_token()),
+        ("ASIAPROC", Some("t"))
+    );
     assert_eq!(creds.expires_at(), Some(NOW + 3600));
     let _ = std::fs::remove_dir_all(dir);
 }
