@@ -33,6 +33,9 @@ pub enum Command {
     /// Read AWS's SignatureDoesNotMatch answer, diff its canonical request against ours, name the cause.
     #[command(after_help = EXIT_CODES_HELP)]
     Explain(ExplainArgs),
+    /// Run a signing reverse proxy: requests in, signed requests to the upstream, responses streamed back.
+    #[command(after_help = EXIT_CODES_HELP)]
+    Proxy(crate::proxy::ProxyArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions {
         /// The shell.

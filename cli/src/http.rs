@@ -217,6 +217,16 @@ impl Connection {
         Ok(Connection { sender })
     }
 
+    /// True when the connection can take the next request now (the last response is read).
+    pub fn is_ready(&self) -> bool {
+        self.sender.is_ready()
+    }
+
+    /// True when the connection is closed.
+    pub fn is_closed(&self) -> bool {
+        self.sender.is_closed()
+    }
+
     /// Sends one request (headers exactly as given; the target in origin form).
     pub async fn send(
         &mut self,

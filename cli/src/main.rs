@@ -10,6 +10,7 @@ mod error;
 mod explain;
 mod http;
 mod infer;
+mod proxy;
 mod raw;
 mod signing;
 
@@ -27,6 +28,7 @@ async fn dispatch(command: Command) -> Result<u8> {
         Command::Presign(a) => cmd::presign::run(a).await.map(|()| exit::OK),
         Command::Verify(a) => cmd::verify::run(a).await,
         Command::Explain(a) => explain::run(a).await,
+        Command::Proxy(a) => proxy::run(a).await,
         Command::Completions { shell } => {
             clap_complete::generate(shell, &mut Cli::command(), "sigv4", &mut std::io::stdout());
             Ok(exit::OK)
@@ -36,10 +38,20 @@ async fn dispatch(command: Command) -> Result<u8> {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
+    // The proxy serves many connections on every core; the other commands run one exchange.
+    let built = match &cli.command {
+        Command::Proxy(a) => {
+            let mut builder = tokio::runtime::Builder::new_multi_thread();
+            if let Some(n) = a.threads {
+                builder.worker_threads(n.max(1));
+            }
+            builder.enable_all().build()
+        }
+        _ => tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build(),
+    };
+    let runtime = match built {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("sigv4: cannot start the I/O runtime: {e}");
