@@ -8,7 +8,7 @@
 CLI_TARGET := $(or $(CARGO_TARGET_DIR),$(ROOT)/target)
 
 cli-debug:
-	$(CARGO) build -p sigv4-cli
+	$(CARGO) build -p sigv4-cli --bins --examples
 
 cli-release:
 	$(CARGO) build --release -p sigv4-cli

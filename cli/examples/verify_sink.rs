@@ -35,28 +35,54 @@ fn now() -> SigningTime {
     SigningTime::from_unix(secs).expect("clock")
 }
 
-async fn handle(verifier: Arc<Verifier>, delay: Duration, request: Request<Incoming>) -> Response<Full<Bytes>> {
+async fn handle(
+    verifier: Arc<Verifier>,
+    delay: Duration,
+    request: Request<Incoming>,
+) -> Response<Full<Bytes>> {
     if !delay.is_zero() {
         tokio::time::sleep(delay).await;
     }
     let (parts, mut incoming) = request.into_parts();
-    let target = parts.uri.path_and_query().map(|p| p.as_str().to_owned()).unwrap_or_else(|| "/".into());
+    let target = parts
+        .uri
+        .path_and_query()
+        .map(|p| p.as_str().to_owned())
+        .unwrap_or_else(|| "/".into());
     let headers: Vec<(String, String)> = parts
         .headers
         .iter()
-        .map(|(n, v)| (n.as_str().to_owned(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+        .map(|(n, v)| {
+            (
+                n.as_str().to_owned(),
+                String::from_utf8_lossy(v.as_bytes()).into_owned(),
+            )
+        })
         .collect();
-    let pairs: Vec<(&str, &str)> = headers.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
-    let content_sha = parts.headers.get("x-amz-content-sha256").and_then(|v| v.to_str().ok()).unwrap_or("");
-    let refuse = |e: sigv4::Error| reply(403, serde_json::json!({"code": e.code(), "message": e.message()}));
+    let pairs: Vec<(&str, &str)> = headers
+        .iter()
+        .map(|(n, v)| (n.as_str(), v.as_str()))
+        .collect();
+    let content_sha = parts
+        .headers
+        .get("x-amz-content-sha256")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let refuse = |e: sigv4::Error| {
+        reply(
+            403,
+            serde_json::json!({"code": e.code(), "message": e.message()}),
+        )
+    };
     let mut hasher = PayloadHasher::new();
     let mut total = 0u64;
     let who;
     if content_sha.starts_with("STREAMING-") {
-        let request = match sigv4::Request::new(parts.method.as_str(), &target, &pairs, Body::Bytes(b"")) {
-            Ok(r) => r,
-            Err(e) => return refuse(e),
-        };
+        let request =
+            match sigv4::Request::new(parts.method.as_str(), &target, &pairs, Body::Bytes(b"")) {
+                Ok(r) => r,
+                Err(e) => return refuse(e),
+            };
         let stream = match verifier.verify_streaming(&request, now()) {
             Ok(s) => s,
             Err(e) => return refuse(e),
@@ -64,7 +90,9 @@ async fn handle(verifier: Arc<Verifier>, delay: Duration, request: Request<Incom
         let (identity, mut decoder) = stream.into_parts();
         let mut out = Vec::new();
         while let Some(frame) = incoming.frame().await {
-            let Ok(frame) = frame else { return reply(400, serde_json::json!({"code": "BrokenBody"})) };
+            let Ok(frame) = frame else {
+                return reply(400, serde_json::json!({"code": "BrokenBody"}));
+            };
             if let Some(data) = frame.data_ref() {
                 out.clear();
                 if let Err(e) = decoder.feed(data, &mut out) {
@@ -79,10 +107,11 @@ async fn handle(verifier: Arc<Verifier>, delay: Duration, request: Request<Incom
         }
         who = identity;
     } else if content_sha == "UNSIGNED-PAYLOAD" {
-        let request = match sigv4::Request::new(parts.method.as_str(), &target, &pairs, Body::Bytes(b"")) {
-            Ok(r) => r,
-            Err(e) => return refuse(e),
-        };
+        let request =
+            match sigv4::Request::new(parts.method.as_str(), &target, &pairs, Body::Bytes(b"")) {
+                Ok(r) => r,
+                Err(e) => return refuse(e),
+            };
         who = match verifier.verify(&request, now()) {
             Ok(w) => w,
             Err(e) => return refuse(e),
@@ -98,10 +127,11 @@ async fn handle(verifier: Arc<Verifier>, delay: Duration, request: Request<Incom
             Ok(b) => b.to_bytes(),
             Err(_) => return reply(400, serde_json::json!({"code": "BrokenBody"})),
         };
-        let request = match sigv4::Request::new(parts.method.as_str(), &target, &pairs, Body::Bytes(&body)) {
-            Ok(r) => r,
-            Err(e) => return refuse(e),
-        };
+        let request =
+            match sigv4::Request::new(parts.method.as_str(), &target, &pairs, Body::Bytes(&body)) {
+                Ok(r) => r,
+                Err(e) => return refuse(e),
+            };
         who = match verifier.verify(&request, now()) {
             Ok(w) => w,
             Err(e) => return refuse(e),
@@ -132,21 +162,31 @@ async fn main() {
     let mut settings = VerifierSettings::for_service(&args[4]);
     settings.allow_unsigned_payload = true;
     settings.allow_sigv4a = true;
-    let verifier = Arc::new(Verifier::new(creds, &[args[3].as_str()], &args[4], settings).expect("verifier"));
+    let verifier =
+        Arc::new(Verifier::new(creds, &[args[3].as_str()], &args[4], settings).expect("verifier"));
     let delay = Duration::from_millis(args.get(5).and_then(|d| d.parse().ok()).unwrap_or(0));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
-    println!("listening on http://{}", listener.local_addr().expect("addr"));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    println!(
+        "listening on http://{}",
+        listener.local_addr().expect("addr")
+    );
     use std::io::Write;
     std::io::stdout().flush().ok();
     loop {
-        let Ok((stream, _)) = listener.accept().await else { continue };
+        let Ok((stream, _)) = listener.accept().await else {
+            continue;
+        };
         let verifier = verifier.clone();
         tokio::spawn(async move {
             let service = service_fn(move |req| {
                 let verifier = verifier.clone();
                 async move { Ok::<_, Infallible>(handle(verifier, delay, req).await) }
             });
-            let _ = http1::Builder::new().serve_connection(TokioIo::new(stream), service).await;
+            let _ = http1::Builder::new()
+                .serve_connection(TokioIo::new(stream), service)
+                .await;
         });
     }
 }
