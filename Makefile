@@ -25,7 +25,7 @@ include mk/demo.mk
 include mk/sdk.mk
 include mk/cli.mk
 
-test: test-rust test-c test-python test-node test-demo test-cli
+test: test-rust test-c test-python test-node test-sdk test-demo test-cli
 	@echo "make test: every suite passed"
 
 bench: bench-rust bench-c bench-python bench-node bench-cli
