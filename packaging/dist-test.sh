@@ -7,9 +7,9 @@
 # full C suite with Debian's musl (x86_64) and the arm64 sysroot's musl (aarch64).
 # Each check appends "artefact<TAB>target<TAB>glibc floor<TAB>result<TAB>seconds" to <work>/results.tsv;
 # packaging/report.py prints the table.
-# Usage: dist-test.sh <repo root> <dist> <work> <dist tools dir> <arm64 sysroot work dir>
+# Usage: dist-test.sh <repo root> <dist> <work> <arm64 sysroot work dir>
 set -euo pipefail
-root=$1 dist=$2 work=$3 tools=$4 sysroot_work=$5
+root=$1 dist=$2 work=$3 sysroot_work=$4
 here=$root/packaging
 version=$(sed -n 's/^version = "\([^"]*\)"/\1/p' "$root/Cargo.toml" | head -n1)
 rm -rf "$work" && mkdir -p "$work/home"
@@ -29,7 +29,7 @@ now() { date +%s; }
 sysroot=$sysroot_work/root
 qemu=(qemu-aarch64-static -L "$sysroot")
 musl_x64_cc=musl-gcc
-musl_arm64_cc="$tools/bin/zig cc -target aarch64-linux-musl"   # a C compiler for the test fixtures only
+musl_arm64_cc="aarch64-linux-gnu-gcc -specs $sysroot_work/musl-gcc-arm64.specs"   # against the sysroot's musl
 musl_x64_libc=/usr/lib/x86_64-linux-musl/libc.so
 musl_arm64_libc=$sysroot/lib/aarch64-linux-musl/libc.so
 
@@ -120,7 +120,7 @@ fi
 for target in x86_64-unknown-linux-gnu aarch64-unknown-linux-gnu x86_64-unknown-linux-musl aarch64-unknown-linux-musl; do
   t0=$(now)
   "$here/test-c-tarball.sh" "$root" "$dist/libsigv4-$version-$target.tar.gz" "$target" "$work/c-$target" \
-    "$sysroot" "$tools" | tee "$work/out"
+    "$sysroot_work" | tee "$work/out"
   record "libsigv4-$version-$target.tar.gz" "$target" "$(floor "$work/c-$target/prefix/lib/libsigv4.so.$version")" \
     "$(tail -1 "$work/out")" $(($(now) - t0))
 done

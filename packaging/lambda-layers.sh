@@ -20,7 +20,7 @@ with zipfile.ZipFile(sys.argv[1], "w", zipfile.ZIP_DEFLATED) as z:
 for arch in x86_64 arm64; do
   case $arch in x86_64) wheel=manylinux2014_x86_64 npm=x64;; arm64) wheel=manylinux2014_aarch64 npm=arm64;; esac
   py=$work/python-$arch
-  python3 -m pip install -q --disable-pip-version-check --no-index --find-links "$dist" \
+  python3 -m pip install -q --disable-pip-version-check --root-user-action=ignore --no-index --find-links "$dist" \
     --platform "$wheel" --only-binary=:all: --python-version 3.12 --target "$py/python" libsigv4=="$version"
   zipdir "$py" "$dist/libsigv4-$version-lambda-layer-python-$arch.zip"
 

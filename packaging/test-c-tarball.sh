@@ -4,9 +4,10 @@
 # through CMake's find_package by tests/c/cmake (glibc targets: the consumer is C++, and musl-tools has no C++).
 # aarch64 programs are cross-compiled and run under qemu-user with the arm64 sysroot.
 # The last line printed is the result for the table.
-# Usage: test-c-tarball.sh <repo root> <tarball> <target> <work dir> <arm64 sysroot> <dist tools dir>
+# Usage: test-c-tarball.sh <repo root> <tarball> <target> <work dir> <arm64 sysroot work dir (arm64-sysroot.sh)>
 set -euo pipefail
-root=$1 tarball=$2 target=$3 work=$4 sysroot=$5 tools=$6
+root=$1 tarball=$2 target=$3 work=$4 sysroot_work=$5
+sysroot=$sysroot_work/root
 version=$(sed -n 's/^version = "\([^"]*\)"/\1/p' "$root/Cargo.toml" | head -n1)
 rm -rf "$work" && mkdir -p "$work/unpack"
 tar -xzf "$tarball" -C "$work/unpack"
@@ -21,7 +22,7 @@ case $target in
     cmake_cross=(-DCMAKE_SYSTEM_NAME=Linux -DCMAKE_SYSTEM_PROCESSOR=aarch64 -DCMAKE_C_COMPILER=$cc -DCMAKE_CXX_COMPILER=$cxx) ;;
   x86_64-unknown-linux-musl) cc=musl-gcc cxx="" how="native, musl" ;;
   aarch64-unknown-linux-musl)
-    cc="$tools/bin/zig cc -target aarch64-linux-musl" cxx="" how="emulated (qemu), musl" run=(qemu-aarch64-static -L "$sysroot") ;;
+    cc="aarch64-linux-gnu-gcc -specs $sysroot_work/musl-gcc-arm64.specs" cxx="" how="emulated (qemu), musl" run=(qemu-aarch64-static -L "$sysroot") ;;
 esac
 export PKG_CONFIG_PATH=$prefix/lib/pkgconfig
 [ "$(pkg-config --modversion sigv4)" = "$version" ]

@@ -67,7 +67,7 @@ for arch in x64 arm64; do
   # Python: the recipe's pip --platform --target package, invoked; then the layer.
   t0=$(date +%s)
   pkg=$work/python-$arch
-  python3 -m pip install -q --disable-pip-version-check --no-index --find-links "$dist" \
+  python3 -m pip install -q --disable-pip-version-check --root-user-action=ignore --no-index --find-links "$dist" \
     --platform manylinux2014_$pyarch --only-binary=:all: --python-version 3.12 --target "$pkg" libsigv4=="$version"
   cp "$ex/python/handler.py" "$ex/python/invoke.py" "$pkg/"
   out=$(cd "$pkg" && clean "${run[@]}" "$py_bin" invoke.py "$ex/event.json")
