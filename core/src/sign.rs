@@ -404,6 +404,7 @@ pub(crate) fn sign_with(
             payload_hash: &payload,
             uri_encoding: settings.uri_encoding,
             path_normalization: settings.path_normalization,
+            query_encoding: settings.query_encoding,
         },
     );
     let canonical = end_field(&mut text, canonical_start);
@@ -452,7 +453,8 @@ pub(crate) fn sign_with(
     if presigning {
         if !request.url.contains('?') {
             text.push('?');
-        } else if !(request.url.ends_with('?') || request.url.ends_with('&')) {
+        } else if !(request.query.is_empty() || request.query.ends_with('&')) {
+            // The query, not the URL: in `/??` the second `?` is a parameter name.
             text.push('&');
         }
         text.push_str("X-Amz-Algorithm=");

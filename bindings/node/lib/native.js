@@ -19,4 +19,6 @@ try {
   binding = loadFallback(err)
   if (!binding) throw noBinaryError(err)
 }
+// Native errors are made as SigV4Error (code, message, argument), like the JS layer's.
+if (typeof binding.setErrorClass === 'function') binding.setErrorClass(require('./errors').SigV4Error)
 module.exports = binding
