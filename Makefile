@@ -22,6 +22,7 @@ include mk/c.mk
 include mk/python.mk
 include mk/node.mk
 include mk/demo.mk
+include mk/dist.mk
 include mk/sdk.mk
 include mk/cli.mk
 
