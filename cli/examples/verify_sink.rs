@@ -5,6 +5,8 @@
 //!     verify_sink AKID SECRET REGION SERVICE [DELAY_MS]
 //!
 //! Prints `listening on http://127.0.0.1:PORT`. DELAY_MS holds each answer back (slow-upstream tests).
+//! AKID `-` answers every request with 200 unverified, reading the body (the benchmark's floor).
+//! Every answer names its connection (`"connection": N`), so tests can see connections reused.
 
 use std::convert::Infallible;
 use std::sync::Arc;
@@ -36,14 +38,25 @@ fn now() -> SigningTime {
 }
 
 async fn handle(
-    verifier: Arc<Verifier>,
+    verifier: Option<Arc<Verifier>>,
     delay: Duration,
+    connection: u64,
     request: Request<Incoming>,
 ) -> Response<Full<Bytes>> {
     if !delay.is_zero() {
         tokio::time::sleep(delay).await;
     }
     let (parts, mut incoming) = request.into_parts();
+    let Some(verifier) = verifier else {
+        let mut total = 0u64;
+        while let Some(Ok(frame)) = incoming.frame().await {
+            total += frame.data_ref().map_or(0, |d| d.len() as u64);
+        }
+        return reply(
+            200,
+            serde_json::json!({"bytes": total, "connection": connection}),
+        );
+    };
     let target = parts
         .uri
         .path_and_query()
@@ -147,6 +160,7 @@ async fn handle(
             "path": parts.uri.path(),
             "bytes": total,
             "sha256": hasher.finish_hex(),
+            "connection": connection,
         }),
     )
 }
@@ -158,12 +172,14 @@ async fn main() {
         eprintln!("usage: verify_sink AKID SECRET REGION SERVICE [DELAY_MS]");
         std::process::exit(2);
     }
-    let creds = Credentials::new(args[1].as_str(), args[2].as_str(), None).expect("credentials");
-    let mut settings = VerifierSettings::for_service(&args[4]);
-    settings.allow_unsigned_payload = true;
-    settings.allow_sigv4a = true;
-    let verifier =
-        Arc::new(Verifier::new(creds, &[args[3].as_str()], &args[4], settings).expect("verifier"));
+    let verifier = (args[1] != "-").then(|| {
+        let creds =
+            Credentials::new(args[1].as_str(), args[2].as_str(), None).expect("credentials");
+        let mut settings = VerifierSettings::for_service(&args[4]);
+        settings.allow_unsigned_payload = true;
+        settings.allow_sigv4a = true;
+        Arc::new(Verifier::new(creds, &[args[3].as_str()], &args[4], settings).expect("verifier"))
+    });
     let delay = Duration::from_millis(args.get(5).and_then(|d| d.parse().ok()).unwrap_or(0));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
@@ -174,15 +190,18 @@ async fn main() {
     );
     use std::io::Write;
     std::io::stdout().flush().ok();
+    let mut connections = 0u64;
     loop {
         let Ok((stream, _)) = listener.accept().await else {
             continue;
         };
+        connections += 1;
+        let connection = connections;
         let verifier = verifier.clone();
         tokio::spawn(async move {
             let service = service_fn(move |req| {
                 let verifier = verifier.clone();
-                async move { Ok::<_, Infallible>(handle(verifier, delay, req).await) }
+                async move { Ok::<_, Infallible>(handle(verifier, delay, connection, req).await) }
             });
             let _ = http1::Builder::new()
                 .serve_connection(TokioIo::new(stream), service)

@@ -272,3 +272,22 @@ def test_configuration_errors(home):
     out = subprocess.run([str(BIN), "proxy", "--upstream", "http://127.0.0.1:1"], env=sink_env(home),
                          capture_output=True, timeout=30)
     assert out.returncode == 3 and b"--service" in out.stderr
+
+
+def test_connections_reused_host_rewritten_and_unsigned_payload(home):
+    with sink("s3") as upstream, proxy(upstream, sink_env(home), "--service", "s3", "--quiet",
+                                       "--sign-host", "bucket.s3.us-east-1.amazonaws.com") as (url, _):
+        connections = set()
+        for i in range(20):
+            status, body = fetch("GET", f"{url}/key-{i}")
+            assert status == 200, body
+            connections.add(json.loads(body)["connection"])
+        # Sequential requests ride one upstream connection (a second may open while the first is
+        # being handed back).
+        assert len(connections) <= 2, connections
+    with sink("s3") as upstream, proxy(upstream, sink_env(home), "--service", "s3", "--quiet",
+                                       "--payload", "unsigned") as (url, _):
+        status, body, sha = upload(f"{url}/bucket/unsigned", 3 << 20, os.urandom(1 << 20))
+        assert status == 200, body
+        answer = json.loads(body)
+        assert answer["payload"] == "UNSIGNED-PAYLOAD" and answer["sha256"] == sha
