@@ -194,6 +194,17 @@ pub fn nul_join(parts: &[&str]) -> Vec<u8> {
     out
 }
 
+/// `parts` each as a little-endian `u32` length and its bytes (the input's framing): for texts that may
+/// hold NUL themselves.
+pub fn framed(parts: &[&str]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(parts.iter().map(|p| p.len() + 4).sum());
+    for p in parts {
+        out.extend_from_slice(&(p.len() as u32).to_le_bytes());
+        out.extend_from_slice(p.as_bytes());
+    }
+    out
+}
+
 /// Reads the fields of a call: each a little-endian `u32` length ([`ABSENT`] for none) and that
 /// many bytes. Strings are UTF-8 (JS's `TextEncoder`).
 pub struct Reader<'a> {

@@ -209,24 +209,38 @@ fn aws4_sign(handle: u32, buf: &[u8]) -> Result<Option<Vec<u8>>, Error> {
     } else {
         packed.split('\0').map(Cow::Borrowed).collect()
     };
+    // `=` in the query count: the raw query text follows as one field (split here on `&` and `=`).
+    let raw_query = fields.get(4).is_some_and(|f| f == "=");
     let (Some(nq), Some(Some(nh))) = (
-        count(fields.get(4).map(|f| &**f)),
+        if raw_query {
+            Some(Some(0))
+        } else {
+            count(fields.get(4).map(|f| &**f))
+        },
         count(fields.get(5).map(|f| &**f)),
     ) else {
         return Ok(None);
     };
+    let first = 6 + usize::from(raw_query);
     let pairs = nq.unwrap_or(0) + nh;
-    if fields.len() != 6 + 2 * pairs {
+    if fields.len() != first + 2 * pairs {
         return Ok(None);
     }
-    let pair = |i: usize| (&*fields[6 + 2 * i], &*fields[7 + 2 * i]);
-    let query: Vec<(&str, &str)> = (0..nq.unwrap_or(0)).map(pair).collect();
+    let pair = |i: usize| (&*fields[first + 2 * i], &*fields[first + 1 + 2 * i]);
+    let query: Vec<(&str, &str)> = if raw_query {
+        fields[6]
+            .split('&')
+            .map(|p| p.split_once('=').unwrap_or((p, "")))
+            .collect()
+    } else {
+        (0..nq.unwrap_or(0)).map(pair).collect()
+    };
     let headers: Vec<(&str, &str)> = (nq.unwrap_or(0)..pairs).map(pair).collect();
     let (datetime, date) = (&*fields[2], &*fields[3]);
     let request = Aws4Request {
         method: &fields[0],
         path: &fields[1],
-        query: nq.map(|_| query.as_slice()),
+        query: (raw_query || nq.is_some()).then_some(query.as_slice()),
         headers: &headers,
         payload_hash: given,
         body: if given.is_some() { b"" } else { body },
@@ -259,7 +273,8 @@ fn aws4_sign(handle: u32, buf: &[u8]) -> Result<Option<Vec<u8>>, Error> {
         return Ok(Some(out.signature.into_bytes()));
     }
     let canonical_headers = sigv4::aws4_canonical_headers(&headers);
-    Ok(Some(abi::nul_join(&[
+    // Framed, not NUL-joined: aws4 signs header values holding NUL.
+    Ok(Some(abi::framed(&[
         &out.canonical_request,
         &out.string_to_sign,
         &out.signature,
@@ -268,7 +283,8 @@ fn aws4_sign(handle: u32, buf: &[u8]) -> Result<Option<Vec<u8>>, Error> {
 }
 
 /// `aws4Sign(handle, packed, body, payloadHash, flags)`: `packed, payloadHash?, flags, body?`; the
-/// signature (`SIGNATURE`) or canonical request NUL string to sign NUL signature NUL canonical headers;
+/// signature (`SIGNATURE`) or canonical request, string to sign, signature and canonical headers (framed
+/// as the input is);
 /// `1` (and no output) when the fields need escaping.
 #[no_mangle]
 pub extern "C" fn sigv4_aws4_sign(handle: u32, len: usize) -> i32 {

@@ -541,8 +541,21 @@ function aws4Sign(handle, packed, body, payloadHash, flags) {
   const len = input([packed, hash, String(flags >>> 0), hash === null ? bodyOf(body) : null])
   const status = check(wasm.sigv4_aws4_sign(h, len), null)
   if (status === 1) return null
-  const out = outString()
-  return flags & 64 ? out : out.split('\0')
+  if (flags & 64) return outString()
+  // Length-prefixed fields (a header value may hold NUL).
+  const b = outBytes()
+  const parts = []
+  for (let at = 0; at < b.length;) {
+    const n = b[at] | (b[at + 1] << 8) | (b[at + 2] << 16) | (b[at + 3] << 24)
+    parts.push(dec.decode(b.subarray(at + 4, at + 4 + n)))
+    at += 4 + n
+  }
+  return parts
+}
+
+/** Event-stream header encoding (libsigv4/aws-sdk's event streams) is not in the WebAssembly build. */
+function encodeEventHeaders() {
+  throw nativeError('Unsupported', 'eventStream', 'event-stream signing is not available in the WebAssembly build of libsigv4 (use the native addon)')
 }
 
 /**
@@ -772,6 +785,7 @@ module.exports = {
   sdkSignString,
   aws4Handle,
   aws4Sign,
+  encodeEventHeaders,
   signV4,
   verifyPacked,
   sha256Hex,
