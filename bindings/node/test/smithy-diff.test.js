@@ -39,13 +39,6 @@ function canonicalEscapes(path) {
   })
 }
 
-// Issue 14 has the core canonicalise a non-S3 '/X/.' as '/X' (botocore, aws4, smithy and
-// aws-c-auth agree); until that core change is in, these inputs differ and are counted apart.
-function coreKeepsTrailingDotSlash() {
-  const s = new Signer({ credentials: base, region, service: 'execute-api' })
-  return s.sign({ url: 'https://h/X/.', timestamp: when }).canonicalRequest.split('\n')[1] === '/X/'
-}
-
 function allowlisted() {
   const entries = fs.existsSync(ALLOWLIST) ? JSON.parse(fs.readFileSync(ALLOWLIST, 'utf8')) : []
   const mine = entries.filter((e) => e.peer === 'smithy' && e.class in CLASSES)
@@ -76,9 +69,6 @@ function smithyHeaders(pairs) {
 test(`native Signer matches @smithy/signature-v4 on ${N} generated requests per service, header and presigned (seed ${SEED})`, async (t) => {
   console.log(`# smithy differential: seed ${SEED} (SMITHY_DIFF_SEED=${SEED} reproduces), ${N} requests per service`)
   const classes = allowlisted()
-  if (coreKeepsTrailingDotSlash()) {
-    classes.push({ name: 'pending: core dot-segment change (issue 14 item 2)', test: (g, service) => service !== 's3' && /\/\.\.?$/.test(g.path) })
-  }
   const counts = {}
   for (const service of ['execute-api', 's3']) {
     await t.test(service, async () => {
