@@ -115,6 +115,9 @@ _PLAIN_URL = re.compile(r"(?:https|http)://[^\x00-\x20?#\x7f]*(?:\?([A-Za-z0-9_.
                         r"(?:&[A-Za-z0-9_.~-]+=[A-Za-z0-9_.~-]*)*))?")
 
 
+_PLAIN_HOST = re.compile(r"[a-z0-9-]+(?:\.[a-z0-9-]+)*")
+
+
 class _CoreQuerySigning(_CoreSigning):
     def add_auth(self, request: Any) -> None:
         match = None
@@ -146,11 +149,16 @@ class _CoreQuerySigning(_CoreSigning):
         if creds.token is not None:
             query += "&X-Amz-Security-Token=" + _native.uri_encode(creds.token)
         request.url = f"{base}?{query}"
-        path = urlsplit(base).path
+        rest = base[base.index("://") + 3:]
+        slash = rest.find("/")
+        netloc, path = (rest, "") if slash < 0 else (rest[:slash], rest[slash:])
+        # A plain lower-case host name without a port is its own Host value (botocore's
+        # _host_from_url, which the other cases still go through, would return it unchanged).
+        host = netloc if _PLAIN_HOST.fullmatch(netloc) else _auth._host_from_url(url)
         signature, _ = _native.botocore_sign(
             creds.access_key, creds.secret_key, self._region_name, self._service_name, amz_date,
             request.method.upper(), path if self._S3 else normalize_url_path(path), query, None,
-            [("host", _auth._host_from_url(url))], self.payload(request), self._S3,
+            [("host", host)], self.payload(request), self._S3,
         )
         self._inject_signature_to_request(request, signature)
 
