@@ -107,3 +107,48 @@ fn presigning_after_a_query_ending_in_a_question_mark() {
             .unwrap_or_else(|e| panic!("{url}: {} refused: {e}", signed.url()));
     }
 }
+
+/// fuzz/verify_roundtrip: an ordinary query parameter (header signing) whose name is at least 10
+/// bytes long and percent-decodes to bytes that are not UTF-8 (`C//^s%e5599c`, or a Latin-1 name
+/// such as `caf%E9-latin1`). The verifier's search for the `X-Amz-*` parameters decoded every
+/// such name and refused the request (`AuthorizationQueryParametersError`, "decodes to bytes that
+/// are not UTF-8") although the name cannot be an authentication parameter.
+#[test]
+fn query_names_that_are_not_utf8_do_not_stop_verification() {
+    use sigv4::{Body, Credentials, Request, Signer, SigningTime, Verifier, VerifierSettings};
+    let creds = || {
+        Credentials::new(
+            "AKIDEXAMPLE",
+            "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+            None,
+        )
+    };
+    let signer = Signer::new(creds().unwrap(), "us-east-1", "service").unwrap();
+    let settings = VerifierSettings::for_service("service");
+    let verifier = Verifier::new(creds().unwrap(), &["us-east-1"], "service", settings).unwrap();
+    let time = SigningTime::from_unix(1_440_938_160).unwrap();
+    for url in [
+        "/?C//^s%e5599c=&",
+        "/?caf%E9-latin1=1",
+        "/?a=1&%FF%FE%FD%FC%FB%FA%F9%F8",
+    ] {
+        for presign in [false, true] {
+            let host = [("Host", "example.amazonaws.com")];
+            let request = Request::new("GET", url, &host, Body::Bytes(b"")).unwrap();
+            let signed = if presign {
+                signer.presign(&request, time, 60).unwrap()
+            } else {
+                signer.sign(&request, time).unwrap()
+            };
+            let headers = signed.headers().to_vec();
+            let pairs: Vec<(&str, &str)> = headers
+                .iter()
+                .map(|(n, v)| (n.as_str(), v.as_str()))
+                .collect();
+            let sent = Request::new("GET", signed.url(), &pairs, Body::Bytes(b"")).unwrap();
+            verifier
+                .verify(&sent, time)
+                .unwrap_or_else(|e| panic!("{url} (presigned: {presign}) refused: {e}"));
+        }
+    }
+}

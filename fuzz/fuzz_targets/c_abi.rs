@@ -102,11 +102,21 @@ fn check(code: sigv4_result) -> bool {
     assert_ne!(raw, 3, "SIGV4_PANIC");
     assert!(!sigv4_result_message(raw).is_null());
     if raw != 0 {
+        // Ask for the length, then copy: the documented two-call pattern.
         let mut len = 0usize;
-        let mut buf = [0 as c_char; 512];
-        let got = sigv4_last_error_message(buf.as_mut_ptr(), buf.len(), &mut len);
-        assert_eq!(got as u32, 0, "sigv4_last_error_message failed");
+        let got = sigv4_last_error_message(null_mut(), 0, &mut len);
+        assert!(
+            matches!(got as u32, 0 | 2),
+            "sigv4_last_error_message: {}",
+            got as u32
+        );
         assert!(len > 0, "a failure without a message (code {raw})");
+        let mut buf = vec![0 as c_char; len + 1];
+        let mut copied = 0usize;
+        let got = sigv4_last_error_message(buf.as_mut_ptr(), buf.len(), &mut copied);
+        assert_eq!(got as u32, 0, "sigv4_last_error_message failed");
+        assert_eq!(copied, len);
+        assert_eq!(buf[len], 0, "no NUL after the message");
     }
     raw == 0
 }

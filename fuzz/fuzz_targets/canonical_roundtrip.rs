@@ -35,7 +35,7 @@ fuzz_target!(|case: Case| {
     };
     let verifier = case.options.verifier();
     if let Err(e) = wire.verify(&verifier, case.options.now()) {
-        if sigv4_fuzz::deliberate_refusal(&wire, &e) {
+        if sigv4_fuzz::deliberate_refusal(&wire, &headers, &e) {
             return;
         }
         panic!(

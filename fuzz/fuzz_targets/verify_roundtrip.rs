@@ -44,7 +44,7 @@ fuzz_target!(|case: Case| {
     let now = case.options.now();
     let who = match wire.verify(&verifier, now) {
         Ok(who) => who,
-        Err(e) if sigv4_fuzz::deliberate_refusal(&wire, &e) => return,
+        Err(e) if sigv4_fuzz::deliberate_refusal(&wire, &headers, &e) => return,
         Err(e) => panic!(
             "signed by us, refused by us: {e}\nwire: {wire:?}\nsigner's canonical request:\n{}\nverifier's:\n{}",
             signed.canonical_request(),

@@ -219,17 +219,33 @@ pub fn has_invalid_escape(url: &str) -> bool {
 }
 
 /// Whether a refusal of a request we signed is one of the verifier's deliberate input rules.
-/// The other: a request with two `Host` headers is signed (both values, as peers do) but refused
-/// by the verifier as not valid HTTP.
-pub fn deliberate_refusal(wire: &Wire, error: &sigv4::Error) -> bool {
-    let hosts = wire
-        .headers
-        .iter()
-        .filter(|(n, _)| n.eq_ignore_ascii_case("host"))
-        .count();
+/// The verifier's other deliberate input rules, each a refusal of a request the signer signs as
+/// given (as peers do): two `Host` headers (not valid HTTP); a caller-supplied
+/// `x-amz-content-sha256` that is not the body's hash or a payload literal; a query parameter
+/// spelled like an authentication parameter in another letter case, or an authentication
+/// parameter in the query of a header-signed request (ambiguous: which one authenticates?).
+pub fn deliberate_refusal(
+    wire: &Wire,
+    user_headers: &[(String, String)],
+    error: &sigv4::Error,
+) -> bool {
+    let count = |name: &str| {
+        user_headers
+            .iter()
+            .filter(|(n, _)| n.trim().eq_ignore_ascii_case(name))
+            .count()
+    };
+    let query = wire.url.split_once('?').map_or("", |(_, q)| q);
+    let auth_param = query.split('&').any(|p| {
+        let key = p.split('=').next().unwrap_or("");
+        let key = key.replace("%2D", "-").replace("%2d", "-");
+        key.len() > 6 && key[..6].eq_ignore_ascii_case("x-amz-")
+    });
     match error.kind() {
         sigv4::ErrorKind::InvalidUrl => has_invalid_escape(&wire.url),
-        sigv4::ErrorKind::InvalidHeaderValue => hosts > 1,
+        sigv4::ErrorKind::InvalidHeaderValue => count("host") > 1, // ours is the first
+        sigv4::ErrorKind::XAmzContentSha256Mismatch => count("x-amz-content-sha256") > 0,
+        sigv4::ErrorKind::AuthorizationQueryParametersError => auth_param,
         _ => false,
     }
 }

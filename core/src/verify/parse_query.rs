@@ -84,7 +84,11 @@ pub(crate) fn scan(query: &str) -> Result<QueryAuth<'_>> {
             continue; // shorter than any X-Amz-* name
         }
         let (raw_key, raw_value) = super::split_once_byte(piece, b'=').unwrap_or((piece, ""));
-        let key = decode(raw_key)?;
+        // A name that decodes to bytes that are not UTF-8 is an ordinary parameter, never one of
+        // the (ASCII) X-Amz-* names: skip it rather than refuse the request.
+        let Ok(key) = decode(raw_key) else {
+            continue;
+        };
         if !key
             .get(..6)
             .is_some_and(|prefix| prefix.eq_ignore_ascii_case("x-amz-"))
