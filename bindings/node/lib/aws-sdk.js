@@ -270,15 +270,25 @@ class SignatureV4 {
     return request
   }
 
-  async sign(toSign, options) {
-    if (typeof toSign === 'string') return this.signString(toSign, options)
-    if (toSign.headers && toSign.payload) return this.signEvent(toSign, options)
-    if (toSign.message) return this.signMessage(toSign, options)
-    return this.signRequest(toSign, options)
+  // sign and signRequest are not `async` (one promise fewer per request) but never throw: errors reject.
+  sign(toSign, options) {
+    try {
+      if (typeof toSign === 'string') return this.signString(toSign, options)
+      if (toSign.headers && toSign.payload) return this.signEvent(toSign, options)
+      if (toSign.message) return this.signMessage(toSign, options)
+      return this.signRequest(toSign, options)
+    } catch (err) {
+      return Promise.reject(err)
+    }
   }
 
-  async signRequest(requestToSign, options = {}) {
-    return this.#signRequestWith(await this.credentialProvider(), requestToSign, options)
+  signRequest(requestToSign, options = {}) {
+    try {
+      return Promise.resolve(this.credentialProvider())
+        .then((credentials) => this.#signRequestWith(credentials, requestToSign, options))
+    } catch (err) {
+      return Promise.reject(err)
+    }
   }
 
   async #signRequestWith(credentials, requestToSign, { signingDate = new Date(), signableHeaders, unsignableHeaders,
