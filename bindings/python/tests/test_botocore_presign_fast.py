@@ -46,6 +46,12 @@ def test_fast_path_urls_equal_boto3(token, region, style) -> None:
             theirs = client.generate_presigned_url(method, Params=params, ExpiresIn=expires)
             ours = sb.generate_presigned_url(client, method, params, expires)
             assert ours == theirs, f"case {i} (seed {SEED}): {method} {params}"
+            sb.install()  # boto3's own pipeline with our presigner (its one-call native path)
+            try:
+                installed = client.generate_presigned_url(method, Params=params, ExpiresIn=expires)
+            finally:
+                sb.uninstall()
+            assert installed == theirs, f"case {i} (seed {SEED}), installed: {method} {params}"
     # The combinations seen above were answered from templates, not by boto3 again.
     templates = client.__dict__["_sigv4_presign_templates"].values()
     assert sum(type(t).__name__ == "_Template" for t in templates) >= 5

@@ -243,3 +243,10 @@ def botocore_sign(
     """``(signature, signed_headers)`` of a request as botocore's SigV4 signers sign it (the native
     half of ``sigv4.botocore``): S3 paths and URL queries as given, ``params`` encoded."""
     ...
+def botocore_presign_s3(
+    url: str, method: str, access_key: str, secret_key: str, token: Optional[str], region: str, service: str,
+    expires: str, amz_date: str, payload: str,
+) -> Optional[str]:
+    """The URL botocore's S3 presigner makes of a request without headers, params or body and a plain
+    URL, or None for any other URL."""
+    ...

@@ -121,8 +121,20 @@ _PLAIN_HOST = re.compile(r"[a-z0-9-]+(?:\.[a-z0-9-]+)*")
 class _CoreQuerySigning(_CoreSigning):
     def add_auth(self, request: Any) -> None:
         match = None
-        if (not request.headers and not request.params and not request.data
-                and type(self)._modify_request_before_signing is _auth.SigV4QueryAuth._modify_request_before_signing):
+        plain = (not request.headers and not request.params and not request.data
+                 and type(self)._modify_request_before_signing is _auth.SigV4QueryAuth._modify_request_before_signing)
+        if plain and self._S3 and self.credentials is not None:
+            # boto3's generate_presigned_url for S3: the whole URL in one native call.
+            amz_date = _auth.get_current_datetime().strftime(_SIGV4_TIMESTAMP)
+            creds = self.credentials
+            url = _native.botocore_presign_s3(
+                request.url, request.method.upper(), creds.access_key, creds.secret_key, creds.token,
+                self._region_name, self._service_name, str(self._expires), amz_date, self.payload(request))
+            if url is not None:
+                request.context["timestamp"] = amz_date
+                request.url = url
+                return
+        if plain:
             match = _PLAIN_URL.fullmatch(request.url)
         if match is not None and match.group(1) and "&" in match.group(1):
             keys = [piece.partition("=")[0] for piece in match.group(1).split("&")]
