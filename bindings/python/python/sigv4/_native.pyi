@@ -8,7 +8,7 @@ from typing import IO, Any, Dict, Iterable, List, Mapping, MutableMapping, Optio
 
 __all__ = [
     "Credentials", "Signer", "SignedRequest", "PayloadHasher", "Verifier", "VerifiedIdentity",
-    "StreamingUpload", "uri_encode", "scope_has_body", "botocore_sign", "EMPTY_SHA256", "__version__",
+    "StreamingUpload", "uri_encode", "scope_has_body", "botocore_sign", "botocore_presign_s3", "EMPTY_SHA256", "__version__",
 ]
 
 __version__: str
