@@ -105,10 +105,8 @@ fn new_signer(buf: &[u8]) -> Result<(Object, Vec<u8>), Error> {
     let creds = credentials(&mut r)?;
     let opts = options::read(&mut r)?;
     let settings = options::signing(&opts, service)?;
-    if settings.algorithm == SigningAlgorithm::Sigv4 {
-        sigv4::validate_region(region)?;
-    }
-    sigv4::validate_service(service)?;
+    // Region (or region set), service, and the swapped-arguments trap, as the core checks them.
+    sigv4::validate_scope(region, service, settings.algorithm)?;
     let mut state = SignerState {
         region: region.to_owned(),
         service: service.to_owned(),
