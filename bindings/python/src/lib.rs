@@ -22,12 +22,13 @@ mod timestamp;
 mod verifier;
 
 use pyo3::prelude::*;
+use pyo3::types::PyString;
 
 /// Percent-encodes ``text`` with SigV4's rules: ``A-Z a-z 0-9 - _ . ~`` kept, everything else
 /// (including ``/``) as ``%XX`` with upper-case hex. Use it to build query strings.
 #[pyfunction]
-fn uri_encode(text: &str) -> String {
-    sigv4::uri_encode(text)
+fn uri_encode(text: &Bound<'_, PyString>) -> PyResult<String> {
+    Ok(sigv4::uri_encode(&crate::text::str_of(text)?))
 }
 
 /// Whether an ASGI http ``scope``'s headers announce a body (a ``Content-Length`` other than 0,
@@ -60,6 +61,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(uri_encode, m)?)?;
     m.add_function(wrap_pyfunction!(scope_has_body, m)?)?;
     m.add_function(wrap_pyfunction!(botocore::botocore_sign, m)?)?;
+    m.add_function(wrap_pyfunction!(botocore::botocore_presign_s3, m)?)?;
     m.add("EMPTY_SHA256", sigv4::EMPTY_SHA256)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
