@@ -291,3 +291,16 @@ def test_connections_reused_host_rewritten_and_unsigned_payload(home):
         assert status == 200, body
         answer = json.loads(body)
         assert answer["payload"] == "UNSIGNED-PAYLOAD" and answer["sha256"] == sha
+
+
+def test_tls_upstream(home, tmp_path):
+    from tls_server import tls_demo
+    with tls_demo(tmp_path) as (upstream, ca):
+        env = identity_env(home, 0)
+        with proxy(upstream, env, "--service", "execute-api", "--cacert", str(ca), "--quiet") as (url, _):
+            status, body = fetch("GET", f"{url}/health?tls=1")
+            assert status == 200, body
+            assert json.loads(body)["caller"]["access_key_id"] == IDENTITIES[0]["access_key_id"]
+        with proxy(upstream, env, "--service", "execute-api", "--quiet") as (url, _):
+            status, body = fetch("GET", f"{url}/health?tls=2")
+            assert status == 502 and b"TLS" in body, body
