@@ -223,7 +223,8 @@ pub fn has_invalid_escape(url: &str) -> bool {
 /// given (as peers do): two `Host` headers (not valid HTTP); a caller-supplied
 /// `x-amz-content-sha256` that is not the body's hash or a payload literal; a query parameter
 /// spelled like an authentication parameter in another letter case, or an authentication
-/// parameter in the query of a header-signed request (ambiguous: which one authenticates?).
+/// parameter in the query of a header-signed request (ambiguous: which one authenticates?); a
+/// caller-supplied `X-Amz-Security-Token` header that is not the credentials' token.
 pub fn deliberate_refusal(
     wire: &Wire,
     user_headers: &[(String, String)],
@@ -249,6 +250,8 @@ pub fn deliberate_refusal(
         sigv4::ErrorKind::InvalidHeaderValue => count("host") > 1, // ours is the first
         sigv4::ErrorKind::XAmzContentSha256Mismatch => count("x-amz-content-sha256") > 0,
         sigv4::ErrorKind::AuthorizationQueryParametersError => auth_param,
+        // A caller's own X-Amz-Security-Token header, not the credentials' token.
+        sigv4::ErrorKind::InvalidToken => count("x-amz-security-token") > 0,
         _ => false,
     }
 }
