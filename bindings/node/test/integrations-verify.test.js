@@ -87,3 +87,23 @@ test('repeated header names: what the fetch helper, axios and Signer + fetch sen
     })
   })
 })
+
+test('a URL whose path holds a raw space or non-ASCII character: the signed URL is what fetch sends, and it verifies', async () => {
+  await withServer({}, async (url) => {
+    const s = new Signer({ credentials, ...scope }).sign({ url: `${url}/a b/é/ü?q=x y&r=ß` })
+    const headers = Object.fromEntries(Object.entries(s.headers).filter(([n]) => n.toLowerCase() !== 'host'))
+    const res = await fetch(s.url, { headers })
+    const out = await res.json()
+    assert.equal(res.status, 200, JSON.stringify(out))
+    const signedFetch = createSignedFetch({ credentials, ...scope, retries: 0 })
+    const res2 = await signedFetch(`${url}/a b/é?q=x y`)
+    assert.equal(res2.status, 200, JSON.stringify(await res2.json()))
+  })
+})
+
+test('region and service swapped (botocore\'s argument order) is InvalidRegion naming the swap', () => {
+  for (const [region, service] of [['execute-api', 'us-east-1'], ['s3', 'eu-west-1'], ['lambda', 'ap-south-1']]) {
+    assert.throws(() => new Signer({ credentials, region, service }), (e) => e.code === 'InvalidRegion' && /swapped/.test(e.message), `${region}/${service}`)
+  }
+  assert.throws(() => new Signer({ credentials, region: '*', service: 's3' }), (e) => e.code === 'InvalidRegion')
+})
