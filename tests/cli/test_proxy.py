@@ -282,9 +282,9 @@ def test_connections_reused_host_rewritten_and_unsigned_payload(home):
             status, body = fetch("GET", f"{url}/key-{i}")
             assert status == 200, body
             connections.add(json.loads(body)["connection"])
-        # Sequential requests ride one upstream connection (a second may open while the first is
-        # being handed back).
-        assert len(connections) <= 2, connections
+        # Sequential requests ride the same upstream connections (one more may open while another is
+        # being handed back); without reuse there would be 20.
+        assert len(connections) <= 3, connections
     with sink("s3") as upstream, proxy(upstream, sink_env(home), "--service", "s3", "--quiet",
                                        "--payload", "unsigned") as (url, _):
         status, body, sha = upload(f"{url}/bucket/unsigned", 3 << 20, os.urandom(1 << 20))
