@@ -51,5 +51,5 @@ bench-python-middleware: $(VENV)/.stamp-sigv4-release
 # The botocore differential with 100,000 generated requests per signer (make test runs 2,000).
 .PHONY: fuzz-diff-python
 fuzz-diff: fuzz-diff-python
-fuzz-diff-python: $(VENV)/.stamp-sigv4-release
+fuzz-diff-python: $(VENV)/.stamp-sigv4-debug
 	cd $(PY_PKG) && SIGV4_DIFF_COUNT=100000 $(PY) -m pytest -q -p no:cacheprovider tests/test_differential_botocore.py
