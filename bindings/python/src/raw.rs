@@ -84,6 +84,20 @@ pub fn scope_target<'py>(scope: &Bound<'py, PyDict>) -> PyResult<String> {
             Text::from_str(decoded.cast::<PyString>()?)?
         }
     };
+    // ASGI hands the application `path` decoded from `raw_path`. A server that puts an
+    // absolute-form target there (uvicorn with h11 does) gives the application the whole URL as
+    // its path, while the verifier would check the URL's path: refused, so that the application
+    // never sees another path than the one signed.
+    if !path.as_str().starts_with('/') {
+        return Err(crate::errors::verification(
+            py,
+            sigv4::Error::from_binding(
+                sigv4::ErrorKind::InvalidUrl,
+                "url",
+                "the server hands this request-target to the application as its path, which is not the path that was signed; send the origin-form target (/path?query)",
+            ),
+        ));
+    }
     let query = match scope.get_item(pyo3::intern!(py, "query_string"))? {
         Some(q) => match q.cast::<PyBytes>() {
             Ok(b) => Text::from_wire_bytes(b),
@@ -136,8 +150,8 @@ pub fn join_target(path: &str, query: &str) -> String {
 
 static WIRE_TARGET: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 
-/// The request target as `sigv4.wsgi.wire_target` finds it: `REQUEST_URI` or `RAW_URI` (the
-/// absolute form cut to its path), else the Python helper re-quotes `SCRIPT_NAME + PATH_INFO`.
+/// The request target as `sigv4.wsgi.wire_target` finds it: `REQUEST_URI` or `RAW_URI` as
+/// received, else the Python helper re-quotes `SCRIPT_NAME + PATH_INFO`.
 pub fn environ_target<'py>(environ: &Bound<'py, PyDict>) -> PyResult<Text<'py>> {
     let py = environ.py();
     for key in [
@@ -150,15 +164,11 @@ pub fn environ_target<'py>(environ: &Bound<'py, PyDict>) -> PyResult<Text<'py>> 
         let Ok(raw) = value.cast::<PyString>() else {
             continue;
         };
-        let text = str_of(raw)?;
-        if text.is_empty() {
+        if str_of(raw)?.is_empty() {
             continue;
         }
-        if text.starts_with("http://") || text.starts_with("https://") {
-            let after = text.find("//").map_or(0, |i| i + 2);
-            let path = text[after..].find('/').map_or("/", |i| &text[after + i..]);
-            return Ok(Text::Owned(path.to_owned()));
-        }
+        // As received, absolute-form included: the core's `RequestTarget::parse` reads it (and
+        // checks its authority against `Host`); WSGI servers give the application its path.
         return Text::from_str(raw);
     }
     let helper = WIRE_TARGET.import(py, "sigv4.wsgi", "wire_target")?;

@@ -84,7 +84,11 @@ pub(crate) fn scan(query: &str) -> Result<QueryAuth<'_>> {
             continue; // shorter than any X-Amz-* name
         }
         let (raw_key, raw_value) = super::split_once_byte(piece, b'=').unwrap_or((piece, ""));
-        let key = decode(raw_key)?;
+        // A key that decodes to bytes that are not UTF-8 (`%FF`) names no authentication
+        // parameter: it is an ordinary (signed) parameter, whatever the length of its piece.
+        let Ok(key) = decode(raw_key) else {
+            continue;
+        };
         if !key
             .get(..6)
             .is_some_and(|prefix| prefix.eq_ignore_ascii_case("x-amz-"))

@@ -47,9 +47,8 @@ def wire_target(environ: dict) -> str:
     """The request target (path and query) as the client sent it, from a WSGI environ."""
     raw = environ.get("REQUEST_URI") or environ.get("RAW_URI")
     if raw:
-        if raw.startswith(("http://", "https://")):  # absolute-form (through a proxy)
-            slash = raw.find("/", raw.find("//") + 2)
-            raw = raw[slash:] if slash >= 0 else "/"
+        # As received, absolute-form included: the verifier reads it (sigv4.RequestTarget rules in
+        # the core) and checks its authority against Host.
         return raw
     path = requote_path(environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")) or "/"
     query = environ.get("QUERY_STRING", "")
