@@ -56,6 +56,11 @@ function sigv4Middleware(verifier, options = {}) {
       // The target exactly as received (Express: before any mount point cut it), absolute-form
       // included: the core reads it and refuses what the application could read differently.
       const url = req.originalUrl === undefined ? req.url : req.originalUrl
+      // Only the origin form (/path?query): node:http hands an absolute-form target (meant for
+      // proxies) to the handler as req.url, a URL rather than the path that was signed.
+      if (url.charCodeAt(0) !== 47 /* / */) {
+        throw new VerificationError('InvalidUrl', 'the request-target is not a path (/path?query): the application would not receive the path that was signed; send the origin-form target', 'url')
+      }
       who = verifier[VERIFY_RAW](req.method, url, raw, body, clock === undefined ? undefined : clock())
     } catch (e) {
       if (e instanceof VerificationError) {

@@ -59,6 +59,25 @@ pub fn asgi_headers<'py>(headers: &Bound<'py, PyAny>) -> PyResult<HeaderTexts<'p
     Ok(out)
 }
 
+/// The middlewares accept only an origin-form target (`/path?query`). A server hands the target
+/// to the application as it came (ASGI `raw_path` and `path`, WSGI `REQUEST_URI`/`RAW_URI`): an
+/// absolute-form one (`http://host/a`, meant for proxies) would reach the application as a URL,
+/// not as the path that was signed (issue 23). The core's `RequestTarget::parse` then reads what
+/// is left (a raw `#`, dot segments, ...).
+fn origin_form_only(py: Python<'_>, target: &str) -> PyResult<()> {
+    if target.starts_with('/') {
+        return Ok(());
+    }
+    Err(crate::errors::verification(
+        py,
+        sigv4::Error::from_binding(
+            sigv4::ErrorKind::InvalidUrl,
+            "url",
+            "the server hands this request-target to the application as it came, and it is not a path (/path?query): the application would not receive the path that was signed; send the origin-form target",
+        ),
+    ))
+}
+
 static DECODED_PATH: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 
 /// The request target of an ASGI http scope: `raw_path` (the path as sent) and `query_string`;
@@ -84,20 +103,7 @@ pub fn scope_target<'py>(scope: &Bound<'py, PyDict>) -> PyResult<String> {
             Text::from_str(decoded.cast::<PyString>()?)?
         }
     };
-    // ASGI hands the application `path` decoded from `raw_path`. A server that puts an
-    // absolute-form target there (uvicorn with h11 does) gives the application the whole URL as
-    // its path, while the verifier would check the URL's path: refused, so that the application
-    // never sees another path than the one signed.
-    if !path.as_str().starts_with('/') {
-        return Err(crate::errors::verification(
-            py,
-            sigv4::Error::from_binding(
-                sigv4::ErrorKind::InvalidUrl,
-                "url",
-                "the server hands this request-target to the application as its path, which is not the path that was signed; send the origin-form target (/path?query)",
-            ),
-        ));
-    }
+    origin_form_only(py, path.as_str())?;
     let query = match scope.get_item(pyo3::intern!(py, "query_string"))? {
         Some(q) => match q.cast::<PyBytes>() {
             Ok(b) => Text::from_wire_bytes(b),
@@ -164,11 +170,11 @@ pub fn environ_target<'py>(environ: &Bound<'py, PyDict>) -> PyResult<Text<'py>> 
         let Ok(raw) = value.cast::<PyString>() else {
             continue;
         };
-        if str_of(raw)?.is_empty() {
+        let text = str_of(raw)?;
+        if text.is_empty() {
             continue;
         }
-        // As received, absolute-form included: the core's `RequestTarget::parse` reads it (and
-        // checks its authority against `Host`); WSGI servers give the application its path.
+        origin_form_only(py, &text)?;
         return Text::from_str(raw);
     }
     let helper = WIRE_TARGET.import(py, "sigv4.wsgi", "wire_target")?;

@@ -382,7 +382,6 @@ mod tests {
             ("http://u@h.example/a", Some("h.example")),
             ("http:///a", Some("h.example")),
             ("http://h<x/a", None),
-            ("http://h//a", Some("h")),
         ] {
             assert!(
                 RequestTarget::parse(target, host).is_err(),

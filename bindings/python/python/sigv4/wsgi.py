@@ -47,8 +47,8 @@ def wire_target(environ: dict) -> str:
     """The request target (path and query) as the client sent it, from a WSGI environ."""
     raw = environ.get("REQUEST_URI") or environ.get("RAW_URI")
     if raw:
-        # As received, absolute-form included: the verifier reads it (sigv4.RequestTarget rules in
-        # the core) and checks its authority against Host.
+        # As received: the verifier reads it with the core's rules (RequestTarget); the middleware
+        # accepts only the origin form (/path?query), the one the application receives as a path.
         return raw
     path = requote_path(environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")) or "/"
     query = environ.get("QUERY_STRING", "")
