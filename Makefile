@@ -22,6 +22,7 @@ include mk/c.mk
 include mk/python.mk
 include mk/node.mk
 include mk/demo.mk
+include mk/sdk.mk
 
 test: test-rust test-c test-python test-node test-demo
 	@echo "make test: every suite passed"

@@ -4,10 +4,12 @@ use std::borrow::Cow;
 
 use sha2::{Digest, Sha256};
 
-use crate::encode::{canonical_query_into, canonical_query_into_small, canonical_uri_into};
+use crate::encode::{
+    canonical_query_into, canonical_query_into_small, canonical_uri_into, verbatim_query_into,
+};
 use crate::error::Result;
 use crate::request::{validate_header_name, validate_header_value};
-use crate::settings::{PathNormalization, UriEncoding};
+use crate::settings::{PathNormalization, QueryEncoding, UriEncoding};
 
 /// SHA-256 of the empty string, the payload hash of a request without body.
 pub const EMPTY_SHA256: &str = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
@@ -162,6 +164,7 @@ pub(crate) struct CanonicalInput<'a, 'h> {
     pub(crate) payload_hash: &'a str,
     pub(crate) uri_encoding: UriEncoding,
     pub(crate) path_normalization: PathNormalization,
+    pub(crate) query_encoding: QueryEncoding,
 }
 
 /// Appends the `SignedHeaders` value (sorted lowercase names joined by `;`) to `out`.
@@ -185,7 +188,9 @@ pub(crate) fn write_canonical_request(out: &mut String, input: &CanonicalInput<'
         input.path_normalization,
     );
     out.push('\n');
-    if input.extra_query.is_empty() {
+    if input.query_encoding == QueryEncoding::Verbatim {
+        verbatim_query_into(out, input.query, input.extra_query);
+    } else if input.extra_query.is_empty() {
         canonical_query_into_small(out, input.query);
     } else {
         canonical_query_into(out, input.query, input.extra_query);

@@ -141,6 +141,28 @@ pub(crate) fn canonical_query_into(out: &mut String, query: &str, extra: &[(&str
     }
 }
 
+/// Appends `query` under [`crate::QueryEncoding::Verbatim`]: pieces split on `&` (empty ones
+/// kept) and on the first `=`, sorted by key then value as given, joined back; `extra` pairs are
+/// merged in as they are. Nothing is decoded or encoded, and `X-Amz-Signature` is not special.
+pub(crate) fn verbatim_query_into(out: &mut String, query: &str, extra: &[(&str, &str)]) {
+    let mut pairs: Vec<(&str, &str)> = Vec::with_capacity(8 + extra.len());
+    if !query.is_empty() {
+        for piece in crate::verify::split_byte(query, b'&') {
+            pairs.push(crate::verify::split_once_byte(piece, b'=').unwrap_or((piece, "")));
+        }
+    }
+    pairs.extend_from_slice(extra);
+    pairs.sort_unstable();
+    for (i, (k, v)) in pairs.iter().enumerate() {
+        if i > 0 {
+            out.push('&');
+        }
+        out.push_str(k);
+        out.push('=');
+        out.push_str(v);
+    }
+}
+
 /// Appends the canonical query string of `query` (no extra pairs) to `out`, as
 /// [`canonical_query_into`] does, without any allocation when the query has at most 16 parameters
 /// whose names and values are already canonical, the common case: unreserved characters, and
@@ -279,6 +301,7 @@ pub fn canonical_uri_into(
         return;
     }
     match encoding {
+        UriEncoding::Verbatim => out.push_str(path),
         UriEncoding::Double => {
             if normalization == PathNormalization::Enabled && needs_normalizing(path) {
                 let normalized = normalize_path(path);
@@ -360,6 +383,28 @@ mod tests {
         assert_eq!(d("//example//"), "/example/");
         assert_eq!(d("/a/b/../c/./d/.."), "/a/c/");
         assert_eq!(d(""), "/");
+    }
+
+    #[test]
+    fn verbatim_path_is_signed_as_given() {
+        let v = |p| uri(p, UriEncoding::Verbatim, PathNormalization::Enabled);
+        assert_eq!(v("/test$file.text"), "/test$file.text");
+        assert_eq!(v("/a%2fb//../%41 c"), "/a%2fb//../%41 c");
+        assert_eq!(v(""), "/");
+    }
+
+    #[test]
+    fn verbatim_query_sorts_pieces_as_given() {
+        let v = |q, extra: &[(&str, &str)]| {
+            let mut s = String::new();
+            verbatim_query_into(&mut s, q, extra);
+            s
+        };
+        // botocore's _canonical_query_string_url: split on '&', partition on '=', sort, join.
+        assert_eq!(v("b=2&a=x+y&a=%2b&&k", &[]), "=&a=%2b&a=x+y&b=2&k=");
+        assert_eq!(v("X-Amz-Signature=1&a=b=c", &[]), "X-Amz-Signature=1&a=b=c");
+        assert_eq!(v("", &[]), "");
+        assert_eq!(v("z=1", &[("X-Amz-Date", "d")]), "X-Amz-Date=d&z=1");
     }
 
     #[test]

@@ -192,6 +192,7 @@ pub fn sign_exact(
                 payload_hash: &payload,
                 uri_encoding: settings.uri_encoding,
                 path_normalization: settings.path_normalization,
+                query_encoding: settings.query_encoding,
             },
         )
     });

@@ -22,6 +22,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod aws4;
 mod canonical;
 mod chunked;
 mod credentials;
@@ -41,6 +42,10 @@ mod sigv4a;
 mod time;
 mod verify;
 
+pub use aws4::{
+    aws4_canonical_headers, aws4_canonical_request, aws4_sign, aws4_signing_key, Aws4Mode,
+    Aws4Request, Aws4Signature,
+};
 pub use canonical::{hex, sha256_hex, PayloadHasher, EMPTY_SHA256};
 pub use chunked::{
     checksum_value_len, sign_streaming, ChunkedDecoder, ChunkedEncoder, ChunkedPlan, ChunkedSigner,
@@ -59,8 +64,8 @@ pub use key::{KeyCache, SigningKey};
 pub use output::{Headers, SignedRequest};
 pub use request::{Body, Request};
 pub use settings::{
-    is_s3_family, ContentSha256Header, PathNormalization, PayloadMode, SessionTokenMode,
-    SigningAlgorithm, SigningSettings, UriEncoding, DEFAULT_UNSIGNED_HEADERS,
+    is_s3_family, ContentSha256Header, PathNormalization, PayloadMode, QueryEncoding,
+    SessionTokenMode, SigningAlgorithm, SigningSettings, UriEncoding, DEFAULT_UNSIGNED_HEADERS,
 };
 pub use sign::{presign, sign, validate_region, validate_service, SigningParams, MAX_EXPIRES_IN};
 pub use signer::Signer;

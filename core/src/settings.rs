@@ -7,6 +7,22 @@ pub enum UriEncoding {
     Double,
     /// The S3 family: the path is encoded exactly once.
     Single,
+    /// The path exactly as given: neither normalised nor encoded (an empty path is still `/`).
+    /// botocore's S3 signers sign the wire path this way; compatibility layers that must
+    /// reproduce them (`sigv4.botocore`) use it.
+    Verbatim,
+}
+
+/// How the query string enters the canonical request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub enum QueryEncoding {
+    /// AWS's rule: `+` is a space, `%XX` decoded, every key and value re-encoded, pairs sorted,
+    /// `X-Amz-Signature` left out.
+    #[default]
+    Canonical,
+    /// botocore's rule for a query already in the URL: split on `&` and the first `=` of each
+    /// piece (empty pieces included), pairs sorted as given, nothing decoded or encoded.
+    Verbatim,
 }
 
 /// Whether `.`/`..` segments and repeated slashes are removed from the path before signing.
@@ -155,6 +171,8 @@ pub struct SigningSettings {
     pub uri_encoding: UriEncoding,
     /// Path normalisation.
     pub path_normalization: PathNormalization,
+    /// Query string canonicalisation.
+    pub query_encoding: QueryEncoding,
     /// Whether to add and sign `x-amz-content-sha256` (header signing only).
     pub content_sha256_header: ContentSha256Header,
     /// Session token placement.
@@ -189,6 +207,7 @@ impl SigningSettings {
             } else {
                 ContentSha256Header::Omit
             },
+            query_encoding: QueryEncoding::Canonical,
             session_token_mode: SessionTokenMode::Signed,
             payload: None,
             unsigned_headers: Vec::new(),

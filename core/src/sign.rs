@@ -404,6 +404,7 @@ pub(crate) fn sign_with(
             payload_hash: &payload,
             uri_encoding: settings.uri_encoding,
             path_normalization: settings.path_normalization,
+            query_encoding: settings.query_encoding,
         },
     );
     let canonical = end_field(&mut text, canonical_start);

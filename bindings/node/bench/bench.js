@@ -6,7 +6,7 @@ const crypto = require('node:crypto')
 const aws4 = require('aws4')
 const { SignatureV4 } = require('@smithy/signature-v4')
 const { Signer } = require('..')
-const ours4 = require('../aws4')
+const ours4 = require('../lib/aws4')
 
 const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' }
 

@@ -25,5 +25,41 @@ export interface AxiosLikeConfig {
   [key: string]: any
 }
 
+/** aws4-axios 3.x's `options`. */
+export interface InterceptorOptions {
+  service?: string
+  region?: string
+  signQuery?: boolean
+  addContentSha?: boolean
+  assumeRoleArn?: string
+  assumedRoleExpirationMarginSec?: number
+  assumeRoleSessionName?: string
+}
+
+/** aws4-axios 3.x's credentials. */
+export interface Credentials {
+  accessKeyId: string
+  secretAccessKey: string
+  sessionToken?: string
+}
+
+/** aws4-axios 3.x's credentials provider. */
+export interface CredentialsProvider {
+  getCredentials(): Promise<Credentials | undefined>
+}
+
+/** aws4-axios 3.x's argument: `aws4Interceptor({ options, credentials, instance })`. */
+export interface Aws4AxiosArguments {
+  instance?: { getUri(config?: any): string }
+  options?: InterceptorOptions
+  credentials?: Credentials | CredentialsProvider
+}
+
 /** An axios request interceptor signing every request: `axios.interceptors.request.use(aws4Interceptor({...}))`. */
+export declare function aws4Interceptor(options: Aws4AxiosArguments): <C extends AxiosLikeConfig>(config: C) => Promise<C>
 export declare function aws4Interceptor(options?: Aws4InterceptorOptions): <C extends AxiosLikeConfig>(config: C) => Promise<C>
+/** aws4-axios' deprecated alias. */
+export declare const interceptor: typeof aws4Interceptor
+/** The `message` of an axios error's response body (aws4-axios' helper). */
+export declare function getAuthErrorMessage(error: unknown): string | undefined
+export default aws4Interceptor

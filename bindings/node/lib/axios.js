@@ -2,6 +2,7 @@
 const { Signer } = require('./signer')
 const { SigV4Error } = require('./errors')
 const { regionFromHost } = require('./fetch')
+const { aws4AxiosInterceptor, isAws4AxiosShape, getAuthErrorMessage } = require('./aws4-axios')
 
 function buildUrl(config) {
   let url = config.url || ''
@@ -35,8 +36,12 @@ function transformData(config, headers) {
  * `aws4-axios`): `axios.interceptors.request.use(aws4Interceptor({service, region, credentials}))`.
  * It signs exactly the URL axios sends (params included), the transformed body, and the headers
  * set; with `signQuery: true` it presigns into the URL instead (`expiresIn`, default 3600).
+ * Also takes aws4-axios 3.x's `{ options, credentials, instance }` and then behaves as it does
+ * (lib/aws4-axios.js).
  */
 function aws4Interceptor(options = {}) {
+  // aws4-axios 3.x's shape: { options, credentials, instance }
+  if (isAws4AxiosShape(options)) return aws4AxiosInterceptor(options)
   const { service, region, credentials, signQuery = false, expiresIn, signer: given, ...signerOptions } = options
   const signers = new Map()
   function signerFor(host) {
@@ -88,4 +93,6 @@ function aws4Interceptor(options = {}) {
   }
 }
 
-module.exports = { aws4Interceptor }
+module.exports = { aws4Interceptor, interceptor: aws4Interceptor, getAuthErrorMessage, default: aws4Interceptor }
+// As aws4-axios: `import aws4Interceptor from 'libsigv4/axios'` is the function in TypeScript's CommonJS output too.
+Object.defineProperty(module.exports, '__esModule', { value: true })

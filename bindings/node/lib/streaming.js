@@ -2,6 +2,7 @@
 // Streaming (aws-chunked) uploads: S3 PutObject/UploadPart without buffering the body. The request
 // is signed up front (Content-Length computed from the plan); the body goes through an encoder
 // that signs chunk after chunk, chained from the request's signature.
+const { redactText, redactHeaders } = require('./redact')
 const util = require('node:util')
 const { Transform, Readable } = require('node:stream')
 
@@ -90,6 +91,17 @@ class StreamingUpload {
       if (out.length) yield out
     }
     yield this.#native.finish(trailersOf(trailers))
+  }
+
+  /** What JSON.stringify writes: the session token (header or URL parameter) redacted. */
+  toJSON() {
+    return {
+      method: this.method,
+      url: redactText(this.url),
+      headers: redactHeaders(this.headers),
+      seedSignature: this.seedSignature,
+      bytesWritten: this.bytesWritten,
+    }
   }
 
   [util.inspect.custom](depth, options, inspect) {

@@ -1,6 +1,7 @@
 'use strict'
 // Verifier: checks SigV4 (and, when allowed, SigV4a) signatures of incoming requests with the
 // core's verifier, one native call per request.
+const { redactText } = require('./redact')
 const util = require('node:util')
 const { Transform } = require('node:stream')
 const { NativeVerifier, verifyPacked } = require('./native')
@@ -44,18 +45,25 @@ class VerificationError extends SigV4Error {
     const shown = { code: this.code, message: this.message }
     if (this.argument !== undefined) shown.argument = this.argument
     if (this.canonicalRequest !== undefined) {
-      shown.canonicalRequest = this.canonicalRequest
-        .replace(/^(x-amz-security-token:).*$/gm, '$1** redacted **')
-        .replace(/([?&]X-Amz-Security-Token=)[^&\n]*/g, '$1** redacted **')
+      shown.canonicalRequest = redactText(this.canonicalRequest)
       shown.stringToSign = this.stringToSign
     }
     return `${this.stack.split('\n')[0]} ${inspect(shown, options)}`
+  }
+
+  /** What JSON.stringify writes: the session token in the canonical request redacted. */
+  toJSON() {
+    const out = { name: this.name, code: this.code, message: this.message }
+    if (this.argument !== undefined) out.argument = this.argument
+    if (this.canonicalRequest !== undefined) out.canonicalRequest = redactText(this.canonicalRequest)
+    if (this.stringToSign !== undefined) out.stringToSign = this.stringToSign
+    return out
   }
 }
 
 /** Turns a native error into a VerificationError (same object, stack kept); others pass through. */
 function adopt(e) {
-  if (e instanceof Error && typeof e.code === 'string' && VERIFICATION_CODES.has(e.code) && !(e instanceof SigV4Error)) {
+  if (e instanceof Error && typeof e.code === 'string' && VERIFICATION_CODES.has(e.code) && !(e instanceof VerificationError)) {
     Object.setPrototypeOf(e, VerificationError.prototype)
     e.name = 'VerificationError'
   } else if (e instanceof Error && typeof e.code === 'string' && !(e instanceof SigV4Error) && e.constructor === Error && 'argument' in e) {

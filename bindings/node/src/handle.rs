@@ -2,7 +2,7 @@
 //!
 //! A napi-rs class method pays for napi-rs' borrow tracking on every call (a global registry
 //! lookup and scope bookkeeping: about 0.5 µs, more than the rest of a call's N-API work). The
-//! per-request paths (`verifyPacked`, `signExactWith`) are plain functions taking a handle
+//! per-request paths (`verifyPacked`, `signWith`, `aws4Sign`) are plain functions taking a handle
 //! instead: one `napi_check_object_type_tag` and one `napi_get_value_external`.
 
 use std::ffi::c_void;

@@ -108,6 +108,28 @@ pub fn object(env: sys::napi_env) -> R<Value> {
     Ok(out)
 }
 
+/// A new array of `len` holes.
+pub fn array(env: sys::napi_env, len: usize) -> R<Value> {
+    let mut out = ptr::null_mut();
+    // SAFETY: env is live.
+    ok(unsafe { sys::napi_create_array_with_length(env, len, &mut out) })?;
+    Ok(out)
+}
+
+/// `array[i] = value`.
+pub fn set_element(env: sys::napi_env, array: Value, i: u32, value: Value) -> R<()> {
+    // SAFETY: handles are live.
+    ok(unsafe { sys::napi_set_element(env, array, i, value) })
+}
+
+/// `null`.
+pub fn null(env: sys::napi_env) -> R<Value> {
+    let mut out = ptr::null_mut();
+    // SAFETY: env is live.
+    ok(unsafe { sys::napi_get_null(env, &mut out) })?;
+    Ok(out)
+}
+
 /// `obj[name] = value`.
 pub fn set(env: sys::napi_env, obj: Value, name: &CStr, value: Value) -> R<()> {
     // SAFETY: handles are live; name is NUL-terminated.

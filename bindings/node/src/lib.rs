@@ -8,8 +8,8 @@
 #[macro_use]
 extern crate napi_derive;
 
+mod aws4;
 mod error;
-mod exact;
 mod handle;
 mod input;
 mod js;

@@ -343,50 +343,6 @@ impl NativeSigner {
         )
     }
 
-    /// Signs exactly the given request (internal to `libsigv4/aws4`): `packed` is
-    /// `method NUL path NUL amzDate [NUL name NUL value]...`; `flags` bit 0 single encoding, bit 1
-    /// normalise the path, bit 2 short result (signature and signed headers). Returns signature, canonical request, string to sign and signed
-    /// headers, NUL-separated.
-    #[napi(
-        ts_args_type = "packed: string, body: string | Uint8Array | null | undefined, payloadHash: string | null | undefined, flags: number",
-        ts_return_type = "string"
-    )]
-    pub fn sign_exact(
-        &self,
-        env: Env,
-        packed: Raw,
-        body: Raw,
-        payload_hash: Raw,
-        flags: u32,
-    ) -> napi::Result<Raw> {
-        let env = env.raw();
-        let creds = self
-            .credentials
-            .as_ref()
-            .ok_or_else(|| no_credentials(env))?;
-        crate::exact::sign_exact_with(
-            env,
-            creds,
-            &self.scope.region,
-            &self.scope.service,
-            &self.scope.cache,
-            packed,
-            body,
-            payload_hash,
-            flags,
-        )
-    }
-
-    /// A handle on this signer's current credentials and scope for `signExactWith` (the aws4
-    /// drop-in's per-call function, which skips the cost of a class method call). Credentials set
-    /// later do not reach an existing handle.
-    #[napi(ts_return_type = "object")]
-    pub fn exact_handle(&self, env: Env) -> napi::Result<Raw> {
-        let env = env.raw();
-        let credentials = Arc::clone(self.current_credentials(env)?);
-        crate::exact::handle(env, credentials, Arc::clone(&self.scope))
-    }
-
     /// A handle for `signWith` holding this signer's current credentials and scope (see
     /// `sign_handle.rs`); take a new one after `setCredentials`.
     #[napi(ts_return_type = "object")]

@@ -77,6 +77,7 @@ pub struct VerifierOptions {
     /// Accept `UNSIGNED-PAYLOAD` (default: true for S3, false otherwise).
     pub allow_unsigned_payload: Option<bool>,
     /// Accept SigV4a signatures whose region set covers one of the regions (default false).
+    #[napi(js_name = "allowSigv4a")]
     pub allow_sigv4a: Option<bool>,
     /// Refuse a signature seen before: `true` (100 000 entries) or a capacity; default off.
     #[napi(ts_type = "boolean | number")]

@@ -1,5 +1,4 @@
 // Types of libsigv4/aws4, the aws4 drop-in (same shapes as @types/aws4).
-/// <reference types="node" />
 
 /** What aws4 reads (and mutates, adding `headers`, `path`, `hostname`). */
 export interface Request {
@@ -9,7 +8,7 @@ export interface Request {
   path?: string
   method?: string
   headers?: Record<string, any>
-  body?: string | Buffer
+  body?: string | Uint8Array | ArrayBufferView
   service?: string
   region?: string
   signQuery?: boolean

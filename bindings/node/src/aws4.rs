@@ -1,0 +1,206 @@
+//! The native half of `libsigv4/aws4` (the drop-in for the npm package `aws4`): `lib/aws4.js`
+//! does aws4's request preparation and passes what aws4's `canonicalString` reads; the core's
+//! aws4 mode ([`sigv4::aws4_sign`]) builds the canonical request and signs it.
+//!
+//! The packed request (one string read instead of one per field) is
+//! `method NUL path NUL datetime NUL date NUL nQuery NUL nHeaders NUL
+//! [key NUL value]{nQuery} [name NUL value]{nHeaders}` (`nQuery` is `-` when the path has no
+//! query). A field may hold a NUL itself (aws4 signs any string): the field count then differs
+//! from the counts, the call returns `null`, and the JS side packs again with every field
+//! escaped (`\x01` followed by `0` for NUL, by `1` for `\x01`; flag `ESCAPED`).
+
+use std::borrow::Cow;
+use std::sync::Mutex;
+
+use napi::bindgen_prelude::Env;
+use napi::sys;
+use sigv4::{Aws4Mode, Aws4Request, ErrorKind, SigningKey};
+
+use crate::error::{bad_input, failed, from_core};
+use crate::handle::{self, Kind};
+use crate::input;
+use crate::js;
+use crate::raw::Raw;
+
+/// Flags of `aws4Sign` (mirrored in lib/aws4.js).
+const S3: u32 = 1;
+const DECODE_PATH: u32 = 2;
+const SIGN_QUERY: u32 = 4;
+const CODECOMMIT_GIT: u32 = 8;
+const ESCAPED: u32 = 16;
+/// Return the signature only.
+const SIGNATURE: u32 = 64;
+
+/// A secret, region and service (free text, as aws4 takes them), with the key of the last date.
+struct Aws4Key {
+    secret: String,
+    region: String,
+    service: String,
+    last: Mutex<Option<(String, SigningKey)>>,
+}
+
+const AWS4_KEY: Kind = Kind::new(0x6177_7334_5f6b_6579, 0x6c69_6273_6967_7634, "aws4 signer");
+
+/// `aws4Handle(secret, region, service)`: a handle for `aws4Sign` (lib/aws4.js keeps one per
+/// credentials, region and service, as aws4 caches its derived keys).
+#[napi(
+    js_name = "aws4Handle",
+    ts_args_type = "secret: string, region: string, service: string",
+    ts_return_type = "object"
+)]
+pub fn aws4_handle(env: Env, secret: String, region: String, service: String) -> napi::Result<Raw> {
+    handle::create(
+        env.raw(),
+        &AWS4_KEY,
+        Aws4Key {
+            secret,
+            region,
+            service,
+            last: Mutex::new(None),
+        },
+    )
+}
+
+fn unescape(field: &str) -> Cow<'_, str> {
+    if !field.contains('\u{1}') {
+        return Cow::Borrowed(field);
+    }
+    let mut out = String::with_capacity(field.len());
+    let mut chars = field.chars();
+    while let Some(c) = chars.next() {
+        if c == '\u{1}' {
+            out.push(if chars.next() == Some('0') {
+                '\0'
+            } else {
+                '\u{1}'
+            });
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+fn count(field: Option<&str>) -> Option<Option<usize>> {
+    match field? {
+        "-" => Some(None),
+        n => n.parse().ok().map(Some),
+    }
+}
+
+/// `aws4Sign(handle, packed, body, payloadHash, flags)`: the Authorization value (`AUTH_HEADER`),
+/// the signature (`SIGNATURE`), or `[canonicalString, stringToSign, signature]`; `null` when
+/// the packed fields need escaping (see the module docs).
+#[napi(
+    js_name = "aws4Sign",
+    ts_args_type = "signer: object, packed: string, body: string | Uint8Array | null | undefined, payloadHash: string | null | undefined, flags: number",
+    ts_return_type = "string | string[] | null"
+)]
+pub fn aws4_sign(
+    env: Env,
+    signer: Raw,
+    packed: Raw,
+    body: Raw,
+    payload_hash: Raw,
+    flags: u32,
+) -> napi::Result<Raw> {
+    let env = env.raw();
+    // SAFETY: AWS4_KEY handles hold an Aws4Key; the caller holds the handle for this call.
+    let key = unsafe { handle::get::<Aws4Key>(env, &AWS4_KEY, signer.0)? };
+    if !js::is_string(env, packed.0).map_err(|_| failed(env, "request"))? {
+        return Err(bad_input(
+            env,
+            ErrorKind::InvalidUrl,
+            "request",
+            "request must be a string",
+        ));
+    }
+    let packed = js::read_string(env, packed.0).map_err(|_| failed(env, "request"))?;
+    let fields: Vec<Cow<'_, str>> = if flags & ESCAPED != 0 {
+        packed.split('\0').map(unescape).collect()
+    } else {
+        packed.split('\0').map(Cow::Borrowed).collect()
+    };
+    let (Some(nq), Some(Some(nh))) = (
+        count(fields.get(4).map(|f| &**f)),
+        count(fields.get(5).map(|f| &**f)),
+    ) else {
+        return null(env);
+    };
+    let pairs = nq.unwrap_or(0) + nh;
+    if fields.len() != 6 + 2 * pairs {
+        return null(env);
+    }
+    let pair = |i: usize| (&*fields[6 + 2 * i], &*fields[7 + 2 * i]);
+    let query: Vec<(&str, &str)> = (0..nq.unwrap_or(0)).map(pair).collect();
+    let headers: Vec<(&str, &str)> = (nq.unwrap_or(0)..pairs).map(pair).collect();
+    let given = match js::type_of(env, payload_hash.0).map_err(|_| failed(env, "payloadHash"))? {
+        sys::ValueType::napi_string => {
+            Some(js::read_string(env, payload_hash.0).map_err(|_| failed(env, "payloadHash"))?)
+        }
+        _ => None,
+    };
+    let body_v = match js::type_of(env, body.0).map_err(|_| failed(env, "body"))? {
+        sys::ValueType::napi_undefined | sys::ValueType::napi_null => None,
+        _ if given.is_some() => None,
+        _ => Some(body.0),
+    };
+    // SAFETY: the borrowed body is used only within this call.
+    let body = unsafe { input::body(env, body_v)? };
+    let (datetime, date) = (&*fields[2], &*fields[3]);
+    let request = Aws4Request {
+        method: &fields[0],
+        path: &fields[1],
+        query: nq.map(|_| query.as_slice()),
+        headers: &headers,
+        payload_hash: given.as_deref(),
+        body: body.as_bytes(),
+    };
+    let mode = Aws4Mode {
+        s3: flags & S3 != 0,
+        decode_path: flags & DECODE_PATH != 0,
+        sign_query: flags & SIGN_QUERY != 0,
+        codecommit_git: flags & CODECOMMIT_GIT != 0,
+    };
+    let signing_key = {
+        let mut last = key.last.lock().unwrap_or_else(|e| e.into_inner());
+        match &*last {
+            Some((d, k)) if d == date => k.clone(),
+            _ => {
+                let k = sigv4::aws4_signing_key(&key.secret, date, &key.region, &key.service);
+                *last = Some((date.to_owned(), k.clone()));
+                k
+            }
+        }
+    };
+    let out = sigv4::aws4_sign(
+        &request,
+        mode,
+        datetime,
+        [date, &key.region, &key.service],
+        &signing_key,
+    )
+    .map_err(|e| from_core(env, &e))?;
+    if flags & SIGNATURE != 0 {
+        return crate::output::js_string(env, &out.signature).map(Raw);
+    }
+    let canonical_headers = sigv4::aws4_canonical_headers(&headers);
+    let array = js::array(env, 4).map_err(|_| failed(env, "result"))?;
+    for (i, text) in [
+        &out.canonical_request,
+        &out.string_to_sign,
+        &out.signature,
+        &canonical_headers,
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let v = crate::output::js_string(env, text)?;
+        js::set_element(env, array, i as u32, v).map_err(|_| failed(env, "result"))?;
+    }
+    Ok(Raw(array))
+}
+
+fn null(env: sys::napi_env) -> napi::Result<Raw> {
+    js::null(env).map(Raw).map_err(|_| failed(env, "result"))
+}

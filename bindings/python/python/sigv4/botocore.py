@@ -1,0 +1,205 @@
+"""botocore and boto3 signing through libsigv4: one line, nothing else changes.
+
+::
+
+    import sigv4.botocore
+    sigv4.botocore.install()      # every client and presigner made afterwards signs natively
+
+``install()`` puts subclasses of botocore's own SigV4 signers in ``botocore.auth.AUTH_TYPE_MAPS``
+(``v4``, ``v4-query``, ``s3v4``, ``s3v4-query``, ``v4-s3express``, ``v4-s3express-query``). They keep
+botocore's request preparation as it is — which headers are signed, ``X-Amz-Date`` / ``Date``,
+the session token's placement, ``X-Amz-Content-SHA256`` and ``UNSIGNED-PAYLOAD`` /
+``STREAMING-UNSIGNED-PAYLOAD-TRAILER`` as botocore picks them, presigned URLs' parameters and
+expiry — and hand the canonical request, the hashing and the HMAC to the Rust core, with
+botocore's canonicalisation rules (S3 paths and URL queries signed as they are). ``uninstall()``
+puts botocore's signers back.
+
+``generate_presigned_url(client, client_method, params, expires_in)`` is the bulk fast path: the
+same URLs as ``client.generate_presigned_url`` for S3 ``get_object`` / ``head_object`` /
+``put_object`` / ``delete_object``; other calls go through botocore.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from typing import Any, Dict, List, Optional, Tuple
+from urllib.parse import urlsplit
+
+from botocore import auth as _auth
+from botocore.exceptions import NoCredentialsError
+from botocore.utils import normalize_url_path
+
+from . import _native
+from ._presign_fast import generate_presigned_url
+
+__all__ = ["install", "uninstall", "installed", "generate_presigned_url", "SIGNERS"]
+
+_SIGV4_TIMESTAMP = _auth.SIGV4_TIMESTAMP
+_PAYLOAD_BUFFER = _auth.PAYLOAD_BUFFER
+# Whitespace that str.split() (botocore's trim) collapses but the core's trim (spaces and tabs,
+# the SigV4 rule) leaves: values holding any are trimmed by botocore's own function first.
+_OTHER_WHITESPACE = re.compile(r"[^\S \t]")
+
+
+def _signing_headers(auth: Any, request: Any) -> List[Tuple[str, str]]:
+    """The (name, value) pairs botocore signs, from botocore's own ``headers_to_sign``."""
+    pairs = []
+    for name, value in auth.headers_to_sign(request).items():
+        if not isinstance(value, str) or _OTHER_WHITESPACE.search(value):
+            value = auth._header_value(value)  # botocore's trim (and its error on a non-str)
+        pairs.append((name, value))
+    return pairs
+
+
+class _CoreSigning:
+    """Mixin over a botocore SigV4 signer: botocore prepares the request, the core signs it."""
+
+    _S3 = False
+
+    def add_auth(self, request: Any) -> None:
+        if self.credentials is None:
+            raise NoCredentialsError()
+        # botocore's clock, looked up at call time (tests freeze it by patching botocore.auth).
+        request.context["timestamp"] = _auth.get_current_datetime().strftime(_SIGV4_TIMESTAMP)
+        self._modify_request_before_signing(request)
+        signature, signed_headers = self._core_sign(request)
+        self._core_inject(request, signature, signed_headers)
+
+    def _core_sign(self, request: Any) -> Tuple[str, str]:
+        parts = urlsplit(request.url)
+        path = parts.path if self._S3 else normalize_url_path(parts.path)
+        params: Optional[List[Tuple[str, str]]] = None
+        if request.params:
+            items = request.params.items() if hasattr(request.params, "items") else request.params
+            params = [(key, str(value)) for key, value in items]
+        headers = request.headers
+        if "X-Amz-Content-SHA256" in headers:
+            payload = headers["X-Amz-Content-SHA256"]
+        else:
+            payload = self.payload(request)
+        creds = self.credentials
+        return _native.botocore_sign(
+            creds.access_key,
+            creds.secret_key,
+            self._region_name,
+            self._service_name,
+            request.context["timestamp"],
+            request.method.upper(),
+            path,
+            parts.query,
+            params,
+            _signing_headers(self, request),
+            payload,
+            self._S3,
+        )
+
+    def _core_inject(self, request: Any, signature: str, signed_headers: str) -> None:
+        # botocore's _inject_signature_to_request, without computing the signed headers again.
+        request.headers["Authorization"] = (
+            f"AWS4-HMAC-SHA256 Credential={self.scope(request)}, "
+            f"SignedHeaders={signed_headers}, Signature={signature}"
+        )
+
+
+class _CoreQuerySigning(_CoreSigning):
+    def _core_inject(self, request: Any, signature: str, signed_headers: str) -> None:
+        self._inject_signature_to_request(request, signature)
+
+
+class _CoreHashing:
+    """botocore's ``payload`` with the body hashed by the core."""
+
+    def payload(self, request: Any) -> str:
+        if self._is_streaming_checksum_payload(request):
+            return _auth.STREAMING_UNSIGNED_PAYLOAD_TRAILER
+        if not self._should_sha256_sign_payload(request):
+            return _auth.UNSIGNED_PAYLOAD
+        body = request.body
+        if body and hasattr(body, "seek"):
+            position = body.tell()
+            hasher = _native.PayloadHasher()
+            for chunk in iter(lambda: body.read(_PAYLOAD_BUFFER), b""):
+                hasher.update(chunk)
+            body.seek(position)
+            return hasher.hexdigest()
+        if body:
+            return _native.PayloadHasher(body).hexdigest()
+        return _auth.EMPTY_SHA256_HASH
+
+
+class SigV4Auth(_CoreHashing, _CoreSigning, _auth.SigV4Auth):
+    """botocore's ``SigV4Auth`` (``v4``), signing through the core."""
+
+
+class SigV4QueryAuth(_CoreHashing, _CoreQuerySigning, _auth.SigV4QueryAuth):
+    """botocore's ``SigV4QueryAuth`` (``v4-query``), signing through the core."""
+
+
+class S3SigV4Auth(_CoreHashing, _CoreSigning, _auth.S3SigV4Auth):
+    """botocore's ``S3SigV4Auth`` (``s3v4``), signing through the core."""
+
+    _S3 = True
+
+
+class S3SigV4QueryAuth(_CoreQuerySigning, _auth.S3SigV4QueryAuth):
+    """botocore's ``S3SigV4QueryAuth`` (``s3v4-query``), signing through the core."""
+
+    _S3 = True
+
+
+class S3ExpressAuth(_CoreHashing, _CoreSigning, _auth.S3ExpressAuth):
+    """botocore's ``S3ExpressAuth`` (``v4-s3express``), signing through the core."""
+
+    _S3 = True
+
+
+class S3ExpressQueryAuth(_CoreQuerySigning, _auth.S3ExpressQueryAuth):
+    """botocore's ``S3ExpressQueryAuth`` (``v4-s3express-query``), signing through the core."""
+
+    _S3 = True
+
+
+#: The signature versions ``install()`` replaces, and our signer for each.
+SIGNERS: Dict[str, type] = {
+    "v4": SigV4Auth,
+    "v4-query": SigV4QueryAuth,
+    "s3v4": S3SigV4Auth,
+    "s3v4-query": S3SigV4QueryAuth,
+    "v4-s3express": S3ExpressAuth,
+    "v4-s3express-query": S3ExpressQueryAuth,
+}
+
+_lock = threading.Lock()
+_saved: Dict[str, Any] = {}
+_MISSING = object()
+
+
+def install() -> None:
+    """Signs every botocore/boto3 request (and presigned URL) made from now on through libsigv4.
+
+    Idempotent. botocore looks its signers up at signing time, so clients made before the call
+    switch too."""
+    with _lock:
+        for name, cls in SIGNERS.items():
+            current = _auth.AUTH_TYPE_MAPS.get(name, _MISSING)
+            if current is cls:
+                continue
+            _saved.setdefault(name, current)
+            _auth.AUTH_TYPE_MAPS[name] = cls
+
+
+def uninstall() -> None:
+    """Puts back the signers ``install()`` replaced (botocore's own, or the CRT's)."""
+    with _lock:
+        for name, previous in _saved.items():
+            if previous is _MISSING:
+                _auth.AUTH_TYPE_MAPS.pop(name, None)
+            else:
+                _auth.AUTH_TYPE_MAPS[name] = previous
+        _saved.clear()
+
+
+def installed() -> bool:
+    """Whether ``install()`` is in effect."""
+    return all(_auth.AUTH_TYPE_MAPS.get(name) is cls for name, cls in SIGNERS.items())
