@@ -453,7 +453,8 @@ pub(crate) fn sign_with(
     if presigning {
         if !request.url.contains('?') {
             text.push('?');
-        } else if !(request.url.ends_with('?') || request.url.ends_with('&')) {
+        } else if !(request.query.is_empty() || request.url.ends_with('&')) {
+            // A query ending in '?' (`?a=?`) still needs the '&': only an empty query does not.
             text.push('&');
         }
         text.push_str("X-Amz-Algorithm=");

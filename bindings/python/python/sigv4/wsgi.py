@@ -20,6 +20,11 @@ from what the client sent, so such requests fail verification. ``wsgiref`` sets 
 ``text/plain`` when the request has no ``Content-Type``; an unsigned ``Content-Type`` is refused
 (``UnsignedHeader``), so under wsgiref remove it in the handler's ``get_environ`` when the header is
 absent (the tests do).
+
+Only origin-form targets (``/path?query``) are accepted: an absolute-form ``REQUEST_URI``
+(``http://host/a``, meant for proxies) is refused with 400 ``InvalidUrl``, as is any target the
+core's ``RequestTarget`` rules refuse (a raw ``#``, raw dot segments, ...: see the README's "What the
+verifier guarantees").
 """
 
 from __future__ import annotations
