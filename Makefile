@@ -24,7 +24,7 @@ include mk/node.mk
 include mk/demo.mk
 include mk/sdk.mk
 
-test: test-rust test-c test-python test-node test-demo
+test: test-rust test-c test-python test-node test-sdk test-demo
 	@echo "make test: every suite passed"
 
 bench: bench-rust bench-c bench-python bench-node

@@ -38,3 +38,13 @@ bench-node-middleware: $(NODE_STAMP)
 	command -v wrk >/dev/null || apt-get install -y wrk || sudo apt-get install -y wrk
 	cd $(NODE_DIR) && $(NAPI_BUILD) --release
 	cd $(NODE_DIR) && node bench/bench-middleware.js
+
+# The Node differential tests with 100,000 generated inputs per pair (make test runs 5,000 / 2,000):
+# libsigv4/aws4 vs aws4, Signer vs @smithy/signature-v4 (50,000 per service, header and presigned
+# each), libsigv4/axios vs aws4-axios. Seeds printed; AWS4_DIFF_SEED / SMITHY_DIFF_SEED reproduce.
+.PHONY: fuzz-diff fuzz-diff-node
+fuzz-diff: fuzz-diff-node
+fuzz-diff-node: node-build
+	cd $(NODE_DIR) && AWS4_DIFF_N=100000 node --test test/aws4-diff.test.js
+	cd $(NODE_DIR) && SMITHY_DIFF_N=50000 node --test test/smithy-diff.test.js
+	cd $(NODE_DIR) && AWS4_AXIOS_N=20000 node --test test/aws4-axios.test.js

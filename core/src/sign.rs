@@ -453,8 +453,8 @@ pub(crate) fn sign_with(
     if presigning {
         if !request.url.contains('?') {
             text.push('?');
-        } else if !(request.query.is_empty() || request.url.ends_with('&')) {
-            // A query ending in '?' (`?a=?`) still needs the '&': only an empty query does not.
+        } else if !(request.query.is_empty() || request.query.ends_with('&')) {
+            // The query, not the URL: in `/??` the second `?` is a parameter name.
             text.push('&');
         }
         text.push_str("X-Amz-Algorithm=");

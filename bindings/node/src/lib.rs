@@ -10,12 +10,14 @@ extern crate napi_derive;
 
 mod aws4;
 mod error;
+mod event_headers;
 mod handle;
 mod input;
 mod js;
 mod lookup;
 mod output;
 mod raw;
+mod sdk;
 mod sign_handle;
 mod sign_v4;
 mod signer;

@@ -80,3 +80,13 @@ def run_moto() -> Iterator[Moto]:
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+if __name__ == "__main__":
+    # For the Node SDK tests: start moto with authentication on, print where and with which key
+    # as one JSON line, and stop when stdin closes.
+    servers = run_moto()
+    info = next(servers)
+    print(json.dumps(info._asdict()), flush=True)
+    sys.stdin.read()
+    servers.close()

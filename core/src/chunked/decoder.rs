@@ -376,7 +376,9 @@ impl ChunkedDecoder {
         if value.bytes().any(|b| b == 0) {
             return Err(bad("a trailer value contains NUL"));
         }
-        self.trailers.push((lower, value.to_owned()));
+        // Hand out what the trailer signature covers (the trimmed value), not the raw spelling.
+        self.trailers
+            .push((lower, crate::canonical::trim_value(value).into_owned()));
         Ok(())
     }
 }

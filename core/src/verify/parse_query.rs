@@ -84,8 +84,8 @@ pub(crate) fn scan(query: &str) -> Result<QueryAuth<'_>> {
             continue; // shorter than any X-Amz-* name
         }
         let (raw_key, raw_value) = super::split_once_byte(piece, b'=').unwrap_or((piece, ""));
-        // A key that decodes to bytes that are not UTF-8 (`%FF`) names no authentication
-        // parameter: it is an ordinary (signed) parameter, whatever the length of its piece.
+        // A name that decodes to bytes that are not UTF-8 is an ordinary parameter, never one of
+        // the (ASCII) X-Amz-* names: skip it rather than refuse the request.
         let Ok(key) = decode(raw_key) else {
             continue;
         };

@@ -226,3 +226,20 @@ def uri_encode(text: str) -> str: ...
 def scope_has_body(scope: Dict[str, Any]) -> bool:
     """Whether an ASGI http scope's headers announce a body (Content-Length other than 0, Transfer-Encoding)."""
     ...
+def botocore_sign(
+    access_key: str,
+    secret_key: str,
+    region: str,
+    service: str,
+    amz_date: str,
+    method: str,
+    path: str,
+    query: str,
+    params: Optional[List[Tuple[str, str]]],
+    headers: List[Tuple[str, str]],
+    payload: str,
+    s3: bool,
+) -> Tuple[str, str]:
+    """``(signature, signed_headers)`` of a request as botocore's SigV4 signers sign it (the native
+    half of ``sigv4.botocore``): S3 paths and URL queries as given, ``params`` encoded."""
+    ...

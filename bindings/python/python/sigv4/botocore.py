@@ -31,6 +31,7 @@ from botocore.exceptions import NoCredentialsError
 from botocore.utils import normalize_url_path
 
 from . import _native
+from ._errors import InvalidPayloadHashError
 from ._presign_fast import generate_presigned_url
 
 __all__ = ["install", "uninstall", "installed", "generate_presigned_url", "SIGNERS"]
@@ -40,6 +41,7 @@ _PAYLOAD_BUFFER = _auth.PAYLOAD_BUFFER
 # Whitespace that str.split() (botocore's trim) collapses but the core's trim (spaces and tabs,
 # the SigV4 rule) leaves: values holding any are trimmed by botocore's own function first.
 _OTHER_WHITESPACE = re.compile(r"[^\S \t]")
+_UPPER_HEX = re.compile(r"(?=.*[A-F])[0-9A-Fa-f]{64}")
 
 
 def _signing_headers(auth: Any, request: Any) -> List[Tuple[str, str]]:
@@ -78,6 +80,10 @@ class _CoreSigning:
             payload = headers["X-Amz-Content-SHA256"]
         else:
             payload = self.payload(request)
+        if _UPPER_HEX.fullmatch(payload):
+            raise InvalidPayloadHashError(
+                "X-Amz-Content-SHA256 is upper-case hex: botocore signs it as given, the core would sign it "
+                "lower-cased; send the hash in lower case", "InvalidPayloadHash", "X-Amz-Content-SHA256")
         creds = self.credentials
         return _native.botocore_sign(
             creds.access_key,
@@ -102,7 +108,52 @@ class _CoreSigning:
         )
 
 
+# A URL whose query botocore's presigners would write back unchanged (parse_qs, then
+# percent_encode_sequence): unreserved characters, every piece "key=value", no fragment, nothing
+# urlsplit strips or lowercases.
+_PLAIN_URL = re.compile(r"(?:https|http)://[^\x00-\x20?#\x7f]*(?:\?([A-Za-z0-9_.~-]+=[A-Za-z0-9_.~-]*"
+                        r"(?:&[A-Za-z0-9_.~-]+=[A-Za-z0-9_.~-]*)*))?")
+
+
 class _CoreQuerySigning(_CoreSigning):
+    def add_auth(self, request: Any) -> None:
+        match = None
+        if (not request.headers and not request.params and not request.data
+                and type(self)._modify_request_before_signing is _auth.SigV4QueryAuth._modify_request_before_signing):
+            match = _PLAIN_URL.fullmatch(request.url)
+        if match is not None and match.group(1) and "&" in match.group(1):
+            keys = [piece.partition("=")[0] for piece in match.group(1).split("&")]
+            if len(set(keys)) != len(keys):  # botocore keeps the first of repeated keys
+                match = None
+        if match is None:
+            return super().add_auth(request)
+        # The common presign (boto3's generate_presigned_url): what botocore's
+        # _modify_request_before_signing writes, without its parse/re-encode round trip.
+        if self.credentials is None:
+            raise NoCredentialsError()
+        amz_date = _auth.get_current_datetime().strftime(_SIGV4_TIMESTAMP)
+        request.context["timestamp"] = amz_date
+        creds = self.credentials
+        url = request.url
+        operation = match.group(1)
+        base = url if operation is None else url[: len(url) - len(operation) - 1]
+        scope = f"{creds.access_key}/{amz_date[:8]}/{self._region_name}/{self._service_name}/aws4_request"
+        query = (
+            f"{operation + '&' if operation else ''}X-Amz-Algorithm=AWS4-HMAC-SHA256"
+            f"&X-Amz-Credential={_native.uri_encode(scope)}&X-Amz-Date={amz_date}"
+            f"&X-Amz-Expires={_native.uri_encode(str(self._expires))}&X-Amz-SignedHeaders=host"
+        )
+        if creds.token is not None:
+            query += "&X-Amz-Security-Token=" + _native.uri_encode(creds.token)
+        request.url = f"{base}?{query}"
+        path = urlsplit(base).path
+        signature, _ = _native.botocore_sign(
+            creds.access_key, creds.secret_key, self._region_name, self._service_name, amz_date,
+            request.method.upper(), path if self._S3 else normalize_url_path(path), query, None,
+            [("host", _auth._host_from_url(url))], self.payload(request), self._S3,
+        )
+        self._inject_signature_to_request(request, signature)
+
     def _core_inject(self, request: Any, signature: str, signed_headers: str) -> None:
         self._inject_signature_to_request(request, signature)
 
