@@ -59,8 +59,10 @@ fn parsed(target: &str) -> Option<Parsed> {
     Some((percent_decode(t.path(), false), query))
 }
 
+/// A path segment (never `.` or `..`: a raw dot segment is refused before any signature check
+/// under normalisation, and mutations insert dots anyway).
 fn segment() -> impl Strategy<Value = String> {
-    prop_oneof![
+    let segment = prop_oneof![
         "[A-Za-z0-9._~-]{1,6}",
         "[A-Za-z0-9;=,@:!$&'()*+-]{1,6}",
         Just("%20".to_owned()),
@@ -68,7 +70,8 @@ fn segment() -> impl Strategy<Value = String> {
         Just("%23".to_owned()),
         Just("%3F".to_owned()),
         Just("%E2%82%AC".to_owned()),
-    ]
+    ];
+    segment.prop_filter("not a dot segment", |s| s != "." && s != "..")
 }
 
 fn query_part() -> impl Strategy<Value = String> {
