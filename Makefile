@@ -22,12 +22,14 @@ include mk/c.mk
 include mk/python.mk
 include mk/node.mk
 include mk/demo.mk
+include mk/dist.mk
 include mk/sdk.mk
+include mk/cli.mk
 
-test: test-rust test-c test-python test-node test-sdk test-demo
+test: test-rust test-c test-python test-node test-sdk test-demo test-cli
 	@echo "make test: every suite passed"
 
-bench: bench-rust bench-c bench-python bench-node
+bench: bench-rust bench-c bench-python bench-node bench-cli
 
 # Server throughput with and without the verifier middleware (load generators on 127.0.0.1; slow).
 bench-servers: bench-python-middleware bench-node-middleware

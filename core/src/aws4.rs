@@ -13,9 +13,11 @@
 //! Nothing is validated beyond what `aws4` itself fails on (a malformed `%` escape or invalid
 //! UTF-8 where it calls `decodeURIComponent`): region, service, date and secret are free text.
 
+use std::borrow::Cow;
+
 use sha2::{Digest, Sha256};
 
-use crate::canonical::{push_hex, write_hex32};
+use crate::canonical::{push_hex, write_hex32, EMPTY_SHA256};
 use crate::encode::encode_into;
 use crate::error::{Error, ErrorKind, Result};
 use crate::key::SigningKey;
@@ -106,9 +108,9 @@ fn hex_digit(b: u8) -> Option<u8> {
 
 /// `decodeURIComponent(piece.replace(/\+/g, ' '))`: a `%` not followed by two hex digits, or
 /// escapes that are not UTF-8, fail as they throw `URIError` in `aws4`.
-fn decode_piece(piece: &str) -> Result<Vec<u8>> {
+fn decode_piece(piece: &str, out: &mut Vec<u8>) -> Result<()> {
     let bytes = piece.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
+    out.clear();
     let mut i = 0;
     while i < bytes.len() {
         match bytes[i] {
@@ -126,10 +128,10 @@ fn decode_piece(piece: &str) -> Result<Vec<u8>> {
         }
         i += 1;
     }
-    if std::str::from_utf8(&out).is_err() {
+    if std::str::from_utf8(out).is_err() {
         return Err(uri_error("percent escapes that are not UTF-8"));
     }
-    Ok(out)
+    Ok(())
 }
 
 fn uri_error(what: &str) -> Error {
@@ -160,26 +162,34 @@ fn write_path(out: &mut String, path: &str, mode: Aws4Mode) -> Result<()> {
     } else {
         path
     };
-    let mut pieces: Vec<String> = Vec::new();
+    // Each kept piece as '/' + encoded piece, so `..` truncates to where its piece began; the
+    // pieces joined with '/' are then `buf[1..]`.
+    let mut buf = String::with_capacity(path.len() + 16);
+    let mut starts: Vec<usize> = Vec::new();
+    let mut decoded = Vec::new();
     for piece in path.split('/') {
         if normalize && piece == ".." {
-            pieces.pop();
-        } else if !normalize || piece != "." {
-            let mut encoded = String::with_capacity(piece.len() + 8);
-            if mode.decode_path {
-                encode_into(&mut encoded, &decode_piece(piece)?, false);
-            } else {
-                encode_into(&mut encoded, piece.as_bytes(), false);
+            if let Some(start) = starts.pop() {
+                buf.truncate(start);
             }
-            pieces.push(encoded);
+        } else if !normalize || piece != "." {
+            starts.push(buf.len());
+            buf.push('/');
+            if mode.decode_path {
+                decode_piece(piece, &mut decoded)?;
+                encode_into(&mut buf, &decoded, false);
+            } else {
+                encode_into(&mut buf, piece.as_bytes(), false);
+            }
         }
     }
     let start = out.len();
-    let joined = pieces.join("/");
-    if !joined.starts_with('/') {
-        out.push('/');
+    // `pathStr[0] !== '/'` adds the leading slash the join lacks.
+    match buf.get(1..) {
+        Some(joined) if joined.starts_with('/') => out.push_str(joined),
+        Some(_) => out.push_str(&buf),
+        None => out.push('/'),
     }
-    out.push_str(&joined);
     if mode.s3 && out[start..].contains("%2F") {
         let replaced = out[start..].replace("%2F", "/");
         out.truncate(start);
@@ -191,8 +201,9 @@ fn write_path(out: &mut String, path: &str, mode: Aws4Mode) -> Result<()> {
 /// `aws4`'s canonical query: keys and values encoded (RFC 3986), keys sorted, the values of a
 /// repeated key sorted (S3: the first value only), empty keys and `__proto__` dropped.
 fn write_query(out: &mut String, pairs: &[(&str, &str)], mode: Aws4Mode) {
-    // (encoded key, encoded values) per key; the values of one key are consecutive pairs.
-    let mut groups: Vec<(String, Vec<String>)> = Vec::new();
+    // (encoded key, encoded value); keys are unique but for the values of one array key, which
+    // are consecutive pairs: sorting by key then value orders keys and each key's values.
+    let mut entries: Vec<(Cow<'_, str>, Cow<'_, str>)> = Vec::with_capacity(pairs.len());
     let mut last: Option<&str> = None;
     for &(key, value) in pairs {
         // aws4 drops empty keys, and `__proto__` is lost when it collects the encoded keys in a
@@ -201,35 +212,35 @@ fn write_query(out: &mut String, pairs: &[(&str, &str)], mode: Aws4Mode) {
             last = None;
             continue;
         }
-        let mut v = String::with_capacity(value.len());
-        encode_into(&mut v, value.as_bytes(), false);
-        match groups.last_mut() {
-            Some(group) if last == Some(key) => {
-                if !mode.s3 {
-                    group.1.push(v);
-                }
-            }
-            _ => {
-                let mut k = String::with_capacity(key.len());
-                encode_into(&mut k, key.as_bytes(), false);
-                groups.push((k, vec![v]));
-            }
-        }
+        let repeat = last == Some(key);
         last = Some(key);
-    }
-    groups.sort_by(|a, b| a.0.cmp(&b.0));
-    let mut first = true;
-    for (key, mut values) in groups {
-        values.sort();
-        for value in values {
-            if !first {
-                out.push('&');
-            }
-            first = false;
-            out.push_str(&key);
-            out.push('=');
-            out.push_str(&value);
+        if repeat && mode.s3 {
+            continue;
         }
+        entries.push((encoded(key), encoded(value)));
+    }
+    entries.sort_unstable();
+    for (i, (key, value)) in entries.iter().enumerate() {
+        if i > 0 {
+            out.push('&');
+        }
+        out.push_str(key);
+        out.push('=');
+        out.push_str(value);
+    }
+}
+
+/// `encodeRfc3986Full(text)`: borrowed when nothing needs encoding.
+fn encoded(text: &str) -> Cow<'_, str> {
+    if text
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~'))
+    {
+        Cow::Borrowed(text)
+    } else {
+        let mut s = String::with_capacity(text.len() * 3);
+        encode_into(&mut s, text.as_bytes(), false);
+        Cow::Owned(s)
     }
 }
 
@@ -283,6 +294,7 @@ pub fn aws4_canonical_request(request: &Aws4Request<'_>, mode: Aws4Mode) -> Resu
         // CodeCommit GIT signs an empty payload line.
         match request.payload_hash {
             Some(given) => out.push_str(given),
+            None if request.body.is_empty() => out.push_str(EMPTY_SHA256),
             None => push_hex(&mut out, &Sha256::digest(request.body)),
         }
     }

@@ -2,7 +2,9 @@
 """`make demo`: start the local IAM-protected API, run the Python, Node and C clients against it.
 
 Without API_URL: starts examples/demo/server.py on a free port on 127.0.0.1, gives each client one
-of the demo identities, checks every outcome, prints the transcript, stops the server. Exit code 0
+of the demo identities, checks every outcome, and ends with the `sigv4` command: a request signed by
+`sigv4 sign`, sent with its body tampered, and `sigv4 explain` reading the 403 answer; prints the
+transcript, stops the server. Exit code 0
 only when every expected outcome happened.
 
 With API_URL and AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY (optionally AWS_SESSION_TOKEN) set: no
@@ -17,7 +19,10 @@ import os
 import pathlib
 import subprocess
 import sys
+import tempfile
 import time
+import urllib.error
+import urllib.request
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 HERE = ROOT / "examples" / "demo"
@@ -37,7 +42,7 @@ def clients(base: str, strict: bool) -> list[tuple[str, list[str]]]:
 
 def start_server() -> tuple[subprocess.Popen, str]:
     server = subprocess.Popen(
-        [sys.executable, str(HERE / "server.py"), "--port", "0"],
+        [sys.executable, str(HERE / "server.py"), "--port", "0", "--explain-mismatch"],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )
     deadline = time.monotonic() + 30
@@ -50,6 +55,45 @@ def start_server() -> tuple[subprocess.Popen, str]:
             break
     server.kill()
     raise SystemExit("demo: the server did not start")
+
+
+def explain_tampered(base: str, ident: dict) -> bool:
+    """The last step: sign a request with the `sigv4` command, send it with its body tampered, and
+    let `sigv4 explain` read the 403 answer and name the cause."""
+    binary = pathlib.Path(os.environ.get("SIGV4_BIN", ROOT / "target" / "debug" / "sigv4"))
+    env = dict(os.environ, AWS_ACCESS_KEY_ID=ident["access_key_id"], AWS_SECRET_ACCESS_KEY=ident["secret_access_key"],
+               AWS_REGION="us-east-1", AWS_EC2_METADATA_DISABLED="true")
+    env.pop("AWS_SESSION_TOKEN", None)
+    body = '{"kind": "blog-post", "title": "hello"}'
+    with tempfile.TemporaryDirectory() as tmp:
+        signed_path, answer_path = pathlib.Path(tmp, "signed.json"), pathlib.Path(tmp, "answer.json")
+        sign = [str(binary), "sign", "--json", "--service", "execute-api", "-H", "Content-Type: application/json",
+                "--data-binary", body, f"{base}/jobs"]
+        print("$ sigv4 sign --json --service execute-api -H 'Content-Type: application/json' "
+              f"--data-binary '{body}' {base}/jobs > signed.json")
+        signed = subprocess.run(sign, env=env, capture_output=True, timeout=60)
+        if signed.returncode != 0:
+            print(signed.stderr.decode())
+            return False
+        signed_path.write_bytes(signed.stdout)
+        request = json.loads(signed.stdout)
+        tampered = body.replace("blog-post", "blog-pwnd").encode()
+        print(f"# the body is changed after signing ({body} -> {tampered.decode()}) and sent:")
+        try:
+            with urllib.request.urlopen(urllib.request.Request(request["url"], data=tampered,
+                                        headers=dict(request["headers"]), method="POST"), timeout=10) as response:
+                status, answer = response.status, response.read()
+        except urllib.error.HTTPError as error:
+            status, answer = error.code, error.read()
+        answer_path.write_bytes(answer)
+        print(f"# the server answers {status} (saved as answer.json)")
+        print("$ sigv4 explain answer.json --signed signed.json")
+        sys.stdout.flush()
+        explain = subprocess.run([str(binary), "explain", str(answer_path), "--signed", str(signed_path)],
+                                 env=env, capture_output=True, timeout=60)
+        print(explain.stdout.decode(), end="")
+        print(explain.stderr.decode(), end="")
+        return status == 403 and explain.returncode == 0 and b"cause [payload-hash]" in explain.stdout
 
 
 def main() -> int:
@@ -87,6 +131,11 @@ def main() -> int:
             result = subprocess.run(command, env=env, timeout=120)
             if result.returncode != 0:
                 failures.append(f"{name}: exit code {result.returncode}")
+        if not real:
+            print()
+            print("== The sigv4 command: explain a refused request")
+            if not explain_tampered(base, identities[0]):
+                failures.append("sigv4 explain: the tampered request was not diagnosed as a payload-hash change")
     finally:
         if server is not None:
             server.terminate()

@@ -3,7 +3,7 @@
 Every request goes through ``sigv4.wsgi.SigV4Middleware``: unsigned, tampered, expired or replayed
 requests get 403 with the AWS error code; verified ones reach the app with the caller's identity.
 
-    python examples/demo/server.py [--port 0] [--identities examples/demo/identities.json]
+    python examples/demo/server.py [--port 0] [--identities examples/demo/identities.json] [--explain-mismatch]
 
 Prints ``listening on http://127.0.0.1:PORT`` once it accepts connections.
 """
@@ -131,19 +131,22 @@ class QuietHandler(WSGIRequestHandler):
         return environ
 
 
-def build_app(identities: pathlib.Path):
+def build_app(identities: pathlib.Path, explain_mismatch: bool = False):
     region, service, store = load_identities(identities)
     verifier = sigv4.Verifier(store, region=region, service=service, replay_cache=10_000)
-    return SigV4Middleware(DemoApi(), verifier)
+    return SigV4Middleware(DemoApi(), verifier, explain_mismatch=explain_mismatch)
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--identities", type=pathlib.Path, default=HERE / "identities.json")
+    parser.add_argument("--explain-mismatch", action="store_true",
+                        help="answer SignatureDoesNotMatch with the canonical request and string to sign "
+                             "the server computed (as S3 does), for `sigv4 explain`")
     args = parser.parse_args(argv)
     server = make_server(
-        "127.0.0.1", args.port, build_app(args.identities),
+        "127.0.0.1", args.port, build_app(args.identities, args.explain_mismatch),
         server_class=ThreadingWSGIServer, handler_class=QuietHandler,
     )
     print(f"listening on http://127.0.0.1:{server.server_port}", flush=True)

@@ -61,6 +61,9 @@ def main() -> int:
                 break
         if not found:
             failures.append(f"{tag} {label or '(any call)'}: no '{status}' outcome that was expected")
+    checked += 1
+    if "cause [payload-hash]" not in transcript:
+        failures.append("sigv4 explain did not name the tampered body (cause [payload-hash])")
     if "demo: every client ran to its end and every outcome was as expected" not in transcript:
         failures.append("the demo did not report every outcome as expected")
         checked += 1

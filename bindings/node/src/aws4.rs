@@ -5,7 +5,7 @@
 //! The packed request (one string read instead of one per field) is
 //! `method NUL path NUL datetime NUL date NUL nQuery NUL nHeaders NUL
 //! [key NUL value]{nQuery} [name NUL value]{nHeaders}` (`nQuery` is `-` when the path has no
-//! query). A field may hold a NUL itself (aws4 signs any string): the field count then differs
+//! query, `=` when one field follows holding a query that needs no decoding, `a=1&b=2`). A field may hold a NUL itself (aws4 signs any string): the field count then differs
 //! from the counts, the call returns `null`, and the JS side packs again with every field
 //! escaped (`\x01` followed by `0` for NUL, by `1` for `\x01`; flag `ESCAPED`).
 
@@ -88,9 +88,9 @@ fn count(field: Option<&str>) -> Option<Option<usize>> {
     }
 }
 
-/// `aws4Sign(handle, packed, body, payloadHash, flags)`: the Authorization value (`AUTH_HEADER`),
-/// the signature (`SIGNATURE`), or `[canonicalString, stringToSign, signature]`; `null` when
-/// the packed fields need escaping (see the module docs).
+/// `aws4Sign(handle, packed, body, payloadHash, flags)`: the signature (`SIGNATURE`), or
+/// `[canonicalString, stringToSign, signature, canonicalHeaders]`; `null` when the packed fields
+/// need escaping (see the module docs).
 #[napi(
     js_name = "aws4Sign",
     ts_args_type = "signer: object, packed: string, body: string | Uint8Array | null | undefined, payloadHash: string | null | undefined, flags: number",
@@ -121,18 +121,33 @@ pub fn aws4_sign(
     } else {
         packed.split('\0').map(Cow::Borrowed).collect()
     };
+    // nQuery: a count of pairs, '-' (no query), or '=' (one field: a query of name=value pairs
+    // joined by '&' that needs no decoding, split here).
+    let raw_query = fields.get(4).is_some_and(|f| f == "=");
     let (Some(nq), Some(Some(nh))) = (
-        count(fields.get(4).map(|f| &**f)),
+        if raw_query {
+            Some(Some(0))
+        } else {
+            count(fields.get(4).map(|f| &**f))
+        },
         count(fields.get(5).map(|f| &**f)),
     ) else {
         return null(env);
     };
+    let first = 6 + usize::from(raw_query);
     let pairs = nq.unwrap_or(0) + nh;
-    if fields.len() != 6 + 2 * pairs {
+    if fields.len() != first + 2 * pairs {
         return null(env);
     }
-    let pair = |i: usize| (&*fields[6 + 2 * i], &*fields[7 + 2 * i]);
-    let query: Vec<(&str, &str)> = (0..nq.unwrap_or(0)).map(pair).collect();
+    let pair = |i: usize| (&*fields[first + 2 * i], &*fields[first + 1 + 2 * i]);
+    let query: Vec<(&str, &str)> = if raw_query {
+        fields[6]
+            .split('&')
+            .map(|p| p.split_once('=').unwrap_or((p, "")))
+            .collect()
+    } else {
+        (0..nq.unwrap_or(0)).map(pair).collect()
+    };
     let headers: Vec<(&str, &str)> = (nq.unwrap_or(0)..pairs).map(pair).collect();
     let given = match js::type_of(env, payload_hash.0).map_err(|_| failed(env, "payloadHash"))? {
         sys::ValueType::napi_string => {
@@ -151,7 +166,7 @@ pub fn aws4_sign(
     let request = Aws4Request {
         method: &fields[0],
         path: &fields[1],
-        query: nq.map(|_| query.as_slice()),
+        query: (raw_query || nq.is_some()).then_some(query.as_slice()),
         headers: &headers,
         payload_hash: given.as_deref(),
         body: body.as_bytes(),

@@ -8,7 +8,7 @@ const PRINTABLE = Array.from({ length: 95 }, (_, i) => String.fromCharCode(32 + 
 const ATOMS = [
   ...PRINTABLE, '%2F', '%2f', '%252F', '%20', '%2B', '+', '%41', '%7e', '%7E', '%e9', '%C3%A9', '%c3%a9', '%E2%82%AC',
   '%', '%G1', '%4', '%00', '%ED%A0%80', '%F0%9F%98%80', '%C3%28', 'é', '日本', '😀', '\u00a0', '\t', 'a b', '.', '..',
-  '~', '-', '_', 'key', 'value', 'A', 'z', '0', '1', '10', '__proto__', 'constructor', 'X-Amz-Date', 'X-Amz-Expires',
+  '~', '-', '_', '\ud800', '\udc00x', 'key', 'value', 'A', 'z', '0', '1', '10', '__proto__', 'constructor', 'X-Amz-Date', 'X-Amz-Expires',
 ]
 const SEGMENTS = ['', '.', '..', 'a', 'b', 'key.txt', '%2F', '%252F', 'a+b', 'x%20y', '%2e', '%2E%2E']
 const HOSTS = [
@@ -23,10 +23,10 @@ const SERVICES = ['s3', 'execute-api', 'es', 'aoss', 'email', 'ses', 'codecommit
 const REGIONS = ['us-east-1', 'eu-west-1', 'cn-north-1', 'us-gov-west-1', 'weird region', 'é', '']
 const METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'GIT', 'get', 'HEAD', 'PATCH']
 const VALUES = ['v', ' padded ', 'a   b', '\ta\t\tb\t', 'x\ny', 'a\r\n b', '\u00a0nbsp\u3000', '\u2028x\ufeff', 'é', '日本',
-  '', ' ', 'a,b', '"q   q"', 'application/json', 'text/plain; charset=utf-8', 'a\u0000b', '\u0001', 123, 0, true, ['a', 'b'], ['x  y']]
+  '', ' ', 'a,b', '"q   q"', 'application/json', 'text/plain; charset=utf-8', 'a\u0000b', '\u0001', 'lone \ud83d', 123, 0, true, ['a', 'b'], ['x  y']]
 const NAMES = ['X-Foo', 'x-foo', 'X-FOO', 'Content-Type', 'content-type', 'Content-Length', 'content-length', 'User-Agent',
   'Range', 'Connection', 'Expect', 'X-Amzn-Trace-Id', 'Presigned-Expires', 'Authorization', 'authorization', 'X-Amz-Target',
-  'X-Amz-Security-Token', 'x-amz-security-token', 'X-Amz-Meta-A', 'Host', 'host', 'HOST', 'a', 'A', 'b', 'é-name', 'x y', '']
+  'X-Amz-Security-Token', 'x-amz-security-token', 'X-Amz-Meta-A', 'Host', 'host', 'HOST', 'a', 'A', 'b', 'é-name', 'x y', 'x-\udfff', '']
 const SHA_NAMES = ['X-Amz-Content-Sha256', 'x-amz-content-sha256', 'X-AMZ-CONTENT-SHA256', 'X-Amz-Content-SHA256']
 const SHA_VALUES = ['UNSIGNED-PAYLOAD', 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
   'E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855', 'garbage', ' x ', 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD', '']
