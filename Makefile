@@ -25,8 +25,9 @@ include mk/demo.mk
 include mk/dist.mk
 include mk/sdk.mk
 include mk/cli.mk
+include mk/wasm.mk
 
-test: test-rust test-c test-python test-node test-sdk test-demo test-cli
+test: test-rust test-c test-python test-node test-sdk test-demo test-cli test-edge
 	@echo "make test: every suite passed"
 
 bench: bench-rust bench-c bench-python bench-node bench-cli

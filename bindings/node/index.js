@@ -1,6 +1,6 @@
 'use strict'
 // libsigv4 for Node: a native SigV4 signer (Rust core via napi-rs) and the helpers around it.
-const native = require('./lib/native')
+const native = require('#native')
 const { Signer } = require('./lib/signer')
 const { SigV4Error, HttpError } = require('./lib/errors')
 const { createSignedFetch, createApiClient, regionFromHost } = require('./lib/fetch')

@@ -139,19 +139,26 @@ pub(crate) fn canonical_header<'a>(name: &'a str, value: &'a str) -> Result<Cano
 }
 
 /// Sorts by name (stable, so repeated headers keep their order) and joins repeats with `,`.
+///
+/// One pass after the sort: linear in the number of headers however many share a name (removing
+/// each repeat from the vector in place made 80,000 repeats take seconds).
 pub(crate) fn sort_and_merge(headers: &mut Vec<CanonicalHeader<'_>>) {
     headers.sort_by(|a, b| a.name.cmp(&b.name));
-    let mut i = 1;
-    while i < headers.len() {
-        if headers[i].name == headers[i - 1].name {
-            let next = headers.remove(i);
-            let prev = headers[i - 1].value.to_mut();
-            prev.push(',');
-            prev.push_str(&next.value);
-        } else {
-            i += 1;
+    if headers.windows(2).all(|w| w[0].name != w[1].name) {
+        return;
+    }
+    let mut merged: Vec<CanonicalHeader<'_>> = Vec::with_capacity(headers.len());
+    for header in headers.drain(..) {
+        match merged.last_mut() {
+            Some(prev) if prev.name == header.name => {
+                let value = prev.value.to_mut();
+                value.push(',');
+                value.push_str(&header.value);
+            }
+            _ => merged.push(header),
         }
     }
+    *headers = merged;
 }
 
 /// The parts of a canonical request that differ between requests.

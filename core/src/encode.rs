@@ -258,7 +258,9 @@ const UNRESERVED: [bool; 256] = {
     table
 };
 
-/// Removes dot segments and collapses repeated slashes, keeping a trailing slash (the AWS suite's rule).
+/// Removes dot segments and collapses repeated slashes as botocore, aws4, `@smithy/signature-v4`
+/// and aws-c-auth do: a trailing slash is kept only when the path ends with `/` and something is
+/// left (`/a/.` and `/a/b/..` give `/a`, `/a/` stays `/a/`, `/..` gives `/`).
 pub fn normalize_path(path: &str) -> String {
     let mut segments: Vec<&str> = Vec::new();
     for segment in path.split('/') {
@@ -275,8 +277,7 @@ pub fn normalize_path(path: &str) -> String {
         out.push('/');
         out.push_str(s);
     }
-    let trailing = path.ends_with('/') || path.ends_with("/.") || path.ends_with("/..");
-    if out.is_empty() || trailing {
+    if out.is_empty() || path.ends_with('/') {
         out.push('/');
     }
     out
@@ -381,7 +382,14 @@ mod tests {
         assert_eq!(d("/a%20b"), "/a%2520b");
         assert_eq!(d("/example space/"), "/example%20space/");
         assert_eq!(d("//example//"), "/example/");
-        assert_eq!(d("/a/b/../c/./d/.."), "/a/c/");
+        assert_eq!(d("/a/b/../c/./d/.."), "/a/c");
+        // Dot segments at the end: no trailing slash (botocore, aws4, smithy, aws-c-auth).
+        assert_eq!(d("/X/."), "/X");
+        assert_eq!(d("/X/.."), "/");
+        assert_eq!(d("/X/Y/.."), "/X");
+        assert_eq!(d("/X/./"), "/X/");
+        assert_eq!(d("/./"), "/");
+        assert_eq!(d("/."), "/");
         assert_eq!(d(""), "/");
     }
 

@@ -41,6 +41,7 @@ mod signer;
 mod sigv4a;
 mod time;
 mod verify;
+mod wire;
 
 pub use aws4::{
     aws4_canonical_headers, aws4_canonical_request, aws4_sign, aws4_signing_key, Aws4Mode,
@@ -67,7 +68,9 @@ pub use settings::{
     is_s3_family, ContentSha256Header, PathNormalization, PayloadMode, QueryEncoding,
     SessionTokenMode, SigningAlgorithm, SigningSettings, UriEncoding, DEFAULT_UNSIGNED_HEADERS,
 };
-pub use sign::{presign, sign, validate_region, validate_service, SigningParams, MAX_EXPIRES_IN};
+pub use sign::{
+    presign, sign, validate_region, validate_scope, validate_service, SigningParams, MAX_EXPIRES_IN,
+};
 pub use signer::Signer;
 pub use sigv4a::{EcdsaKey, EcdsaKeyCache, EcdsaPublicKey, SIGV4A_ALGORITHM};
 pub use time::SigningTime;

@@ -1,11 +1,15 @@
 //! What a signing returns: what to send, and the intermediate texts for inspection.
 
+use std::borrow::Cow;
+use std::collections::hash_map::{Entry, HashMap};
 use std::ffi::CStr;
 use std::fmt;
 use std::iter::FusedIterator;
 use std::ops::Range;
 
 use zeroize::{Zeroize, Zeroizing};
+
+use crate::canonical::trim_value;
 
 /// A signed request: the URL and headers to send, plus the values SigV4 computed.
 ///
@@ -22,6 +26,8 @@ pub struct SignedRequest {
     pub(crate) headers: Vec<HeaderSpan>,
     /// Index of the `Authorization` header in `headers` (header signing only).
     pub(crate) authorization_at: Option<usize>,
+    /// Index of the first header SigV4 added (the caller's come before it).
+    pub(crate) added_at: usize,
     pub(crate) signature: Range<usize>,
     pub(crate) amz_date: Range<usize>,
     /// `AKID/date/region/service/aws4_request`; the scope starts at `scope_start`.
@@ -79,6 +85,45 @@ impl SignedRequest {
             request: self,
             spans: self.headers.iter(),
         }
+    }
+
+    /// The headers the signing added, in order — `Host` when the URL gave it, `X-Amz-Security-Token`,
+    /// `X-Amz-Date`, `X-Amz-Region-Set` (SigV4a), `x-amz-content-sha256` when signed, `Authorization`
+    /// — to set on a request that already carries the caller's own headers (what the requests and
+    /// httpx integrations do). Each replaces any header of the same name, in any letter case.
+    pub fn added_headers(&self) -> Headers<'_> {
+        Headers {
+            request: self,
+            spans: self.headers[self.added_at.min(self.headers.len())..].iter(),
+        }
+    }
+
+    /// Every header to send, one per name, for HTTP clients that hold headers in a map (a Python
+    /// dict, a JS object, requests' and fetch's header maps): a name given more than once (in any
+    /// letter case; the first spelling is kept) has its values trimmed and joined with `,` — exactly
+    /// the value the signature covers, so the server reads back what was signed. (Joining with
+    /// `", "`, as maps usually do, would send a value the signature does not cover.)
+    pub fn merged_headers(&self) -> Vec<(&str, Cow<'_, str>)> {
+        let mut out: Vec<(&str, Cow<'_, str>)> = Vec::with_capacity(self.headers.len());
+        let mut index: HashMap<String, usize> = HashMap::new();
+        for (name, value) in self.headers() {
+            match index.entry(name.to_ascii_lowercase()) {
+                Entry::Occupied(at) => {
+                    let joined = &mut out[*at.get()].1;
+                    if let Cow::Borrowed(first) = *joined {
+                        *joined = Cow::Owned(trim_value(first).into_owned());
+                    }
+                    let joined = joined.to_mut();
+                    joined.push(',');
+                    joined.push_str(&trim_value(value));
+                }
+                Entry::Vacant(slot) => {
+                    slot.insert(out.len());
+                    out.push((name, Cow::Borrowed(value)));
+                }
+            }
+        }
+        out
     }
 
     /// Header number `index` of [`SignedRequest::headers`].

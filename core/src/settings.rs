@@ -41,6 +41,9 @@ pub enum ContentSha256Header {
     Include,
     /// Do not add it.
     Omit,
+    /// Add it only when the payload is not signed (`UNSIGNED-PAYLOAD`, streaming sentinels), as
+    /// botocore does: the service must be told the body is not hashed. The default outside S3.
+    WhenPayloadUnsigned,
 }
 
 /// Where the session token goes.
@@ -139,15 +142,19 @@ impl SigningAlgorithm {
     }
 }
 
-/// Headers never signed by default, as botocore: hop-by-hop ones and those proxies rewrite.
+/// Headers never signed by default: botocore 1.44's `SIGNED_HEADERS_BLACKLIST` (hop-by-hop headers,
+/// those proxies and tracers rewrite), plus `authorization`, which signing replaces.
 pub const DEFAULT_UNSIGNED_HEADERS: &[&str] = &[
     "authorization",
+    "baggage",
     "connection",
     "expect",
     "keep-alive",
     "proxy-authenticate",
     "proxy-authorization",
     "te",
+    "traceparent",
+    "tracestate",
     "trailer",
     "transfer-encoding",
     "upgrade",
@@ -205,7 +212,7 @@ impl SigningSettings {
             content_sha256_header: if s3 {
                 ContentSha256Header::Include
             } else {
-                ContentSha256Header::Omit
+                ContentSha256Header::WhenPayloadUnsigned
             },
             query_encoding: QueryEncoding::Canonical,
             session_token_mode: SessionTokenMode::Signed,

@@ -5,7 +5,7 @@ use std::borrow::Cow;
 use sha2::{Digest, Sha256};
 
 use crate::canonical::{
-    canonical_header, push_hex, sort_and_merge, write_canonical_request, write_hex32,
+    canonical_header, lower_name, push_hex, sort_and_merge, write_canonical_request, write_hex32,
     write_signed_headers, write_string_to_sign, CanonicalHeader, CanonicalInput, PayloadHasher,
     EMPTY_SHA256,
 };
@@ -19,6 +19,7 @@ use crate::settings::{
 };
 use crate::sigv4a::{validate_region_set, EcdsaKey};
 use crate::time::SigningTime;
+use crate::wire::wire_url;
 
 /// The longest presigned URL lifetime AWS accepts: seven days.
 pub const MAX_EXPIRES_IN: u64 = 604_800;
@@ -83,7 +84,8 @@ impl<'a> SigningParams<'a> {
     }
 }
 
-/// Checks a region: non-empty, and none of `/`, whitespace or control characters (it is part of the scope).
+/// Checks a region's characters: non-empty, and none of `/`, whitespace or control characters (it
+/// is part of the scope). A signer checks more (see [`validate_scope`]).
 pub fn validate_region(region: &str) -> Result<()> {
     validate_scope_part(region, ErrorKind::InvalidRegion, "region")
 }
@@ -107,18 +109,147 @@ fn validate_scope_part(value: &str, kind: ErrorKind, what: &'static str) -> Resu
     Ok(())
 }
 
-/// Signs `request` with an `Authorization` header.
+/// True for a value shaped like an AWS region: `us-east-1`, `eu-central-2`, `us-gov-west-1`,
+/// `cn-north-1` (two letters, words, a number).
+fn is_region_shaped(value: &str) -> bool {
+    let parts: Vec<&str> = value.split('-').collect();
+    parts.len() >= 3
+        && parts[0].len() == 2
+        && parts[0].bytes().all(|b| b.is_ascii_lowercase())
+        && parts[1..parts.len() - 1]
+            .iter()
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase()))
+        && parts[parts.len() - 1].bytes().all(|b| b.is_ascii_digit())
+        && !parts[parts.len() - 1].is_empty()
+}
+
+/// Service names a caller may put in the region slot by following botocore's argument order
+/// (`SigV4Auth(credentials, service, region)`); none of them is a region.
+const SERVICE_NAMES: &[&str] = &[
+    "execute-api",
+    "s3",
+    "s3-object-lambda",
+    "s3-outposts",
+    "s3express",
+    "lambda",
+    "sts",
+    "iam",
+    "dynamodb",
+    "sqs",
+    "sns",
+    "ec2",
+    "es",
+    "aoss",
+    "kinesis",
+    "firehose",
+    "logs",
+    "monitoring",
+    "events",
+    "states",
+    "secretsmanager",
+    "ssm",
+    "kms",
+    "apigateway",
+    "appsync",
+    "bedrock",
+    "bedrock-runtime",
+    "sagemaker",
+    "glue",
+    "athena",
+    "rds",
+    "rds-db",
+    "ecr",
+    "ecs",
+    "eks",
+    "cloudformation",
+    "cloudfront",
+    "route53",
+    "ses",
+    "email",
+    "cognito-idp",
+    "codecommit",
+    "vpc-lattice-svcs",
+    "osis",
+    "xray",
+    "kafka",
+    "elasticloadbalancing",
+    "autoscaling",
+];
+
+/// Checks the scope a signer signs with: region (a region set for SigV4a) and service, each well
+/// formed, not `*` for SigV4 (only SigV4a signs for every region), and not swapped — a service name
+/// in the region slot or a region in the service slot is botocore's argument order
+/// (`service, region`) given to ours (`region, service`), which would sign a scope AWS refuses.
+pub fn validate_scope(region: &str, service: &str, algorithm: SigningAlgorithm) -> Result<()> {
+    match algorithm {
+        SigningAlgorithm::Sigv4 => {
+            validate_region(region)?;
+            if region.contains('*') || region.contains(',') {
+                return Err(Error::arg(
+                    ErrorKind::InvalidRegion,
+                    "region",
+                    format!(
+                        "region {region:?} is a region set: SigV4 signs for one region \
+                         (use algorithm sigv4a for a region set or \"*\")"
+                    ),
+                ));
+            }
+        }
+        SigningAlgorithm::Sigv4a => validate_region_set(region)?,
+    }
+    validate_service(service)?;
+    let region_is_service = region
+        .split(',')
+        .any(|r| SERVICE_NAMES.contains(&r) && !is_region_shaped(r));
+    if region_is_service || (is_region_shaped(service) && !is_region_shaped(region)) {
+        return Err(Error::arg(
+            ErrorKind::InvalidRegion,
+            "region",
+            format!(
+                "region {region:?} and service {service:?} look swapped: the order is \
+                 (credentials, region, service), e.g. (credentials, \"us-east-1\", \"execute-api\"); \
+                 botocore's SigV4Auth takes (credentials, service, region)"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Signs `request` with an `Authorization` header, with SigV4 or (when `settings.algorithm` says
+/// so) SigV4a; for SigV4a the region is a region set and the ECDSA key is derived for this call
+/// (a [`crate::Signer`] caches it).
 pub fn sign(request: &Request<'_>, params: &SigningParams<'_>) -> Result<SignedRequest> {
-    sign_with(request, params, None, SignatureKey::Hmac)
+    sign_dispatch(request, params, None)
 }
 
 /// Presigns `request`: the signature goes in the URL, valid for `expires_in` seconds (1..=604800).
+/// SigV4 or SigV4a as `settings.algorithm` says (see [`sign`]).
 pub fn presign(
     request: &Request<'_>,
     params: &SigningParams<'_>,
     expires_in: u64,
 ) -> Result<SignedRequest> {
-    sign_with(request, params, Some(expires_in), SignatureKey::Hmac)
+    sign_dispatch(request, params, Some(expires_in))
+}
+
+fn sign_dispatch(
+    request: &Request<'_>,
+    params: &SigningParams<'_>,
+    expires_in: Option<u64>,
+) -> Result<SignedRequest> {
+    match params.settings.algorithm {
+        SigningAlgorithm::Sigv4 => sign_with(request, params, expires_in, SignatureKey::Hmac),
+        SigningAlgorithm::Sigv4a => {
+            if !params.scope_checked {
+                validate_scope(params.region, params.service, SigningAlgorithm::Sigv4a)?;
+            }
+            let key = EcdsaKey::derive(
+                params.credentials.access_key_id(),
+                params.credentials.secret_access_key(),
+            )?;
+            sign_with(request, params, expires_in, SignatureKey::Ecdsa(&key))
+        }
+    }
 }
 
 /// 64 hex digits (either case): a SHA-256 given by a caller.
@@ -223,12 +354,13 @@ pub(crate) fn sign_with(
     let algorithm = key.algorithm();
     let v4a = algorithm == SigningAlgorithm::Sigv4a;
     if !params.scope_checked {
-        if v4a {
-            validate_region_set(params.region)?;
-        } else {
-            validate_region(params.region)?;
-        }
-        validate_service(params.service)?;
+        validate_scope(params.region, params.service, algorithm)?;
+    }
+    if let Some(wire) = wire_url(request.url) {
+        // Bytes no HTTP client sends raw (a space, non-ASCII, `"<>\^`{|}`): sign, and return, the
+        // URL with them percent-encoded, as every client puts it on the wire.
+        let on_wire = Request::new(request.method, &wire, request.headers, request.body)?;
+        return sign_with(&on_wire, params, expires_in, key);
     }
     if let Some(expires) = expires_in {
         if !(1..=MAX_EXPIRES_IN).contains(&expires) {
@@ -244,8 +376,16 @@ pub(crate) fn sign_with(
     let presigning = expires_in.is_some();
     let token = params.credentials.session_token();
     let token_signed = token.is_some() && settings.session_token_mode == SessionTokenMode::Signed;
-    let adds_content_sha =
-        !presigning && settings.content_sha256_header == ContentSha256Header::Include;
+    // S3 signs the payload hash header always; other services when the payload is not signed
+    // (botocore adds `X-Amz-Content-SHA256: UNSIGNED-PAYLOAD` then: the service must be told).
+    let adds_content_sha = !presigning
+        && match settings.content_sha256_header {
+            ContentSha256Header::Include => true,
+            ContentSha256Header::Omit => false,
+            ContentSha256Header::WhenPayloadUnsigned => algorithm
+                .payload_sentinel(settings.payload_for(presigning))
+                .is_some(),
+        };
     let replaced = |name: &str| replaced_by_signer(name, token.is_some(), adds_content_sha, v4a);
 
     let mut amz_date_buf = [0u8; 16];
@@ -282,9 +422,12 @@ pub(crate) fn sign_with(
                 "no host: give an absolute URL (https://host/path) or a Host header",
             )
         })?;
+        // Host names are case-insensitive and clients send them lower-cased (fetch, botocore's
+        // `_host_from_url`): sign and send that form.
+        let host = lower_name(host);
         signed.push(CanonicalHeader {
             name: Cow::Borrowed("host"),
-            value: Cow::Borrowed(host),
+            value: host.clone(),
         });
         Some(host)
     };
@@ -339,7 +482,7 @@ pub(crate) fn sign_with(
             + 2 * request.query.len()
             + 2 * payload.len()
             + 2 * request.url.len()
-            + added_host.map_or(0, |h| h.len() + 6)
+            + added_host.as_ref().map_or(0, |h| h.len() + 6)
             + if presigning { 440 } else { 330 }
             + token.map_or(0, |t| 4 * t.len()),
     );
@@ -484,6 +627,11 @@ pub(crate) fn sign_with(
         end_field(&mut text, url_start)
     };
 
+    let added_at = request
+        .headers
+        .iter()
+        .filter(|&&(name, _)| !replaced(name))
+        .count();
     let mut headers: Vec<HeaderSpan> = Vec::with_capacity(request.headers.len() + 5);
     let mut header = |text: &mut String, name: &str, value: &str| {
         let name = push_field(text, name);
@@ -495,7 +643,7 @@ pub(crate) fn sign_with(
             header(&mut text, name, value);
         }
     }
-    if let Some(host) = added_host {
+    if let Some(host) = &added_host {
         header(&mut text, "Host", host);
     }
     let mut authorization_at = None;
@@ -532,6 +680,7 @@ pub(crate) fn sign_with(
         url,
         headers,
         authorization_at,
+        added_at,
         signature,
         amz_date: amz_date_field,
         credential,

@@ -6,7 +6,7 @@ use crate::key::KeyCache;
 use crate::output::SignedRequest;
 use crate::request::Request;
 use crate::settings::{SigningAlgorithm, SigningSettings};
-use crate::sign::{presign, sign, validate_region, validate_service, SigningParams};
+use crate::sign::{presign, sign, validate_scope, SigningParams};
 use crate::sigv4a::EcdsaKeyCache;
 use crate::time::SigningTime;
 
@@ -37,11 +37,7 @@ impl Signer {
         service: &str,
         settings: SigningSettings,
     ) -> Result<Self> {
-        match settings.algorithm {
-            SigningAlgorithm::Sigv4 => validate_region(region)?,
-            SigningAlgorithm::Sigv4a => crate::sigv4a::validate_region_set(region)?,
-        }
-        validate_service(service)?;
+        validate_scope(region, service, settings.algorithm)?;
         Ok(Signer {
             credentials,
             region: region.to_owned(),

@@ -10,12 +10,14 @@ int main(void) {
   sigv4_signed_request *signed_req = NULL;
   const char *body = "{\"name\":\"job\"}";
   sigv4_pair headers[] = {{SIGV4_STR("Content-Type"), SIGV4_STR("application/json")}};
+  /* Fields in order (no designated initialisers: this compiles as C11, C++17 and C++20 alike);
+     SIGV4_STR gives a pointer and its length. */
   sigv4_request req = {
-      .method = SIGV4_STR("POST"), /* SIGV4_STR sets the pointer and the length */
-      .url = SIGV4_STR("https://abc123.execute-api.us-east-1.amazonaws.com/v1/jobs"),
-      .headers = headers,
-      .headers_len = 1,
-      .body = SIGV4_STR(body),
+      SIGV4_STR("POST"),                                                      /* method */
+      SIGV4_STR("https://abc123.execute-api.us-east-1.amazonaws.com/v1/jobs"), /* url */
+      headers, 1,                                                             /* headers */
+      SIGV4_STR(body),                                                        /* body */
+      NULL, 0, /* payload_hash: NULL hashes the body */
   };
 
   sigv4_result r = sigv4_credentials_new(SIGV4_STR("AKIDEXAMPLE"),

@@ -12,7 +12,7 @@
 // the HMAC to the core. The path and query rules are smithy's: with uriEscapePath (the default) the
 // path loses '' / '.' / '..' segments as smithy removes them and is encoded again by the core; without
 // it (S3) the path is signed as given (the core's verbatim mode).
-const native = require('./native')
+const native = require('#native')
 
 const { sdkHandle, sdkSign, sdkSignString, sha256Hex } = native
 

@@ -7,7 +7,7 @@
 //
 // No node:crypto, querystring or Buffer (lib/aws4-query.js stands in for querystring), so the
 // same file runs on the WebAssembly build; `url` is loaded only for a request given as a string.
-var native = require('./native')
+var native = require('#native')
 var qs = require('./aws4-query')
 
 var aws4Sign = native.aws4Sign
@@ -97,7 +97,7 @@ var HEADERS_TO_IGNORE = {
 // request: { path | body, [host], [method], [headers], [service], [region] }
 // credentials: { accessKeyId, secretAccessKey, [sessionToken] }
 function RequestSigner(request, credentials) {
-  if (typeof request === 'string') request = require('url').parse(request)
+  if (typeof request === 'string') request = require('#node-url').parse(request)
 
   var headers = request.headers = Object.assign({}, (request.headers || {})),
       hostParts = (!this.service || !this.region) && this.matchHost(request.hostname || request.host || headers.Host || headers.host)

@@ -1,7 +1,8 @@
 'use strict'
 // VerifiedIdentity: who signed a verified request, read lazily from the one string the native
 // verifier returns (src/verifier.rs `identity_flat`: NUL-separated fields).
-const util = require('node:util')
+// util.inspect's hook, by its registered name: no node:util import (the file runs in Workers and browsers).
+const INSPECT = Symbol.for('nodejs.util.inspect.custom')
 
 /**
  * Who signed a verified request: `accessKeyId`, `region`, `service`, `signedHeaders` (array),
@@ -83,7 +84,7 @@ class VerifiedIdentity {
     }
   }
 
-  [util.inspect.custom](depth, options, inspect) {
+  [INSPECT](depth, options, inspect) {
     return `VerifiedIdentity ${inspect(this.toJSON(), options)}`
   }
 }

@@ -1,23 +1,35 @@
 'use strict'
 // Loads the napi-rs addon through the loader napi generates (native.js, never edited by hand). When no prebuilt
-// binary loads, the fallback below may supply the same exports; otherwise the error says what exists and how to
-// install it.
+// binary loads, the WebAssembly build of the same core takes its place (same exports, same results, slower) with a
+// one-time warning that says what exists and how to install it; LIBSIGV4_WASM_FALLBACK=0 turns the fallback off
+// (the error is then thrown). LIBSIGV4_BACKEND=wasm picks the WebAssembly build on purpose (tests, benchmarks).
 const { noBinaryError } = require('./platform')
 
-/**
- * Fallback hook: called when no native binary loads; returns an object with the addon's exports, or null.
- * The WebAssembly build (issue 16) plugs in here; until then there is no fallback.
- */
-function loadFallback(_nativeError) {
-  return null
+/** Fallback hook: called when no native binary loads; returns the WebAssembly build's exports, or null. */
+function loadFallback(nativeError) {
+  if (process.env.LIBSIGV4_WASM_FALLBACK === '0') return null
+  let wasm
+  try {
+    wasm = require('../wasm/node.js')
+    wasm.version() // loads sigv4.wasm now: a package without it keeps the native error
+  } catch {
+    return null
+  }
+  const why = noBinaryError(nativeError).message
+  process.emitWarning(`${why} Using the WebAssembly build meanwhile (same results, slower).`, { code: 'LIBSIGV4_WASM_FALLBACK' })
+  return wasm
 }
 
 let binding
-try {
-  binding = require('../native.js')
-} catch (err) {
-  binding = loadFallback(err)
-  if (!binding) throw noBinaryError(err)
+if (process.env.LIBSIGV4_BACKEND === 'wasm') {
+  binding = require('../wasm/node.js')
+} else {
+  try {
+    binding = require('../native.js')
+  } catch (err) {
+    binding = loadFallback(err)
+    if (!binding) throw noBinaryError(err)
+  }
 }
 // Native errors are made as SigV4Error (code, message, argument), like the JS layer's.
 if (typeof binding.setErrorClass === 'function') binding.setErrorClass(require('./errors').SigV4Error)

@@ -1,6 +1,7 @@
 'use strict'
-const util = require('node:util')
-const { NativeSigner, signWith } = require('./native')
+// util.inspect's hook, by its registered name: no node:util import (the file runs in Workers and browsers).
+const INSPECT = Symbol.for('nodejs.util.inspect.custom')
+const { NativeSigner, signWith } = require('#native')
 const { SigV4Error } = require('./errors')
 const { StreamingUpload } = require('./streaming')
 
@@ -87,7 +88,7 @@ class SignedRequest {
     return { ...o, headers: { ...o.headers } }
   }
 
-  [util.inspect.custom](depth, options, inspect) {
+  [INSPECT](depth, options, inspect) {
     const o = this.toJSON()
     const token = o.headers['X-Amz-Security-Token'] || o.headers['x-amz-security-token']
     const fromUrl = /[?&]X-Amz-Security-Token=([^&]*)/.exec(o.url || '')
@@ -112,7 +113,7 @@ function badRequest() {
 }
 
 function fromEnv() {
-  const env = process.env
+  const env = typeof process === 'object' && process !== null && process.env ? process.env : {}
   const accessKeyId = env.AWS_ACCESS_KEY_ID || env.AWS_ACCESS_KEY
   const secretAccessKey = env.AWS_SECRET_ACCESS_KEY || env.AWS_SECRET_KEY
   if (!accessKeyId || !secretAccessKey) {
@@ -256,7 +257,7 @@ class Signer {
     return this.#result(await this.#native.presignAsync(request, options))
   }
 
-  [util.inspect.custom]() {
+  [INSPECT]() {
     const akid = this.#native.accessKeyId
     return `Signer { region: '${this.region}', service: '${this.service}', accessKeyId: ${akid ? `'${akid}'` : 'null'}, secretAccessKey: '${REDACTED}' }`
   }

@@ -2,18 +2,31 @@
 // Streaming (aws-chunked) uploads: S3 PutObject/UploadPart without buffering the body. The request
 // is signed up front (Content-Length computed from the plan); the body goes through an encoder
 // that signs chunk after chunk, chained from the request's signature.
+// util.inspect's hook, by its registered name: no node:util import (the file runs in Workers and browsers).
+const INSPECT = Symbol.for('nodejs.util.inspect.custom')
 const { redactText, redactHeaders } = require('./redact')
-const util = require('node:util')
-const { Transform, Readable } = require('node:stream')
+const { Transform, Readable } = require('#node-stream')
 
 /** Chunks at least this large are signed on the libuv thread pool (hashing dominates). */
 const OFF_THREAD_BYTES = 256 * 1024
 
+const hasBuffer = typeof Buffer === 'function'
+
 function asBuffer(data) {
+  if (!hasBuffer) return asBytes(data)
   if (Buffer.isBuffer(data)) return data
   if (typeof data === 'string') return Buffer.from(data)
   if (ArrayBuffer.isView(data)) return Buffer.from(data.buffer, data.byteOffset, data.byteLength)
   if (data instanceof ArrayBuffer) return Buffer.from(data)
+  throw new TypeError('upload data must be a Buffer, Uint8Array or string')
+}
+
+/** Bytes without Buffer (Workers, browsers). */
+function asBytes(data) {
+  if (data instanceof Uint8Array) return data
+  if (typeof data === 'string') return new TextEncoder().encode(data)
+  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
+  if (data instanceof ArrayBuffer) return new Uint8Array(data)
   throw new TypeError('upload data must be a Buffer, Uint8Array or string')
 }
 
@@ -104,8 +117,42 @@ class StreamingUpload {
     }
   }
 
-  [util.inspect.custom](depth, options, inspect) {
+  [INSPECT](depth, options, inspect) {
     return `StreamingUpload { method: '${this.method}', url: ${inspect(this.url)}, seedSignature: '${this.seedSignature}', bytesWritten: ${this.bytesWritten}, signed: ${inspect(this.signed, { ...options, depth: 2 })} }`
+  }
+
+  /**
+   * A web `TransformStream` (Workers, browsers, Deno, Bun, Node): body bytes in, aws-chunked wire
+   * bytes out, signed as they pass (nothing buffered beyond one chunk). `trailers` as in `transform`.
+   */
+  transformStream({ trailers } = {}) {
+    const self = this
+    return new TransformStream({
+      transform(chunk, controller) {
+        const out = self.#native.write(asBuffer(chunk))
+        if (out.length) controller.enqueue(out)
+      },
+      flush(controller) {
+        controller.enqueue(self.#native.finish(trailersOf(trailers)))
+      },
+    })
+  }
+
+  /**
+   * The wire body as a web `ReadableStream` from `source` (a `ReadableStream` or an async/sync
+   * iterable of bytes): a `fetch` body (with `duplex: 'half'` where the runtime asks for it).
+   */
+  readableStream(source, options) {
+    if (typeof source.pipeThrough === 'function') return source.pipeThrough(this.transformStream(options))
+    const it = this.encode(source, options)[Symbol.asyncIterator]()
+    return new ReadableStream({
+      async pull(controller) {
+        const { value, done } = await it.next()
+        if (done) controller.close()
+        else controller.enqueue(value)
+      },
+      cancel(reason) { return it.return ? it.return(reason) : undefined },
+    })
   }
 
   /** `encode` as a Readable stream. */

@@ -1,10 +1,11 @@
 'use strict'
 // Verifier: checks SigV4 (and, when allowed, SigV4a) signatures of incoming requests with the
 // core's verifier, one native call per request.
+// util.inspect's hook, by its registered name: no node:util import (the file runs in Workers and browsers).
+const INSPECT = Symbol.for('nodejs.util.inspect.custom')
 const { redactText } = require('./redact')
-const util = require('node:util')
-const { Transform } = require('node:stream')
-const { NativeVerifier, verifyPacked } = require('./native')
+const { Transform } = require('#node-stream')
+const { NativeVerifier, verifyPacked } = require('#native')
 const { VerifiedIdentity } = require('./identity')
 const { SigV4Error } = require('./errors')
 
@@ -41,7 +42,7 @@ class VerificationError extends SigV4Error {
   get status() { return MALFORMED.has(this.code) ? 400 : 403 }
 
   /** Shown with a session token in the canonical request redacted. */
-  [util.inspect.custom](depth, options, inspect) {
+  [INSPECT](depth, options, inspect) {
     const shown = { code: this.code, message: this.message }
     if (this.argument !== undefined) shown.argument = this.argument
     if (this.canonicalRequest !== undefined) {
@@ -180,9 +181,9 @@ class Verifier {
   /** How many signatures the replay cache holds (0 when off). */
   get replayCacheLength() { return this.#native.replayCacheLen }
 
-  [util.inspect.custom]() {
+  [INSPECT](depth, options, inspect) {
     const [skew, expires, replay] = this.#native.limits
-    return `Verifier { regions: ${util.inspect(this.regions)}, service: '${this.service}', maxSkew: ${skew}, maxExpires: ${expires}, replayCache: ${replay || false}, credentials: '** redacted **' }`
+    return `Verifier { regions: ${inspect(this.regions)}, service: '${this.service}', maxSkew: ${skew}, maxExpires: ${expires}, replayCache: ${replay || false}, credentials: '** redacted **' }`
   }
 
   toJSON() {
@@ -209,6 +210,21 @@ class VerifiedStream {
   /** Ends the body; returns the verified trailers as an object (throws when truncated). */
   finish() {
     try { return Object.fromEntries(this.#native.finish()) } catch (e) { throw adopt(e) }
+  }
+
+  /**
+   * A web `TransformStream` (Workers, browsers, Deno, Bun, Node): aws-chunked wire bytes in,
+   * verified data out; errors on any bad chunk; the trailers are on `trailers` once it closes.
+   */
+  transformStream() {
+    const self = this
+    return new TransformStream({
+      transform(chunk, controller) {
+        const out = self.feed(chunk)
+        if (out.length) controller.enqueue(out)
+      },
+      flush() { self.trailers = self.finish() },
+    })
   }
 
   /** A Transform: aws-chunked wire bytes in, verified data out; fails on any bad chunk. */

@@ -18,6 +18,11 @@ use crate::raw::Raw;
 
 /// Flags of `sdkSign` (mirrored in lib/aws-sdk.js): the path exactly as given.
 const VERBATIM_PATH: u32 = 8;
+/// Flags of `sdkSign` for lib/aws4fetch.js: single URI encoding (S3's), path normalisation, and the
+/// canonical request and string to sign in the result.
+const SINGLE_ENCODING: u32 = 16;
+const NORMALIZE_PATH: u32 = 32;
+const FULL: u32 = 64;
 
 /// One signer's credentials and scope, with its derived-key cache.
 struct SdkHandle {
@@ -77,7 +82,8 @@ fn string_arg(env: sys::napi_env, v: Raw, kind: ErrorKind, what: &str) -> napi::
 }
 
 /// `sdkSign(handle, packed, payloadHash, flags)`: the signature (64 hex digits), a NUL, and the
-/// signed header names, of exactly the request in `packed`:
+/// signed header names (with `FULL`: then the canonical request and the string to sign), of exactly
+/// the request in `packed`:
 /// `method NUL path[?query] NUL amzDate [NUL name NUL value]...` (every header given is signed).
 #[napi(
     js_name = "sdkSign",
@@ -120,10 +126,16 @@ pub fn sdk_sign(
     // smithy normalises (uriEscapePath) in JS and encodes again, or signs the path as given.
     settings.uri_encoding = if flags & VERBATIM_PATH != 0 {
         UriEncoding::Verbatim
+    } else if flags & SINGLE_ENCODING != 0 {
+        UriEncoding::Single
     } else {
         UriEncoding::Double
     };
-    settings.path_normalization = PathNormalization::Disabled;
+    settings.path_normalization = if flags & NORMALIZE_PATH != 0 {
+        PathNormalization::Enabled
+    } else {
+        PathNormalization::Disabled
+    };
     let request = Request::new(method, path, &pairs, Body::Precomputed(&hash))
         .map_err(|e| from_core(env, &e))?;
     let out = sigv4::sign_exact(
@@ -140,6 +152,12 @@ pub fn sdk_sign(
     text.push_str(out.signature());
     text.push('\0');
     text.push_str(out.signed_headers());
+    if flags & FULL != 0 {
+        for part in [out.canonical_request(), out.string_to_sign()] {
+            text.push('\0');
+            text.push_str(part);
+        }
+    }
     Ok(text)
 }
 

@@ -16,11 +16,11 @@ test('platform packages follow napi-rs naming for every configured target', () =
   ])
 })
 
-test('no loadable binary: the error names the platform, the packages and the install command', () => {
+test('no loadable binary and the WebAssembly fallback off: the error names the platform, the packages and the install command', () => {
   const script = `try { require(${JSON.stringify(path.join(__dirname, '..'))}); process.exit(3) } catch (e) {
     process.stdout.write(JSON.stringify({ message: e.message, code: e.code, platform: e.platform, cause: String(e.cause) })) }`
   const r = spawnSync(process.execPath, ['-e', script], {
-    env: { ...process.env, NAPI_RS_NATIVE_LIBRARY_PATH: path.join(__dirname, 'no-such-binary.node') },
+    env: { ...process.env, NAPI_RS_NATIVE_LIBRARY_PATH: path.join(__dirname, 'no-such-binary.node'), LIBSIGV4_WASM_FALLBACK: '0' },
     encoding: 'utf8',
   })
   assert.strictEqual(r.status, 0, r.stderr)

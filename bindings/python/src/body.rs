@@ -35,7 +35,10 @@ impl<'py> BodyInput<'py> {
             return Ok(BodyInput::Bytes(bytes.clone()));
         }
         if let Ok(text) = value.cast::<PyString>() {
-            return Ok(BodyInput::Bytes(text.encode_utf8()?));
+            return Ok(BodyInput::Bytes(
+                text.encode_utf8()
+                    .map_err(|e| crate::text::not_utf8(text.py(), e))?,
+            ));
         }
         if let Ok(array) = value.cast::<PyByteArray>() {
             return Ok(BodyInput::Owned(array.to_vec()));
@@ -80,7 +83,7 @@ pub fn feed(py: Python<'_>, hasher: &mut PayloadHasher, piece: &Bound<'_, PyAny>
     let bytes = if let Ok(b) = piece.cast::<PyBytes>() {
         b
     } else if let Ok(t) = piece.cast::<PyString>() {
-        owned = t.encode_utf8()?;
+        owned = t.encode_utf8().map_err(|e| crate::text::not_utf8(py, e))?;
         &owned
     } else if piece.is_instance_of::<PyByteArray>() || piece.is_instance_of::<PyMemoryView>() {
         owned = as_bytes(piece)?;

@@ -23,14 +23,15 @@ impl Credentials {
     #[pyo3(signature = (access_key_id, secret_access_key, session_token=None))]
     fn new(
         py: Python<'_>,
-        access_key_id: &str,
-        secret_access_key: &str,
-        session_token: Option<&str>,
+        access_key_id: &Bound<'_, PyString>,
+        secret_access_key: &Bound<'_, PyString>,
+        session_token: Option<&Bound<'_, PyString>>,
     ) -> PyResult<Self> {
+        let token = session_token.map(crate::text::string_of).transpose()?;
         let inner = CoreCredentials::new(
-            access_key_id,
-            secret_access_key,
-            session_token.map(str::to_owned),
+            crate::text::str_of(access_key_id)?.as_ref(),
+            crate::text::str_of(secret_access_key)?.as_ref(),
+            token,
         )
         .py_err(py)?;
         Ok(Credentials { inner })

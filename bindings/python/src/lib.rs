@@ -22,12 +22,13 @@ mod timestamp;
 mod verifier;
 
 use pyo3::prelude::*;
+use pyo3::types::PyString;
 
 /// Percent-encodes ``text`` with SigV4's rules: ``A-Z a-z 0-9 - _ . ~`` kept, everything else
 /// (including ``/``) as ``%XX`` with upper-case hex. Use it to build query strings.
 #[pyfunction]
-fn uri_encode(text: &str) -> String {
-    sigv4::uri_encode(text)
+fn uri_encode(text: &Bound<'_, PyString>) -> PyResult<String> {
+    Ok(sigv4::uri_encode(&crate::text::str_of(text)?))
 }
 
 /// Whether an ASGI http ``scope``'s headers announce a body (a ``Content-Length`` other than 0,

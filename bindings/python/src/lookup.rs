@@ -47,7 +47,7 @@ fn credentials_from(
         return Ok(Some(creds.get().inner.clone()));
     }
     if let Ok(secret) = value.cast::<PyString>() {
-        let secret = secret.to_cow()?;
+        let secret = crate::text::str_of(secret)?;
         return CoreCredentials::new(access_key_id, &*secret, None)
             .py_err(py)
             .map(Some);
@@ -83,11 +83,10 @@ impl Lookup {
         let mut table = HashMap::new();
         for item in items.call0()?.try_iter()? {
             let (key, secret): (Bound<'_, PyAny>, Bound<'_, PyAny>) = item?.extract()?;
-            let key = key
-                .cast::<PyString>()
-                .map_err(|_| PyTypeError::new_err("credentials mapping keys must be str"))?
-                .to_cow()?
-                .into_owned();
+            let key = crate::text::string_of(
+                key.cast::<PyString>()
+                    .map_err(|_| PyTypeError::new_err("credentials mapping keys must be str"))?,
+            )?;
             if let Some(creds) = credentials_from(py, &key, &secret)? {
                 table.insert(key, creds);
             }

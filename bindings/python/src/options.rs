@@ -25,7 +25,7 @@ fn text(name: &str, value: &Bound<'_, PyAny>) -> PyResult<String> {
     let s = value
         .cast::<PyString>()
         .map_err(|_| PyTypeError::new_err(format!("option {name} must be a str")))?;
-    Ok(s.to_cow()?.into_owned())
+    crate::text::string_of(s)
 }
 
 /// Applies one option to `settings`. Returns false for a name that is not a settings option.
@@ -140,7 +140,7 @@ pub fn apply(
 ) -> PyResult<CallOptions> {
     let mut call = CallOptions::default();
     for (key, value) in options.iter() {
-        let name = key.cast::<PyString>()?.to_cow()?.into_owned();
+        let name = crate::text::string_of(key.cast::<PyString>()?)?;
         if allow_payload_hash && name == "algorithm" {
             return Err(input(
                 py,

@@ -65,34 +65,14 @@ fn name_str<'py>(py: Python<'py>, name: &str) -> Bound<'py, PyString> {
     interned.clone()
 }
 
-/// The headers dict: one insertion per header when names are distinct (the usual case), else
-/// repeated names joined with ", " in order.
+/// The headers dict: one entry per name, built by the core's `merged_headers` — a name given more
+/// than once (any letter case) holds its values joined with `,`, the value the signature covers.
 pub(crate) fn build_headers<'py>(
     py: Python<'py>,
-    headers: sigv4::Headers<'_>,
+    signed: &CoreSigned,
 ) -> PyResult<Bound<'py, PyDict>> {
     let dict = PyDict::new(py);
-    let distinct = headers
-        .clone()
-        .enumerate()
-        .all(|(i, (name, _))| headers.clone().take(i).all(|(n, _)| n != name));
-    if distinct {
-        for (name, value) in headers {
-            dict.set_item(name_str(py, name), PyString::new(py, value))?;
-        }
-        return Ok(dict);
-    }
-    let mut joined: Vec<(&str, String)> = Vec::with_capacity(headers.len());
-    for (name, value) in headers {
-        match joined.iter_mut().find(|(n, _)| *n == name) {
-            Some((_, previous)) => {
-                previous.push_str(", ");
-                previous.push_str(value);
-            }
-            None => joined.push((name, value.to_owned())),
-        }
-    }
-    for (name, value) in joined {
+    for (name, value) in signed.merged_headers() {
         dict.set_item(name_str(py, name), PyString::new(py, &value))?;
     }
     Ok(dict)
@@ -112,7 +92,8 @@ impl SignedRequest {
         self.inner.url()
     }
 
-    /// Every header to send, as a dict (repeated names joined with ``", "``). Built once.
+    /// Every header to send, as a dict: a name given more than once (in any letter case) holds its
+    /// values trimmed and joined with ``","``, exactly what the signature covers. Built once.
     #[getter]
     fn headers<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         if let Some(dict) = self.headers.get() {
@@ -120,7 +101,7 @@ impl SignedRequest {
         }
         // Built with the GIL held throughout (pyo3's PyOnceLock would release and retake it on
         // every first access); two threads racing both build one and the first stored wins.
-        let built = build_headers(py, self.inner.headers())?;
+        let built = build_headers(py, &self.inner)?;
         match self.headers.set(built.clone().unbind()) {
             Ok(()) => Ok(built),
             Err(_) => Ok(self.headers.get().map_or(built, |d| d.bind(py).clone())),
@@ -133,6 +114,20 @@ impl SignedRequest {
         let items: Vec<Bound<'py, PyTuple>> = self
             .inner
             .headers()
+            .map(|(n, v)| PyTuple::new(py, [n, v]))
+            .collect::<PyResult<_>>()?;
+        PyList::new(py, items)
+    }
+
+    /// The headers signing added (``Host`` when taken from the URL, ``X-Amz-Security-Token``,
+    /// ``X-Amz-Date``, ``X-Amz-Region-Set`` for SigV4a, ``x-amz-content-sha256`` when signed,
+    /// ``Authorization``), as ``(name, value)`` pairs: set them on a request that already carries
+    /// the caller's headers (each replaces a header of the same name, any letter case).
+    #[getter]
+    fn added_headers<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        let items: Vec<Bound<'py, PyTuple>> = self
+            .inner
+            .added_headers()
             .map(|(n, v)| PyTuple::new(py, [n, v]))
             .collect::<PyResult<_>>()?;
         PyList::new(py, items)

@@ -162,10 +162,12 @@ impl Signer {
     fn new(
         py: Python<'_>,
         credentials: &Bound<'_, PyAny>,
-        region: &str,
-        service: &str,
+        region: &Bound<'_, PyString>,
+        service: &Bound<'_, PyString>,
         options: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<Self> {
+        let (region, service) = (str_of(region)?, str_of(service)?);
+        let (region, service) = (region.as_ref(), service.as_ref());
         let (source, first) = Source::from_object(credentials)?;
         let mut settings = SigningSettings::for_service(service);
         if let Some(opts) = options {
@@ -241,7 +243,7 @@ impl Signer {
     /// ``payload="streaming-signed-trailer"`` or ``"streaming-unsigned-trailer"``; ``timestamp`` as
     /// for ``sign``. With ``algorithm="sigv4a"`` the chunks carry ECDSA signatures.
     #[pyo3(signature = (method, url, decoded_length, chunk_size=None, headers=None, trailers=None,
-        timestamp=None, payload="streaming-signed"))]
+        timestamp=None, payload=None))]
     #[allow(clippy::too_many_arguments)]
     fn sign_streaming(
         &self,
@@ -253,8 +255,12 @@ impl Signer {
         headers: Option<&Bound<'_, PyAny>>,
         trailers: Option<&Bound<'_, PyAny>>,
         timestamp: Option<&Bound<'_, PyAny>>,
-        payload: &str,
+        payload: Option<&Bound<'_, PyString>>,
     ) -> PyResult<crate::streaming::StreamingUpload> {
+        let payload = match payload {
+            Some(p) => str_of(p)?,
+            None => std::borrow::Cow::Borrowed("streaming-signed"),
+        };
         let rotated = self.source.current(py)?;
         let args = crate::streaming::Args {
             method: &str_of(method)?,
@@ -264,7 +270,7 @@ impl Signer {
             headers,
             trailers,
             timestamp,
-            payload,
+            payload: &payload,
         };
         crate::streaming::start(py, &self.core, rotated, args)
     }

@@ -66,7 +66,7 @@ fn declare(
     for item in trailers.try_iter()? {
         let item = item?;
         plan = if let Ok(name) = item.cast::<PyString>() {
-            plan.with_trailer(&name.to_cow()?).py_err(py)?
+            plan.with_trailer(&crate::text::str_of(name)?).py_err(py)?
         } else {
             let (name, len): (String, usize) = item.extract().map_err(|_| {
                 PyTypeError::new_err("trailers must hold names or (name, value_length) pairs")

@@ -30,7 +30,7 @@ pub fn str_of<'a>(s: &'a Bound<'_, PyString>) -> PyResult<Cow<'a, str>> {
         unsafe {
             let data = PyUnicode_AsUTF8AndSize(s.as_ptr(), &mut size);
             if data.is_null() {
-                return Err(PyErr::fetch(s.py()));
+                return Err(not_utf8(s.py(), PyErr::fetch(s.py())));
             }
             let bytes = std::slice::from_raw_parts(data.cast::<u8>(), size as usize);
             Ok(Cow::Borrowed(std::str::from_utf8_unchecked(bytes)))
@@ -38,8 +38,30 @@ pub fn str_of<'a>(s: &'a Bound<'_, PyString>) -> PyResult<Cow<'a, str>> {
     }
     #[cfg(windows)]
     {
-        s.to_cow()
+        s.to_cow().map_err(|e| not_utf8(s.py(), e))
     }
+}
+
+/// A `str` that UTF-8 cannot encode (a lone surrogate such as ``"\\ud800"``, which Python allows
+/// in a `str`) is bad input like any other: a `sigv4.Error` (code `InvalidUtf8`), not Python's
+/// `UnicodeEncodeError`. The text itself is not quoted (it may be a secret).
+pub fn not_utf8(py: Python<'_>, cause: PyErr) -> PyErr {
+    if !cause.is_instance_of::<pyo3::exceptions::PyUnicodeError>(py) {
+        return cause;
+    }
+    crate::errors::input(
+        py,
+        sigv4::ErrorKind::InvalidUtf8,
+        "text",
+        "a str argument holds a lone surrogate (U+D800..U+DFFF), which is not text UTF-8 can \
+         encode; decode the bytes it came from with errors=\"strict\" or \"replace\""
+            .to_owned(),
+    )
+}
+
+/// The text of a `str` argument as an owned `String` (a lone surrogate is a `sigv4.Error`).
+pub fn string_of(s: &Bound<'_, PyString>) -> PyResult<String> {
+    Ok(str_of(s)?.into_owned())
 }
 
 /// Text taken from a Python object: borrowed from a `str`/`bytes` kept alive here, or owned.

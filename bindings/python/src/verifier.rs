@@ -74,7 +74,7 @@ fn names(value: &Bound<'_, PyAny>, what: &str) -> PyResult<Vec<String>> {
         let text = item
             .cast::<PyString>()
             .map_err(|_| PyTypeError::new_err(format!("{what} must hold str")))?;
-        out.push(text.to_cow()?.to_ascii_lowercase());
+        out.push(crate::text::str_of(text)?.to_ascii_lowercase());
     }
     Ok(out)
 }
@@ -167,7 +167,7 @@ fn scope_headers<'py>(scope: &Bound<'py, PyDict>) -> PyResult<crate::headers::He
 #[pymethods]
 impl Verifier {
     #[new]
-    #[pyo3(signature = (credentials, region=None, service="execute-api", *, regions=None,
+    #[pyo3(signature = (credentials, region=None, service=None, *, regions=None,
         max_skew=None, max_expires=None, must_sign_headers=None, allow_unsigned_payload=None,
         replay_cache=None, uri_encoding=None, normalize_path=None, sign_session_token=None,
         allow_sigv4a=None))]
@@ -175,20 +175,28 @@ impl Verifier {
     fn new(
         py: Python<'_>,
         credentials: Option<&Bound<'_, PyAny>>,
-        region: Option<&str>,
-        service: &str,
+        region: Option<&Bound<'_, PyString>>,
+        service: Option<&Bound<'_, PyString>>,
         regions: Option<&Bound<'_, PyAny>>,
         max_skew: Option<&Bound<'_, PyAny>>,
         max_expires: Option<&Bound<'_, PyAny>>,
         must_sign_headers: Option<&Bound<'_, PyAny>>,
         allow_unsigned_payload: Option<bool>,
         replay_cache: Option<&Bound<'_, PyAny>>,
-        uri_encoding: Option<&str>,
+        uri_encoding: Option<&Bound<'_, PyString>>,
         normalize_path: Option<bool>,
         sign_session_token: Option<bool>,
         allow_sigv4a: Option<bool>,
     ) -> PyResult<Self> {
         let lookup = Lookup::from_object(credentials)?;
+        let region = region.map(crate::text::string_of).transpose()?;
+        let service = match service {
+            Some(s) => crate::text::string_of(s)?,
+            None => "execute-api".to_owned(),
+        };
+        let service = service.as_str();
+        let uri_encoding = uri_encoding.map(crate::text::string_of).transpose()?;
+        let uri_encoding = uri_encoding.as_deref();
         let mut region_list = match regions {
             Some(list) => names(list, "regions")?,
             None => Vec::new(),

@@ -21,3 +21,18 @@ def _no_ambient_aws(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in list(os.environ):
         if name.startswith("AWS_"):
             monkeypatch.delenv(name)
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    from diffgen import COUNT, SEED
+
+    return f"differential tests: seed {SEED} (SIGV4_DIFF_SEED={SEED} replays it), {COUNT} cases per pair"
+
+
+def pytest_terminal_summary(terminalreporter: object, exitstatus: int, config: pytest.Config) -> None:
+    from diffgen import SEED, STATS
+
+    write = getattr(terminalreporter, "write_line")
+    for pair, counter in sorted(STATS.items()):
+        parts = ", ".join(f"{what}: {n}" for what, n in sorted(counter.items()))
+        write(f"differential {pair} (seed {SEED}): {parts}")

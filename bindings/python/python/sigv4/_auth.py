@@ -6,15 +6,11 @@ from typing import Any, Iterable, Tuple
 
 from ._native import Signer, SignedRequest
 
-# The only headers the integrations write back: the ones SigV4 itself needs.
-SIGV4_HEADERS = frozenset(
-    {"host", "x-amz-date", "x-amz-security-token", "x-amz-content-sha256", "authorization"}
-)
-
-
 def added_headers(signed: SignedRequest) -> Iterable[Tuple[str, str]]:
-    """The headers to set on the outgoing request (Host, X-Amz-Date, token, content hash, Authorization)."""
-    return [(name, value) for name, value in signed.header_list if name.lower() in SIGV4_HEADERS]
+    """The headers to set on the outgoing request: exactly the ones signing added (Host when taken
+    from the URL, X-Amz-Date, the token, X-Amz-Region-Set for SigV4a, the content hash when signed,
+    Authorization), as the core reports them; the caller's own headers are already on the request."""
+    return signed.added_headers
 
 
 def make_signer(credentials: Any, region: str, service: str, options: dict) -> Signer:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import List, Optional, Tuple
+from typing import Dict, List, Optional, Tuple
 from urllib.parse import quote
 
 from ._errors import VerificationError
@@ -48,7 +48,7 @@ def error_answer(
     ``explain_mismatch`` a ``SignatureDoesNotMatch`` answer also carries the canonical request and
     string to sign the server computed (as S3 does), which helps clients find their mistake.
     """
-    payload = {"__type": error.code, "message": str(error)}
+    payload: Dict[str, Optional[str]] = {"__type": error.code, "message": str(error)}
     if explain_mismatch and error.canonical_request is not None:
         payload["canonicalRequest"] = error.canonical_request
         payload["stringToSign"] = error.string_to_sign

@@ -1,19 +1,30 @@
 """Type stubs of the native module ``sigv4._native`` (the Rust core, through pyo3)."""
 
 import datetime
-from typing import IO, Any, Dict, Iterable, List, Mapping, Optional, Tuple, Union
+from typing_extensions import Self, disjoint_base
+
+from sigv4._streaming import ChunkedBody
+from typing import IO, Any, Dict, Iterable, List, Mapping, MutableMapping, Optional, Tuple, Union, final
+
+__all__ = [
+    "Credentials", "Signer", "SignedRequest", "PayloadHasher", "Verifier", "VerifiedIdentity",
+    "StreamingUpload", "uri_encode", "scope_has_body", "botocore_sign", "EMPTY_SHA256", "__version__",
+]
 
 __version__: str
 EMPTY_SHA256: str
 
-HeadersArg = Union[Mapping[str, str], Iterable[Tuple[str, str]], None]
-BodyArg = Union[bytes, bytearray, memoryview, str, IO[bytes], Iterable[bytes], None]
-TimestampArg = Union[datetime.datetime, int, float, str, None]
+# Names and values: str, or bytes holding UTF-8 (requests keeps header values as either).
+_Text = Union[str, bytes]
+_HeadersArg = Union[Mapping[str, str], Mapping[str, _Text], Iterable[Tuple[_Text, _Text]], None]
+_BodyArg = Union[bytes, bytearray, memoryview, str, IO[bytes], IO[str], Iterable[bytes], Iterable[Union[bytes, str]], None]
+_TimestampArg = Union[datetime.datetime, int, float, str, None]
 
+@disjoint_base
 class Credentials:
     """AWS credentials: access key id, secret, optional session token. ``repr()`` hides the secrets."""
 
-    def __new__(cls, access_key_id: str, secret_access_key: str, session_token: Optional[str] = None) -> "Credentials": ...
+    def __new__(cls, access_key_id: str, secret_access_key: str, session_token: Optional[str] = None) -> Self: ...
     @property
     def access_key_id(self) -> str: ...
     @property
@@ -27,6 +38,7 @@ class Credentials:
     @property
     def token(self) -> Optional[str]: ...
 
+@final
 class SignedRequest:
     """The result of a signing: what to send, and what was signed. Immutable."""
 
@@ -38,6 +50,8 @@ class SignedRequest:
     def headers(self) -> Dict[str, str]: ...
     @property
     def header_list(self) -> List[Tuple[str, str]]: ...
+    @property
+    def added_headers(self) -> List[Tuple[str, str]]: ...
     @property
     def authorization(self) -> Optional[str]: ...
     @property
@@ -55,6 +69,7 @@ class SignedRequest:
     @property
     def payload_hash(self) -> str: ...
 
+@final
 class Signer:
     """Signs requests for one (credentials, region, service); options fixed at construction."""
 
@@ -77,29 +92,29 @@ class Signer:
         method: str,
         url: str,
         decoded_length: int,
-        chunk_size: Optional[int] = 65536,
-        headers: HeadersArg = None,
+        chunk_size: Optional[int] = None,  # None: 65536 bytes
+        headers: _HeadersArg = None,
         trailers: Optional[Iterable[Union[str, Tuple[str, int]]]] = None,
-        timestamp: TimestampArg = None,
-        payload: str = "streaming-signed",
+        timestamp: _TimestampArg = None,
+        payload: Optional[str] = None,  # None: "streaming-signed"
     ) -> "StreamingUpload": ...
     def sign(
         self,
         method: str,
         url: str,
-        headers: HeadersArg = None,
-        body: BodyArg = None,
-        timestamp: TimestampArg = None,
+        headers: _HeadersArg = None,
+        body: _BodyArg = None,
+        timestamp: _TimestampArg = None,
         **options: Any,
     ) -> SignedRequest: ...
     def presign(
         self,
         method: str,
         url: str,
-        expires_in: int = 3600,
-        headers: HeadersArg = None,
-        body: BodyArg = None,
-        timestamp: TimestampArg = None,
+        expires_in: Optional[int] = None,  # None: 3600 seconds
+        headers: _HeadersArg = None,
+        body: _BodyArg = None,
+        timestamp: _TimestampArg = None,
         **options: Any,
     ) -> SignedRequest: ...
     @property
@@ -109,6 +124,7 @@ class Signer:
     @property
     def credentials(self) -> Any: ...
 
+@final
 class PayloadHasher:
     """Incremental SHA-256 of a body (lowercase hex), for ``payload_hash=``."""
 
@@ -117,6 +133,7 @@ class PayloadHasher:
     def hexdigest(self) -> str: ...
     def copy(self) -> "PayloadHasher": ...
 
+@final
 class StreamingUpload:
     """A signed aws-chunked upload: headers to send and the encoder of the body."""
 
@@ -141,10 +158,11 @@ class StreamingUpload:
     @property
     def bytes_written(self) -> int: ...
     def chunk(self, data: Union[bytes, bytearray, memoryview]) -> bytes: ...
-    def final(self, trailers: HeadersArg = None) -> bytes: ...
+    def final(self, trailers: _HeadersArg = None) -> bytes: ...
     def encode(self, source: Union[bytes, bytearray, memoryview, IO[bytes], Iterable[bytes]],
-               trailers: HeadersArg = None) -> Any: ...
+               trailers: _HeadersArg = None) -> ChunkedBody: ...
 
+@final
 class VerifiedIdentity:
     """Who signed a request that verified. Immutable, holds no secret."""
 
@@ -175,6 +193,7 @@ class VerifiedIdentity:
     @property
     def region_set(self) -> Optional[str]: ...
 
+@final
 class Verifier:
     """Checks SigV4 signatures of incoming requests for one service and a set of regions."""
 
@@ -182,7 +201,7 @@ class Verifier:
         cls,
         credentials: Any,
         region: Optional[str] = None,
-        service: str = "execute-api",
+        service: Optional[str] = None,  # None: "execute-api"
         *,
         regions: Optional[Iterable[str]] = None,
         max_skew: Optional[int] = None,
@@ -195,24 +214,24 @@ class Verifier:
         sign_session_token: Optional[bool] = None,
         allow_sigv4a: Optional[bool] = None,
     ) -> "Verifier": ...
-    def verify(self, method: str, url: str, headers: HeadersArg = None, body: BodyArg = None,
-               now: TimestampArg = None) -> VerifiedIdentity: ...
+    def verify(self, method: str, url: str, headers: _HeadersArg = None, body: _BodyArg = None,
+               now: _TimestampArg = None) -> VerifiedIdentity: ...
     def verify_raw(self, method: str, path: Union[bytes, str], query: Union[bytes, str],
-                   headers: Iterable[Union[Tuple[bytes, bytes], List[bytes]]], body: BodyArg = None,
-                   now: TimestampArg = None) -> VerifiedIdentity:
+                   headers: Iterable[Union[Tuple[bytes, bytes], List[bytes]]], body: _BodyArg = None,
+                   now: _TimestampArg = None) -> VerifiedIdentity:
         """Verifies a request as an ASGI server hands it over (raw path, query, header byte pairs)."""
         ...
-    def verify_scope(self, scope: Dict[str, Any], body: BodyArg = None,
-                     now: TimestampArg = None) -> VerifiedIdentity:
+    def verify_scope(self, scope: MutableMapping[str, Any], body: _BodyArg = None,
+                     now: _TimestampArg = None) -> VerifiedIdentity:
         """Verifies a request from an ASGI http scope (method, raw path, query, header pairs)."""
         ...
-    def verify_bodiless_scope(self, scope: Dict[str, Any],
-                              now: TimestampArg = None) -> Optional[VerifiedIdentity]:
+    def verify_bodiless_scope(self, scope: MutableMapping[str, Any],
+                              now: _TimestampArg = None) -> Optional[VerifiedIdentity]:
         """Verifies an ASGI http scope of an HTTP/1 request announcing no body; None (nothing
         verified) when the request may carry one: read it and call ``verify_scope``."""
         ...
-    def verify_environ(self, environ: Dict[str, Any], body: BodyArg = None,
-                       now: TimestampArg = None) -> VerifiedIdentity:
+    def verify_environ(self, environ: MutableMapping[str, Any], body: _BodyArg = None,
+                       now: _TimestampArg = None) -> VerifiedIdentity:
         """Verifies a request from a WSGI environ (method, raw target, ``HTTP_*`` headers)."""
         ...
     @property
@@ -223,7 +242,7 @@ class Verifier:
     def replay_cache_len(self) -> int: ...
 
 def uri_encode(text: str) -> str: ...
-def scope_has_body(scope: Dict[str, Any]) -> bool:
+def scope_has_body(scope: MutableMapping[str, Any]) -> bool:
     """Whether an ASGI http scope's headers announce a body (Content-Length other than 0, Transfer-Encoding)."""
     ...
 def botocore_sign(

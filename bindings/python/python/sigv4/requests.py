@@ -32,7 +32,7 @@ class SigV4Auth(AuthBase):
         self.signer = make_signer(credentials, region, service, options)
 
     def __call__(self, r: _requests.PreparedRequest) -> _requests.PreparedRequest:
-        body = r.body
+        body: Any = r.body  # requests types it loosely (bytes, str, file, iterable)
         if isinstance(body, str):
             body = body.encode("utf-8")
             r.body = body

@@ -1,0 +1,53 @@
+//! libsigv4 as WebAssembly (`wasm32-unknown-unknown`): the core's signing, presigning, SigV4a,
+//! verification and aws-chunked streaming behind plain C-ABI exports.
+//!
+//! Why plain exports and not wasm-bindgen: the JS side (`bindings/node/wasm/`) already turns JS
+//! values into the few shapes the core takes (strings, byte strings, header pairs), so the only
+//! thing crossing the boundary is one length-prefixed byte buffer in and one byte buffer out per
+//! call. That needs no generated glue, no pinned `wasm-bindgen-cli`, no `TextDecoder` per field, and
+//! keeps the module small and instantiable from a `WebAssembly.Module` (Workers) or from bytes.
+//!
+//! Calling convention: JS asks for an input buffer (`sigv4_input`), writes the fields of the call
+//! (see [`abi::Reader`]), and calls an export with the byte length. A call answers with a status
+//! (`0` done, a handle `> 0`, or `-1` failed) and leaves its result in the output buffer
+//! (`sigv4_output_ptr`/`sigv4_output_len`): the result's bytes, or on failure
+//! `code NUL argument NUL message [NUL canonicalRequest NUL stringToSign]`.
+
+mod abi;
+mod compat;
+mod options;
+mod signer;
+mod streaming;
+mod verifier;
+
+pub use abi::Reader;
+
+/// The version of the WebAssembly build (equal to the npm package version) into the output.
+#[no_mangle]
+pub extern "C" fn sigv4_version() -> i32 {
+    abi::answer(Ok(env!("CARGO_PKG_VERSION").as_bytes().to_vec()))
+}
+
+/// SHA-256 (lowercase hex) of the input buffer's first `len` bytes, into the output.
+#[no_mangle]
+pub extern "C" fn sigv4_sha256_hex(len: usize) -> i32 {
+    abi::with_input(len, |data| {
+        abi::answer(Ok(sigv4::sha256_hex(data).into_bytes()))
+    })
+}
+
+/// The randomness source getrandom needs on wasm32 (see Cargo.toml): the core draws none, so any
+/// request is an error rather than a silently weak value.
+#[cfg(target_arch = "wasm32")]
+fn no_randomness(_buf: &mut [u8]) -> Result<(), getrandom::Error> {
+    Err(getrandom::Error::UNSUPPORTED)
+}
+#[cfg(target_arch = "wasm32")]
+getrandom::register_custom_getrandom!(no_randomness);
+
+/// The allocator (see Cargo.toml). wasm32-unknown-unknown runs this module on one thread.
+#[cfg(target_arch = "wasm32")]
+#[global_allocator]
+// SAFETY: the module is instantiated without shared memory or threads.
+static ALLOCATOR: lol_alloc::AssumeSingleThreaded<lol_alloc::FreeListAllocator> =
+    unsafe { lol_alloc::AssumeSingleThreaded::new(lol_alloc::FreeListAllocator::new()) };
