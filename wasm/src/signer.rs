@@ -105,10 +105,8 @@ fn new_signer(buf: &[u8]) -> Result<(Object, Vec<u8>), Error> {
     let creds = credentials(&mut r)?;
     let opts = options::read(&mut r)?;
     let settings = options::signing(&opts, service)?;
-    if settings.algorithm == SigningAlgorithm::Sigv4 {
-        sigv4::validate_region(region)?;
-    }
-    sigv4::validate_service(service)?;
+    // Region (or region set), service, and the swapped-arguments trap, as the core checks them.
+    sigv4::validate_scope(region, service, settings.algorithm)?;
     let mut state = SignerState {
         region: region.to_owned(),
         service: service.to_owned(),
@@ -166,7 +164,8 @@ pub extern "C" fn sigv4_signer_set_credentials(handle: u32, len: usize) -> i32 {
 
 /// The signed request as NUL-separated fields: method, url, signature, authorization (empty when
 /// presigned), amzDate, credentialScope, signedHeaders, canonicalRequest, stringToSign,
-/// payloadHash, then header name/value pairs (the Node addon's form, read by `lib/signer.js`).
+/// payloadHash, then header name/value pairs, one per name (the Node addon's form, read by
+/// `lib/signer.js`).
 pub fn flat(s: &SignedRequest) -> Vec<u8> {
     let fields = [
         s.method(),
@@ -187,13 +186,32 @@ pub fn flat(s: &SignedRequest) -> Vec<u8> {
         }
         out.extend_from_slice(f.as_bytes());
     }
-    for (n, v) in s.headers() {
+    let mut push = |n: &str, v: &str| {
         out.push(0);
         out.extend_from_slice(n.as_bytes());
         out.push(0);
         out.extend_from_slice(v.as_bytes());
+    };
+    if has_repeated_name(s) {
+        // One entry per name, values joined as signed (the core's rule; the addon's output.rs too).
+        for (n, v) in s.merged_headers() {
+            push(n, &v);
+        }
+    } else {
+        for (n, v) in s.headers() {
+            push(n, v);
+        }
     }
     out
+}
+
+/// Whether a header name occurs twice (in any letter case).
+fn has_repeated_name(s: &SignedRequest) -> bool {
+    s.headers().enumerate().any(|(i, (a, _))| {
+        s.headers()
+            .skip(i + 1)
+            .any(|(b, _)| a.eq_ignore_ascii_case(b))
+    })
 }
 
 fn sign(handle: u32, buf: &[u8]) -> Result<Vec<u8>, Error> {

@@ -59,7 +59,7 @@ function formatUrl(request) {
 
 /** S3RequestPresigner.presign: its preparation of the request, then SignatureV4.presign (expiresIn 900). */
 function s3Presign(signer, request, { unsignableHeaders = new Set(), hoistableHeaders = new Set(),
-  unhoistableHeaders = new Set(), ...options } = {}) {
+  unhoistableHeaders = new Set(), ...options } = {}, expressIdentity = null) {
   unsignableHeaders.add('content-type')
   Object.keys(request.headers).map((h) => h.toLowerCase()).filter((h) => h.startsWith('x-amz-server-side-encryption'))
     .forEach((h) => { if (!hoistableHeaders.has(h)) unhoistableHeaders.add(h) })
@@ -68,7 +68,9 @@ function s3Presign(signer, request, { unsignableHeaders = new Set(), hoistableHe
   const port = request.port
   const expectedHost = `${request.hostname}${request.port != null ? ':' + port : ''}`
   if (!currentHost || (currentHost === request.hostname && request.port != null)) request.headers.host = expectedHost
-  return signer.presign(request, { expiresIn: 900, unsignableHeaders, unhoistableHeaders, ...options })
+  const signOptions = { expiresIn: 900, unsignableHeaders, unhoistableHeaders, ...options }
+  return expressIdentity ? signer.presignWithCredentials(request, expressIdentity, signOptions)
+    : signer.presign(request, signOptions)
 }
 
 /** S3RequestPresigner's signer, with its option resolution, as libsigv4's SignatureV4. */
@@ -112,15 +114,16 @@ async function presignThroughStack(client, command, options) {
     delete request.headers['amz-sdk-invocation-id']
     delete request.headers['amz-sdk-request']
     delete request.headers['x-amz-user-agent']
-    if (context.s3ExpressIdentity || options.signingRegion === '*' || context.signing_region === '*' ||
-        (region !== undefined && String(region).includes(','))) {
-      throw Object.assign(new Error('libsigv4/aws-sdk getSignedUrl: S3 Express and SigV4a presigning are not supported'),
-        { code: 'InvalidOption' })
-    }
     const signOptions = { ...options, signingRegion: options.signingRegion ?? context.signing_region ?? region,
       signingService: options.signingService ?? context.signing_service }
-    captured = { request: { ...request, headers: { ...request.headers }, query: { ...request.query } }, signOptions }
-    const presigned = await s3Presign(signer, request, { ...signOptions })
+    if (signOptions.signingRegion === '*' || (region !== undefined && String(region).includes(','))) {
+      throw Object.assign(new Error('libsigv4/aws-sdk getSignedUrl: SigV4a (multi-region) presigning is not supported'),
+        { code: 'InvalidOption' })
+    }
+    // S3 Express session credentials rotate: such calls are never made into templates.
+    captured = context.s3ExpressIdentity ? null
+      : { request: { ...request, headers: { ...request.headers }, query: { ...request.query } }, signOptions }
+    const presigned = await s3Presign(signer, request, { ...signOptions }, context.s3ExpressIdentity || null)
     return { response: {}, output: { $metadata: { httpStatusCode: 200 }, presigned } }
   }
   const stack = client.middlewareStack.clone()

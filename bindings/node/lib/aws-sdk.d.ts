@@ -94,6 +94,10 @@ export declare class SignatureV4 {
   signString(stringToSign: string | Uint8Array, options?: MessageSigningArguments): Promise<string>
   signEvent(event: FormattedEvent, options: EventSigningArguments): Promise<string>
   signMessage(message: SignableMessage, options: MessageSigningArguments): Promise<SignedMessage>
+  /** S3 Express: signs with these credentials, the session token in x-amz-s3session-token. */
+  signWithCredentials<T extends HttpRequestLike>(request: T, credentials: AwsCredentialIdentity, options?: RequestSigningArguments): Promise<T>
+  /** S3 Express: presigns with these credentials, the session token as X-Amz-S3session-Token. */
+  presignWithCredentials<T extends HttpRequestLike>(request: T, credentials: AwsCredentialIdentity, options?: RequestPresigningArguments): Promise<T>
 }
 
 export interface GetSignedUrlOptions extends RequestPresigningArguments {}

@@ -26,6 +26,9 @@ const ALWAYS_UNSIGNABLE_HEADERS = {
   'max-forwards': true, pragma: true, referer: true, te: true, trailer: true, 'transfer-encoding': true,
   upgrade: true, 'user-agent': true, 'x-amzn-trace-id': true,
 }
+const S3_SESSION_TOKEN_PARAM = 'X-Amz-S3session-Token'
+const S3_SESSION_TOKEN_HEADER = S3_SESSION_TOKEN_PARAM.toLowerCase()
+const withoutToken = (c) => ({ accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey, expiration: c.expiration })
 const hasOwn = (o, k) => Object.prototype.hasOwnProperty.call(o, k)
 
 // One native handle (credentials, scope, derived-key cache) per credentials, region and service.
@@ -61,9 +64,19 @@ function toDate(time) {
   return time
 }
 
-/** YYYYMMDDTHHMMSSZ, as smithy formats the signing date. */
+/** YYYYMMDDTHHMMSSZ, as smithy formats the signing date (the last second's text reused). */
+let lastSecond = NaN
+let lastText = ''
 function longDate(date) {
-  return toDate(date).toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/[-:]/g, '')
+  const d = toDate(date)
+  const ms = d instanceof Date ? d.getTime() : NaN
+  if (!Number.isNaN(ms) && Math.floor(ms / 1000) === lastSecond) return lastText
+  const text = d.toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/[-:]/g, '')
+  if (!Number.isNaN(ms)) {
+    lastSecond = Math.floor(ms / 1000)
+    lastText = text
+  }
+  return text
 }
 
 // The SDK's HttpRequest, when installed next to us (it always is under an SDK client): clones made
@@ -153,6 +166,8 @@ function signedHeaderMap({ headers }, unsignableHeaders, signableHeaders) {
 
 /** smithy's path normalisation (uriEscapePath): '' and '.' segments dropped, '..' pops one. */
 function normalizedPath(path) {
+  // Without empty or dot segments the path comes back unchanged.
+  if (path.charCodeAt(0) === 47 && !path.includes('//') && !path.includes('/.')) return path
   const segments = []
   for (const segment of path.split('/')) {
     if (segment.length === 0 || segment === '.') continue
@@ -221,9 +236,30 @@ class SignatureV4 {
   }
 
   async presign(originalRequest, options = {}) {
+    return this.#presignWith(await this.credentialProvider(), originalRequest, options)
+  }
+
+  /**
+   * S3 Express (what the S3 client calls on SignatureV4MultiRegion): presigns with `credentials`, their
+   * session token as X-Amz-S3session-Token instead of X-Amz-Security-Token.
+   */
+  async presignWithCredentials(requestToSign, credentials, options) {
+    delete requestToSign.headers[S3_SESSION_TOKEN_HEADER]
+    requestToSign.headers[S3_SESSION_TOKEN_PARAM] = credentials.sessionToken
+    requestToSign.query = requestToSign.query ?? {}
+    requestToSign.query[S3_SESSION_TOKEN_PARAM] = credentials.sessionToken
+    return this.#presignWith(withoutToken(credentials), requestToSign, options)
+  }
+
+  /** S3 Express: signs with `credentials`, their session token in x-amz-s3session-token. */
+  async signWithCredentials(requestToSign, credentials, options) {
+    requestToSign.headers[S3_SESSION_TOKEN_HEADER] = credentials.sessionToken
+    return this.#signRequestWith(withoutToken(credentials), requestToSign, options ?? {})
+  }
+
+  async #presignWith(credentials, originalRequest, options = {}) {
     const { signingDate = new Date(), expiresIn = 3600, unsignableHeaders, unhoistableHeaders, signableHeaders,
       hoistableHeaders, signingRegion, signingService } = options
-    const credentials = await this.credentialProvider()
     this.validateResolvedCredentials(credentials)
     const region = signingRegion ?? (await this.regionProvider())
     const date = longDate(signingDate)
@@ -246,16 +282,29 @@ class SignatureV4 {
     return request
   }
 
-  async sign(toSign, options) {
-    if (typeof toSign === 'string') return this.signString(toSign, options)
-    if (toSign.headers && toSign.payload) return this.signEvent(toSign, options)
-    if (toSign.message) return this.signMessage(toSign, options)
-    return this.signRequest(toSign, options)
+  // sign and signRequest are not `async` (one promise fewer per request) but never throw: errors reject.
+  sign(toSign, options) {
+    try {
+      if (typeof toSign === 'string') return this.signString(toSign, options)
+      if (toSign.headers && toSign.payload) return this.signEvent(toSign, options)
+      if (toSign.message) return this.signMessage(toSign, options)
+      return this.signRequest(toSign, options)
+    } catch (err) {
+      return Promise.reject(err)
+    }
   }
 
-  async signRequest(requestToSign, { signingDate = new Date(), signableHeaders, unsignableHeaders, signingRegion,
-    signingService } = {}) {
-    const credentials = await this.credentialProvider()
+  signRequest(requestToSign, options = {}) {
+    try {
+      return Promise.resolve(this.credentialProvider())
+        .then((credentials) => this.#signRequestWith(credentials, requestToSign, options))
+    } catch (err) {
+      return Promise.reject(err)
+    }
+  }
+
+  async #signRequestWith(credentials, requestToSign, { signingDate = new Date(), signableHeaders, unsignableHeaders,
+    signingRegion, signingService } = {}) {
     this.validateResolvedCredentials(credentials)
     const region = signingRegion ?? (await this.regionProvider())
     const request = prepareRequest(requestToSign)

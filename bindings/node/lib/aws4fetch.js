@@ -39,6 +39,9 @@ const UNSIGNABLE_HEADERS = new Set([
   'connection',
 ])
 
+/** SHA-256 of no bytes (the payload line of a bodiless request). */
+const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855'
+
 /** sdkSign flags (src/sdk.rs). */
 const SINGLE_ENCODING = 16
 const NORMALIZE_PATH = 32
@@ -158,15 +161,29 @@ class AwsV4Signer {
     if (this.#result !== null) return this.#result
     const u = this.url
     let packed = this.method.toUpperCase() + '\0' + (u.pathname + u.search) + '\0' + this.datetime
-    for (const name of this.signableHeaders) {
-      packed += '\0' + name + '\0' + (name === 'host' ? u.host : (this.headers.get(name) || ''))
+    // Headers iterate sorted and lowercased, as signableHeaders is: one pass, no get() per name.
+    const signable = this.signableHeaders
+    let next = 0
+    if (signable[0] === 'host') {
+      packed += '\0host\0' + u.host
+      next = 1
+    }
+    for (const [name, value] of this.headers) {
+      if (next < signable.length && name === signable[next]) {
+        packed += '\0' + name + '\0' + value
+        next++
+      }
+      if (next < signable.length && signable[next] === 'host') {
+        packed += '\0host\0' + u.host
+        next++
+      }
     }
     // sdkSign flags (src/sdk.rs): single URI encoding (S3, or singleEncode), path normalisation (not S3),
     // and the canonical request and string to sign in the result.
     const s3 = this.service === 's3'
     const flags = (s3 || this.singleEncode ? SINGLE_ENCODING : 0) | (s3 ? 0 : NORMALIZE_PATH) | FULL
     const h = handleFor(this.accessKeyId, this.secretAccessKey, this.region, this.service)
-    const hash = payloadHash === null ? native.sha256Hex(bytes) : payloadHash
+    const hash = payloadHash !== null ? payloadHash : bytes.length === 0 ? EMPTY_SHA256 : native.sha256Hex(bytes)
     const p = native.sdkSign(h, packed, hash, flags).split('\0')
     this.#result = { signature: p[0], canonicalRequest: p[2], stringToSign: p[3] }
     return this.#result

@@ -22,7 +22,7 @@ function build(flat) {
   const headers = {}
   for (let i = 10; i < p.length; i += 2) {
     const name = p[i]
-    headers[name] = headers[name] === undefined ? p[i + 1] : headers[name] + ', ' + p[i + 1]
+    headers[name] = p[i + 1] // one entry per name: the native side merged repeats as signed
   }
   const out = {
     method: p[0],

@@ -12,7 +12,8 @@ pub const SEP: char = '\0';
 
 /// The signed request as one string, fields separated by NUL: method, url, signature,
 /// authorization (empty for presigned), amzDate, credentialScope, signedHeaders,
-/// canonicalRequest, stringToSign, payloadHash, then header name/value pairs. One string crosses
+/// canonicalRequest, stringToSign, payloadHash, then header name/value pairs (one per name, see
+/// `SignedRequest::merged_headers`). One string crosses
 /// the boundary instead of a dozen property writes; `lib/signer.js` builds the object.
 pub fn flat(s: &SignedRequest) -> String {
     let fields = [
@@ -38,13 +39,35 @@ pub fn flat(s: &SignedRequest) -> String {
         }
         out.push_str(f);
     }
-    for (n, v) in s.headers() {
-        out.push(SEP);
-        out.push_str(n);
-        out.push(SEP);
-        out.push_str(v);
+    if has_repeated_name(s) {
+        // One entry per name, values joined as signed (the core's rule): what a JS object, and
+        // fetch's or axios' header maps, send is then what the signature covers.
+        for (n, v) in s.merged_headers() {
+            push_pair(&mut out, n, &v);
+        }
+    } else {
+        for (n, v) in s.headers() {
+            push_pair(&mut out, n, v);
+        }
     }
     out
+}
+
+fn push_pair(out: &mut String, name: &str, value: &str) {
+    out.push(SEP);
+    out.push_str(name);
+    out.push(SEP);
+    out.push_str(value);
+}
+
+/// Whether a header name occurs twice (in any letter case): a few headers, compared pairwise
+/// without allocating (the usual request has none, and keeps the cheaper path).
+fn has_repeated_name(s: &SignedRequest) -> bool {
+    s.headers().enumerate().any(|(i, (a, _))| {
+        s.headers()
+            .skip(i + 1)
+            .any(|(b, _)| a.eq_ignore_ascii_case(b))
+    })
 }
 
 /// A JS string from `s`, through the cheaper Latin-1 path when `s` is ASCII.

@@ -144,10 +144,9 @@ impl NativeSigner {
         let region = input::req_str(env, o, c"region", ErrorKind::InvalidRegion, "region")?;
         let service = input::req_str(env, o, c"service", ErrorKind::InvalidService, "service")?;
         let settings = input::settings(env, o, &service)?;
-        if settings.algorithm == SigningAlgorithm::Sigv4 {
-            sigv4::validate_region(&region).map_err(|e| from_core(env, &e))?;
-        }
-        sigv4::validate_service(&service).map_err(|e| from_core(env, &e))?;
+        // Region (or region set), service, and the swapped-arguments trap, as the core checks them.
+        sigv4::validate_scope(&region, &service, settings.algorithm)
+            .map_err(|e| from_core(env, &e))?;
         let credentials =
             match js::get(env, o, c"credentials").map_err(|_| failed(env, "credentials"))? {
                 Some(c) if js::type_of(env, c).ok() == Some(sys::ValueType::napi_object) => {

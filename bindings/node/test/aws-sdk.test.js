@@ -104,6 +104,33 @@ test(`SignatureV4 matches @smithy/signature-v4 on generated HttpRequests (seed $
   }
 })
 
+test(`signWithCredentials / presignWithCredentials match the S3 client's signer (seed ${SEED})`, async () => {
+  const { SignatureV4SignWithCredentials } = require('@aws-sdk/signature-v4-multi-region')
+  const r = rng(SEED + 11)
+  const express = { accessKeyId: 'ASIAEXPRESS', secretAccessKey: 'express/secret+', sessionToken: 'session/token==' }
+  for (let i = 0; i < 200; i++) {
+    const init = { credentials: { accessKeyId: akid, secretAccessKey: secret, sessionToken: token }, region: 'us-west-2',
+      service: 's3express', uriEscapePath: false, applyChecksum: r() < 0.5 }
+    const theirs = new SignatureV4SignWithCredentials({ ...init, sha256: Sha256 })
+    const ours = new SignatureV4(init)
+    const request = genRequest(r)
+    const presigning = r() < 0.5
+    const opts = options(r, presigning)
+    const method = presigning ? 'presignWithCredentials' : 'signWithCredentials'
+    const mine = genRequestCopy(request)
+    const a = await outcome(() => theirs[method](request, express, { ...opts }))
+    const b = await outcome(() => ours[method](mine, express, { ...opts }))
+    const what = `case ${i} (seed ${SEED}): ${method} ${request.path}`
+    assert.deepEqual(b.error, a.error, what)
+    if (a.ok) assert.deepEqual(plain(b.ok), plain(a.ok), what)
+    assert.deepEqual(plain(mine), plain(request), `${what}: the input is changed the same way`)
+  }
+})
+
+function genRequestCopy(request) {
+  return new HttpRequest({ ...request, headers: { ...request.headers }, query: JSON.parse(JSON.stringify(request.query)) })
+}
+
 test('signString, signEvent and signMessage match @smithy/signature-v4', async () => {
   const r = rng(SEED + 7)
   const credentials = { accessKeyId: akid, secretAccessKey: secret }

@@ -1,6 +1,8 @@
 'use strict'
 // What the integrations send verifies: SigV4a through the axios interceptor and the fetch helper
-// to the project's own verifier (allowSigv4a). A real node:http server on 127.0.0.1 with withSigV4.
+// to the project's own verifier (allowSigv4a), and repeated header names (given as [name, value]
+// pairs or an array value) through fetch, axios and a plain Signer + fetch. A real node:http server
+// on 127.0.0.1 with withSigV4.
 const test = require('node:test')
 const assert = require('node:assert/strict')
 const http = require('node:http')
@@ -60,4 +62,48 @@ test('SigV4a through the fetch helper and the axios interceptor is accepted by t
     const res = await signedFetch(`${url}/jobs`)
     assert.equal(res.status, 403)
   })
+})
+test('repeated header names: what the fetch helper, axios and Signer + fetch send verifies', async (t) => {
+  await withServer({}, async (url) => {
+    const pairs = [['X-Rep', 'a'], ['x-rep', 'b  c'], ['Content-Type', 'text/plain']]
+    await t.test('createSignedFetch with [name, value] pairs', async () => {
+      const signedFetch = createSignedFetch({ credentials, ...scope, retries: 0 })
+      const res = await signedFetch(`${url}/rep`, { method: 'PUT', body: 'x', headers: pairs })
+      const out = await res.json()
+      assert.equal(res.status, 200, JSON.stringify(out))
+    })
+    await t.test('Signer.sign, then fetch(s.url, { headers: s.headers }) as the README shows', async () => {
+      const s = new Signer({ credentials, ...scope }).sign({ method: 'PUT', url: `${url}/rep`, headers: pairs, body: 'x' })
+      const headers = Object.fromEntries(Object.entries(s.headers).filter(([n]) => n.toLowerCase() !== 'host'))
+      const res = await fetch(s.url, { method: 'PUT', headers, body: 'x' })
+      const out = await res.json()
+      assert.equal(res.status, 200, JSON.stringify(out))
+    })
+    await t.test('axios with a repeated header given as an array value', async () => {
+      const client = axios.create({ validateStatus: () => true })
+      client.interceptors.request.use(aws4Interceptor({ credentials, ...scope }))
+      const res = await client.put(`${url}/rep`, 'x', { headers: { 'X-Rep': ['a', 'b  c'], 'Content-Type': 'text/plain' } })
+      assert.equal(res.status, 200, JSON.stringify(res.data))
+    })
+  })
+})
+
+test('a URL whose path holds a raw space or non-ASCII character: the signed URL is what fetch sends, and it verifies', async () => {
+  await withServer({}, async (url) => {
+    const s = new Signer({ credentials, ...scope }).sign({ url: `${url}/a b/é/ü?q=x y&r=ß` })
+    const headers = Object.fromEntries(Object.entries(s.headers).filter(([n]) => n.toLowerCase() !== 'host'))
+    const res = await fetch(s.url, { headers })
+    const out = await res.json()
+    assert.equal(res.status, 200, JSON.stringify(out))
+    const signedFetch = createSignedFetch({ credentials, ...scope, retries: 0 })
+    const res2 = await signedFetch(`${url}/a b/é?q=x y`)
+    assert.equal(res2.status, 200, JSON.stringify(await res2.json()))
+  })
+})
+
+test('region and service swapped (botocore\'s argument order) is InvalidRegion naming the swap', () => {
+  for (const [region, service] of [['execute-api', 'us-east-1'], ['s3', 'eu-west-1'], ['lambda', 'ap-south-1']]) {
+    assert.throws(() => new Signer({ credentials, region, service }), (e) => e.code === 'InvalidRegion' && /swapped/.test(e.message), `${region}/${service}`)
+  }
+  assert.throws(() => new Signer({ credentials, region: '*', service: 's3' }), (e) => e.code === 'InvalidRegion')
 })

@@ -47,6 +47,7 @@ export async function runBench(lib, ours, RefSigner, { rounds = 5 } = {}) {
   const api = new lib.Signer({ credentials, region: 'us-east-1', service: 'execute-api' })
   const t1 = await timeAll({
     ref: () => new RefSigner({ ...w1 }).sign(),
+    refPrep: () => new RefSigner({ ...w1 }),
     async: () => new ours.AwsV4Signer({ ...w1 }).sign(),
     sync: () => new ours.AwsV4Signer({ ...w1 }).signSync(),
     signer: () => signer.sign({ method: 'GET', url: w1.url }),

@@ -8,7 +8,7 @@ from typing import IO, Any, Dict, Iterable, List, Mapping, MutableMapping, Optio
 
 __all__ = [
     "Credentials", "Signer", "SignedRequest", "PayloadHasher", "Verifier", "VerifiedIdentity",
-    "StreamingUpload", "uri_encode", "scope_has_body", "botocore_sign", "EMPTY_SHA256", "__version__",
+    "StreamingUpload", "uri_encode", "scope_has_body", "botocore_sign", "botocore_presign_s3", "EMPTY_SHA256", "__version__",
 ]
 
 __version__: str
@@ -261,4 +261,11 @@ def botocore_sign(
 ) -> Tuple[str, str]:
     """``(signature, signed_headers)`` of a request as botocore's SigV4 signers sign it (the native
     half of ``sigv4.botocore``): S3 paths and URL queries as given, ``params`` encoded."""
+    ...
+def botocore_presign_s3(
+    url: str, method: str, access_key: str, secret_key: str, token: Optional[str], region: str, service: str,
+    expires: str, amz_date: str, payload: str,
+) -> Optional[str]:
+    """The URL botocore's S3 presigner makes of a request without headers, params or body and a plain
+    URL, or None for any other URL."""
     ...

@@ -115,11 +115,26 @@ _PLAIN_URL = re.compile(r"(?:https|http)://[^\x00-\x20?#\x7f]*(?:\?([A-Za-z0-9_.
                         r"(?:&[A-Za-z0-9_.~-]+=[A-Za-z0-9_.~-]*)*))?")
 
 
+_PLAIN_HOST = re.compile(r"[a-z0-9-]+(?:\.[a-z0-9-]+)*")
+
+
 class _CoreQuerySigning(_CoreSigning):
     def add_auth(self, request: Any) -> None:
         match = None
-        if (not request.headers and not request.params and not request.data
-                and type(self)._modify_request_before_signing is _auth.SigV4QueryAuth._modify_request_before_signing):
+        plain = (not request.headers and not request.params and not request.data
+                 and type(self)._modify_request_before_signing is _auth.SigV4QueryAuth._modify_request_before_signing)
+        if plain and self._S3 and self.credentials is not None:
+            # boto3's generate_presigned_url for S3: the whole URL in one native call.
+            amz_date = _auth.get_current_datetime().strftime(_SIGV4_TIMESTAMP)
+            creds = self.credentials
+            url = _native.botocore_presign_s3(
+                request.url, request.method.upper(), creds.access_key, creds.secret_key, creds.token,
+                self._region_name, self._service_name, str(self._expires), amz_date, self.payload(request))
+            if url is not None:
+                request.context["timestamp"] = amz_date
+                request.url = url
+                return
+        if plain:
             match = _PLAIN_URL.fullmatch(request.url)
         if match is not None and match.group(1) and "&" in match.group(1):
             keys = [piece.partition("=")[0] for piece in match.group(1).split("&")]
@@ -146,11 +161,16 @@ class _CoreQuerySigning(_CoreSigning):
         if creds.token is not None:
             query += "&X-Amz-Security-Token=" + _native.uri_encode(creds.token)
         request.url = f"{base}?{query}"
-        path = urlsplit(base).path
+        rest = base[base.index("://") + 3:]
+        slash = rest.find("/")
+        netloc, path = (rest, "") if slash < 0 else (rest[:slash], rest[slash:])
+        # A plain lower-case host name without a port is its own Host value (botocore's
+        # _host_from_url, which the other cases still go through, would return it unchanged).
+        host = netloc if _PLAIN_HOST.fullmatch(netloc) else _auth._host_from_url(url)
         signature, _ = _native.botocore_sign(
             creds.access_key, creds.secret_key, self._region_name, self._service_name, amz_date,
             request.method.upper(), path if self._S3 else normalize_url_path(path), query, None,
-            [("host", _auth._host_from_url(url))], self.payload(request), self._S3,
+            [("host", host)], self.payload(request), self._S3,
         )
         self._inject_signature_to_request(request, signature)
 
