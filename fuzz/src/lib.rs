@@ -224,7 +224,8 @@ pub fn has_invalid_escape(url: &str) -> bool {
 /// `x-amz-content-sha256` that is not the body's hash or a payload literal; a query parameter
 /// spelled like an authentication parameter in another letter case, or an authentication
 /// parameter in the query of a header-signed request (ambiguous: which one authenticates?); a
-/// caller-supplied `X-Amz-Security-Token` header that is not the credentials' token.
+/// caller-supplied `X-Amz-Security-Token` header that is not the credentials' token; with path
+/// normalisation on, a path that normalisation would change.
 pub fn deliberate_refusal(
     wire: &Wire,
     user_headers: &[(String, String)],
@@ -246,8 +247,10 @@ pub fn deliberate_refusal(
                 .is_some_and(|p| p.eq_ignore_ascii_case("x-amz-"))
     });
     match error.kind() {
-        sigv4::ErrorKind::InvalidUrl => has_invalid_escape(&wire.url),
-        sigv4::ErrorKind::InvalidHeaderValue => count("host") > 1, // ours is the first
+        // Every input rule (400: not valid HTTP — a stray '%', a raw space, a path normalisation
+        // would change, two Host headers, ...): the verifier's target parsing grows such rules, and
+        // none is a signature verdict.
+        kind if kind.is_invalid_input() => true,
         sigv4::ErrorKind::XAmzContentSha256Mismatch => count("x-amz-content-sha256") > 0,
         sigv4::ErrorKind::AuthorizationQueryParametersError => auth_param,
         // A caller's own X-Amz-Security-Token header, not the credentials' token.
