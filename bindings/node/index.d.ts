@@ -170,8 +170,10 @@ export declare class VerificationError extends SigV4Error {
   stringToSign?: string
   /** True for a request that is not valid HTTP (answer 400). */
   readonly isMalformed: boolean
-  /** 400 or 403. */
+  /** The HTTP status to answer with (the core's table, the same in every language): 400 or 403. */
   readonly status: number
+  /** The core's answer: JSON as API Gateway answers, or S3's XML with `xml`; `explain` adds the server's canonical request and string to sign. */
+  answer(options?: { xml?: boolean; explain?: boolean }): { status: number; contentType: string; body: string }
 }
 
 /** Options of the middleware. */

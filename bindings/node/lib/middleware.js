@@ -7,6 +7,9 @@ const { SigV4Error } = require('./errors')
 /** Largest body read into memory to verify (bytes); larger requests get 413. */
 const DEFAULT_MAX_BODY = 16 * 1024 * 1024
 const EMPTY = Buffer.alloc(0)
+const BODY_ALREADY_READ = 'sigv4Middleware: a body parser consumed the request body before it could be verified. ' +
+  'Put app.use(sigv4Middleware(verifier)) before express.json()/urlencoded()/text(), or keep the raw bytes: ' +
+  'express.json({ verify: (req, res, buf) => { req.rawBody = buf } }) (express.raw() works as it is)'
 
 /** Sends an AWS-style JSON error: `{"__type": code, "message": ...}` with `x-amzn-ErrorType`. */
 function sendError(res, status, code, message, extra) {
@@ -19,6 +22,16 @@ function sendError(res, status, code, message, extra) {
   if (status === 413) headers.Connection = 'close'
   res.writeHead(status, headers)
   res.end(body)
+}
+
+/** Sends the core's answer to a failed verification (status and body are the same in every language). */
+function sendAnswer(res, code, answer) {
+  res.writeHead(answer.status, {
+    'Content-Type': answer.contentType,
+    'Content-Length': Buffer.byteLength(answer.body),
+    'x-amzn-ErrorType': code,
+  })
+  res.end(answer.body)
 }
 
 /** The request target without a scheme and host (absolute-form through a proxy). */
@@ -38,7 +51,10 @@ function target(url) {
  * success `req.sigv4` holds the identity, `req.rawBody` the body (a Buffer), and `req.body` is set
  * to that Buffer when nothing set it before (with `req._body = true`, so body-parser/express.json
  * placed after it skip: the stream is consumed; parse `req.rawBody` yourself, e.g.
- * `JSON.parse(req.rawBody)`). On failure the handler is not called: 403 (400 for a request that is
+ * `JSON.parse(req.rawBody)`). Placed after a body parser it verifies the bytes the parser kept
+ * (`req.rawBody` from a `verify` hook, or the Buffer `express.raw()` leaves in `req.body`); when the
+ * parser kept none it answers 500 at once with a message naming the fix (never waits for a body that
+ * was already read). On failure the handler is not called: 403 (400 for a request that is
  * not valid HTTP, 413 over `maxBody`) with `{"__type": code, "message": ...}` and `x-amzn-ErrorType`.
  *
  * Options: `maxBody`; `clock` (a function returning a `Date` or epoch seconds; default the system
@@ -64,12 +80,7 @@ function sigv4Middleware(verifier, options = {}) {
       if ((raw.length & 1) !== 0) throw new VerificationError('InvalidHeaderName', 'the header list is not name, value pairs', 'headers')
       who = verifier[VERIFY_RAW](req.method, target(req.url), raw, body, clock === undefined ? undefined : clock())
     } catch (e) {
-      if (e instanceof VerificationError) {
-        const extra = explain && e.canonicalRequest !== undefined
-          ? { canonicalRequest: e.canonicalRequest, stringToSign: e.stringToSign }
-          : undefined
-        return sendError(res, e.status, e.code, e.message, extra)
-      }
+      if (e instanceof VerificationError) return sendAnswer(res, e.code, e.answer({ explain }))
       return next(e)
     }
     req.sigv4 = who
@@ -95,6 +106,13 @@ function sigv4Middleware(verifier, options = {}) {
     if (length === undefined && !chunked) {
       // No body (RFC 9112 6.3): verify now, without waiting for the stream.
       return finish(req, res, next, EMPTY)
+    }
+    if (req._body === true || req.readableEnded) {
+      // A body parser (express.json, .urlencoded, .text, .raw) ran first: the stream is consumed and
+      // 'end' will never come again. Verify the bytes it kept, or answer now rather than hang.
+      const kept = Buffer.isBuffer(req.rawBody) ? req.rawBody : Buffer.isBuffer(req.body) ? req.body : undefined
+      if (kept !== undefined) return finish(req, res, next, kept)
+      return sendError(res, 500, 'InternalFailure', BODY_ALREADY_READ)
     }
     if (length !== undefined) {
       const n = Number(length)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
-from typing import Dict, List, Optional, Tuple
+from typing import List, Optional, Tuple
 from urllib.parse import quote
 
 from ._errors import VerificationError
+from ._native import error_answer as _native_answer
 
 __all__ = ["DEFAULT_MAX_BODY", "IDENTITY_KEY", "error_answer", "requote_path", "header_text"]
 
@@ -44,18 +45,21 @@ def error_answer(
 ) -> Tuple[int, List[Tuple[str, str]], bytes]:
     """Status, headers and JSON body for a failed verification, shaped like AWS's JSON errors.
 
-    403 for authentication failures, 400 for requests that are not valid HTTP. With
-    ``explain_mismatch`` a ``SignatureDoesNotMatch`` answer also carries the canonical request and
-    string to sign the server computed (as S3 does), which helps clients find their mistake.
+    The status and body come from the core (the same answer as the Node and C servers): 403 for
+    authentication failures, 400 for requests that are not valid HTTP. With ``explain_mismatch`` a
+    ``SignatureDoesNotMatch`` answer also carries the canonical request and string to sign the
+    server computed (as S3 does), which helps clients find their mistake.
     """
-    payload: Dict[str, Optional[str]] = {"__type": error.code, "message": str(error)}
-    if explain_mismatch and error.canonical_request is not None:
-        payload["canonicalRequest"] = error.canonical_request
-        payload["stringToSign"] = error.string_to_sign
-    body = json.dumps(payload).encode("utf-8")
-    status = 400 if error.is_malformed else 403
+    explain = explain_mismatch and error.canonical_request is not None
+    status, content_type, text = _native_answer(
+        error.code,
+        str(error),
+        error.canonical_request if explain else None,
+        error.string_to_sign if explain else None,
+    )
+    body = text.encode("utf-8")
     headers = [
-        ("Content-Type", "application/json"),
+        ("Content-Type", content_type),
         ("Content-Length", str(len(body))),
         ("x-amzn-ErrorType", error.code),
     ]

@@ -25,6 +25,7 @@ absent (the tests do).
 from __future__ import annotations
 
 import io
+from http import HTTPStatus
 from typing import Any, Callable, Iterable, List, Optional, Tuple
 
 from ._errors import VerificationError
@@ -147,7 +148,7 @@ class SigV4Middleware:
     @staticmethod
     def _answer(answer: Tuple[int, List[Tuple[str, str]], bytes], start_response: _StartResponse) -> List[bytes]:
         status, headers, body = answer
-        reason = {400: "Bad Request", 403: "Forbidden", 413: "Payload Too Large"}[status]
+        reason = HTTPStatus(status).phrase
         start_response(f"{status} {reason}", headers)
         return [body]
 
