@@ -17,9 +17,10 @@ What the client signed is rebuilt from the environ: the ``Host`` header, the raw
 ``QUERY_STRING`` as received, and every ``HTTP_*`` header. WSGI servers join a repeated header into
 one value (``"a, b"`` or ``"a,b"``), and drop headers with ``_`` in their names; both sign differently
 from what the client sent, so such requests fail verification. ``wsgiref`` sets ``CONTENT_TYPE`` to
-``text/plain`` when the request has no ``Content-Type``; an unsigned ``Content-Type`` is refused
-(``UnsignedHeader``), so under wsgiref remove it in the handler's ``get_environ`` when the header is
-absent (the tests do).
+``text/plain`` when the request has no ``Content-Type``: under wsgiref (``SERVER_SOFTWARE``
+``WSGIServer/...``) an unsigned ``text/plain`` is taken as that invention and dropped before verifying
+(the application then sees no ``Content-Type``, as the client signed); elsewhere an unsigned
+``Content-Type`` is refused (``UnsignedHeader``).
 """
 
 from __future__ import annotations
@@ -71,6 +72,30 @@ def environ_headers(environ: dict) -> List[Tuple[str, str]]:
             continue
         headers.append((name, header_text(value.encode("latin-1"))))
     return headers
+
+
+def _invented_content_type(environ: dict) -> bool:
+    """Whether ``CONTENT_TYPE`` is wsgiref's invention rather than the client's header.
+
+    wsgiref's server sets ``text/plain`` on every request that has no ``Content-Type``, which
+    would turn a correctly signed GET into ``UnsignedHeader``. Under wsgiref, an unsigned
+    ``text/plain`` is dropped before verifying (and the application sees no ``Content-Type``:
+    exactly what the client signed); a signed one is kept and checked as usual.
+    """
+    if environ.get("CONTENT_TYPE") != "text/plain":
+        return False
+    if not str(environ.get("SERVER_SOFTWARE", "")).startswith("WSGIServer/"):
+        return False
+    auth = str(environ.get("HTTP_AUTHORIZATION", ""))
+    at = auth.find("SignedHeaders=")
+    if at >= 0:
+        signed = auth[at + len("SignedHeaders="):].split(",", 1)[0]
+    else:
+        query = str(environ.get("QUERY_STRING", ""))
+        at = query.find("X-Amz-SignedHeaders=")
+        signed = query[at:].split("&", 1)[0].replace("%3B", ";").replace("%3b", ";") if at >= 0 else ""
+        signed = signed[len("X-Amz-SignedHeaders="):] if signed else ""
+    return "content-type" not in signed.strip().lower().split(";")
 
 
 class _TooLarge(Exception):
@@ -132,6 +157,8 @@ class SigV4Middleware:
             body = _read_body(environ, self.max_body)
         except _TooLarge:
             return self._answer(too_large(self.max_body), start_response)
+        if _invented_content_type(environ):
+            del environ["CONTENT_TYPE"]
         try:
             # One native call reads the method, target and headers straight from the environ (as
             # wire_target and environ_headers do).
