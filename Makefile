@@ -16,6 +16,7 @@ help:
 	@echo "make demo   - run the local IAM-protected API and the clients calling it"
 	@echo "make test   - run every test in every language"
 	@echo "make bench  - print the benchmark tables"
+	@echo "make fuzz   - run every fuzz target FUZZ_SECONDS (default 60) each and print the table"
 
 include mk/rust.mk
 include mk/c.mk
@@ -26,8 +27,9 @@ include mk/dist.mk
 include mk/sdk.mk
 include mk/cli.mk
 include mk/wasm.mk
+include mk/fuzz.mk
 
-test: test-rust test-c test-python test-node test-sdk test-demo test-cli test-edge
+test: test-rust test-c test-python test-node test-sdk test-demo test-cli test-edge test-fuzz
 	@echo "make test: every suite passed"
 
 bench: bench-rust bench-c bench-python bench-node bench-cli

@@ -37,6 +37,7 @@ for t in "$@"; do
   eps=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$OUT/logs/$t.log" | tail -1)
   [ -z "$eps" ] && eps=$(sed -n 's/.*exec\/s: \([0-9]*\).*/\1/p' <<<"$last")
   runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$OUT/logs/$t.log" | tail -1)
+  [ -z "$runs" ] && runs=$(sed -n 's/^#\([0-9]*\).*/\1/p' <<<"$last")
   rows+=("$(printf '%-20s %10s %10s %8s %8s %7s %8s' "$t" "${runs:--}" "${eps:--}" "${cov:--}" "${ft:--}" "${corp:--}" "$found")")
   if [ "$found" -ne 0 ]; then
     failed=1

@@ -10,7 +10,7 @@ PY_VENV_STAMP := $(VENV)/.stamp-deps
 # Everything the extension is built from: a change rebuilds it.
 PY_SOURCES := $(shell find $(PY_PKG)/src $(PY_PKG)/python core/src -type f \( -name '*.rs' -o -name '*.py' -o -name '*.pyi' -o -name 'py.typed' \)) \
 	$(PY_PKG)/Cargo.toml $(PY_PKG)/pyproject.toml core/Cargo.toml Cargo.lock
-PY_TEST_DEPS := maturin==1.16.0 pytest hypothesis botocore requests httpx requests-aws4auth uvicorn cryptography boto3 'moto[server]' mypy basedpyright
+PY_TEST_DEPS := maturin==1.16.0 pytest hypothesis botocore requests httpx requests-aws4auth uvicorn cryptography httptools hypercorn gunicorn werkzeug boto3 'moto[server]' mypy basedpyright
 
 $(PY_VENV_STAMP): mk/python.mk
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -51,5 +51,5 @@ bench-python-middleware: $(VENV)/.stamp-sigv4-release
 # The botocore differential with 100,000 generated requests per signer (make test runs 2,000).
 .PHONY: fuzz-diff-python
 fuzz-diff: fuzz-diff-python
-fuzz-diff-python: $(VENV)/.stamp-sigv4-release
+fuzz-diff-python: $(VENV)/.stamp-sigv4-debug
 	cd $(PY_PKG) && SIGV4_DIFF_COUNT=100000 $(PY) -m pytest -q -p no:cacheprovider tests/test_differential_botocore.py

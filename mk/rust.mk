@@ -16,8 +16,10 @@ bench-rust:
 	$(ROOT)/target/release/bench-chunked
 
 # Differential tests (vs aws-sigv4 here, botocore in mk/python.mk) with 100,000 generated inputs per
-# pair instead of make test's 2,000; SIGV4_DIFF_SEED=<n> replays a printed seed.
+# pair instead of make test's 2,000; SIGV4_DIFF_SEED=<n> replays a printed seed. Optimised without LTO
+# (the workspace's release profile links with fat LTO, minutes for a test binary).
 .PHONY: fuzz-diff fuzz-diff-rust
 fuzz-diff: fuzz-diff-rust
 fuzz-diff-rust:
-	SIGV4_DIFF_COUNT=100000 $(CARGO) test --release -p sigv4 --test differential_aws_sigv4 -- --nocapture
+	SIGV4_DIFF_COUNT=100000 CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
+		$(CARGO) test --release -p sigv4 --test differential_aws_sigv4 -- --nocapture

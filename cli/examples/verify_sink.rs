@@ -5,6 +5,7 @@
 //!     verify_sink AKID SECRET REGION SERVICE [DELAY_MS]
 //!
 //! Prints `listening on http://127.0.0.1:PORT`. DELAY_MS holds each answer back (slow-upstream tests).
+//! The service's defaults apply (UNSIGNED-PAYLOAD and presigned URLs without a body hash for S3 only).
 //! AKID `-` answers every request with 200 unverified, reading the body (the benchmark's floor).
 //! Every answer names its connection (`"connection": N`), so tests can see connections reused.
 
@@ -176,7 +177,6 @@ async fn main() {
         let creds =
             Credentials::new(args[1].as_str(), args[2].as_str(), None).expect("credentials");
         let mut settings = VerifierSettings::for_service(&args[4]);
-        settings.allow_unsigned_payload = true;
         settings.allow_sigv4a = true;
         Arc::new(Verifier::new(creds, &[args[3].as_str()], &args[4], settings).expect("verifier"))
     });

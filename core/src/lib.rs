@@ -30,6 +30,7 @@ mod encode;
 mod error;
 mod event_stream;
 mod exact;
+mod http;
 mod key;
 mod mac;
 mod output;
@@ -59,6 +60,7 @@ pub use event_stream::{
     MAX_MESSAGE_LEN,
 };
 pub use exact::{sign_exact, ExactSignature};
+pub use http::{RequestTarget, TargetForm};
 pub use key::{KeyCache, SigningKey};
 pub use output::{Headers, SignedRequest};
 pub use request::{Body, Request};

@@ -20,10 +20,18 @@ impl Default for Body<'_> {
 /// A request to sign: method, URL as it will go on the wire, headers in order, body.
 ///
 /// The URL is either absolute (`https://host[:port]/path?query`) or a bare `/path?query`, in which
-/// case a `Host` header must be among the headers. A `#fragment` is ignored.
+/// case a `Host` header must be among the headers.
+///
+/// Signing drops a `#fragment` (with everything after it, a `?` included) before signing, as HTTP
+/// clients drop it before sending (the WHATWG URL parser and urllib3 both do): `/a#b?c=d` signs
+/// and sends `/a`. Verification never drops anything: it checks the URL as received with
+/// [`RequestTarget::parse`](crate::RequestTarget::parse), which refuses a raw `#`.
 #[derive(Clone, Copy, Debug)]
 pub struct Request<'a> {
     pub(crate) method: &'a str,
+    /// The URL as given, fragment included (what the verifier checks).
+    pub(crate) given: &'a str,
+    /// The URL without its fragment (what the signer signs and sends).
     pub(crate) url: &'a str,
     pub(crate) authority: Option<&'a str>,
     pub(crate) path: &'a str,
@@ -41,6 +49,7 @@ impl<'a> Request<'a> {
         body: Body<'a>,
     ) -> Result<Self> {
         validate_method(method)?;
+        let given = url;
         // One pass with a class table: the fragment, the query, and control characters (never
         // allowed in a URL) in a single look at each byte.
         let mut end = url.len();
@@ -74,6 +83,7 @@ impl<'a> Request<'a> {
         let (authority, path) = split_url(before_query)?;
         Ok(Request {
             method,
+            given,
             url,
             authority,
             path,
@@ -81,6 +91,22 @@ impl<'a> Request<'a> {
             headers,
             body,
         })
+    }
+
+    /// This request with the path, query and authority of `target` (the verifier's strict reading
+    /// of the URL as given).
+    pub(crate) fn with_target(&self, target: &crate::http::RequestTarget<'a>) -> Self {
+        Request {
+            authority: target.authority(),
+            path: target.path(),
+            query: target.query(),
+            ..*self
+        }
+    }
+
+    /// The URL as given to [`Request::new`], fragment included.
+    pub fn given_url(&self) -> &'a str {
+        self.given
     }
 
     /// The method.

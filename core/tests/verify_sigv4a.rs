@@ -163,11 +163,26 @@ fn check(dir: &Path, form: &str) -> Result<(bool, usize), String> {
     let now = SigningTime::parse(ctx["timestamp"].as_str().unwrap()).unwrap();
     let verifier = verifier_for(&ctx, true);
     let from_aws = dir.join(format!("{form}-signed-request.txt")).exists();
-    let wire = if from_aws {
+    let mut wire = if from_aws {
         parse_wire(&fs::read_to_string(dir.join(format!("{form}-signed-request.txt"))).unwrap())
     } else {
         signed_by_us(dir, &ctx, form)
     };
+    // Issue 23: a raw target the application would read differently is refused; the normalised
+    // path AWS signed still verifies.
+    let name = dir.file_name().unwrap().to_string_lossy();
+    if let Some((code, instead)) = common::refused_vector(&name) {
+        let e = verify(&verifier, &wire, now)
+            .err()
+            .ok_or("verifies, but its raw target must be refused")?;
+        if e.code() != code {
+            return Err(format!("refused with {e}, expected {code}"));
+        }
+        match instead {
+            None => return Ok((from_aws, 0)),
+            Some(path) => wire.target = common::with_path(&wire.target, &path),
+        }
+    }
     let who = verify(&verifier, &wire, now).map_err(|e| format!("does not verify: {e}"))?;
     if who.algorithm != SigningAlgorithm::Sigv4a
         || who.region_set.as_deref() != ctx["region"].as_str()

@@ -134,7 +134,25 @@ const CLASSES: &[(&str, Neutraliser)] = &[
     ("single-encoding-path-as-given", raw_path_chars),
     ("header-value-tab-kept", header_tabs),
     ("query-escape-not-utf8", query_high_escapes),
+    ("query-x-amz-signature-kept", without_signature_param),
 ];
+
+/// The core leaves `X-Amz-Signature` out of every canonical query: the query without it.
+fn without_signature_param(input: &Input) -> Option<Input> {
+    let (head, path, tail) = split_path(&input.url);
+    let query = tail.strip_prefix('?')?;
+    let kept: Vec<&str> = query
+        .split('&')
+        .filter(|p| p.split('=').next() != Some("X-Amz-Signature"))
+        .collect();
+    if kept.len() == query.split('&').count() {
+        return None;
+    }
+    Some(Input {
+        url: format!("{head}{path}?{}", kept.join("&")),
+        ..input.clone()
+    })
+}
 
 /// aws-sigv4 decodes the query to UTF-8 lossily (a lone `%DA` becomes U+FFFD): the query with
 /// every escape of a byte at or above 0x80 replaced by `x`.

@@ -239,7 +239,10 @@ pub fn deliberate_refusal(
     let auth_param = query.split('&').any(|p| {
         let key = p.split('=').next().unwrap_or("");
         let key = key.replace("%2D", "-").replace("%2d", "-");
-        key.len() > 6 && key[..6].eq_ignore_ascii_case("x-amz-")
+        key.len() > 6
+            && key
+                .get(..6)
+                .is_some_and(|p| p.eq_ignore_ascii_case("x-amz-"))
     });
     match error.kind() {
         sigv4::ErrorKind::InvalidUrl => has_invalid_escape(&wire.url),

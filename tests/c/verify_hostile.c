@@ -745,6 +745,46 @@ static void sigv4a(void) {
   sigv4_credentials_free(creds);
 }
 
+/* Issue 23 reproducers: the target checked is the one the application receives. Signed by our
+   signer for /a (or /a?%FF=...); each hostile target verified as /a (or was refused by piece
+   length) before the fix. */
+static void request_targets(void) {
+  sigv4_verifier *v = make_verifier(NULL, NULL);
+  const sigv4_verifier *saved = table_verifier;
+  table_verifier = v;
+  const req A = signed_by_us("GET", "https://example.amazonaws.com/a", "", 0);
+  EXPECT("target /a", copy(&A), SIGV4_OK);
+  EXPECT("target /a#x?evil=1", with_url(copy(&A), "/a#x?evil=1"), SIGV4_INVALID_URL);
+  EXPECT("target /a#?evil=1", with_url(copy(&A), "/a#?evil=1"), SIGV4_INVALID_URL);
+  EXPECT("target /a#", with_url(copy(&A), "/a#"), SIGV4_INVALID_URL);
+  EXPECT("absolute-form, same host", with_url(copy(&A), "http://EXAMPLE.amazonaws.com:80/a"), SIGV4_OK);
+  EXPECT("absolute-form, other host", with_url(copy(&A), "https://evil.example/a"), SIGV4_INVALID_URL);
+  EXPECT("absolute-form, trailing dot", with_url(copy(&A), "https://example.amazonaws.com./a"),
+         SIGV4_INVALID_URL);
+  EXPECT("absolute-form with #", with_url(copy(&A), "https://example.amazonaws.com/a#x?evil=1"),
+         SIGV4_INVALID_URL);
+  EXPECT("raw dot segment", with_url(copy(&A), "/b/../a"), SIGV4_INVALID_URL);
+  EXPECT("backslash", with_url(copy(&A), "/a\\b"), SIGV4_INVALID_URL);
+  EXPECT("%00 in the path", with_url(copy(&A), "/a%00"), SIGV4_INVALID_URL);
+  req a = A;
+  req_free(&a);
+  EXPECT("%FF key, 10-byte piece",
+         signed_by_us("GET", "https://example.amazonaws.com/a?%FF=xxxxxx", "", 0), SIGV4_OK);
+  EXPECT("%FF key, 9-byte piece",
+         signed_by_us("GET", "https://example.amazonaws.com/a?%FF=xxxxx", "", 0), SIGV4_OK);
+  sigv4_verifier_free(v);
+  /* allow_unsigned_payload only adds UNSIGNED-PAYLOAD: an ordinary presigned URL still verifies. */
+  sigv4_verifier_options *options = NULL;
+  CHECK_RESULT(sigv4_verifier_options_new(&options), SIGV4_OK);
+  CHECK_RESULT(sigv4_verifier_options_set_allow_unsigned_payload(options, true), SIGV4_OK);
+  v = make_verifier(options, NULL);
+  table_verifier = v;
+  EXPECT("presigned, unsigned payloads allowed", presigned_by_us(300), SIGV4_OK);
+  sigv4_verifier_free(v);
+  sigv4_verifier_options_free(options);
+  table_verifier = saved;
+}
+
 int main(int argc, char **argv) {
   if (argc != 2) {
     fprintf(stderr, "usage: %s <aws-signing-test-suite/v4 directory>\n", argv[0]);
@@ -760,6 +800,7 @@ int main(int argc, char **argv) {
   lookup_callback();
   options_change_the_checks();
   sigv4a();
+  request_targets();
   CHECK(table_size >= 40, "the hostile table has %d entries (at least 40)", table_size);
   printf("C hostile table: %d inputs with their codes\n", table_size);
   return test_summary("C verify hostile");

@@ -75,11 +75,25 @@ static void *work(void *arg) {
   return NULL;
 }
 
+/* tests/verify-refused-vectors.json: vectors whose raw target the verifier refuses (issue 23;
+   verify_vectors checks them), left out here where every request must verify. */
+static char *refused_json = NULL;
+
+static int refused(const char *name) {
+  strbuf key = {0};
+  sb_puts(&key, "\"");
+  sb_puts(&key, name);
+  sb_puts(&key, "\":");
+  int found = refused_json != NULL && strstr(refused_json, key.data) != NULL;
+  sb_free(&key);
+  return found;
+}
+
 /* Loads `form`-signed-request.txt of a case that uses the shared credentials and settings. */
 static void load_case(const char *dir, const char *name, const char *form) {
   char *context = read_in(dir, "context.json", NULL);
   int usable = context != NULL && strstr(context, "\"token\"") == NULL &&
-               json_bool(context, "normalize", 1) && case_count < MAX_CASES;
+               json_bool(context, "normalize", 1) && case_count < MAX_CASES && !refused(name);
   free(context);
   if (!usable) {
     return;
@@ -119,6 +133,15 @@ int main(int argc, char **argv) {
       rounds = 1;
     }
   }
+  strbuf refused_path = {0};
+  sb_puts(&refused_path, argv[1]);
+  sb_puts(&refused_path, "/../../../verify-refused-vectors.json");
+  refused_json = read_file(refused_path.data, NULL);
+  sb_free(&refused_path);
+  if (refused_json == NULL) {
+    fprintf(stderr, "cannot read verify-refused-vectors.json next to the vectors\n");
+    return 2;
+  }
   DIR *d = opendir(argv[1]);
   if (d == NULL) {
     return 2;
@@ -137,7 +160,8 @@ int main(int argc, char **argv) {
     sb_free(&dir);
   }
   closedir(d);
-  CHECK(case_count >= 50, "loaded %zu requests", case_count);
+  CHECK(case_count >= 40, "loaded %zu requests", case_count);
+  free(refused_json);
 
   sigv4_credential_store *store = NULL;
   sigv4_credential_store_new(&store);

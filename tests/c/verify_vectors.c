@@ -13,6 +13,8 @@
 #include "suite.h"
 
 static size_t stride = 1;
+/* tests/verify-refused-vectors.json (issue 23): vectors whose raw target the verifier refuses. */
+static char *refused_json = NULL;
 static long rejected = 0;
 
 static int names_cmp(const void *a, const void *b) {
@@ -200,6 +202,7 @@ static int run_form(const char *dir, const char *name, const char *form) {
   snprintf(file, sizeof file, "%s-string-to-sign.txt", form);
   char *want_sts = read_in(dir, file, NULL);
   run t = {.name = name, .form = form, .want_cr = want_cr, .want_sts = want_sts};
+  strbuf sendable = {0};
   sigv4_credential_store *store = NULL;
   sigv4_verifier_options *options = NULL;
   CHECK_RESULT(sigv4_credential_store_new(&store), SIGV4_OK);
@@ -223,9 +226,33 @@ static int run_form(const char *dir, const char *name, const char *form) {
     goto done;
   }
 
-  /* It verifies, at its own timestamp. */
+  /* Issue 23: a raw target the application would read differently is refused (InvalidUrl); the
+     normalised path AWS signed is then sent instead, and everything below runs on it. */
   sigv4_verified_identity *who = NULL;
-  sigv4_result r = verify_raw(&t, t.now, &who);
+  sigv4_result r;
+  strbuf key = {0};
+  sb_puts(&key, "\"");
+  sb_puts(&key, name);
+  sb_puts(&key, "\":");
+  const char *entry = strstr(refused_json, key.data);
+  sb_free(&key);
+  if (entry != NULL) {
+    r = verify_raw(&t, t.now, &who);
+    CHECK(r == SIGV4_INVALID_URL, "%s/%s: raw target must be refused with SIGV4_INVALID_URL, got %s",
+          name, form, sigv4_result_message(r));
+    char *instead = json_string(entry, "send_instead");
+    if (instead == NULL) {
+      goto done;
+    }
+    const char *question = strchr(t.raw.target, '?');
+    sb_puts(&sendable, instead);
+    sb_puts(&sendable, question ? question : "");
+    t.raw.target = sendable.data;
+    free(instead);
+  }
+
+  /* It verifies, at its own timestamp. */
+  r = verify_raw(&t, t.now, &who);
   if (r != SIGV4_OK) {
     char message[512];
     size_t message_len;
@@ -290,6 +317,7 @@ static int run_form(const char *dir, const char *name, const char *form) {
   sb_free(&body);
 
 done:
+  sb_free(&sendable);
   if (t.raw.text != NULL) {
     raw_free(&t.raw);
   } else {
@@ -321,6 +349,15 @@ int main(int argc, char **argv) {
       stride = 1;
     }
   }
+  strbuf refused_path = {0};
+  sb_puts(&refused_path, argv[1]);
+  sb_puts(&refused_path, "/../../../verify-refused-vectors.json");
+  refused_json = read_file(refused_path.data, NULL);
+  sb_free(&refused_path);
+  if (refused_json == NULL) {
+    fprintf(stderr, "cannot read verify-refused-vectors.json next to the vectors\n");
+    return 2;
+  }
   DIR *d = opendir(argv[1]);
   if (d == NULL) {
     fprintf(stderr, "cannot open %s\n", argv[1]);
@@ -348,6 +385,7 @@ int main(int argc, char **argv) {
     free(names[i]);
   }
   CHECK(count == 38, "the v4 suite has 38 cases, found %zu", count);
+  free(refused_json);
   printf("C verifier: %d of %zu vector forms verified, %ld tampered requests rejected (stride %zu)\n",
          verified, count * 2, rejected, stride);
   return test_summary("C verify vectors");

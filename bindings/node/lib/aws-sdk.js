@@ -64,9 +64,19 @@ function toDate(time) {
   return time
 }
 
-/** YYYYMMDDTHHMMSSZ, as smithy formats the signing date. */
+/** YYYYMMDDTHHMMSSZ, as smithy formats the signing date (the last second's text reused). */
+let lastSecond = NaN
+let lastText = ''
 function longDate(date) {
-  return toDate(date).toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/[-:]/g, '')
+  const d = toDate(date)
+  const ms = d instanceof Date ? d.getTime() : NaN
+  if (!Number.isNaN(ms) && Math.floor(ms / 1000) === lastSecond) return lastText
+  const text = d.toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/[-:]/g, '')
+  if (!Number.isNaN(ms)) {
+    lastSecond = Math.floor(ms / 1000)
+    lastText = text
+  }
+  return text
 }
 
 // The SDK's HttpRequest, when installed next to us (it always is under an SDK client): clones made
@@ -156,6 +166,8 @@ function signedHeaderMap({ headers }, unsignableHeaders, signableHeaders) {
 
 /** smithy's path normalisation (uriEscapePath): '' and '.' segments dropped, '..' pops one. */
 function normalizedPath(path) {
+  // Without empty or dot segments the path comes back unchanged.
+  if (path.charCodeAt(0) === 47 && !path.includes('//') && !path.includes('/.')) return path
   const segments = []
   for (const segment of path.split('/')) {
     if (segment.length === 0 || segment === '.') continue

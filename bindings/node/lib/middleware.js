@@ -21,20 +21,11 @@ function sendError(res, status, code, message, extra) {
   res.end(body)
 }
 
-/** The request target without a scheme and host (absolute-form through a proxy). */
-function target(url) {
-  if (url.charCodeAt(0) === 47 /* / */) return url
-  const m = /^[a-zA-Z][a-zA-Z0-9+.-]*:\/\/[^/?#]*/.exec(url)
-  if (!m) return url
-  const rest = url.slice(m[0].length)
-  return rest === '' ? '/' : rest
-}
-
 /**
  * Express/Connect-style middleware `(req, res, next)` that verifies each request with `verifier`.
  *
  * The body (at most `maxBody` bytes, default 16 MiB) is read to check its hash; the request is
- * verified against the raw `req.url` and `req.rawHeaders` (exactly what the client sent). On
+ * verified against the raw target (`req.originalUrl` under Express, else `req.url`) and `req.rawHeaders` (exactly what the client sent). On
  * success `req.sigv4` holds the identity, `req.rawBody` the body (a Buffer), and `req.body` is set
  * to that Buffer when nothing set it before (with `req._body = true`, so body-parser/express.json
  * placed after it skip: the stream is consumed; parse `req.rawBody` yourself, e.g.
@@ -62,7 +53,15 @@ function sigv4Middleware(verifier, options = {}) {
     try {
       const raw = req.rawHeaders
       if ((raw.length & 1) !== 0) throw new VerificationError('InvalidHeaderName', 'the header list is not name, value pairs', 'headers')
-      who = verifier[VERIFY_RAW](req.method, target(req.url), raw, body, clock === undefined ? undefined : clock())
+      // The target exactly as received (Express: before any mount point cut it), absolute-form
+      // included: the core reads it and refuses what the application could read differently.
+      const url = req.originalUrl === undefined ? req.url : req.originalUrl
+      // Only the origin form (/path?query): node:http hands an absolute-form target (meant for
+      // proxies) to the handler as req.url, a URL rather than the path that was signed.
+      if (url.charCodeAt(0) !== 47 /* / */) {
+        throw new VerificationError('InvalidUrl', 'the request-target is not a path (/path?query): the application would not receive the path that was signed; send the origin-form target', 'url')
+      }
+      who = verifier[VERIFY_RAW](req.method, url, raw, body, clock === undefined ? undefined : clock())
     } catch (e) {
       if (e instanceof VerificationError) {
         const extra = explain && e.canonicalRequest !== undefined

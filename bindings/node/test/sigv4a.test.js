@@ -45,6 +45,8 @@ function publicKey(c) {
 
 const verifies = (key, sigHex, text) => crypto.verify('sha256', Buffer.from(text), { key, dsaEncoding: 'der' }, Buffer.from(sigHex, 'hex'))
 
+const REFUSED = JSON.parse(require('node:fs').readFileSync(require('node:path').join(__dirname, '../../../tests/verify-refused-vectors.json'), 'utf8'))
+
 test('suite shape: 40 cases, 38 with outputs', () => assert.deepEqual([CASES.length, WITH_OUTPUTS.length], [40, 38]))
 
 for (const c of WITH_OUTPUTS) {
@@ -71,6 +73,16 @@ for (const c of WITH_OUTPUTS) {
       const given = new Set(raw.headers.map(([n]) => n.toLowerCase()))
       const headers = [...raw.headers, ...Object.entries(signed.headers).filter(([n]) => !given.has(n.toLowerCase()))]
       const request = { method: raw.method, url: signed.url.replace(/^https?:\/\/[^/]+/, ''), headers, body: raw.body }
+      // Issue 23: a raw target the application would read differently is refused; the normalised
+      // path AWS signed still verifies.
+      const refused = REFUSED[c]
+      if (refused) {
+        assert.throws(() => new Verifier({ ...vo, allowSigv4a: true }).verify(request, { now: new Date(ctx.timestamp) }),
+          (e) => e.code === refused.code)
+        if (refused.send_instead === null) return
+        const q = request.url.indexOf('?')
+        request.url = refused.send_instead + (q >= 0 ? request.url.slice(q) : '')
+      }
       const who = new Verifier({ ...vo, allowSigv4a: true }).verify(request, { now: new Date(ctx.timestamp) })
       assert.equal(who.algorithm, 'AWS4-ECDSA-P256-SHA256')
       assert.equal(who.regionSet, ctx.region)

@@ -59,6 +59,25 @@ pub fn asgi_headers<'py>(headers: &Bound<'py, PyAny>) -> PyResult<HeaderTexts<'p
     Ok(out)
 }
 
+/// The middlewares accept only an origin-form target (`/path?query`). A server hands the target
+/// to the application as it came (ASGI `raw_path` and `path`, WSGI `REQUEST_URI`/`RAW_URI`): an
+/// absolute-form one (`http://host/a`, meant for proxies) would reach the application as a URL,
+/// not as the path that was signed (issue 23). The core's `RequestTarget::parse` then reads what
+/// is left (a raw `#`, dot segments, ...).
+fn origin_form_only(py: Python<'_>, target: &str) -> PyResult<()> {
+    if target.starts_with('/') {
+        return Ok(());
+    }
+    Err(crate::errors::verification(
+        py,
+        sigv4::Error::from_binding(
+            sigv4::ErrorKind::InvalidUrl,
+            "url",
+            "the server hands this request-target to the application as it came, and it is not a path (/path?query): the application would not receive the path that was signed; send the origin-form target",
+        ),
+    ))
+}
+
 static DECODED_PATH: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 
 /// The request target of an ASGI http scope: `raw_path` (the path as sent) and `query_string`;
@@ -84,6 +103,7 @@ pub fn scope_target<'py>(scope: &Bound<'py, PyDict>) -> PyResult<String> {
             Text::from_str(decoded.cast::<PyString>()?)?
         }
     };
+    origin_form_only(py, path.as_str())?;
     let query = match scope.get_item(pyo3::intern!(py, "query_string"))? {
         Some(q) => match q.cast::<PyBytes>() {
             Ok(b) => Text::from_wire_bytes(b),
@@ -136,8 +156,8 @@ pub fn join_target(path: &str, query: &str) -> String {
 
 static WIRE_TARGET: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 
-/// The request target as `sigv4.wsgi.wire_target` finds it: `REQUEST_URI` or `RAW_URI` (the
-/// absolute form cut to its path), else the Python helper re-quotes `SCRIPT_NAME + PATH_INFO`.
+/// The request target as `sigv4.wsgi.wire_target` finds it: `REQUEST_URI` or `RAW_URI` as
+/// received, else the Python helper re-quotes `SCRIPT_NAME + PATH_INFO`.
 pub fn environ_target<'py>(environ: &Bound<'py, PyDict>) -> PyResult<Text<'py>> {
     let py = environ.py();
     for key in [
@@ -154,11 +174,7 @@ pub fn environ_target<'py>(environ: &Bound<'py, PyDict>) -> PyResult<Text<'py>> 
         if text.is_empty() {
             continue;
         }
-        if text.starts_with("http://") || text.starts_with("https://") {
-            let after = text.find("//").map_or(0, |i| i + 2);
-            let path = text[after..].find('/').map_or("/", |i| &text[after + i..]);
-            return Ok(Text::Owned(path.to_owned()));
-        }
+        origin_form_only(py, &text)?;
         return Text::from_str(raw);
     }
     let helper = WIRE_TARGET.import(py, "sigv4.wsgi", "wire_target")?;

@@ -173,5 +173,7 @@ def test_wire_target_from_environ() -> None:
     assert sigv4.wsgi.wire_target(environ) == "/app/a%20b/%E6%97%A5?x=1"
     environ["RAW_URI"] = "/app/a%20b/%e6%97%a5?x=1"
     assert sigv4.wsgi.wire_target(environ) == "/app/a%20b/%e6%97%a5?x=1"
+    # Absolute-form stays as received (the middleware's verifier then refuses it: the application
+    # would receive a URL, not the signed path).
     environ["REQUEST_URI"] = "http://proxy.example/p?q"
-    assert sigv4.wsgi.wire_target(environ) == "/p?q"
+    assert sigv4.wsgi.wire_target(environ) == "http://proxy.example/p?q"

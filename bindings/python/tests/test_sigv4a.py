@@ -140,6 +140,17 @@ def test_verifier_accepts_the_suites_sigv4a_requests_only_when_allowed(case: str
         options["sign_session_token"] = False
     allowed = sigv4.Verifier({c["access_key_id"]: secret}, region=ctx["region"], service=ctx["service"],
                              allow_sigv4a=True, **options)
+    # Issue 23: a raw target the application would read differently is refused; the normalised
+    # path AWS signed still verifies.
+    refused = json.loads((VECTORS.parent / "verify-refused-vectors.json").read_text()).get(case)
+    if refused is not None:
+        with pytest.raises(sigv4.VerificationError) as info:
+            allowed.verify(raw.method, raw.target, raw.headers, raw.body, now=ctx["timestamp"])
+        assert info.value.code == refused["code"]
+        if refused["send_instead"] is None:
+            return
+        _, sep, query = raw.target.partition("?")
+        raw.target = refused["send_instead"] + sep + query
     who = allowed.verify(raw.method, raw.target, raw.headers, raw.body, now=ctx["timestamp"])
     assert who.access_key_id == c["access_key_id"]
     assert who.algorithm == "AWS4-ECDSA-P256-SHA256" and who.region_set == ctx["region"]

@@ -134,8 +134,9 @@ def test_environ_target_forms() -> None:
     r = w1()
     base = environ_of(r)
     assert base is not None
+    # Absolute-form: the application would receive a URL, not the signed path (issue 23).
     absolute = dict(base, REQUEST_URI="http://example.amazonaws.com" + r.url)
-    assert environ_outcome(v, absolute, r) == OK
+    assert environ_outcome(v, absolute, r) == "InvalidUrl"
     raw_uri = {k: val for k, val in base.items() if k != "REQUEST_URI"}
     raw_uri["RAW_URI"] = r.url
     assert environ_outcome(v, raw_uri, r) == OK

@@ -33,6 +33,7 @@ use std::fmt;
 use crate::chunked::{sha256, ChunkedDecoder, SignatureChain};
 use crate::credentials::Credentials;
 use crate::error::{Error, ErrorKind, Result};
+use crate::http::RequestTarget;
 use crate::key::KeyCache;
 use crate::request::{Body, Request};
 use crate::settings::{PayloadMode, SessionTokenMode, SigningAlgorithm};
@@ -229,6 +230,12 @@ impl Verifier {
     ) -> Result<(VerifiedIdentity, Option<Box<Seed<'r>>>)> {
         let limits = &self.settings.limits;
         let allow_sigv4a = self.settings.allow_sigv4a;
+        // The target exactly as received, read strictly: what the signature is checked against is
+        // what the application behind the server will see (issue 23), whatever the caller built
+        // the request from.
+        let target = RequestTarget::parse(request.given, first_host(request.headers()))?;
+        target.require_normalized(self.settings.path_normalization)?;
+        let request = &request.with_target(&target);
         checks::bounds(request, limits)?;
         payload::check_precomputed(request.body())?;
         let scan = headers::scan(request.headers(), limits)?;
@@ -339,6 +346,7 @@ impl Verifier {
             let payload = payload::Payload {
                 line: Cow::Borrowed(line),
                 check_body: false,
+                or_body_hash: false,
             };
             (Some(payload), Some((mode, framing)))
         } else {
@@ -376,13 +384,6 @@ impl Verifier {
         } else {
             request.query()
         };
-        let parts = canonical::CanonicalParts {
-            query,
-            signed: &signed,
-            sources: &sources,
-            signed_headers: &auth.signed_headers,
-            payload: &payload_line,
-        };
         let mismatch = |canonical: &str, sts: &str| {
             Error::new(
                 ErrorKind::SignatureDoesNotMatch,
@@ -390,58 +391,86 @@ impl Verifier {
             )
             .with_mismatch(canonical.to_owned(), sts.to_owned())
         };
-        // The replay key (the MAC for SigV4; for SigV4a the hash of the string to sign, since an
-        // ECDSA signature can be altered into another valid one) and the seed of a chunk chain.
-        let (replay_key, chain) = match signature {
-            Signature::Mac(given) => {
-                let key = self
-                    .keys
-                    .signing_key(&credentials, time, region, &self.service);
-                // The canonical request and the string to sign share one reused buffer.
-                let expected = canonical::with_scratch(|text| {
-                    canonical::write_canonical_request(text, request, &parts, &self.settings);
-                    let canonical_len = text.len();
-                    let hash = sha256(text.as_bytes());
-                    canonical::write_string_to_sign(text, &auth.amz_date, scope.scope, &hash);
-                    let expected = key.sign(&text.as_bytes()[canonical_len..]);
-                    if checks::same_signature(&expected, &given) {
-                        Ok(expected)
-                    } else {
-                        let (canonical, sts) = text.split_at(canonical_len);
-                        Err(mismatch(canonical, sts))
-                    }
-                })?;
-                let chain = match &stream {
-                    Some((mode, _)) if *mode != PayloadMode::StreamingUnsignedTrailer => Some(
-                        SignatureChain::new(key, &auth.amz_date, scope.scope, &auth.signature)?,
-                    ),
-                    _ => None,
-                };
-                (expected, chain)
-            }
-            Signature::Ecdsa(signature) => {
-                let canonical = canonical::with_scratch(|text| {
-                    canonical::write_canonical_request(text, request, &parts, &self.settings);
-                    text.clone()
-                });
-                let sts = crate::sigv4a::string_to_sign(&auth.amz_date, scope.scope, &canonical);
-                let public_key = self.ecdsa_keys.key(&credentials)?.public_key();
-                if !public_key.verify_strict(sts.as_bytes(), &signature) {
-                    return Err(mismatch(&canonical, &sts));
+        // Checks the signature over the canonical request with `payload_line`. Returns the replay
+        // key (the MAC for SigV4; for SigV4a the hash of the string to sign, since an ECDSA
+        // signature can be altered into another valid one) and the seed of a chunk chain.
+        let check = |payload_line: &str| -> Result<([u8; 32], Option<SignatureChain>)> {
+            let parts = canonical::CanonicalParts {
+                query,
+                signed: &signed,
+                sources: &sources,
+                signed_headers: &auth.signed_headers,
+                payload: payload_line,
+            };
+            match &signature {
+                Signature::Mac(given) => {
+                    let key = self
+                        .keys
+                        .signing_key(&credentials, time, region, &self.service);
+                    // The canonical request and the string to sign share one reused buffer.
+                    let expected = canonical::with_scratch(|text| {
+                        canonical::write_canonical_request(text, request, &parts, &self.settings);
+                        let canonical_len = text.len();
+                        let hash = sha256(text.as_bytes());
+                        canonical::write_string_to_sign(text, &auth.amz_date, scope.scope, &hash);
+                        let expected = key.sign(&text.as_bytes()[canonical_len..]);
+                        if checks::same_signature(&expected, given) {
+                            Ok(expected)
+                        } else {
+                            let (canonical, sts) = text.split_at(canonical_len);
+                            Err(mismatch(canonical, sts))
+                        }
+                    })?;
+                    let chain = match &stream {
+                        Some((mode, _)) if *mode != PayloadMode::StreamingUnsignedTrailer => Some(
+                            SignatureChain::new(key, &auth.amz_date, scope.scope, &auth.signature)?,
+                        ),
+                        _ => None,
+                    };
+                    Ok((expected, chain))
                 }
-                let chain = match &stream {
-                    Some((mode, _)) if *mode != PayloadMode::StreamingUnsignedTrailer => {
-                        Some(SignatureChain::new_sigv4a_verifier(
-                            public_key,
-                            &auth.amz_date,
-                            scope.scope,
-                            &auth.signature,
-                        )?)
+                Signature::Ecdsa(signature) => {
+                    let canonical = canonical::with_scratch(|text| {
+                        canonical::write_canonical_request(text, request, &parts, &self.settings);
+                        text.clone()
+                    });
+                    let sts =
+                        crate::sigv4a::string_to_sign(&auth.amz_date, scope.scope, &canonical);
+                    let public_key = self.ecdsa_keys.key(&credentials)?.public_key();
+                    if !public_key.verify_strict(sts.as_bytes(), signature) {
+                        return Err(mismatch(&canonical, &sts));
                     }
-                    _ => None,
-                };
-                (sha256(sts.as_bytes()), chain)
+                    let chain = match &stream {
+                        Some((mode, _)) if *mode != PayloadMode::StreamingUnsignedTrailer => {
+                            Some(SignatureChain::new_sigv4a_verifier(
+                                public_key,
+                                &auth.amz_date,
+                                scope.scope,
+                                &auth.signature,
+                            )?)
+                        }
+                        _ => None,
+                    };
+                    Ok((sha256(sts.as_bytes()), chain))
+                }
             }
+        };
+        // With unsigned payloads allowed, a presigned URL without x-amz-content-sha256 may have
+        // been signed either way: UNSIGNED-PAYLOAD (as S3 presigns) or the body's hash (as every
+        // other service presigns, and as a verifier without the option checks it). The option
+        // adds the first reading; it never removes the second (issue 23).
+        let (payload_line, (replay_key, chain)) = match check(&payload_line) {
+            Ok(found) => (payload_line, found),
+            Err(first) => match payload.as_ref().filter(|p| p.or_body_hash) {
+                Some(_) if first.kind() == ErrorKind::SignatureDoesNotMatch => {
+                    let body_line = payload::body_hash(request.body());
+                    match check(&body_line) {
+                        Ok(found) => (body_line, found),
+                        Err(_) => return Err(first),
+                    }
+                }
+                _ => return Err(first),
+            },
         };
         if let Some(p) = &payload {
             if p.check_body {
@@ -506,6 +535,14 @@ impl Verifier {
     pub fn replay_cache_len(&self) -> usize {
         self.replay.as_ref().map_or(0, replay::ReplayCache::len)
     }
+}
+
+/// The value of the first `Host` header (a second one is refused by the header scan).
+fn first_host<'a>(headers: &[(&'a str, &'a str)]) -> Option<&'a str> {
+    headers
+        .iter()
+        .find(|(name, _)| name.eq_ignore_ascii_case("host"))
+        .map(|&(_, value)| value)
 }
 
 /// The session token: required and equal when the credentials have one, refused when they have

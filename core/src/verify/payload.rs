@@ -18,6 +18,9 @@ pub(crate) struct Payload<'a> {
     pub(crate) line: Cow<'a, str>,
     /// True when `line` came from `x-amz-content-sha256` and the body still has to match it.
     pub(crate) check_body: bool,
+    /// True when the body's own hash is the other possible reading (a presigned URL without
+    /// `x-amz-content-sha256` while unsigned payloads are allowed): tried when `line` mismatches.
+    pub(crate) or_body_hash: bool,
 }
 
 fn mismatch(message: impl Into<String>) -> Error {
@@ -55,6 +58,7 @@ pub(crate) fn decide<'a>(
             return Ok(Some(Payload {
                 line: Cow::Borrowed(UNSIGNED),
                 check_body: false,
+                or_body_hash: true,
             }));
         }
         return Ok(None); // the body's own hash
@@ -68,6 +72,7 @@ pub(crate) fn decide<'a>(
         return Ok(Some(Payload {
             line,
             check_body: true,
+            or_body_hash: false,
         }));
     }
     if value == UNSIGNED {
@@ -75,6 +80,7 @@ pub(crate) fn decide<'a>(
             return Ok(Some(Payload {
                 line: Cow::Borrowed(UNSIGNED),
                 check_body: false,
+                or_body_hash: false,
             }));
         }
         return Err(mismatch(

@@ -51,7 +51,8 @@ pub struct VerifierSettings {
     pub must_sign_headers: Vec<String>,
     /// Whether `UNSIGNED-PAYLOAD` is accepted (default on for the S3 family, off otherwise). When on,
     /// a presigned URL without a signed `x-amz-content-sha256` header is checked as `UNSIGNED-PAYLOAD`
-    /// (as S3 presigns); when off, as the SHA-256 of the body.
+    /// (as S3 presigns) and, when that does not match, as the SHA-256 of the body (as other
+    /// services presign); when off, only as the SHA-256 of the body.
     pub allow_unsigned_payload: bool,
     /// Path encoding the clients used (from [`SigningSettings::for_service`]).
     pub uri_encoding: UriEncoding,

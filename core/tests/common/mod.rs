@@ -45,3 +45,25 @@ pub fn parse_request(text: &str) -> RawRequest {
         body,
     }
 }
+
+/// For a vector whose raw target the verifier refuses (tests/verify-refused-vectors.json): the
+/// code expected, and the path to send instead (`None`: nothing of it can verify).
+pub fn refused_vector(name: &str) -> Option<(String, Option<String>)> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/verify-refused-vectors.json");
+    let all: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let entry = all.get(name)?;
+    Some((
+        entry["code"].as_str().unwrap().to_owned(),
+        entry["send_instead"].as_str().map(str::to_owned),
+    ))
+}
+
+/// `target` with its path replaced by `path` (the query kept).
+pub fn with_path(target: &str, path: &str) -> String {
+    match target.split_once('?') {
+        Some((_, query)) => format!("{path}?{query}"),
+        None => path.to_owned(),
+    }
+}

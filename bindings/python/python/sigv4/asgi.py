@@ -11,7 +11,9 @@ Only ``http`` scopes are checked (``websocket`` and ``lifespan`` pass through). 
 (at most ``max_body`` bytes) and replayed to the application. What the client signed comes from the
 scope: ``raw_path`` (the path exactly as sent; uvicorn and hypercorn provide it, else ``path`` is
 re-quoted), ``query_string`` as received, and the headers as a list (repeated headers stay separate,
-so they sign exactly as sent). Failures are answered as in ``sigv4.wsgi``.
+so they sign exactly as sent). Failures are answered as in ``sigv4.wsgi``. Only origin-form targets
+are accepted: a server that puts an absolute-form target in ``raw_path`` (uvicorn with h11) would
+give the application the whole URL as its path, so such a request is refused (400 ``InvalidUrl``).
 """
 
 from __future__ import annotations

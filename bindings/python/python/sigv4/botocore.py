@@ -45,9 +45,18 @@ _UPPER_HEX = re.compile(r"(?=.*[A-F])[0-9A-Fa-f]{64}")
 
 
 def _signing_headers(auth: Any, request: Any) -> List[Tuple[str, str]]:
-    """The (name, value) pairs botocore signs, from botocore's own ``headers_to_sign``."""
+    """The (name, value) pairs botocore signs: botocore's ``headers_to_sign`` (the blocklist, repeats
+    kept in order, ``host`` from the URL when missing) without building its HTTPHeaders copy — or the
+    signer's own ``headers_to_sign`` when a subclass overrides it."""
+    if type(auth).headers_to_sign is not _auth.SigV4Auth.headers_to_sign:
+        items = auth.headers_to_sign(request).items()
+    else:
+        blocked = _auth.SIGNED_HEADERS_BLACKLIST
+        items = [(name.lower(), value) for name, value in request.headers.items() if name.lower() not in blocked]
+        if not any(name == "host" for name, _ in items):
+            items.append(("host", _auth._host_from_url(request.url)))
     pairs = []
-    for name, value in auth.headers_to_sign(request).items():
+    for name, value in items:
         if not isinstance(value, str) or _OTHER_WHITESPACE.search(value):
             value = auth._header_value(value)  # botocore's trim (and its error on a non-str)
         pairs.append((name, value))

@@ -20,6 +20,11 @@ from what the client sent, so such requests fail verification. ``wsgiref`` sets 
 ``text/plain`` when the request has no ``Content-Type``; an unsigned ``Content-Type`` is refused
 (``UnsignedHeader``), so under wsgiref remove it in the handler's ``get_environ`` when the header is
 absent (the tests do).
+
+Only origin-form targets (``/path?query``) are accepted: an absolute-form ``REQUEST_URI``
+(``http://host/a``, meant for proxies) is refused with 400 ``InvalidUrl``, as is any target the
+core's ``RequestTarget`` rules refuse (a raw ``#``, raw dot segments, ...: see the README's "What the
+verifier guarantees").
 """
 
 from __future__ import annotations
@@ -47,9 +52,8 @@ def wire_target(environ: dict) -> str:
     """The request target (path and query) as the client sent it, from a WSGI environ."""
     raw = environ.get("REQUEST_URI") or environ.get("RAW_URI")
     if raw:
-        if raw.startswith(("http://", "https://")):  # absolute-form (through a proxy)
-            slash = raw.find("/", raw.find("//") + 2)
-            raw = raw[slash:] if slash >= 0 else "/"
+        # As received: the verifier reads it with the core's rules (RequestTarget); the middleware
+        # accepts only the origin form (/path?query), the one the application receives as a path.
         return raw
     path = requote_path(environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")) or "/"
     query = environ.get("QUERY_STRING", "")

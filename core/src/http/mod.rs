@@ -1,0 +1,6 @@
+//! HTTP framing rules the bindings and their middlewares share, decided here once: what a
+//! request-target may hold and which path and query the application behind a server receives.
+
+mod target;
+
+pub use target::{RequestTarget, TargetForm};

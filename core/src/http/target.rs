@@ -1,0 +1,406 @@
+//! The request-target as a server receives it (RFC 9112 section 3.2), checked and split into the
+//! path and query the application behind the server will see.
+//!
+//! This is the one place that decides which raw targets the verifier accepts. A target is refused
+//! (`InvalidUrl`, answered with 400) whenever the application could read it differently from what
+//! the verifier checked — the signature would then cover another request than the one served.
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::settings::PathNormalization;
+
+/// Which of the request-target forms of RFC 9112 section 3.2 a target was sent in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TargetForm {
+    /// `/path?query` (section 3.2.1), what clients send to an origin server.
+    Origin,
+    /// `http://host[:port]/path?query` (section 3.2.2), what clients send to a proxy.
+    Absolute,
+}
+
+/// A request-target accepted by [`RequestTarget::parse`]: the origin-form path and query the
+/// application receives, and for the absolute form the authority it named.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RequestTarget<'a> {
+    form: TargetForm,
+    authority: Option<&'a str>,
+    path: &'a str,
+    query: &'a str,
+}
+
+const CONTROL: u8 = 1;
+const SPACE: u8 = 2;
+const HASH: u8 = 3;
+const BACKSLASH: u8 = 4;
+const PERCENT: u8 = 5;
+const QUESTION: u8 = 6;
+
+/// Byte classes for the one pass over a target; 0 is an ordinary byte.
+///
+/// Refused anywhere (RFC 3986 section 3 allows none of them in a path or query, and each one is
+/// read differently by some server, client or URL parser):
+/// - controls (0x00..=0x1f, 0x7f; bare CR and LF included): request smuggling and header
+///   injection, and servers disagree on whether they end the request line;
+/// - space: it ends the target in the request line; a server that accepts it guesses;
+/// - `#`: a fragment is never sent (RFC 9112 section 3.2: the target has no fragment, RFC 9110
+///   section 7.1), so a raw `#` is malformed; servers differ on whether it starts a fragment
+///   (the verifier used to cut there while uvicorn handed what followed to the application as
+///   the query — issue 23), so nothing after it could be trusted to be what was signed.
+///
+/// Also checked: `%` must start an escape of two hex digits (RFC 3986 section 2.1), since a stray
+/// `%` is decoded differently by different servers.
+///
+/// Accepted though RFC 3986 lists them as invalid: bytes from 0x80 up (UTF-8 paths, which the AWS
+/// test suite signs raw and every server passes through as the same bytes), and `"` `<` `>` `[`
+/// `]` `^` `` ` `` `{` `|` `}`, which WHATWG URL clients (browsers, `fetch`) send unescaped in
+/// queries and some paths, and which no server or parser reads as a delimiter.
+const CLASS: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut i = 0;
+    while i < 0x20 {
+        table[i] = CONTROL;
+        i += 1;
+    }
+    table[0x7f] = CONTROL;
+    table[b' ' as usize] = SPACE;
+    table[b'#' as usize] = HASH;
+    table[b'\\' as usize] = BACKSLASH;
+    table[b'%' as usize] = PERCENT;
+    table[b'?' as usize] = QUESTION;
+    table
+};
+
+fn refused(message: impl Into<String>) -> Error {
+    Error::from_binding(ErrorKind::InvalidUrl, "url", message)
+}
+
+fn hex_digit(b: Option<&u8>) -> bool {
+    b.is_some_and(u8::is_ascii_hexdigit)
+}
+
+impl<'a> RequestTarget<'a> {
+    /// Checks a request-target exactly as the server received it and splits it.
+    ///
+    /// `target` is origin-form (`/path?query`) or absolute-form (`http[s]://authority/path?query`);
+    /// `host` is the request's `Host` header value, if it has one. Refused with `InvalidUrl`:
+    /// - a raw `#`, space, control byte (CR, LF, NUL, ...) or malformed `%` escape anywhere;
+    /// - in the path: a backslash (WHATWG URL parsers, as in `new URL(req.url, base)`, read it as
+    ///   `/`), and `%00` (a decoded NUL truncates the path in code that treats it as a terminator);
+    /// - the asterisk and authority forms (`OPTIONS *`, `CONNECT host:443`), which name no path;
+    /// - in the absolute form: a scheme other than `http`/`https`, user information, an empty or
+    ///   malformed authority, or an authority that disagrees with `Host` (RFC 9112 section 3.2.2:
+    ///   a server uses the target's authority, the signature covers `Host`; they must be the same
+    ///   host, letter case and the scheme's default port aside).
+    ///
+    /// An absolute-form target with an empty path has the path `/` (RFC 9112 section 3.2.1).
+    pub fn parse(target: &'a str, host: Option<&str>) -> Result<Self> {
+        let bytes = target.as_bytes();
+        let mut question = None;
+        let mut i = 0;
+        while i < bytes.len() {
+            let b = bytes[i];
+            match CLASS[usize::from(b)] {
+                0 => {}
+                CONTROL => {
+                    return Err(refused(format!(
+                        "the request-target holds the control byte 0x{b:02x} (CR, LF, NUL, tab, ...); encode it as %{b:02X}"
+                    )))
+                }
+                SPACE => {
+                    return Err(refused(
+                        "the request-target holds a raw space; encode it as %20",
+                    ))
+                }
+                HASH => {
+                    return Err(refused(
+                        "the request-target holds a raw '#': a fragment is never sent in a request, and what follows it would not be what was signed; encode '#' as %23 (clients drop the fragment before sending)",
+                    ))
+                }
+                BACKSLASH if question.is_none() => {
+                    return Err(refused(
+                        "the path holds a raw '\\', which URL parsers read as '/'; encode it as %5C",
+                    ))
+                }
+                PERCENT => {
+                    if !(hex_digit(bytes.get(i + 1)) && hex_digit(bytes.get(i + 2))) {
+                        return Err(refused(
+                            "the request-target has a '%' not followed by two hex digits; encode '%' as %25",
+                        ));
+                    }
+                    if question.is_none() && bytes[i + 1] == b'0' && bytes[i + 2] == b'0' {
+                        return Err(refused(
+                            "the path holds %00 (NUL), which code reading the decoded path may take as its end",
+                        ));
+                    }
+                    i += 2;
+                }
+                QUESTION if question.is_none() => question = Some(i),
+                _ => {}
+            }
+            i += 1;
+        }
+        let (before, query) = match question {
+            Some(q) => (&target[..q], &target[q + 1..]),
+            None => (target, ""),
+        };
+        if before.starts_with('/') {
+            return Ok(Self::new(TargetForm::Origin, None, before, query));
+        }
+        if before == "*" {
+            return Err(refused(
+                "the asterisk-form request-target (OPTIONS *) names no path to sign; send /path",
+            ));
+        }
+        let Some((scheme, rest)) = before.split_once("://") else {
+            return Err(refused(
+                "the request-target must be a path starting with '/' (origin-form) or an absolute http(s) URL (absolute-form)",
+            ));
+        };
+        let default_port = if scheme.eq_ignore_ascii_case("https") {
+            ":443"
+        } else if scheme.eq_ignore_ascii_case("http") {
+            ":80"
+        } else {
+            return Err(refused(
+                "an absolute-form request-target must use the http or https scheme",
+            ));
+        };
+        let (authority, path) = rest.find('/').map_or((rest, ""), |s| rest.split_at(s));
+        check_authority(authority)?;
+        let authority = strip_port(authority, default_port);
+        if let Some(host) = host {
+            let host = strip_port(crate::verify::trim_ws(host), default_port);
+            if !host.eq_ignore_ascii_case(authority) {
+                return Err(refused(format!(
+                    "the request-target names the host {:?} but the Host header is {:?}; they must agree (RFC 9112 3.2.2)",
+                    shown(authority),
+                    shown(host)
+                )));
+            }
+        }
+        let path = if path.is_empty() { "/" } else { path };
+        Ok(Self::new(
+            TargetForm::Absolute,
+            Some(authority),
+            path,
+            query,
+        ))
+    }
+
+    // A leading `//` (`//key` for an S3 key starting with '/') is accepted: the S3 services sign
+    // and serve it as it is, and elsewhere `require_normalized` refuses it. An application that
+    // reads the target with a WHATWG URL parser relative to a base (`new URL(req.url, base)`)
+    // would see `//host/path` as another host; it should read the path as a path.
+    fn new(form: TargetForm, authority: Option<&'a str>, path: &'a str, query: &'a str) -> Self {
+        RequestTarget {
+            form,
+            authority,
+            path,
+            query,
+        }
+    }
+
+    /// Refuses a path that path normalisation would change (`.` or `..` segments, repeated `/`):
+    /// a verifier whose clients normalise (every service but the S3 family) checks the signature
+    /// of the normalised path, while the application receives the raw one — and a router or an
+    /// authorisation rule keyed on path prefixes may read the two differently (`/public/../admin`).
+    /// Refusing is simpler and safer than rewriting every raw form a server hands over.
+    pub fn require_normalized(&self, normalization: PathNormalization) -> Result<()> {
+        let path = self.path.as_bytes();
+        let suspicious = path
+            .windows(2)
+            .any(|w| w[0] == b'/' && (w[1] == b'/' || w[1] == b'.'));
+        if normalization == PathNormalization::Disabled
+            || !suspicious
+            || crate::encode::normalize_path(self.path) == self.path
+        {
+            return Ok(());
+        }
+        Err(refused(format!(
+            "the path {:?} holds '.' or '..' segments or repeated '/': the signature covers the normalised path {:?} but the application would receive the raw one; send the normalised path",
+            shown(self.path),
+            shown(&crate::encode::normalize_path(self.path))
+        )))
+    }
+
+    /// Which form the target was sent in.
+    pub fn form(&self) -> TargetForm {
+        self.form
+    }
+
+    /// The authority of an absolute-form target (without the scheme's default port).
+    pub fn authority(&self) -> Option<&'a str> {
+        self.authority
+    }
+
+    /// The path, starting with `/`, as received (still percent-encoded).
+    pub fn path(&self) -> &'a str {
+        self.path
+    }
+
+    /// The query after the first `?` (possibly empty), as received.
+    pub fn query(&self) -> &'a str {
+        self.query
+    }
+
+    /// The origin-form target the application sees: `path` or `path?query`.
+    pub fn origin_form(&self) -> String {
+        if self.query.is_empty() {
+            self.path.to_owned()
+        } else {
+            format!("{}?{}", self.path, self.query)
+        }
+    }
+}
+
+/// The authority: a host (name, IPv4, or `[IPv6]`) and an optional port, nothing else.
+fn check_authority(authority: &str) -> Result<()> {
+    if authority.is_empty() {
+        return Err(refused("the absolute-form request-target has no host"));
+    }
+    if authority.contains('@') {
+        return Err(refused(
+            "the absolute-form request-target holds user information (user@host); send no credentials in the URL",
+        ));
+    }
+    let allowed = |b: u8| {
+        b.is_ascii_alphanumeric()
+            || matches!(
+                b,
+                b'-' | b'.'
+                    | b'_'
+                    | b'~'
+                    | b'!'
+                    | b'$'
+                    | b'&'
+                    | b'\''
+                    | b'('
+                    | b')'
+                    | b'*'
+                    | b'+'
+                    | b','
+                    | b';'
+                    | b'='
+                    | b':'
+                    | b'%'
+                    | b'['
+                    | b']'
+            )
+    };
+    if !authority.bytes().all(allowed) {
+        return Err(refused(format!(
+            "the absolute-form request-target's host {:?} holds characters a host never has",
+            shown(authority)
+        )));
+    }
+    Ok(())
+}
+
+/// `authority` without the scheme's default port (`:80` for http, `:443` for https).
+fn strip_port<'s>(authority: &'s str, default_port: &str) -> &'s str {
+    authority.strip_suffix(default_port).unwrap_or(authority)
+}
+
+/// At most 64 characters of `text`, for messages.
+fn shown(text: &str) -> &str {
+    match text.char_indices().nth(64) {
+        Some((at, _)) => &text[..at],
+        None => text,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parts<'a>(
+        target: &'a str,
+        host: Option<&str>,
+    ) -> Option<(Option<&'a str>, &'a str, &'a str)> {
+        RequestTarget::parse(target, host)
+            .ok()
+            .map(|t| (t.authority(), t.path(), t.query()))
+    }
+
+    #[test]
+    fn origin_and_absolute_forms_split() {
+        assert_eq!(parts("/a?x=1", None), Some((None, "/a", "x=1")));
+        assert_eq!(parts("/a?x=1?y#", None), None);
+        assert_eq!(parts("/a?x=?y", None), Some((None, "/a", "x=?y")));
+        assert_eq!(parts("/", None), Some((None, "/", "")));
+        assert_eq!(parts("//k", None), Some((None, "//k", "")));
+        assert_eq!(parts("/a?", None), Some((None, "/a", "")));
+        assert_eq!(parts("/\u{1234}", None), Some((None, "/\u{1234}", "")));
+        assert_eq!(parts("/a?x=\\", None), Some((None, "/a", "x=\\")));
+        assert_eq!(parts("/a?x=%00", None), Some((None, "/a", "x=%00")));
+        assert_eq!(
+            parts("https://h.example/a?b", Some("h.example")),
+            Some((Some("h.example"), "/a", "b"))
+        );
+        assert_eq!(
+            parts("HTTP://H.example:80?b", Some("h.EXAMPLE")),
+            Some((Some("H.example"), "/", "b"))
+        );
+        assert_eq!(
+            parts("http://h:8080/a", Some("h:8080")),
+            Some((Some("h:8080"), "/a", ""))
+        );
+        assert_eq!(
+            parts("https://h/a", Some("h:443")),
+            Some((Some("h"), "/a", ""))
+        );
+        assert_eq!(parts("http://h/a", None), Some((Some("h"), "/a", "")));
+        assert_eq!(
+            parts("http://[::1]:80/", Some("[::1]")),
+            Some((Some("[::1]"), "/", ""))
+        );
+    }
+
+    #[test]
+    fn refuses_what_could_be_read_two_ways() {
+        for (target, host) in [
+            ("", None),
+            ("/a#x?evil=1", None),
+            ("/a?x=1#y", None),
+            ("/a b", None),
+            ("/a\tb", None),
+            ("/a\rb", None),
+            ("/a\nb", None),
+            ("/a\0", None),
+            ("/a?\x7f", None),
+            ("/a\\b", None),
+            ("/a%00b", None),
+            ("/a%0", None),
+            ("/a?x=%zz", None),
+            ("*", None),
+            ("h.example:443", None),
+            ("a/b", None),
+            ("ftp://h/a", Some("h")),
+            ("http://evil.example/a", Some("h.example")),
+            ("http://h.example./a", Some("h.example")),
+            ("http://h.example:8080/a", Some("h.example")),
+            ("https://h.example:80/a", Some("h.example")),
+            ("http://u@h.example/a", Some("h.example")),
+            ("http:///a", Some("h.example")),
+            ("http://h<x/a", None),
+        ] {
+            assert!(
+                RequestTarget::parse(target, host).is_err(),
+                "{target:?} {host:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn normalisation_changes_are_refused_only_when_on() {
+        for path in ["/./a", "/b/../a", "/a/.", "/a/..", "/a//b", "/a/"] {
+            let t = RequestTarget::parse(path, None).unwrap();
+            assert!(t.require_normalized(PathNormalization::Disabled).is_ok());
+            let on = t.require_normalized(PathNormalization::Enabled);
+            assert_eq!(on.is_ok(), path == "/a/", "{path}");
+        }
+        for path in ["/a/.b", "/a..", "/.well-known/x", "/a/b/"] {
+            let t = RequestTarget::parse(path, None).unwrap();
+            assert!(t.require_normalized(PathNormalization::Enabled).is_ok());
+        }
+    }
+}
