@@ -794,5 +794,7 @@ module.exports = {
   init,
   setLoader,
   isReady,
+  /** The WebAssembly memory's size in bytes (diagnostics). */
+  memoryBytes: () => (wasm === null ? 0 : wasm.memory.buffer.byteLength),
   backend: 'wasm',
 }
