@@ -184,6 +184,8 @@ export interface SigV4MiddlewareOptions {
   clock?: () => Date | number
   /** Add the server's canonical request and string to sign to SignatureDoesNotMatch answers. */
   explainMismatch?: boolean
+  /** Called for every refused request (also published on diagnostics_channel `libsigv4:denied` as `{ error, req }`). */
+  onDenied?: (error: VerificationError, req: any) => void
 }
 
 /** A request after the middleware: the identity and the body. */

@@ -3,6 +3,10 @@
 // Express/Connect-style `(req, res, next)` function and as a wrapper of a plain node:http handler.
 const { Verifier, VerificationError, VERIFY_RAW } = require('./verifier')
 const { SigV4Error } = require('./errors')
+const diagnostics = require('node:diagnostics_channel')
+
+/** Every refused request is published here as `{ error, req }` (for tracing/metrics subscribers). */
+const deniedChannel = diagnostics.channel('libsigv4:denied')
 
 /** Largest body read into memory to verify (bytes); larger requests get 413. */
 const DEFAULT_MAX_BODY = 16 * 1024 * 1024
@@ -51,6 +55,9 @@ function sendAnswer(res, code, answer) {
  * Options: `maxBody`; `clock` (a function returning a `Date` or epoch seconds; default the system
  * clock); `explainMismatch` (add the server's `canonicalRequest` and `stringToSign` to
  * `SignatureDoesNotMatch` answers, as S3 does — helps clients, reveals nothing secret).
+ * `onDenied(error, req)`: called for every refused request (the `VerificationError` carries the code,
+ * message and, for a mismatch, the server's canonical request; never a secret); refusals are also published
+ * on the `diagnostics_channel` `libsigv4:denied` as `{ error, req }`.
  * Errors other than verification failures (a throwing credential lookup) go to `next(err)`.
  */
 function sigv4Middleware(verifier, options = {}) {
@@ -63,6 +70,17 @@ function sigv4Middleware(verifier, options = {}) {
   }
   const clock = options.clock
   const explain = Boolean(options.explainMismatch)
+  const onDenied = options.onDenied
+  if (onDenied !== undefined && typeof onDenied !== 'function') {
+    throw new SigV4Error('InvalidOption', 'onDenied must be a function (error, req) => void', 'onDenied')
+  }
+
+  /** Tells the operator: the `onDenied` hook and the diagnostics channel (a throwing hook is ignored). */
+  function denied(error, req) {
+    if (deniedChannel.hasSubscribers) deniedChannel.publish({ error, req })
+    if (onDenied === undefined) return
+    try { onDenied(error, req) } catch { /* a broken hook must not turn a 403 into a crash */ }
+  }
 
   function finish(req, res, next, body) {
     let who
@@ -79,7 +97,10 @@ function sigv4Middleware(verifier, options = {}) {
       }
       who = verifier[VERIFY_RAW](req.method, url, raw, body, clock === undefined ? undefined : clock())
     } catch (e) {
-      if (e instanceof VerificationError) return sendAnswer(res, e.code, e.answer({ explain }))
+      if (e instanceof VerificationError) {
+        denied(e, req)
+        return sendAnswer(res, e.code, e.answer({ explain }))
+      }
       return next(e)
     }
     req.sigv4 = who

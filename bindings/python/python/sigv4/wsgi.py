@@ -38,7 +38,9 @@ from ._errors import VerificationError
 from ._middleware import (
     DEFAULT_MAX_BODY,
     IDENTITY_KEY,
+    OnDenied,
     error_answer,
+    report_denied,
     header_text,
     requote_path,
     too_large,
@@ -136,7 +138,8 @@ class SigV4Middleware:
     read to check its hash, then handed to the application as a fresh ``wsgi.input``. ``clock`` is
     a callable returning epoch seconds (default: the system clock). ``explain_mismatch`` adds the
     server's canonical request and string to sign to ``SignatureDoesNotMatch`` answers. On success
-    the ``VerifiedIdentity`` is in ``environ["sigv4.identity"]``.
+    the ``VerifiedIdentity`` is in ``environ["sigv4.identity"]``. Each refused request is logged on
+    the ``sigv4`` logger and passed to ``on_denied(error, environ)`` when given.
     """
 
     def __init__(
@@ -146,9 +149,11 @@ class SigV4Middleware:
         max_body: int = DEFAULT_MAX_BODY,
         clock: Optional[Callable[[], float]] = None,
         explain_mismatch: bool = False,
+        on_denied: Optional[OnDenied] = None,
     ) -> None:
         if not isinstance(verifier, Verifier):
             raise TypeError("verifier must be a sigv4.Verifier")
+        self.on_denied = on_denied
         self.app = app
         self.verifier = verifier
         self.max_body = max_body
@@ -168,6 +173,7 @@ class SigV4Middleware:
             # wire_target and environ_headers do).
             identity = self._verify_environ(environ, body, None if self.clock is None else self.clock())
         except VerificationError as error:
+            report_denied(error, environ.get("REQUEST_METHOD", ""), wire_target(environ), environ, self.on_denied)
             return self._answer(error_answer(error, self.explain_mismatch), start_response)
         environ[IDENTITY_KEY] = identity
         if body or environ.get("CONTENT_LENGTH") not in (None, "", "0"):
