@@ -224,3 +224,18 @@ export declare function batch<T, R>(
   worker: (item: T, index: number) => Promise<R>,
   options?: { concurrency?: number; signal?: AbortSignal },
 ): Promise<PromiseSettledResult<R>[]>
+
+/**
+ * Express's `Request` after `sigv4Middleware` (module augmentation, as Passport's types do; it adds nothing
+ * when Express's types are not installed): `req.sigv4` and `req.rawBody` are typed.
+ */
+declare global {
+  namespace Express {
+    interface Request {
+      /** The verified identity (set by sigv4Middleware before the next handler runs). */
+      sigv4?: VerifiedIdentity
+      /** The body bytes that were verified. */
+      rawBody?: Buffer
+    }
+  }
+}
