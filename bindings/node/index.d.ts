@@ -170,8 +170,10 @@ export declare class VerificationError extends SigV4Error {
   stringToSign?: string
   /** True for a request that is not valid HTTP (answer 400). */
   readonly isMalformed: boolean
-  /** 400 or 403. */
+  /** The HTTP status to answer with (the core's table, the same in every language): 400 or 403. */
   readonly status: number
+  /** The core's answer: JSON as API Gateway answers, or S3's XML with `xml`; `explain` adds the server's canonical request and string to sign. */
+  answer(options?: { xml?: boolean; explain?: boolean }): { status: number; contentType: string; body: string }
 }
 
 /** Options of the middleware. */
@@ -182,6 +184,8 @@ export interface SigV4MiddlewareOptions {
   clock?: () => Date | number
   /** Add the server's canonical request and string to sign to SignatureDoesNotMatch answers. */
   explainMismatch?: boolean
+  /** Called for every refused request (also published on diagnostics_channel `libsigv4:denied` as `{ error, req }`). */
+  onDenied?: (error: VerificationError, req: any) => void
 }
 
 /** A request after the middleware: the identity and the body. */
@@ -220,3 +224,18 @@ export declare function batch<T, R>(
   worker: (item: T, index: number) => Promise<R>,
   options?: { concurrency?: number; signal?: AbortSignal },
 ): Promise<PromiseSettledResult<R>[]>
+
+/**
+ * Express's `Request` after `sigv4Middleware` (module augmentation, as Passport's types do; it adds nothing
+ * when Express's types are not installed): `req.sigv4` and `req.rawBody` are typed.
+ */
+declare global {
+  namespace Express {
+    interface Request {
+      /** The verified identity (set by sigv4Middleware before the next handler runs). */
+      sigv4?: VerifiedIdentity
+      /** The body bytes that were verified. */
+      rawBody?: Buffer
+    }
+  }
+}

@@ -22,6 +22,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod answer;
 mod aws4;
 mod canonical;
 mod chunked;
@@ -43,6 +44,7 @@ mod time;
 mod verify;
 mod wire;
 
+pub use answer::{error_answer, ErrorAnswer, ErrorFormat};
 pub use aws4::{
     aws4_canonical_headers, aws4_canonical_request, aws4_sign, aws4_signing_key, Aws4Mode,
     Aws4Request, Aws4Signature,

@@ -268,6 +268,46 @@ mod tests {
     use super::*;
     use std::ffi::CStr;
 
+    /// The C column of tests/behaviour/errors.json (the table every language's tests read): each
+    /// core code maps to the named `SIGV4_*` result with that value.
+    #[test]
+    fn result_codes_match_the_shared_error_table() {
+        let text = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../tests/behaviour/errors.json"
+        ))
+        .expect("tests/behaviour/errors.json");
+        for kind in ErrorKind::all() {
+            let at = text
+                .find(&format!("\"{}\": {{", kind.code()))
+                .unwrap_or_else(|| panic!("{} missing from errors.json", kind.code()));
+            let row = &text[at..at + text[at..].find('}').unwrap()];
+            let field = |name: &str| {
+                let start = row.find(&format!("\"{name}\": ")).unwrap() + name.len() + 4;
+                row[start..]
+                    .split([',', '\n'])
+                    .next()
+                    .unwrap()
+                    .trim()
+                    .trim_matches('"')
+                    .to_string()
+            };
+            let result = sigv4_result::from_kind(*kind);
+            assert_eq!(
+                field("c_value"),
+                (result as u32).to_string(),
+                "{}",
+                kind.code()
+            );
+            assert_eq!(
+                field("status"),
+                kind.http_status().to_string(),
+                "{}",
+                kind.code()
+            );
+        }
+    }
+
     #[test]
     fn every_message_is_nul_terminated_and_distinct() {
         let mut seen = std::collections::HashSet::new();

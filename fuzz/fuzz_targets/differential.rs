@@ -135,7 +135,25 @@ const CLASSES: &[(&str, Neutraliser)] = &[
     ("header-value-tab-kept", header_tabs),
     ("query-escape-not-utf8", query_high_escapes),
     ("query-x-amz-signature-kept", without_signature_param),
+    ("dot-segment-trailing-slash", without_trailing_dot_segment),
 ];
+
+/// aws-sigv4 keeps RFC 3986's slash after a trailing `.`/`..` segment (`/X/.` is `/X/`), where the
+/// core follows botocore, aws4, smithy and aws-c-auth (`/X`): the path with a final `/.` or `/..`
+/// segment dropped (added by helper "exact" with the issue 14 core change).
+fn without_trailing_dot_segment(input: &Input) -> Option<Input> {
+    if input.service == "s3" {
+        return None;
+    }
+    let (head, path, tail) = split_path(&input.url);
+    let trimmed = path
+        .strip_suffix("/..")
+        .or_else(|| path.strip_suffix("/."))?;
+    Some(Input {
+        url: format!("{head}{trimmed}/x{tail}"),
+        ..input.clone()
+    })
+}
 
 /// The core leaves `X-Amz-Signature` out of every canonical query: the query without it.
 fn without_signature_param(input: &Input) -> Option<Input> {

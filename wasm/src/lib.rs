@@ -36,6 +36,44 @@ pub extern "C" fn sigv4_sha256_hex(len: usize) -> i32 {
     })
 }
 
+/// The core's answer to a failed verification into the output: fields `code`, `message`,
+/// `canonicalRequest`, `stringToSign` (both or neither), `xml` (`"1"` for S3's XML, else JSON);
+/// output `status NUL contentType NUL body`. One table for every backend (see core/src/answer.rs).
+#[no_mangle]
+pub extern "C" fn sigv4_error_answer(len: usize) -> i32 {
+    abi::with_input(len, |data| {
+        abi::answer((|| {
+            let mut r = Reader::new(data);
+            let code = r.str(sigv4::ErrorKind::InvalidOption, "code")?;
+            let message = r.str(sigv4::ErrorKind::InvalidOption, "message")?;
+            let canonical = r.opt_str("canonicalRequest")?;
+            let sts = r.opt_str("stringToSign")?;
+            let xml = r.opt_str("xml")? == Some("1");
+            let kind = sigv4::ErrorKind::from_code(code).ok_or_else(|| {
+                sigv4::Error::from_binding(
+                    sigv4::ErrorKind::InvalidOption,
+                    "code",
+                    format!("{code:?} is not an error code of the core"),
+                )
+            })?;
+            let mismatch = match (canonical, sts) {
+                (Some(c), Some(s)) => Some(sigv4::Mismatch {
+                    canonical_request: c.to_string(),
+                    string_to_sign: s.to_string(),
+                }),
+                _ => None,
+            };
+            let format = if xml {
+                sigv4::ErrorFormat::Xml
+            } else {
+                sigv4::ErrorFormat::Json
+            };
+            let a = sigv4::error_answer(kind, message, mismatch.as_ref(), format);
+            Ok(format!("{}\0{}\0{}", a.status, a.content_type, a.body).into_bytes())
+        })())
+    })
+}
+
 /// The randomness source getrandom needs on wasm32 (see Cargo.toml): the core draws none, so any
 /// request is an error rather than a silently weak value.
 #[cfg(target_arch = "wasm32")]

@@ -5,6 +5,19 @@
 // signed headers set back, `signQuery` merged into `params`, `addContentSha` after signing), so
 // replacing the import is the whole migration. axios is the caller's (a peer, loaded on use).
 const aws4 = require('./aws4')
+const { SigV4Error } = require('./errors')
+
+/**
+ * axios, loaded on first use. The require sits in a try block so that bundlers (esbuild, as CDK and SAM run it)
+ * bundle axios when it is installed and otherwise leave it out with a warning instead of failing the build.
+ */
+function loadAxios() {
+  try {
+    return require('axios')
+  } catch (err) {
+    throw new SigV4Error('MissingDependency', `aws4-axios' interceptor arguments need the axios package (npm install axios): ${err.message}`, 'axios')
+  }
+}
 
 function removeUndefined(obj) {
   const out = {}
@@ -63,7 +76,7 @@ function credentialsProvider(credentials, options) {
 function aws4AxiosInterceptor({ instance, credentials, options } = {}) {
   const provider = credentialsProvider(credentials, options)
   return async (config) => {
-    const axios = require('axios')
+    const axios = loadAxios()
     const url = (instance || axios.default || axios).getUri(config)
     if (!url) throw new Error('No URL present in request config, unable to sign request')
     const { host, pathname, search } = new URL(url)
@@ -110,7 +123,7 @@ function isAws4AxiosShape(arg) {
 
 /** aws4-axios' `getAuthErrorMessage(error)`: the `message` of an axios error's response body. */
 function getAuthErrorMessage(error) {
-  const axios = require('axios')
+  const axios = loadAxios()
   if ((axios.default || axios).isAxiosError(error)) {
     const data = error.response && error.response.data
     if (data) return data.message

@@ -11,7 +11,8 @@ export interface Aws4InterceptorOptions extends Partial<SignerOptions> {
   /** Presign into the URL instead of an Authorization header. */
   signQuery?: boolean
   /** Lifetime of presigned URLs, seconds (default 3600). */
-  expiresIn?: number
+  expiresIn?: number  /** Add a signed random `X-Request-Nonce` header (128-bit hex) so identical calls in the same second are not refused as replays. */
+  nonce?: boolean
 }
 
 /** Minimal shape of an axios request config (axios is not a dependency). */

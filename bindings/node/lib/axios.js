@@ -1,5 +1,6 @@
 'use strict'
 const { Signer } = require('./signer')
+const { NONCE_HEADER, newNonce } = require('./nonce')
 const { SigV4Error } = require('./errors')
 const { regionFromHost } = require('./fetch')
 const { aws4AxiosInterceptor, isAws4AxiosShape, getAuthErrorMessage } = require('./aws4-axios')
@@ -42,7 +43,7 @@ function transformData(config, headers) {
 function aws4Interceptor(options = {}) {
   // aws4-axios 3.x's shape: { options, credentials, instance }
   if (isAws4AxiosShape(options)) return aws4AxiosInterceptor(options)
-  const { service, region, credentials, signQuery = false, expiresIn, signer: given, ...signerOptions } = options
+  const { service, region, credentials, signQuery = false, expiresIn, signer: given, nonce = false, ...signerOptions } = options
   const signers = new Map()
   function signerFor(host) {
     if (given) return given
@@ -63,6 +64,11 @@ function aws4Interceptor(options = {}) {
     config.url = url
     config.baseURL = undefined
     config.params = undefined
+    if (nonce) {
+      // A signed random header: identical calls in the same second stay distinct for a replay cache.
+      if (typeof headers.set === 'function') headers.set(NONCE_HEADER, newNonce())
+      else headers[NONCE_HEADER] = newNonce()
+    }
     const pairs = []
     const plain = headers && typeof headers.toJSON === 'function' ? headers.toJSON() : headers || {}
     for (const [n, v] of Object.entries(plain)) {

@@ -25,7 +25,8 @@ export interface SignedFetchOptions extends Partial<SignerOptions> {
   /** Presign into the URL instead of an Authorization header. */
   presign?: boolean
   /** Lifetime of presigned URLs, seconds. */
-  expiresIn?: number
+  expiresIn?: number  /** Add a signed random `X-Request-Nonce` header (128-bit hex) so identical calls in the same second are not refused as replays. */
+  nonce?: boolean
 }
 
 /** A `fetch` that signs every attempt afresh and retries with backoff. */

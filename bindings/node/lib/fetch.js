@@ -1,5 +1,6 @@
 'use strict'
 const { Signer } = require('./signer')
+const { NONCE_HEADER, newNonce } = require('./nonce')
 const { HttpError, SigV4Error } = require('./errors')
 const { batch } = require('./batch')
 
@@ -66,13 +67,15 @@ function headerPairs(h) {
  * Options: `service`, `region` (default: from the host, then AWS_REGION), `credentials` (object or
  * provider; default: env), `signer` (an existing `Signer` instead), `retries` (default 3),
  * `baseDelayMs` (100), `maxDelayMs` (5000), `timeoutMs`, `retryOn(status)`, `fetch`, `now` (a clock
- * returning the signing time, default the system clock), and any `Signer` option.
+ * returning the signing time, default the system clock), `nonce` (add a signed random `X-Request-Nonce`
+ * header to each call, so identical calls within one second are not refused as replays by a verifier
+ * with replay protection), and any `Signer` option.
  */
 function createSignedFetch(options = {}) {
   const {
     service, region, credentials, signer: given, retries = 3, baseDelayMs = 100, maxDelayMs = 5000,
     timeoutMs, retryOn = defaultRetryOn, fetch: fetchImpl = globalThis.fetch, presign = false, expiresIn, now,
-    ...signerOptions
+    nonce = false, ...signerOptions
   } = options
   if (typeof fetchImpl !== 'function') throw new SigV4Error('InvalidOption', 'no fetch implementation (Node 18+ has one built in)', 'fetch')
   if (!Number.isInteger(retries) || retries < 0) throw new SigV4Error('InvalidOption', 'retries must be a non-negative integer', 'retries')
@@ -94,6 +97,8 @@ function createSignedFetch(options = {}) {
     const method = (init.method || (input && input.method) || 'GET').toUpperCase()
     const body = toBody(init.body)
     const headers = headerPairs(init.headers)
+    // One nonce per call (its retries carry it too: each has a new date, so a new signature anyway).
+    if (nonce) headers.push([NONCE_HEADER, newNonce()])
     const signer = signerFor(url.hostname)
     const userSignal = init.signal
     let attempt = 0

@@ -3,10 +3,17 @@
 // Express/Connect-style `(req, res, next)` function and as a wrapper of a plain node:http handler.
 const { Verifier, VerificationError, VERIFY_RAW } = require('./verifier')
 const { SigV4Error } = require('./errors')
+const diagnostics = require('node:diagnostics_channel')
+
+/** Every refused request is published here as `{ error, req }` (for tracing/metrics subscribers). */
+const deniedChannel = diagnostics.channel('libsigv4:denied')
 
 /** Largest body read into memory to verify (bytes); larger requests get 413. */
 const DEFAULT_MAX_BODY = 16 * 1024 * 1024
 const EMPTY = Buffer.alloc(0)
+const BODY_ALREADY_READ = 'sigv4Middleware: a body parser consumed the request body before it could be verified. ' +
+  'Put app.use(sigv4Middleware(verifier)) before express.json()/urlencoded()/text(), or keep the raw bytes: ' +
+  'express.json({ verify: (req, res, buf) => { req.rawBody = buf } }) (express.raw() works as it is)'
 
 /** Sends an AWS-style JSON error: `{"__type": code, "message": ...}` with `x-amzn-ErrorType`. */
 function sendError(res, status, code, message, extra) {
@@ -21,6 +28,16 @@ function sendError(res, status, code, message, extra) {
   res.end(body)
 }
 
+/** Sends the core's answer to a failed verification (status and body are the same in every language). */
+function sendAnswer(res, code, answer) {
+  res.writeHead(answer.status, {
+    'Content-Type': answer.contentType,
+    'Content-Length': Buffer.byteLength(answer.body),
+    'x-amzn-ErrorType': code,
+  })
+  res.end(answer.body)
+}
+
 /**
  * Express/Connect-style middleware `(req, res, next)` that verifies each request with `verifier`.
  *
@@ -29,12 +46,18 @@ function sendError(res, status, code, message, extra) {
  * success `req.sigv4` holds the identity, `req.rawBody` the body (a Buffer), and `req.body` is set
  * to that Buffer when nothing set it before (with `req._body = true`, so body-parser/express.json
  * placed after it skip: the stream is consumed; parse `req.rawBody` yourself, e.g.
- * `JSON.parse(req.rawBody)`). On failure the handler is not called: 403 (400 for a request that is
+ * `JSON.parse(req.rawBody)`). Placed after a body parser it verifies the bytes the parser kept
+ * (`req.rawBody` from a `verify` hook, or the Buffer `express.raw()` leaves in `req.body`); when the
+ * parser kept none it answers 500 at once with a message naming the fix (never waits for a body that
+ * was already read). On failure the handler is not called: 403 (400 for a request that is
  * not valid HTTP, 413 over `maxBody`) with `{"__type": code, "message": ...}` and `x-amzn-ErrorType`.
  *
  * Options: `maxBody`; `clock` (a function returning a `Date` or epoch seconds; default the system
  * clock); `explainMismatch` (add the server's `canonicalRequest` and `stringToSign` to
  * `SignatureDoesNotMatch` answers, as S3 does — helps clients, reveals nothing secret).
+ * `onDenied(error, req)`: called for every refused request (the `VerificationError` carries the code,
+ * message and, for a mismatch, the server's canonical request; never a secret); refusals are also published
+ * on the `diagnostics_channel` `libsigv4:denied` as `{ error, req }`.
  * Errors other than verification failures (a throwing credential lookup) go to `next(err)`.
  */
 function sigv4Middleware(verifier, options = {}) {
@@ -47,6 +70,17 @@ function sigv4Middleware(verifier, options = {}) {
   }
   const clock = options.clock
   const explain = Boolean(options.explainMismatch)
+  const onDenied = options.onDenied
+  if (onDenied !== undefined && typeof onDenied !== 'function') {
+    throw new SigV4Error('InvalidOption', 'onDenied must be a function (error, req) => void', 'onDenied')
+  }
+
+  /** Tells the operator: the `onDenied` hook and the diagnostics channel (a throwing hook is ignored). */
+  function denied(error, req) {
+    if (deniedChannel.hasSubscribers) deniedChannel.publish({ error, req })
+    if (onDenied === undefined) return
+    try { onDenied(error, req) } catch { /* a broken hook must not turn a 403 into a crash */ }
+  }
 
   function finish(req, res, next, body) {
     let who
@@ -64,10 +98,8 @@ function sigv4Middleware(verifier, options = {}) {
       who = verifier[VERIFY_RAW](req.method, url, raw, body, clock === undefined ? undefined : clock())
     } catch (e) {
       if (e instanceof VerificationError) {
-        const extra = explain && e.canonicalRequest !== undefined
-          ? { canonicalRequest: e.canonicalRequest, stringToSign: e.stringToSign }
-          : undefined
-        return sendError(res, e.status, e.code, e.message, extra)
+        denied(e, req)
+        return sendAnswer(res, e.code, e.answer({ explain }))
       }
       return next(e)
     }
@@ -94,6 +126,13 @@ function sigv4Middleware(verifier, options = {}) {
     if (length === undefined && !chunked) {
       // No body (RFC 9112 6.3): verify now, without waiting for the stream.
       return finish(req, res, next, EMPTY)
+    }
+    if (req._body === true || req.readableEnded) {
+      // A body parser (express.json, .urlencoded, .text, .raw) ran first: the stream is consumed and
+      // 'end' will never come again. Verify the bytes it kept, or answer now rather than hang.
+      const kept = Buffer.isBuffer(req.rawBody) ? req.rawBody : Buffer.isBuffer(req.body) ? req.body : undefined
+      if (kept !== undefined) return finish(req, res, next, kept)
+      return sendError(res, 500, 'InternalFailure', BODY_ALREADY_READ)
     }
     if (length !== undefined) {
       const n = Number(length)

@@ -5,19 +5,17 @@
 const INSPECT = Symbol.for('nodejs.util.inspect.custom')
 const { redactText } = require('./redact')
 const { Transform } = require('#node-stream')
-const { NativeVerifier, verifyPacked } = require('#native')
+const { NativeVerifier, verifyPacked, errorAnswer } = require('#native')
 const { VerifiedIdentity } = require('./identity')
 const { SigV4Error } = require('./errors')
 
-/** Codes of a request that is not valid HTTP (answer 400, not 403). */
-const MALFORMED = new Set(['InvalidUrl', 'InvalidHeaderName', 'InvalidHeaderValue', 'InvalidPayloadHash', 'InvalidMethod', 'InvalidUtf8', 'InvalidChunk'])
-
-/** Codes a verification ends with (AWS's, plus the malformed-request ones). */
+/** Codes a verification ends with (AWS's, plus the malformed-request ones); statuses are the core's. */
 const VERIFICATION_CODES = new Set([
   'MissingAuthenticationToken', 'IncompleteSignature', 'AuthorizationHeaderMalformed',
   'AuthorizationQueryParametersError', 'InvalidAccessKeyId', 'InvalidToken', 'RequestTimeTooSkewed',
   'RequestExpired', 'SignatureDoesNotMatch', 'UnsignedHeader', 'XAmzContentSHA256Mismatch',
-  'RequestReplayed', ...MALFORMED,
+  'RequestReplayed', 'InvalidUrl', 'InvalidHeaderName', 'InvalidHeaderValue', 'InvalidPayloadHash', 'InvalidMethod',
+  'InvalidUtf8', 'InvalidChunk',
 ])
 
 /**
@@ -35,11 +33,21 @@ class VerificationError extends SigV4Error {
     if (stringToSign !== undefined) this.stringToSign = stringToSign
   }
 
-  /** True when the request is not valid HTTP (a bad URL, header or hash), not an auth failure. */
-  get isMalformed() { return MALFORMED.has(this.code) }
+  /** True when the request is not valid HTTP (a bad URL, header, hash or chunk), not an auth failure. */
+  get isMalformed() { return this.status === 400 }
 
-  /** The HTTP status to answer with: 400 for malformed requests, 403 otherwise. */
-  get status() { return MALFORMED.has(this.code) ? 400 : 403 }
+  /** The HTTP status to answer with, from the core's table (400 for malformed requests, 403 otherwise). */
+  get status() { return errorAnswer(this.code, '').status }
+
+  /**
+   * The core's answer to this failure, `{status, contentType, body}`: JSON as API Gateway answers, or XML
+   * as S3 answers with `xml`; with `explain`, a mismatch carries the server's canonical request and string
+   * to sign (as S3 does: nothing in them is secret, the client sent every byte).
+   */
+  answer({ xml = false, explain = false } = {}) {
+    const cr = explain && this.canonicalRequest !== undefined ? this.canonicalRequest : undefined
+    return errorAnswer(this.code, this.message, cr, cr === undefined ? undefined : this.stringToSign, xml)
+  }
 
   /** Shown with a session token in the canonical request redacted. */
   [INSPECT](depth, options, inspect) {
@@ -244,4 +252,4 @@ class VerifiedStream {
   }
 }
 
-module.exports = { Verifier, VerificationError, VerifiedStream, VerifiedIdentity, MALFORMED, adopt, identity, VERIFY_RAW }
+module.exports = { Verifier, VerificationError, VerifiedStream, VerifiedIdentity, adopt, identity, VERIFY_RAW }

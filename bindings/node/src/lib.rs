@@ -8,6 +8,7 @@
 #[macro_use]
 extern crate napi_derive;
 
+mod answer;
 mod aws4;
 mod error;
 mod event_headers;

@@ -769,6 +769,17 @@ function sha256Hex(data) {
   return outString()
 }
 
+/** `{status, contentType, body}`: the core's answer to a failed verification (see src/answer.rs). */
+function errorAnswer(code, message, canonicalRequest, stringToSign, xml) {
+  const both = canonicalRequest != null && stringToSign != null
+  const len = input([code, message, both ? canonicalRequest : null, both ? stringToSign : null, xml ? '1' : null])
+  check(wasm.sigv4_error_answer(len), null)
+  const out = outString()
+  const a = out.indexOf('\0')
+  const b = out.indexOf('\0', a + 1)
+  return { status: Number(out.slice(0, a)), contentType: out.slice(a + 1, b), body: out.slice(b + 1) }
+}
+
 function version() {
   check(exportsOf().sigv4_version(), null)
   return outString()
@@ -789,10 +800,13 @@ module.exports = {
   signV4,
   verifyPacked,
   sha256Hex,
+  errorAnswer,
   version,
   initSync,
   init,
   setLoader,
   isReady,
+  /** The WebAssembly memory's size in bytes (diagnostics). */
+  memoryBytes: () => (wasm === null ? 0 : wasm.memory.buffer.byteLength),
   backend: 'wasm',
 }

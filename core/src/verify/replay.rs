@@ -53,7 +53,10 @@ impl ReplayCache {
         if inner.seen.contains_key(&key) {
             return Err(Error::new(
                 ErrorKind::RequestReplayed,
-                "this signed request was already accepted once; sign each request afresh",
+                "the same signed request (same access key and signature) was already accepted once, so this copy is \
+                 refused as a replay: sign each request afresh; SigV4 dates have one-second resolution, so identical \
+                 requests sent within one second are equal unless they differ, e.g. by a signed X-Request-Nonce header \
+                 (nonce=True / nonce: true on libsigv4's client helpers)",
             ));
         }
         if inner.seen.len() >= self.capacity {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from typing import Any, Iterable, Tuple
 
 from ._native import Signer, SignedRequest
@@ -16,3 +17,13 @@ def added_headers(signed: SignedRequest) -> Iterable[Tuple[str, str]]:
 def make_signer(credentials: Any, region: str, service: str, options: dict) -> Signer:
     """A signer, or a clear error when arguments are missing."""
     return Signer(credentials, region, service, **options)
+
+
+#: The header ``nonce=True`` adds (the same name in every language).
+NONCE_HEADER = "X-Request-Nonce"
+
+
+def new_nonce() -> str:
+    """128 random bits as 32 lowercase hex digits: signed into the request, it makes two identical
+    calls in the same second distinct, so a verifier's replay protection accepts both."""
+    return secrets.token_hex(16)

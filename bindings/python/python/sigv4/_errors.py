@@ -82,7 +82,7 @@ class VerificationError(Error):
     ``code`` is AWS's (``MissingAuthenticationToken``, ``SignatureDoesNotMatch``, ``RequestExpired``,
     ...), or for a request that is not valid HTTP the input code (``InvalidUrl``,
     ``InvalidHeaderValue``, ``InvalidHeaderName``, ``InvalidPayloadHash``); ``is_malformed`` tells
-    these apart (answer 400 rather than 403). For ``SignatureDoesNotMatch``, ``canonical_request``
+    these apart and ``status`` is the HTTP status to answer with (the core's table, as in every language). For ``SignatureDoesNotMatch``, ``canonical_request``
     and ``string_to_sign`` are what the verifier computed (compare them with the client's);
     otherwise they are None. The message says what to fix and never contains a secret.
     """
@@ -103,9 +103,16 @@ class VerificationError(Error):
         self.string_to_sign = string_to_sign
 
     @property
+    def status(self) -> int:
+        """The HTTP status to answer with (the core's table: 400 for a malformed request, 403 otherwise)."""
+        from ._native import error_answer
+
+        return error_answer(self.code, "")[0]
+
+    @property
     def is_malformed(self) -> bool:
-        """True when the request is not valid HTTP (a bad URL, header or hash), not an auth failure."""
-        return self.code in _MALFORMED
+        """True when the request is not valid HTTP (a bad URL, header, hash or chunk), not an auth failure."""
+        return self.status == 400
 
 
 class StreamingError(Error):
@@ -127,12 +134,6 @@ _BY_CODE: Dict[str, Type[Error]] = {
     "InvalidOption": InvalidOptionError,
     "InvalidChunk": StreamingError,
 }
-
-
-# Input codes a verification can end with: the request itself is malformed.
-_MALFORMED = frozenset(
-    {"InvalidUrl", "InvalidHeaderName", "InvalidHeaderValue", "InvalidPayloadHash", "InvalidMethod", "InvalidUtf8"}
-)
 
 
 def _from_verify(

@@ -3,12 +3,52 @@
 from __future__ import annotations
 
 import json
-from typing import Dict, List, Optional, Tuple
+import logging
+import re
+from typing import Any, Callable, List, Optional, Tuple
 from urllib.parse import quote
 
 from ._errors import VerificationError
+from ._native import error_answer as _native_answer
 
-__all__ = ["DEFAULT_MAX_BODY", "IDENTITY_KEY", "error_answer", "requote_path", "header_text"]
+__all__ = ["DEFAULT_MAX_BODY", "IDENTITY_KEY", "error_answer", "report_denied", "requote_path", "header_text"]
+
+#: The logger denials go to: INFO the request line, code and message; DEBUG the server's canonical
+#: request (session token redacted, as botocore does) and string to sign for a mismatch.
+logger = logging.getLogger("sigv4")
+
+_TOKEN_LINE = re.compile(r"(?im)^(x-amz-security-token:).*$")
+_TOKEN_PARAM = re.compile(r"(?i)(x-amz-security-token=)[^&\n]*")
+
+#: ``on_denied(error, request)``: called for every refused request (``request`` is the WSGI environ
+#: or the ASGI scope).
+OnDenied = Callable[[VerificationError, Any], None]
+
+
+def _redact(text: str) -> str:
+    return _TOKEN_PARAM.sub(r"\1** redacted **", _TOKEN_LINE.sub(r"\1** redacted **", text))
+
+
+def report_denied(
+    error: VerificationError, method: str, target: str, request: Any, on_denied: Optional[OnDenied]
+) -> None:
+    """Logs a refused request on the ``sigv4`` logger and calls ``on_denied(error, request)``.
+
+    Never logs a secret (messages carry none; the session token is redacted from the canonical
+    request). An exception in the hook is logged, not raised: the client still gets its answer.
+    """
+    if logger.isEnabledFor(logging.INFO):
+        logger.info("denied %s %s: %s: %s", method, target, error.code, error)
+    if error.canonical_request is not None and logger.isEnabledFor(logging.DEBUG):
+        logger.debug(
+            "canonical request:\n%s\nstring to sign:\n%s", _redact(error.canonical_request), error.string_to_sign
+        )
+    if on_denied is not None:
+        try:
+            on_denied(error, request)
+        except Exception:  # noqa: BLE001 - a broken hook must not turn a 403 into a crash
+            logger.exception("on_denied hook failed")
+
 
 #: Largest body the middleware reads into memory to verify (bytes); larger requests get 413.
 DEFAULT_MAX_BODY = 16 * 1024 * 1024
@@ -44,18 +84,21 @@ def error_answer(
 ) -> Tuple[int, List[Tuple[str, str]], bytes]:
     """Status, headers and JSON body for a failed verification, shaped like AWS's JSON errors.
 
-    403 for authentication failures, 400 for requests that are not valid HTTP. With
-    ``explain_mismatch`` a ``SignatureDoesNotMatch`` answer also carries the canonical request and
-    string to sign the server computed (as S3 does), which helps clients find their mistake.
+    The status and body come from the core (the same answer as the Node and C servers): 403 for
+    authentication failures, 400 for requests that are not valid HTTP. With ``explain_mismatch`` a
+    ``SignatureDoesNotMatch`` answer also carries the canonical request and string to sign the
+    server computed (as S3 does), which helps clients find their mistake.
     """
-    payload: Dict[str, Optional[str]] = {"__type": error.code, "message": str(error)}
-    if explain_mismatch and error.canonical_request is not None:
-        payload["canonicalRequest"] = error.canonical_request
-        payload["stringToSign"] = error.string_to_sign
-    body = json.dumps(payload).encode("utf-8")
-    status = 400 if error.is_malformed else 403
+    explain = explain_mismatch and error.canonical_request is not None
+    status, content_type, text = _native_answer(
+        error.code,
+        str(error),
+        error.canonical_request if explain else None,
+        error.string_to_sign if explain else None,
+    )
+    body = text.encode("utf-8")
     headers = [
-        ("Content-Type", "application/json"),
+        ("Content-Type", content_type),
         ("Content-Length", str(len(body))),
         ("x-amzn-ErrorType", error.code),
     ]

@@ -25,7 +25,9 @@ from ._errors import VerificationError
 from ._middleware import (
     DEFAULT_MAX_BODY,
     IDENTITY_KEY,
+    OnDenied,
     error_answer,
+    report_denied,
     header_text,
     requote_path,
     too_large,
@@ -95,9 +97,11 @@ class SigV4Middleware:
         max_body: int = DEFAULT_MAX_BODY,
         clock: Optional[Callable[[], float]] = None,
         explain_mismatch: bool = False,
+        on_denied: Optional[OnDenied] = None,
     ) -> None:
         if not isinstance(verifier, Verifier):
             raise TypeError("verifier must be a sigv4.Verifier")
+        self.on_denied = on_denied
         self.app = app
         self.verifier = verifier
         self.max_body = max_body
@@ -116,6 +120,7 @@ class SigV4Middleware:
         try:
             identity = self._verify_bodiless(scope, None if clock is None else clock())
         except VerificationError as error:
+            self._denied(error, scope)
             await self._answer(error_answer(error, self.explain_mismatch), send)
             return
         if identity is not None:
@@ -145,10 +150,17 @@ class SigV4Middleware:
                     None, self._verify_scope, scope, body, None if clock is None else clock()
                 )
         except VerificationError as error:
+            self._denied(error, scope)
             await self._answer(error_answer(error, self.explain_mismatch), send)
             return
         scope[IDENTITY_KEY] = identity
         await self.app(scope, _Replay(message, receive), send)
+
+    def _denied(self, error: VerificationError, scope: Scope) -> None:
+        raw = scope.get("raw_path") or scope.get("path", "").encode("utf-8")
+        query = scope.get("query_string", b"")
+        target = (raw + b"?" + query if query else raw).decode("latin-1")
+        report_denied(error, scope.get("method", ""), target, scope, self.on_denied)
 
     async def _read_rest(self, first: bytes, receive: Receive) -> Optional[bytes]:
         """The rest of a body sent in several messages (None when the client went away or the body

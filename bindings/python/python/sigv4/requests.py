@@ -10,7 +10,7 @@ from typing import Any
 import requests as _requests
 from requests.auth import AuthBase
 
-from ._auth import added_headers, make_signer
+from ._auth import NONCE_HEADER, added_headers, make_signer, new_nonce
 from ._errors import InvalidArgumentError
 
 __all__ = ["SigV4Auth"]
@@ -26,10 +26,15 @@ class SigV4Auth(AuthBase):
     where on, Authorization). Bodies: bytes, str (sent as UTF-8), or a seekable file (hashed in
     pieces); generator bodies cannot be hashed without consuming them, so they need
     ``payload="unsigned"`` (where the service accepts it) or ``payload_hash=`` per request.
+    ``nonce=True`` adds a signed random ``X-Request-Nonce`` header to each request, so identical
+    requests in the same second are not refused as replays by a verifier with replay protection.
     """
 
-    def __init__(self, credentials: Any, region: str, service: str, **options: Any) -> None:
+    def __init__(
+        self, credentials: Any, region: str, service: str, *, nonce: bool = False, **options: Any
+    ) -> None:
         self.signer = make_signer(credentials, region, service, options)
+        self.nonce = nonce
 
     def __call__(self, r: _requests.PreparedRequest) -> _requests.PreparedRequest:
         body: Any = r.body  # requests types it loosely (bytes, str, file, iterable)
@@ -45,6 +50,8 @@ class SigV4Auth(AuthBase):
                     "InvalidOption",
                     "body",
                 )
+        if self.nonce:
+            r.headers[NONCE_HEADER] = new_nonce()
         signed = self.signer.sign(r.method or "GET", r.url or "", r.headers.items(), body)
         for name, value in added_headers(signed):
             r.headers[name] = value

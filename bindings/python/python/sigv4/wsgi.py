@@ -17,9 +17,10 @@ What the client signed is rebuilt from the environ: the ``Host`` header, the raw
 ``QUERY_STRING`` as received, and every ``HTTP_*`` header. WSGI servers join a repeated header into
 one value (``"a, b"`` or ``"a,b"``), and drop headers with ``_`` in their names; both sign differently
 from what the client sent, so such requests fail verification. ``wsgiref`` sets ``CONTENT_TYPE`` to
-``text/plain`` when the request has no ``Content-Type``; an unsigned ``Content-Type`` is refused
-(``UnsignedHeader``), so under wsgiref remove it in the handler's ``get_environ`` when the header is
-absent (the tests do).
+``text/plain`` when the request has no ``Content-Type``: under wsgiref (``SERVER_SOFTWARE``
+``WSGIServer/...``) an unsigned ``text/plain`` is taken as that invention and dropped before verifying
+(the application then sees no ``Content-Type``, as the client signed); elsewhere an unsigned
+``Content-Type`` is refused (``UnsignedHeader``).
 
 Only origin-form targets (``/path?query``) are accepted: an absolute-form ``REQUEST_URI``
 (``http://host/a``, meant for proxies) is refused with 400 ``InvalidUrl``, as is any target the
@@ -30,13 +31,16 @@ verifier guarantees").
 from __future__ import annotations
 
 import io
+from http import HTTPStatus
 from typing import Any, Callable, Iterable, List, Optional, Tuple
 
 from ._errors import VerificationError
 from ._middleware import (
     DEFAULT_MAX_BODY,
     IDENTITY_KEY,
+    OnDenied,
     error_answer,
+    report_denied,
     header_text,
     requote_path,
     too_large,
@@ -76,6 +80,30 @@ def environ_headers(environ: dict) -> List[Tuple[str, str]]:
     return headers
 
 
+def _invented_content_type(environ: dict) -> bool:
+    """Whether ``CONTENT_TYPE`` is wsgiref's invention rather than the client's header.
+
+    wsgiref's server sets ``text/plain`` on every request that has no ``Content-Type``, which
+    would turn a correctly signed GET into ``UnsignedHeader``. Under wsgiref, an unsigned
+    ``text/plain`` is dropped before verifying (and the application sees no ``Content-Type``:
+    exactly what the client signed); a signed one is kept and checked as usual.
+    """
+    if environ.get("CONTENT_TYPE") != "text/plain":
+        return False
+    if not str(environ.get("SERVER_SOFTWARE", "")).startswith("WSGIServer/"):
+        return False
+    auth = str(environ.get("HTTP_AUTHORIZATION", ""))
+    at = auth.find("SignedHeaders=")
+    if at >= 0:
+        signed = auth[at + len("SignedHeaders="):].split(",", 1)[0]
+    else:
+        query = str(environ.get("QUERY_STRING", ""))
+        at = query.find("X-Amz-SignedHeaders=")
+        signed = query[at:].split("&", 1)[0].replace("%3B", ";").replace("%3b", ";") if at >= 0 else ""
+        signed = signed[len("X-Amz-SignedHeaders="):] if signed else ""
+    return "content-type" not in signed.strip().lower().split(";")
+
+
 class _TooLarge(Exception):
     pass
 
@@ -110,7 +138,8 @@ class SigV4Middleware:
     read to check its hash, then handed to the application as a fresh ``wsgi.input``. ``clock`` is
     a callable returning epoch seconds (default: the system clock). ``explain_mismatch`` adds the
     server's canonical request and string to sign to ``SignatureDoesNotMatch`` answers. On success
-    the ``VerifiedIdentity`` is in ``environ["sigv4.identity"]``.
+    the ``VerifiedIdentity`` is in ``environ["sigv4.identity"]``. Each refused request is logged on
+    the ``sigv4`` logger and passed to ``on_denied(error, environ)`` when given.
     """
 
     def __init__(
@@ -120,9 +149,11 @@ class SigV4Middleware:
         max_body: int = DEFAULT_MAX_BODY,
         clock: Optional[Callable[[], float]] = None,
         explain_mismatch: bool = False,
+        on_denied: Optional[OnDenied] = None,
     ) -> None:
         if not isinstance(verifier, Verifier):
             raise TypeError("verifier must be a sigv4.Verifier")
+        self.on_denied = on_denied
         self.app = app
         self.verifier = verifier
         self.max_body = max_body
@@ -135,11 +166,14 @@ class SigV4Middleware:
             body = _read_body(environ, self.max_body)
         except _TooLarge:
             return self._answer(too_large(self.max_body), start_response)
+        if _invented_content_type(environ):
+            del environ["CONTENT_TYPE"]
         try:
             # One native call reads the method, target and headers straight from the environ (as
             # wire_target and environ_headers do).
             identity = self._verify_environ(environ, body, None if self.clock is None else self.clock())
         except VerificationError as error:
+            report_denied(error, environ.get("REQUEST_METHOD", ""), wire_target(environ), environ, self.on_denied)
             return self._answer(error_answer(error, self.explain_mismatch), start_response)
         environ[IDENTITY_KEY] = identity
         if body or environ.get("CONTENT_LENGTH") not in (None, "", "0"):
@@ -151,7 +185,7 @@ class SigV4Middleware:
     @staticmethod
     def _answer(answer: Tuple[int, List[Tuple[str, str]], bytes], start_response: _StartResponse) -> List[bytes]:
         status, headers, body = answer
-        reason = {400: "Bad Request", 403: "Forbidden", 413: "Payload Too Large"}[status]
+        reason = HTTPStatus(status).phrase
         start_response(f"{status} {reason}", headers)
         return [body]
 
