@@ -136,7 +136,34 @@ const CLASSES: &[(&str, Neutraliser)] = &[
     ("query-escape-not-utf8", query_high_escapes),
     ("query-x-amz-signature-kept", without_signature_param),
     ("dot-segment-trailing-slash", without_trailing_dot_segment),
+    ("raw-chars-wire-form", wire_form),
 ];
+
+/// The core signs the raw space, quote, angle brackets, backslash, caret, backtick, braces, pipe, controls and
+/// non-ASCII bytes of an absolute URL in the percent-encoded form HTTP clients send (core/src/wire.rs) and
+/// returns that URL to send; aws-sigv4 signs the raw text: the URL with those bytes escaped once.
+fn wire_form(input: &Input) -> Option<Input> {
+    let after = input.url.find("://")? + 3;
+    let rest = &input.url[after..];
+    let start = after + rest.find(['/', '?']).unwrap_or(rest.len());
+    let needs = |b: u8| b <= b' ' || b >= 0x7f || b"\"<>\\^`{|}".contains(&b);
+    let target = &input.url.as_bytes()[start..];
+    if !target.iter().any(|&b| needs(b)) {
+        return None;
+    }
+    let mut url = input.url[..start].to_string();
+    for &b in target {
+        if needs(b) {
+            url.push_str(&format!("%{b:02X}"));
+        } else {
+            url.push(char::from(b));
+        }
+    }
+    Some(Input {
+        url,
+        ..input.clone()
+    })
+}
 
 /// aws-sigv4 keeps RFC 3986's slash after a trailing `.`/`..` segment (`/X/.` is `/X/`), where the
 /// core follows botocore, aws4, smithy and aws-c-auth (`/X`): the path with a final `/.` or `/..`
