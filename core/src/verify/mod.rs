@@ -21,6 +21,7 @@ mod parse_header;
 mod parse_query;
 mod payload;
 mod region_set;
+mod batch;
 mod replay;
 mod scope;
 mod settings;
@@ -41,6 +42,7 @@ use crate::sign::{validate_region, validate_service};
 use crate::sigv4a::EcdsaKeyCache;
 use crate::time::SigningTime;
 
+pub use batch::{parallel_map, BatchRequest, Checked};
 pub use identity::VerifiedIdentity;
 pub use lookup::CredentialLookup;
 pub use settings::{VerifierLimits, VerifierSettings};
@@ -151,8 +153,7 @@ impl Verifier {
     /// verifier computed ([`Error::mismatch`]). Input errors (`kind().is_invalid_input()`: a bad
     /// header, URL or payload hash, or a size limit) mean the request is not valid HTTP (answer 400).
     pub fn verify(&self, request: &Request<'_>, now: SigningTime) -> Result<VerifiedIdentity> {
-        self.authenticate(request, now, false)
-            .map(|(identity, _)| identity)
+        self.check(request, now).and_then(|checked| self.record(checked))
     }
 
     /// Verifies the headers of a streaming upload (`x-amz-content-sha256` one of
@@ -181,7 +182,8 @@ impl Verifier {
                 ))
             }
         }
-        let (identity, seed) = self.authenticate(request, now, true)?;
+        let (checked, seed) = self.authenticate(request, now, true)?;
+        let identity = self.record(checked)?;
         let Some(seed) = seed else {
             return Err(Error::new(
                 ErrorKind::XAmzContentSha256Mismatch,
@@ -227,7 +229,7 @@ impl Verifier {
         request: &Request<'r>,
         now: SigningTime,
         streaming: bool,
-    ) -> Result<(VerifiedIdentity, Option<Box<Seed<'r>>>)> {
+    ) -> Result<(Checked, Option<Box<Seed<'r>>>)> {
         let limits = &self.settings.limits;
         let allow_sigv4a = self.settings.allow_sigv4a;
         // The target exactly as received, read strictly: what the signature is checked against is
@@ -293,7 +295,7 @@ impl Verifier {
         auth: AuthParts<'r>,
         now: SigningTime,
         streaming: bool,
-    ) -> Result<(VerifiedIdentity, Option<Box<Seed<'r>>>)> {
+    ) -> Result<(Checked, Option<Box<Seed<'r>>>)> {
         let form = auth.form;
         let algorithm = auth.algorithm;
         let time = checks::amz_date(form, &auth.amz_date)?;
@@ -477,9 +479,6 @@ impl Verifier {
                 payload::check_body(&p.line, request.body())?;
             }
         }
-        if let Some(replay) = &self.replay {
-            replay.insert(scope.access_key_id, replay_key, valid_until, now.unix())?;
-        }
         let identity = VerifiedIdentity {
             access_key_id: scope.access_key_id.to_owned(),
             region: region.to_owned(),
@@ -503,7 +502,13 @@ impl Verifier {
                 chain,
             })
         });
-        Ok((identity, seed))
+        let checked = Checked {
+            identity,
+            replay_key,
+            valid_until,
+            now: now.unix(),
+        };
+        Ok((checked, seed))
     }
 
     /// The regions accepted.
