@@ -10,9 +10,7 @@ use serde_json::Value;
 mod common;
 
 use common::{parse_request, RawRequest};
-use sigv4::{
-    BatchRequest, Body, Credentials, ErrorKind, SigningTime, Verifier, VerifierSettings,
-};
+use sigv4::{BatchRequest, Body, Credentials, ErrorKind, SigningTime, Verifier, VerifierSettings};
 
 fn suite_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/vectors/aws-signing-test-suite/v4")
@@ -83,10 +81,20 @@ impl Entry {
     }
 }
 
-fn run(v: &Verifier, entries: &[Entry], now: SigningTime, threads: usize) -> Vec<Result<String, ErrorKind>> {
+fn run(
+    v: &Verifier,
+    entries: &[Entry],
+    now: SigningTime,
+    threads: usize,
+) -> Vec<Result<String, ErrorKind>> {
     let pairs: Vec<Vec<(&str, &str)>> = entries
         .iter()
-        .map(|e| e.headers.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect())
+        .map(|e| {
+            e.headers
+                .iter()
+                .map(|(n, v)| (n.as_str(), v.as_str()))
+                .collect()
+        })
         .collect();
     let batch: Vec<BatchRequest<'_>> = entries
         .iter()
@@ -145,7 +153,11 @@ fn mixed(vectors: &[RawRequest], rounds: usize) -> (Vec<Entry>, Vec<Result<Strin
                 let last = s.pop().unwrap();
                 s.push(if last == '0' { '1' } else { '0' });
             };
-            match bad.headers.iter_mut().find(|(n, _)| n.eq_ignore_ascii_case("authorization")) {
+            match bad
+                .headers
+                .iter_mut()
+                .find(|(n, _)| n.eq_ignore_ascii_case("authorization"))
+            {
                 Some((_, value)) => flip(value),
                 None => flip(&mut bad.target), // presigned: X-Amz-Signature is last
             }
@@ -173,8 +185,16 @@ fn a_batch_gives_each_request_its_own_result_in_order() {
         .collect();
     for threads in [1, 2, 4, 0] {
         let what = format!("threads {threads}");
-        same(&run(&verifier(false), &entries, now, threads), &without_replay, &what);
-        same(&run(&verifier(true), &entries, now, threads), &want, &format!("{what}, replay"));
+        same(
+            &run(&verifier(false), &entries, now, threads),
+            &without_replay,
+            &what,
+        );
+        same(
+            &run(&verifier(true), &entries, now, threads),
+            &want,
+            &format!("{what}, replay"),
+        );
     }
 }
 
@@ -186,15 +206,22 @@ fn a_batch_agrees_with_single_calls() {
     let one_by_one: Vec<_> = entries
         .iter()
         .map(|e| {
-            let pairs: Vec<(&str, &str)> =
-                e.headers.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
+            let pairs: Vec<(&str, &str)> = e
+                .headers
+                .iter()
+                .map(|(n, v)| (n.as_str(), v.as_str()))
+                .collect();
             single
                 .verify_http(&e.method, &e.target, &pairs, Body::Bytes(&e.body), now)
                 .map(|who| who.access_key_id)
                 .map_err(|e| e.kind())
         })
         .collect();
-    same(&run(&verifier(true), &entries, now, 2), &one_by_one, "batch vs single");
+    same(
+        &run(&verifier(true), &entries, now, 2),
+        &one_by_one,
+        "batch vs single",
+    );
 }
 
 #[test]
@@ -206,7 +233,10 @@ fn an_empty_batch_is_empty_and_a_late_clock_fails_each() {
     for result in run(&verifier(true), &entries, late, 2) {
         let kind = result.unwrap_err();
         assert!(
-            matches!(kind, ErrorKind::RequestTimeTooSkewed | ErrorKind::RequestExpired),
+            matches!(
+                kind,
+                ErrorKind::RequestTimeTooSkewed | ErrorKind::RequestExpired
+            ),
             "{kind:?}"
         );
     }

@@ -54,7 +54,10 @@ fn text_field<'py>(value: &Bound<'py, PyAny>, what: &str) -> PyResult<Text<'py>>
     let s = value.cast::<PyString>().map_err(|_| {
         PyTypeError::new_err(format!(
             "verify_many: {what} must be a str, not {}",
-            value.get_type().name().map_or_else(|_| "?".into(), |n| n.to_string())
+            value
+                .get_type()
+                .name()
+                .map_or_else(|_| "?".into(), |n| n.to_string())
         ))
     })?;
     Text::from_str(s)
@@ -86,7 +89,13 @@ fn entry<'py>(
         }
         let url = get("url")?
             .ok_or_else(|| PyTypeError::new_err("verify_many: a request needs a \"url\""))?;
-        (get("method")?, url, get("headers")?, get("body")?, get("now")?)
+        (
+            get("method")?,
+            url,
+            get("headers")?,
+            get("body")?,
+            get("now")?,
+        )
     } else if let Ok(tuple) = value.cast::<PyTuple>() {
         if !(2..=4).contains(&tuple.len()) {
             return Err(PyTypeError::new_err(
@@ -209,7 +218,9 @@ pub fn verify_many(
                 .into_bound(py)
                 .into_any(),
             (Ok(who), _) => Bound::new(py, VerifiedIdentity::new(who))?.into_any(),
-            (Err(Failure::Core(e)), _) => verification(py, e).into_value(py).into_bound(py).into_any(),
+            (Err(Failure::Core(e)), _) => {
+                verification(py, e).into_value(py).into_bound(py).into_any()
+            }
             (Err(Failure::Python(raised)), _) => raised.into_value(py).into_bound(py).into_any(),
         };
         out.append(value)?;

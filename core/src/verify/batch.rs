@@ -163,7 +163,7 @@ where
     };
     std::thread::scope(|scope| {
         for _ in 1..lanes {
-            scope.spawn(&lane);
+            scope.spawn(lane);
         }
         lane();
     });

@@ -11,6 +11,7 @@
 //! replay cache. [`Verifier::verify_streaming`] runs the same checks on the headers of an
 //! aws-chunked upload and returns the decoder for its body.
 
+mod batch;
 mod canonical;
 mod checks;
 mod form;
@@ -21,7 +22,6 @@ mod parse_header;
 mod parse_query;
 mod payload;
 mod region_set;
-mod batch;
 mod replay;
 mod scope;
 mod settings;
@@ -153,7 +153,8 @@ impl Verifier {
     /// verifier computed ([`Error::mismatch`]). Input errors (`kind().is_invalid_input()`: a bad
     /// header, URL or payload hash, or a size limit) mean the request is not valid HTTP (answer 400).
     pub fn verify(&self, request: &Request<'_>, now: SigningTime) -> Result<VerifiedIdentity> {
-        self.check(request, now).and_then(|checked| self.record(checked))
+        self.check(request, now)
+            .and_then(|checked| self.record(checked))
     }
 
     /// Verifies the headers of a streaming upload (`x-amz-content-sha256` one of
