@@ -24,5 +24,5 @@ test-sdk: $(PY_VENV_STAMP) node-build $(VENV)/.stamp-sigv4-debug $(CRT_STAMP)
 
 bench-sdk: $(VENV)/.stamp-sigv4-release $(NODE_STAMP)
 	cd $(NODE_DIR) && $(NAPI_BUILD) --release
-	$(PY) $(PY_PKG)/bench/bench_sdk.py
-	cd $(NODE_DIR) && node bench/bench-sdk.js
+	$(PY) $(ROOT)/bench/python/bench_sdk.py
+	cd $(NODE_DIR) && node $(ROOT)/bench/node/bench-sdk.js
