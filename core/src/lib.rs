@@ -35,6 +35,7 @@ mod http;
 mod key;
 mod mac;
 mod output;
+pub mod packed;
 mod request;
 mod settings;
 mod sign;
