@@ -19,7 +19,13 @@ export interface SignedRequest extends Readonly<SignedFields> {
   /** A plain copy of every field. */
   toJSON(): SignedFields
 }
-export { signV4, sha256Hex, version } from './native'
+export { sha256Hex, version } from './native'
+import type { SignV4Params, SignV4Result } from './native'
+/**
+ * Signs one request in one call (KumoMTA's `aws_sign_v4`, the C `sigv4_sign_v4`). `nonce: true` adds a
+ * signed random `X-Request-Nonce` header, returned as `nonce`: send it with the headers you passed.
+ */
+export declare function signV4(params: SignV4Params & { nonce?: boolean }): SignV4Result & { nonce?: string }
 export { createSignedFetch, createApiClient, regionFromHost } from './lib/fetch'
 export type { SignedFetchOptions, ApiClient, ApiClientOptions, BatchCall } from './lib/fetch'
 export { aws4Interceptor } from './lib/axios'
