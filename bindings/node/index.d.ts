@@ -20,7 +20,7 @@ export interface SignedRequest extends Readonly<SignedFields> {
   toJSON(): SignedFields
 }
 export { sha256Hex, version } from './native'
-import type { SignV4Params, SignV4Result } from './native'
+import type { SignV4Params, SignV4Result } from './types'
 /**
  * Signs one request in one call (KumoMTA's `aws_sign_v4`, the C `sigv4_sign_v4`). `nonce: true` adds a
  * signed random `X-Request-Nonce` header, returned as `nonce`: send it with the headers you passed.
