@@ -18,7 +18,13 @@ export interface SignedRequest extends Readonly<SignedFields> {
   /** A plain copy of every field. */
   toJSON(): SignedFields
 }
-export { signV4, sha256Hex, version } from './native'
+export { sha256Hex, version } from './native'
+import type { SignV4Params, SignV4Result } from './native'
+/**
+ * Signs one request in one call (KumoMTA's `aws_sign_v4`, the C `sigv4_sign_v4`). `nonce: true` adds a
+ * signed random `X-Request-Nonce` header, returned as `nonce`: send it with the headers you passed.
+ */
+export declare function signV4(params: SignV4Params & { nonce?: boolean }): SignV4Result & { nonce?: string }
 export { createSignedFetch, createApiClient, regionFromHost } from './lib/fetch'
 export type { SignedFetchOptions, ApiClient, ApiClientOptions, BatchCall } from './lib/fetch'
 export { aws4Interceptor } from './lib/axios'
@@ -55,6 +61,8 @@ export declare class Signer {
   signStreamingAsync(request: StreamingRequest): Promise<StreamingUpload>
   /** `sigv4` or `sigv4a`. */
   readonly algorithm: 'sigv4' | 'sigv4a'
+  /** What JSON.stringify writes: region, service and the access key id (never the secret). */
+  toJSON(): { region: string; service: string; accessKeyId: string | null }
 }
 
 /** A streaming upload to sign: the body's length is known up front, the bytes come later. */
@@ -103,6 +111,12 @@ export declare class StreamingUpload {
   encode(source: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>, options?: { trailers?: TrailerValues }): AsyncGenerator<Buffer>
   /** `encode` as a Readable. */
   readable(source: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>, options?: { trailers?: TrailerValues }): Readable
+  /** A web TransformStream: body bytes in, aws-chunked wire bytes out. */
+  transformStream(options?: { trailers?: TrailerValues }): TransformStream<Uint8Array | string, Uint8Array>
+  /** The wire body as a web ReadableStream (a fetch body). */
+  readableStream(source: ReadableStream<Uint8Array> | AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>, options?: { trailers?: TrailerValues }): ReadableStream<Uint8Array>
+  /** What JSON.stringify writes: the session token redacted. */
+  toJSON(): { method: string; url: string; headers: Record<string, string>; seedSignature: string; bytesWritten: number }
 }
 
 /** Who signed a request that verified. Holds no secret. */
@@ -150,10 +164,12 @@ export declare class Verifier {
   readonly regions: string[]
   readonly service: string
   readonly replayCacheLength: number
+  /** What JSON.stringify writes (no credentials). */
+  toJSON(): { regions: string[]; service: string }
 }
 
-/** A streaming upload whose headers verified. */
-export declare class VerifiedStream {
+/** A streaming upload whose headers verified (returned by `verifyStreaming`; not constructible). */
+export interface VerifiedStream {
   readonly identity: VerifiedIdentity
   readonly decodedLength: number
   /** Wire bytes in, verified data out (throws `VerificationError` `InvalidChunk`). */
@@ -162,6 +178,10 @@ export declare class VerifiedStream {
   finish(): Record<string, string>
   /** A Transform: wire bytes in, verified data out. */
   transform(): Transform
+  /** A web TransformStream: wire bytes in, verified data out; `trailers` set once it closes. */
+  transformStream(): TransformStream<Uint8Array, Uint8Array>
+  /** The verified trailers, after `transformStream()` closed. */
+  trailers?: Record<string, string>
 }
 
 /** A failed verification: `code` is AWS's; `canonicalRequest`/`stringToSign` on a mismatch. */
@@ -174,6 +194,8 @@ export declare class VerificationError extends SigV4Error {
   readonly status: number
   /** The core's answer: JSON as API Gateway answers, or S3's XML with `xml`; `explain` adds the server's canonical request and string to sign. */
   answer(options?: { xml?: boolean; explain?: boolean }): { status: number; contentType: string; body: string }
+  /** What JSON.stringify writes: the session token in the canonical request redacted. */
+  toJSON(): { name: string; code: string; message: string; argument?: string; canonicalRequest?: string; stringToSign?: string }
 }
 
 /** Options of the middleware. */
