@@ -13,7 +13,7 @@ use crate::input::{self, RequestIn};
 use crate::js;
 use crate::output;
 use crate::raw::Raw;
-use crate::verifier::{identity_flat, VerifierHandle, VERIFIER};
+use crate::verifier::{VerifierHandle, VERIFIER};
 
 /// Requests read for one `verifyMany` call (owned copies: they outlive the JS call that gave them).
 #[napi]
@@ -138,7 +138,7 @@ impl Task for BatchTask {
         let array = js::array(env, output.len()).map_err(fail)?;
         for (i, result) in output.iter().enumerate() {
             let value = match result {
-                Ok(who) => output::js_string(env, &identity_flat(who))?,
+                Ok(who) => output::js_string(env, &sigv4::packed::identity(who))?,
                 Err(e) => error_record(env, e).map_err(fail)?,
             };
             js::set_element(env, array, i as u32, value).map_err(fail)?;
