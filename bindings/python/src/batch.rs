@@ -71,31 +71,40 @@ fn entry<'py>(
     default_now: SigningTime,
 ) -> PyResult<Entry<'py>> {
     let (method, url, headers, body, now) = if let Ok(map) = value.cast::<PyDict>() {
-        let get = |key: &str| -> PyResult<Option<Bound<'py, PyAny>>> {
-            Ok(map.get_item(key)?.filter(|v| !v.is_none()))
+        // Interned keys, and the unknown-key scan only when the dict holds more than it should:
+        // this loop runs on one thread before the batch spreads out, so it is kept short.
+        let mut present = 0;
+        let mut get = |key: &Bound<'py, PyString>| -> PyResult<Option<Bound<'py, PyAny>>> {
+            let found = map.get_item(key)?;
+            present += usize::from(found.is_some());
+            Ok(found.filter(|v| !v.is_none()))
         };
-        for key in map.keys() {
-            let known = key
-                .cast::<PyString>()
-                .ok()
-                .and_then(|k| crate::text::str_of(k).ok())
-                .map(|k| matches!(&*k, "method" | "url" | "headers" | "body" | "now"));
-            if known != Some(true) {
-                return Err(PyTypeError::new_err(format!(
-                    "verify_many: unknown request key {}; use method, url, headers, body, now",
-                    key.repr()?
-                )));
+        let fields = (
+            get(pyo3::intern!(py, "method"))?,
+            get(pyo3::intern!(py, "url"))?,
+            get(pyo3::intern!(py, "headers"))?,
+            get(pyo3::intern!(py, "body"))?,
+            get(pyo3::intern!(py, "now"))?,
+        );
+        if map.len() > present {
+            for key in map.keys() {
+                let known = key
+                    .cast::<PyString>()
+                    .ok()
+                    .and_then(|k| crate::text::str_of(k).ok())
+                    .map(|k| matches!(&*k, "method" | "url" | "headers" | "body" | "now"));
+                if known != Some(true) {
+                    return Err(PyTypeError::new_err(format!(
+                        "verify_many: unknown request key {}; use method, url, headers, body, now",
+                        key.repr()?
+                    )));
+                }
             }
         }
-        let url = get("url")?
-            .ok_or_else(|| PyTypeError::new_err("verify_many: a request needs a \"url\""))?;
-        (
-            get("method")?,
-            url,
-            get("headers")?,
-            get("body")?,
-            get("now")?,
-        )
+        let (method, url, headers, body, now) = fields;
+        let url =
+            url.ok_or_else(|| PyTypeError::new_err("verify_many: a request needs a \"url\""))?;
+        (method, url, headers, body, now)
     } else if let Ok(tuple) = value.cast::<PyTuple>() {
         if !(2..=4).contains(&tuple.len()) {
             return Err(PyTypeError::new_err(
