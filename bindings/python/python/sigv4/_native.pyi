@@ -8,7 +8,7 @@ from typing import IO, Any, Dict, Iterable, List, Mapping, MutableMapping, Optio
 
 __all__ = [
     "Credentials", "Signer", "SignedRequest", "PayloadHasher", "Verifier", "VerifiedIdentity", "VerifiedStream",
-    "StreamingUpload", "uri_encode", "error_answer", "scope_has_body", "botocore_sign", "botocore_presign_s3", "botocore_sign_v4a", "EMPTY_SHA256", "__version__",
+    "StreamingUpload", "uri_encode", "error_answer", "scope_has_body", "botocore_sign", "botocore_presign_s3", "botocore_sign_v4a", "botocore_sign_string", "EMPTY_SHA256", "__version__",
 ]
 
 __version__: str
@@ -211,6 +211,7 @@ class VerifiedStream:
     @property
     def content_encoding(self) -> str: ...
 
+@final
 class Verifier:
     """Checks SigV4 signatures of incoming requests for one service and a set of regions."""
 
@@ -312,4 +313,9 @@ def botocore_sign_v4a(
 ) -> Tuple[str, str, str, str]:
     """``(signature, signed_headers, canonical_request, string_to_sign)`` of a request as botocore's
     CRT SigV4a signers sign it (the native half of ``sigv4.botocore``'s ``v4a`` signers)."""
+    ...
+def botocore_sign_string(access_key: str, secret_key: str, region: str, service: str, amz_date: str,
+                         text: str) -> str:
+    """The SigV4 HMAC (hex) of ``text`` under the day's signing key: botocore's
+    ``SigV4Auth.signature``, as its S3 POST presigners apply it to the base64 policy."""
     ...
