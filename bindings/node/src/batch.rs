@@ -6,19 +6,33 @@ use std::sync::Arc;
 
 use napi::bindgen_prelude::{AsyncTask, Env};
 use napi::{sys, Task};
-use sigv4::BatchRequest;
+use sigv4::{packed, SigningTime};
 
 use crate::error::failed;
-use crate::input::{self, RequestIn};
+use crate::input::{self, BodyIn, RequestIn};
 use crate::js;
 use crate::output;
 use crate::raw::Raw;
 use crate::verifier::{VerifierHandle, VERIFIER};
 
-/// Requests read for one `verifyMany` call (owned copies: they outlive the JS call that gave them).
+/// One request of a batch, owned (it outlives the JS call that gave it).
+enum Entry {
+    /// Read field by field, as `verify` reads its arguments (any header shape).
+    Read(RequestIn<'static>),
+    /// A packed record (`sigv4::packed::VERIFY_REQUEST_FIELDS` then `count` header pairs), split
+    /// on the worker threads: the event loop only copies one string.
+    Packed {
+        record: String,
+        count: usize,
+        body: BodyIn<'static>,
+        time: SigningTime,
+    },
+}
+
+/// Requests read for one `verifyMany` call.
 #[napi]
 pub struct NativeBatch {
-    requests: Vec<RequestIn<'static>>,
+    requests: Vec<Entry>,
 }
 
 #[napi]
@@ -52,14 +66,59 @@ impl NativeBatch {
         let req = unsafe {
             input::request_args(env.raw(), method, url, headers, body, payload_hash, now)?
         };
-        self.requests.push(RequestIn {
+        self.requests.push(Entry::Read(RequestIn {
             body: req.body.into_owned(),
             method: req.method,
             url: req.url,
             headers: req.headers,
             payload_hash: req.payload_hash,
             time: req.time,
-        });
+        }));
+        Ok(())
+    }
+
+    /// Adds requests already packed by lib/verify-many.js: `records[i]` with `counts[i]` header
+    /// pairs and body `bodies[i]` (a string, bytes, or undefined), each at `now`. One call for many
+    /// requests, and no per-field reads: what keeps the event loop's share of a batch small.
+    #[napi(
+        ts_args_type = "records: string[], counts: number[], bodies: Array<string | Uint8Array | undefined | null>, now: Date | number | string | undefined | null"
+    )]
+    pub fn add_packed(
+        &mut self,
+        env: Env,
+        records: Raw,
+        counts: Raw,
+        bodies: Raw,
+        now: Option<Raw>,
+    ) -> napi::Result<()> {
+        let env = env.raw();
+        let fail = |_| failed(env, "requests");
+        let time = match now {
+            Some(v) => match js::type_of(env, v.0).map_err(fail)? {
+                sys::ValueType::napi_undefined | sys::ValueType::napi_null => input::now(),
+                _ => input::timestamp(env, Some(v.0))?,
+            },
+            None => input::now(),
+        };
+        let n = js::array_len(env, records.0).map_err(fail)?;
+        self.requests.reserve(n as usize);
+        for i in 0..n {
+            let record = js::read_string(env, js::element(env, records.0, i).map_err(fail)?)
+                .map_err(fail)?;
+            let count = js::number(env, js::element(env, counts.0, i).map_err(fail)?).map_err(fail)?;
+            let body = js::element(env, bodies.0, i).map_err(fail)?;
+            let body = match js::type_of(env, body).map_err(fail)? {
+                sys::ValueType::napi_undefined | sys::ValueType::napi_null => BodyIn::Empty,
+                // SAFETY: copied (into_owned) before this call returns.
+                _ => unsafe { input::body(env, Some(body))? }.into_owned(),
+            };
+            self.requests.push(Entry::Packed {
+                record,
+                count: count as usize,
+                body,
+                time,
+            });
+        }
         Ok(())
     }
 
@@ -106,30 +165,41 @@ unsafe fn handle_of<'a>(env: sys::napi_env, verifier: Raw) -> napi::Result<&'a V
 /// One `verifyMany` on the thread pool.
 pub struct BatchTask {
     core: Arc<sigv4::Verifier>,
-    requests: Vec<RequestIn<'static>>,
+    requests: Vec<Entry>,
     threads: usize,
 }
 
+/// Checks one entry (on a worker thread): a packed record is split here.
+fn check(core: &sigv4::Verifier, entry: &Entry) -> Result<sigv4::Checked, sigv4::Error> {
+    match entry {
+        Entry::Read(r) => {
+            core.check_http(&r.method, &r.url, &r.header_refs(), r.core_body(), r.time)
+        }
+        Entry::Packed {
+            record,
+            count,
+            body,
+            time,
+        } => {
+            let fields = packed::fields(record);
+            let request = packed::verify_request(&fields, *count)?;
+            let body = sigv4::Body::Bytes(body.as_bytes());
+            core.check_http(request.method, request.url, &request.headers, body, *time)
+        }
+    }
+}
+
 impl Task for BatchTask {
-    type Output = Vec<Result<sigv4::VerifiedIdentity, sigv4::Error>>;
+    /// The identity record (see `sigv4::packed::identity`) or the error, per request.
+    type Output = Vec<Result<String, sigv4::Error>>;
     type JsValue = Raw;
 
     fn compute(&mut self) -> napi::Result<Self::Output> {
-        let pairs: Vec<Vec<(&str, &str)>> =
-            self.requests.iter().map(RequestIn::header_refs).collect();
-        let batch: Vec<BatchRequest<'_>> = self
-            .requests
-            .iter()
-            .zip(&pairs)
-            .map(|(r, headers)| BatchRequest {
-                method: &r.method,
-                url: &r.url,
-                headers,
-                body: r.core_body(),
-                now: r.time,
-            })
-            .collect();
-        Ok(self.core.verify_many(&batch, self.threads))
+        let verified = self.core.verify_many_with(&self.requests, self.threads, check);
+        // The identity records are written on the threads too: the event loop only makes strings.
+        Ok(sigv4::parallel_map(&verified, self.threads, |r| {
+            r.as_ref().map(packed::identity).map_err(Clone::clone)
+        }))
     }
 
     fn resolve(&mut self, env: Env, output: Self::Output) -> napi::Result<Raw> {
@@ -138,7 +208,7 @@ impl Task for BatchTask {
         let array = js::array(env, output.len()).map_err(fail)?;
         for (i, result) in output.iter().enumerate() {
             let value = match result {
-                Ok(who) => output::js_string(env, &sigv4::packed::identity(who))?,
+                Ok(who) => output::js_string(env, who)?,
                 Err(e) => error_record(env, e).map_err(fail)?,
             };
             js::set_element(env, array, i as u32, value).map_err(fail)?;

@@ -744,6 +744,18 @@ class NativeBatch {
     batches.get(this).push([method, url, headers, body, payloadHash, present(now) ? now : new Date()])
   }
 
+  /** Requests packed by lib/verify-many.js: `method NUL url [NUL name NUL value]...` with `counts[i]` pairs. */
+  addPacked(records, counts, bodies, now) {
+    const at = present(now) ? now : new Date()
+    const list = batches.get(this)
+    for (let i = 0; i < records.length; i++) {
+      const parts = records[i].split('\0')
+      const rest = parts.slice(2)
+      if (rest.length !== 2 * counts[i]) throw nativeError('InvalidHeaderValue', 'headers', 'a NUL byte in the URL or a header is not valid HTTP')
+      list.push([parts[0], parts[1], rest.length ? rest : undefined, bodies[i], undefined, at])
+    }
+  }
+
   get length() { return batches.get(this).length }
 }
 
