@@ -247,15 +247,19 @@ class Signer {
   /** Like `sign`, loading provider credentials first and hashing the body off the event loop. */
   async signAsync(request) {
     await this.refreshCredentials()
-    if (request !== null && typeof request === 'object' && isHeadersLike(request.headers)) request = { ...request, headers: [...request.headers.entries()] }
-    return this.#result(await this.#native.signAsync(request))
+    if (request === null || typeof request !== 'object') throw badRequest()
+    let headers = request.headers
+    if (isHeadersLike(headers)) headers = [...headers.entries()]
+    return this.#result(await this.#native.signAsync(request.method, request.url, headers, request.body, request.payloadHash, request.timestamp))
   }
 
   /** Like `presign`, loading provider credentials first, off the event loop. */
   async presignAsync(request, options) {
     await this.refreshCredentials()
-    if (request !== null && typeof request === 'object' && isHeadersLike(request.headers)) request = { ...request, headers: [...request.headers.entries()] }
-    return this.#result(await this.#native.presignAsync(request, options))
+    if (request === null || typeof request !== 'object') throw badRequest()
+    let headers = request.headers
+    if (isHeadersLike(headers)) headers = [...headers.entries()]
+    return this.#result(await this.#native.presignAsync(request.method, request.url, headers, request.body, request.payloadHash, request.timestamp, options))
   }
 
   [INSPECT]() {

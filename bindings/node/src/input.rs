@@ -320,55 +320,8 @@ pub fn timestamp(env: Env, v: Option<Value>) -> napi::Result<SigningTime> {
     SigningTime::from_unix(seconds.floor() as i64).map_err(|e| from_core(env, &e))
 }
 
-/// Reads a request object `{method, url, headers, body, payloadHash, timestamp}`.
-///
-/// # Safety
-/// The borrowed body must not outlive the current call.
-pub unsafe fn request<'a>(env: Env, v: Value) -> napi::Result<RequestIn<'a>> {
-    if js::type_of(env, v).map_err(|_| failed(env, "request"))? != sys::ValueType::napi_object {
-        return Err(bad_input(
-            env,
-            ErrorKind::InvalidUrl,
-            "request",
-            "request must be an object {method, url, headers, body}",
-        ));
-    }
-    let method = opt_str(env, v, c"method", ErrorKind::InvalidMethod, "method")?
-        .unwrap_or_else(|| "GET".to_owned());
-    let url = req_str(env, v, c"url", ErrorKind::InvalidUrl, "url")?;
-    let headers = headers(
-        env,
-        js::get(env, v, c"headers").map_err(|_| failed(env, "headers"))?,
-    )?;
-    // SAFETY: forwarded to the caller.
-    let body = unsafe {
-        body(
-            env,
-            js::get(env, v, c"body").map_err(|_| failed(env, "body"))?,
-        )?
-    };
-    let payload_hash = opt_str(
-        env,
-        v,
-        c"payloadHash",
-        ErrorKind::InvalidPayloadHash,
-        "payloadHash",
-    )?;
-    let time = timestamp(
-        env,
-        js::get(env, v, c"timestamp").map_err(|_| failed(env, "timestamp"))?,
-    )?;
-    Ok(RequestIn {
-        method,
-        url,
-        headers,
-        body,
-        payload_hash,
-        time,
-    })
-}
-
-/// Reads a request given as separate arguments (the fast path: no property lookups).
+/// Reads a request given as separate arguments (JS passes the request object's fields: no property
+/// lookups here).
 ///
 /// # Safety
 /// The borrowed body must not outlive the current call.

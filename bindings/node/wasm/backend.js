@@ -387,21 +387,18 @@ class NativeSigner {
     return this.#run(method, url, headers, body, payloadHash, timestamp, expiresField(options))
   }
 
-  /** Signs the request object, hashing a large body with WebCrypto where there is one. */
-  async signAsync(request) {
-    const r = requestObject(request)
-    let payloadHash = r.payloadHash
-    if (!present(payloadHash) && (this.#payload === undefined || this.#payload === 'signed') && present(r.body) && typeof crypto === 'object' && crypto.subtle) {
-      const body = bodyOf(r.body)
-      const bytes = typeof body === 'string' ? (body.length * 3 >= WEBCRYPTO_BYTES ? enc.encode(body) : null) : body
+  /** `sign`, hashing a large body with WebCrypto where there is one. */
+  async signAsync(method, url, headers, body, payloadHash, timestamp) {
+    if (!present(payloadHash) && (this.#payload === undefined || this.#payload === 'signed') && present(body) && typeof crypto === 'object' && crypto.subtle) {
+      const b = bodyOf(body)
+      const bytes = typeof b === 'string' ? (b.length * 3 >= WEBCRYPTO_BYTES ? enc.encode(b) : null) : b
       if (bytes !== null && bytes.length >= WEBCRYPTO_BYTES) payloadHash = hex(await crypto.subtle.digest('SHA-256', bytes))
     }
-    return this.#run(r.method, r.url, r.headers, present(payloadHash) ? null : r.body, payloadHash, r.timestamp, null)
+    return this.#run(method, url, headers, present(payloadHash) ? null : body, payloadHash, timestamp, null)
   }
 
-  async presignAsync(request, options) {
-    const r = requestObject(request)
-    return this.presign(r.method, r.url, r.headers, r.body, r.payloadHash, r.timestamp, options)
+  async presignAsync(method, url, headers, body, payloadHash, timestamp, options) {
+    return this.presign(method, url, headers, body, payloadHash, timestamp, options)
   }
 
   /**
@@ -444,13 +441,6 @@ class NativeSigner {
     const h = check(wasm.sigv4_signer_streaming(this.#h, len), null)
     return new NativeUpload(h, outString())
   }
-}
-
-function requestObject(request) {
-  if (request === null || typeof request !== 'object') {
-    throw nativeError('InvalidUrl', 'request', 'request must be an object {method, url, headers, body}')
-  }
-  return request
 }
 
 function hex(buffer) {
