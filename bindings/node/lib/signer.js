@@ -5,6 +5,7 @@ const { NativeSigner, signWith } = require('#native')
 const { SigV4Error } = require('./errors')
 const { StreamingUpload } = require('./streaming')
 const { SIGNED_REQUEST_HEADERS } = require('./packed')
+const { headerList } = require('./headers')
 
 /** Credentials are refreshed when they expire within this many milliseconds. */
 const REFRESH_BEFORE_MS = 5 * 60 * 1000
@@ -105,10 +106,6 @@ class SignedRequest {
   }
 }
 
-function isHeadersLike(h) {
-  return h !== undefined && h !== null && typeof h === 'object' && !Array.isArray(h) && typeof h.entries === 'function'
-}
-
 function badRequest() {
   return new SigV4Error('InvalidUrl', 'request must be an object {method, url, headers, body}', 'request')
 }
@@ -200,8 +197,7 @@ class Signer {
   sign(request) {
     if (this.#provider !== undefined) this.#sync()
     if (request === null || typeof request !== 'object') throw badRequest()
-    let headers = request.headers
-    if (isHeadersLike(headers)) headers = [...headers.entries()]
+    const headers = headerList(request.headers)
     const h = this.#handle
     return this.#result(h === null
       ? this.#native.sign(request.method, request.url, headers, request.body, request.payloadHash, request.timestamp)
@@ -212,8 +208,7 @@ class Signer {
   presign(request, options) {
     if (this.#provider !== undefined) this.#sync()
     if (request === null || typeof request !== 'object') throw badRequest()
-    let headers = request.headers
-    if (isHeadersLike(headers)) headers = [...headers.entries()]
+    const headers = headerList(request.headers)
     return this.#result(this.#native.presign(request.method, request.url, headers, request.body, request.payloadHash, request.timestamp, options))
   }
 
@@ -227,8 +222,7 @@ class Signer {
   signStreaming(request) {
     if (this.#provider !== undefined) this.#sync()
     if (request === null || typeof request !== 'object') throw badRequest()
-    let headers = request.headers
-    if (isHeadersLike(headers)) headers = [...headers.entries()]
+    const headers = headerList(request.headers)
     let payload = request.payload
     if (payload === undefined && request.trailers !== undefined && request.trailers !== null && request.trailers.length > 0) payload = 'streaming-signed-trailer'
     const native = this.#native.signStreaming(request.method, request.url, headers, request.decodedLength, request.chunkSize, request.trailers, request.timestamp, payload)
@@ -248,8 +242,7 @@ class Signer {
   async signAsync(request) {
     await this.refreshCredentials()
     if (request === null || typeof request !== 'object') throw badRequest()
-    let headers = request.headers
-    if (isHeadersLike(headers)) headers = [...headers.entries()]
+    const headers = headerList(request.headers)
     return this.#result(await this.#native.signAsync(request.method, request.url, headers, request.body, request.payloadHash, request.timestamp))
   }
 
@@ -257,8 +250,7 @@ class Signer {
   async presignAsync(request, options) {
     await this.refreshCredentials()
     if (request === null || typeof request !== 'object') throw badRequest()
-    let headers = request.headers
-    if (isHeadersLike(headers)) headers = [...headers.entries()]
+    const headers = headerList(request.headers)
     return this.#result(await this.#native.presignAsync(request.method, request.url, headers, request.body, request.payloadHash, request.timestamp, options))
   }
 

@@ -133,108 +133,21 @@ fn opt_bool(env: Env, obj: Value, name: &std::ffi::CStr, what: &str) -> napi::Re
     }
 }
 
-/// Converts any header value to text: strings as they are, numbers and booleans via `String()`.
-fn header_value(
-    env: Env,
-    v: Value,
-    out: &mut Vec<(String, String)>,
-    name: &str,
-) -> napi::Result<()> {
-    let t = js::type_of(env, v).map_err(|_| failed(env, "headers"))?;
-    match t {
-        sys::ValueType::napi_string => {
-            let value = js::read_string(env, v).map_err(|_| failed(env, "headers"))?;
-            out.push((name.to_owned(), value));
-        }
-        sys::ValueType::napi_number
-        | sys::ValueType::napi_boolean
-        | sys::ValueType::napi_bigint => {
-            let mut s = std::ptr::null_mut();
-            // SAFETY: v is a primitive; coercion to string cannot run user code.
-            unsafe { sys::napi_coerce_to_string(env, v, &mut s) };
-            let value = js::read_string(env, s).map_err(|_| failed(env, "headers"))?;
-            out.push((name.to_owned(), value));
-        }
-        sys::ValueType::napi_undefined | sys::ValueType::napi_null => {}
-        sys::ValueType::napi_object if js::is_array(env, v).unwrap_or(false) => {
-            // A list of values for one name: sent as repeated headers.
-            let n = js::array_len(env, v).map_err(|_| failed(env, "headers"))?;
-            for i in 0..n {
-                let item = js::element(env, v, i).map_err(|_| failed(env, "headers"))?;
-                header_value(env, item, out, name)?;
-            }
-        }
-        _ => {
-            return Err(bad_input(
-                env,
-                ErrorKind::InvalidHeaderValue,
-                "header value",
-                &format!("value of header {name:?} must be a string or a number"),
-            ))
-        }
-    }
-    Ok(())
-}
-
-/// Reads headers given as an object (`{name: value}`, a value may be an array of values) or an
-/// array of `[name, value]` pairs. (`Headers` instances are turned into pairs by the JS layer.)
+/// Reads headers as the JS layer passes them: a flat `[name, value, name, value, ...]` list of
+/// strings (`lib/headers.js` turns every shape the API accepts into it, for both backends).
 pub fn headers(env: Env, v: Option<Value>) -> napi::Result<Vec<(String, String)>> {
-    let mut out = Vec::new();
-    let Some(v) = v else { return Ok(out) };
-    let bad = || {
-        bad_input(
+    let Some(v) = v else {
+        return Ok(Vec::new());
+    };
+    if !js::is_array(env, v).map_err(|_| failed(env, "headers"))? {
+        return Err(bad_input(
             env,
             ErrorKind::InvalidHeaderName,
             "headers",
-            "headers must be an object, an array of [name, value] pairs, or a Headers instance",
-        )
-    };
-    if js::type_of(env, v).map_err(|_| failed(env, "headers"))? != sys::ValueType::napi_object {
-        return Err(bad());
+            "headers must be a flat [name, value, ...] list (lib/headers.js)",
+        ));
     }
-    if js::is_array(env, v).map_err(|_| failed(env, "headers"))? {
-        let n = js::array_len(env, v).map_err(|_| failed(env, "headers"))?;
-        if n > 0 {
-            let first = js::element(env, v, 0).map_err(|_| failed(env, "headers"))?;
-            if js::is_string(env, first).unwrap_or(false) {
-                return flat_headers(env, v, n, out);
-            }
-        }
-        out.reserve(n as usize);
-        for i in 0..n {
-            let pair = js::element(env, v, i).map_err(|_| failed(env, "headers"))?;
-            if !js::is_array(env, pair).unwrap_or(false)
-                || js::array_len(env, pair).unwrap_or(0) != 2
-            {
-                return Err(bad());
-            }
-            let name = js::element(env, pair, 0).map_err(|_| failed(env, "headers"))?;
-            let name = read_str(env, name, ErrorKind::InvalidHeaderName, "header name")?;
-            let value = js::element(env, pair, 1).map_err(|_| failed(env, "headers"))?;
-            header_value(env, value, &mut out, &name)?;
-        }
-        return Ok(out);
-    }
-    let keys = js::keys(env, v).map_err(|_| failed(env, "headers"))?;
-    let n = js::array_len(env, keys).map_err(|_| failed(env, "headers"))?;
-    out.reserve(n as usize);
-    let mut name = String::new();
-    for i in 0..n {
-        let key = js::element(env, keys, i).map_err(|_| failed(env, "headers"))?;
-        js::read_string_into(env, key, &mut name).map_err(|_| failed(env, "headers"))?;
-        let value = js::get_by(env, v, key).map_err(|_| failed(env, "headers"))?;
-        header_value(env, value, &mut out, &name)?;
-    }
-    Ok(out)
-}
-
-/// Reads a flat `[name, value, name, value, ...]` list (Node's `req.rawHeaders`).
-fn flat_headers(
-    env: Env,
-    v: Value,
-    n: u32,
-    mut out: Vec<(String, String)>,
-) -> napi::Result<Vec<(String, String)>> {
+    let n = js::array_len(env, v).map_err(|_| failed(env, "headers"))?;
     if n & 1 != 0 {
         return Err(bad_input(
             env,
@@ -243,7 +156,7 @@ fn flat_headers(
             "a flat header list (rawHeaders) must hold name, value pairs",
         ));
     }
-    out.reserve(n as usize / 2);
+    let mut out = Vec::with_capacity(n as usize / 2);
     for i in (0..n).step_by(2) {
         let name = js::element(env, v, i).map_err(|_| failed(env, "headers"))?;
         let value = js::element(env, v, i + 1).map_err(|_| failed(env, "headers"))?;

@@ -10,6 +10,9 @@
 // bundlers import a `.wasm`, or its bytes), `await init(source)` (also a URL, a Response or a
 // promise of one), or a loader registered by wasm/node.js (reads sigv4.wasm next to this file).
 
+// Header lists: the one JS translation of every header shape the API accepts, shared with the addon's path.
+const { headerList } = require('../lib/headers')
+
 const ABSENT = 0xffffffff
 const enc = new TextEncoder()
 const dec = new TextDecoder()
@@ -190,45 +193,6 @@ function reqString(v, code, what) {
   if (v === undefined) throw nativeError(code, what, `${what} is required`)
   if (typeof v !== 'string') throw nativeError(code, what, `${what} must be a string`)
   return v
-}
-
-function headerValue(v, out, name) {
-  switch (typeof v) {
-    case 'string': out.push(name, v); return
-    case 'number': case 'boolean': case 'bigint': out.push(name, String(v)); return
-    case 'undefined': return
-    default:
-      if (v === null) return
-      if (Array.isArray(v)) {
-        for (const item of v) headerValue(item, out, name)
-        return
-      }
-      throw nativeError('InvalidHeaderValue', 'header value', `value of header ${JSON.stringify(name)} must be a string or a number`)
-  }
-}
-
-/** Headers as a flat [name, value, ...] list: an object, [name, value] pairs, a flat list, Headers. */
-function headerList(v, out) {
-  if (!present(v)) return out
-  const bad = () => nativeError('InvalidHeaderName', 'headers', 'headers must be an object, an array of [name, value] pairs, or a Headers instance')
-  if (typeof v !== 'object') throw bad()
-  if (typeof v.entries === 'function' && !Array.isArray(v)) v = [...v.entries()]
-  if (Array.isArray(v)) {
-    if (v.length > 0 && typeof v[0] === 'string') {
-      if (v.length & 1) throw nativeError('InvalidHeaderName', 'headers', 'a flat header list (rawHeaders) must hold name, value pairs')
-      for (let i = 0; i < v.length; i += 2) {
-        out.push(reqString(v[i], 'InvalidHeaderName', 'header name'), reqString(v[i + 1], 'InvalidHeaderValue', 'header value'))
-      }
-      return out
-    }
-    for (const pair of v) {
-      if (!Array.isArray(pair) || pair.length !== 2) throw bad()
-      headerValue(pair[1], out, reqString(pair[0], 'InvalidHeaderName', 'header name'))
-    }
-    return out
-  }
-  for (const name of Object.keys(v)) headerValue(v[name], out, name)
-  return out
 }
 
 /** A body as a string or bytes (null when absent). */
