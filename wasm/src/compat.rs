@@ -60,6 +60,14 @@ fn sdk(handle: u32) -> Result<Rc<SdkState>, Error> {
     }
 }
 
+fn incomplete() -> Error {
+    Error::from_binding(
+        ErrorKind::InvalidUrl,
+        "request",
+        "packed request is incomplete",
+    )
+}
+
 fn new_sdk(buf: &[u8]) -> Result<(Object, Vec<u8>), Error> {
     let mut r = Reader::new(buf);
     let akid = r.str(ErrorKind::InvalidCredentials, "accessKeyId")?;
@@ -86,13 +94,20 @@ pub extern "C" fn sigv4_sdk_new(len: usize) -> i32 {
 
 fn sdk_sign(handle: u32, buf: &[u8]) -> Result<Vec<u8>, Error> {
     let h = sdk(handle)?;
-    let mut r = Reader::new(buf);
-    let method = r.str(ErrorKind::InvalidMethod, "method")?;
-    let path = r.str(ErrorKind::InvalidUrl, "request")?;
-    let amz_date = r.str(ErrorKind::InvalidTimestamp, "timestamp")?;
-    let hash = r.str(ErrorKind::InvalidPayloadHash, "payloadHash")?;
-    let flags: u32 = r.opt_str("flags")?.unwrap_or("0").parse().unwrap_or(0);
-    let headers = r.pairs()?;
+    // One text, written by one TextEncoder.encodeInto (no per-field copies):
+    // `payloadHash NUL flags NUL method NUL path NUL amzDate [NUL name NUL value]...`.
+    let text = std::str::from_utf8(buf).map_err(|_| incomplete())?;
+    let mut parts = text.split('\0');
+    let hash = parts.next().unwrap_or_default();
+    let flags: u32 = parts.next().unwrap_or_default().parse().unwrap_or(0);
+    let (Some(method), Some(path), Some(amz_date)) = (parts.next(), parts.next(), parts.next())
+    else {
+        return Err(incomplete());
+    };
+    let mut headers: Vec<(&str, &str)> = Vec::with_capacity(8);
+    while let Some(name) = parts.next() {
+        headers.push((name, parts.next().unwrap_or_default()));
+    }
     let time = SigningTime::parse_amz_date(amz_date)?;
     let mut settings = SigningSettings::for_service(&h.service);
     settings.uri_encoding = if flags & VERBATIM_PATH != 0 {
@@ -124,8 +139,8 @@ fn sdk_sign(handle: u32, buf: &[u8]) -> Result<Vec<u8>, Error> {
     Ok(abi::nul_join(&parts))
 }
 
-/// `sdkSign(handle, packed, payloadHash, flags)`: `method, path, amzDate, payloadHash, flags, header
-/// pairs`; the signature NUL signed headers (with `FULL`: NUL canonical request NUL string to sign).
+/// `sdkSign(handle, packed, payloadHash, flags)`: the input is `payloadHash NUL flags NUL packed` as one
+/// UTF-8 text; the signature NUL signed headers (with `FULL`: NUL canonical request NUL string to sign).
 #[no_mangle]
 pub extern "C" fn sigv4_sdk_sign(handle: u32, len: usize) -> i32 {
     abi::with_input(len, |buf| abi::answer(sdk_sign(handle, buf)))
