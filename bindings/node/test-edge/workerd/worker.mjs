@@ -4,7 +4,7 @@ import * as lib from 'libsigv4'
 import * as aws4fetch from 'libsigv4/aws4fetch'
 import aws4 from 'libsigv4/aws4'
 import { runSuite } from '../suite.mjs'
-import { workloads, repeat } from '../../bench/edge/bench.mjs'
+import { workloads, repeat } from '../../../../bench/node/edge/bench.mjs'
 
 let bench = null
 

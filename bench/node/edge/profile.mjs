@@ -1,6 +1,6 @@
 // `make bench-edge PROFILE=1`: where W1 through libsigv4/aws4fetch spends its time, piece by piece, next to the
 // same pieces of aws4fetch (request objects, the date, the crossing into WebAssembly, the core's signing).
-import native from '../../wasm/backend.js'
+import native from '../../../bindings/node/wasm/backend.js'
 
 export function profile(lib, ours, Ref) {
   const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' }

@@ -8,7 +8,7 @@
 
 import { profile } from './profile.mjs'
 
-/** The timed functions, by workload (`profile`: bench/edge/profile.mjs's pieces, with PROFILE=1). */
+/** The timed functions, by workload (`profile`: bench/node/edge/profile.mjs's pieces, with PROFILE=1). */
 export function workloads(lib, ours, Ref, withProfile) {
   const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' }
   const w1 = { url: 'https://example.amazonaws.com/?Param2=value2&Param1=value1', service: 'service', region: 'us-east-1', ...credentials }
