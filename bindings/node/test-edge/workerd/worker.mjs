@@ -12,7 +12,7 @@ export default {
   async fetch(request) {
     const body = await request.json()
     if (new URL(request.url).pathname === '/bench') {
-      // One batch of the benchmark (bench/edge/run.mjs times it from outside, by workerd's CPU time).
+      // One batch of the benchmark (bench/node/edge/run.mjs times it from outside, by workerd's CPU time).
       if (bench === null) bench = workloads(lib, aws4fetch, await import('aws4fetch'), body.profile)
       await repeat(bench[body.load][body.name], body.n)
       return new Response('ok')
