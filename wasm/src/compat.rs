@@ -94,20 +94,13 @@ pub extern "C" fn sigv4_sdk_new(len: usize) -> i32 {
 
 fn sdk_sign(handle: u32, buf: &[u8]) -> Result<Vec<u8>, Error> {
     let h = sdk(handle)?;
-    // One text, written by one TextEncoder.encodeInto (no per-field copies):
-    // `payloadHash NUL flags NUL method NUL path NUL amzDate [NUL name NUL value]...`.
+    // One text, written by one TextEncoder.encodeInto (no per-field copies): `payloadHash NUL flags NUL`
+    // and the addon's sdkSign record (read by the core's `packed::sdk_request`).
     let text = std::str::from_utf8(buf).map_err(|_| incomplete())?;
-    let mut parts = text.split('\0');
-    let hash = parts.next().unwrap_or_default();
-    let flags: u32 = parts.next().unwrap_or_default().parse().unwrap_or(0);
-    let (Some(method), Some(path), Some(amz_date)) = (parts.next(), parts.next(), parts.next())
-    else {
-        return Err(incomplete());
-    };
-    let mut headers: Vec<(&str, &str)> = Vec::with_capacity(8);
-    while let Some(name) = parts.next() {
-        headers.push((name, parts.next().unwrap_or_default()));
-    }
+    let (hash, rest) = text.split_once('\0').ok_or_else(incomplete)?;
+    let (flags, record) = rest.split_once('\0').ok_or_else(incomplete)?;
+    let flags: u32 = flags.parse().unwrap_or(0);
+    let (request, amz_date) = packed::sdk_request(record)?;
     let time = SigningTime::parse_amz_date(amz_date)?;
     let mut settings = SigningSettings::for_service(&h.service);
     settings.uri_encoding = if flags & VERBATIM_PATH != 0 {
@@ -122,7 +115,12 @@ fn sdk_sign(handle: u32, buf: &[u8]) -> Result<Vec<u8>, Error> {
     } else {
         PathNormalization::Disabled
     };
-    let request = Request::new(method, path, &headers, Body::Precomputed(hash))?;
+    let request = Request::new(
+        request.method,
+        request.url,
+        &request.headers,
+        Body::Precomputed(hash),
+    )?;
     let out = sigv4::sign_exact(
         &request,
         &h.credentials,
