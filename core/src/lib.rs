@@ -34,6 +34,8 @@ mod exact;
 mod http;
 mod key;
 mod mac;
+mod one_call;
+mod option_names;
 mod output;
 mod request;
 mod settings;
@@ -64,6 +66,8 @@ pub use event_stream::{
 pub use exact::{sign_exact, ExactSignature};
 pub use http::{RequestTarget, TargetForm};
 pub use key::{KeyCache, SigningKey};
+pub use one_call::{one_call_url, sign_v4, OneCall};
+pub use option_names::{option_name, OptionFlag, OptionName};
 pub use output::{Headers, SignedRequest};
 pub use request::{Body, Request};
 pub use settings::{

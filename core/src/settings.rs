@@ -83,19 +83,6 @@ impl PayloadMode {
             }
         }
     }
-
-    /// Parses the API names: `signed`, `unsigned`, `streaming-signed`, `streaming-unsigned-trailer`,
-    /// `streaming-signed-trailer`.
-    pub fn from_name(name: &str) -> Option<Self> {
-        Some(match name {
-            "signed" => PayloadMode::Signed,
-            "unsigned" => PayloadMode::Unsigned,
-            "streaming-signed" => PayloadMode::StreamingSigned,
-            "streaming-unsigned-trailer" => PayloadMode::StreamingUnsignedTrailer,
-            "streaming-signed-trailer" => PayloadMode::StreamingSignedTrailer,
-            _ => return None,
-        })
-    }
 }
 
 /// The signature algorithm.
@@ -115,15 +102,6 @@ impl SigningAlgorithm {
         match self {
             SigningAlgorithm::Sigv4 => "AWS4-HMAC-SHA256",
             SigningAlgorithm::Sigv4a => "AWS4-ECDSA-P256-SHA256",
-        }
-    }
-
-    /// Parses the API names `sigv4` and `sigv4a`.
-    pub fn from_name(name: &str) -> Option<Self> {
-        match name {
-            "sigv4" => Some(SigningAlgorithm::Sigv4),
-            "sigv4a" => Some(SigningAlgorithm::Sigv4a),
-            _ => None,
         }
     }
 

@@ -13,6 +13,7 @@ mod hasher;
 mod headers;
 mod identity;
 mod lookup;
+mod one_call;
 mod options;
 mod raw;
 mod signed;
@@ -60,6 +61,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<identity::VerifiedIdentity>()?;
     m.add_class::<streaming::StreamingUpload>()?;
     m.add_function(wrap_pyfunction!(uri_encode, m)?)?;
+    m.add_function(wrap_pyfunction!(one_call::sign_v4, m)?)?;
     m.add_function(wrap_pyfunction!(answer::error_answer, m)?)?;
     m.add_function(wrap_pyfunction!(scope_has_body, m)?)?;
     m.add_function(wrap_pyfunction!(botocore::botocore_sign, m)?)?;

@@ -4,11 +4,12 @@ use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyAny, PyBool, PyBytes, PyDict, PyInt, PyString};
 use sigv4::{
-    Body, ErrorKind, PathNormalization, Request, SessionTokenMode, UriEncoding, VerifierSettings,
+    Body, ErrorKind, OptionFlag, OptionName, PathNormalization, Request, SessionTokenMode,
+    UriEncoding, VerifierSettings,
 };
 
 use crate::body::{hash_stream, BodyInput, DETACH_THRESHOLD};
-use crate::errors::{input, verification};
+use crate::errors::{input, verification, IntoPyResult};
 use crate::headers::HeaderTexts;
 use crate::identity::VerifiedIdentity;
 use crate::lookup::{self, Lookup};
@@ -231,32 +232,14 @@ impl Verifier {
             settings.allow_unsigned_payload = v;
         }
         settings.replay_cache_capacity = replay_capacity(py, replay_cache)?;
-        match uri_encoding {
-            None => {}
-            Some("double") => settings.uri_encoding = UriEncoding::Double,
-            Some("single") => settings.uri_encoding = UriEncoding::Single,
-            Some(other) => {
-                return Err(input(
-                    py,
-                    ErrorKind::InvalidOption,
-                    "uri_encoding",
-                    format!("uri_encoding {other:?} must be \"double\" or \"single\""),
-                ))
-            }
+        if let Some(name) = uri_encoding {
+            settings.uri_encoding = UriEncoding::parse_name(name).py_err(py)?;
         }
         if let Some(v) = normalize_path {
-            settings.path_normalization = if v {
-                PathNormalization::Enabled
-            } else {
-                PathNormalization::Disabled
-            };
+            settings.path_normalization = PathNormalization::from_flag(v);
         }
         if let Some(v) = sign_session_token {
-            settings.session_token_mode = if v {
-                SessionTokenMode::Signed
-            } else {
-                SessionTokenMode::AppendedAfterSigning
-            };
+            settings.session_token_mode = SessionTokenMode::from_flag(v);
         }
         if let Some(v) = allow_sigv4a {
             settings.allow_sigv4a = v;

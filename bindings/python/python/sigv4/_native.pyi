@@ -8,7 +8,7 @@ from typing import IO, Any, Dict, Iterable, List, Mapping, MutableMapping, Optio
 
 __all__ = [
     "Credentials", "Signer", "SignedRequest", "PayloadHasher", "Verifier", "VerifiedIdentity",
-    "StreamingUpload", "uri_encode", "error_answer", "scope_has_body", "botocore_sign", "botocore_presign_s3", "EMPTY_SHA256", "__version__",
+    "StreamingUpload", "uri_encode", "sign_v4", "error_answer", "scope_has_body", "botocore_sign", "botocore_presign_s3", "EMPTY_SHA256", "__version__",
 ]
 
 __version__: str
@@ -242,6 +242,21 @@ class Verifier:
     def replay_cache_len(self) -> int: ...
 
 def uri_encode(text: str) -> str: ...
+def sign_v4(
+    access_key: str,
+    secret_key: str,
+    region: str,
+    service: str,
+    method: str,
+    uri: str,
+    query_params: Optional[Iterable[Tuple[str, str]]] = None,
+    headers: _HeadersArg = None,
+    payload: Union[bytes, bytearray, memoryview, str, None] = None,
+    timestamp: _TimestampArg = None,
+    session_token: Optional[str] = None,
+) -> SignedRequest:
+    """The core's one-call signing (``sigv4.sign_v4`` turns the result into its dict)."""
+    ...
 def error_answer(
     code: str,
     message: str,
