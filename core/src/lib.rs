@@ -38,6 +38,7 @@ mod one_call;
 mod option_names;
 mod output;
 mod request;
+mod sentinel;
 mod settings;
 mod sign;
 mod signer;
@@ -70,6 +71,7 @@ pub use one_call::{one_call_url, sign_v4, OneCall};
 pub use option_names::{option_name, OptionFlag, OptionName};
 pub use output::{Headers, SignedRequest};
 pub use request::{Body, Request};
+pub use sentinel::{PayloadSentinel, PAYLOAD_SENTINELS};
 pub use settings::{
     is_s3_family, ContentSha256Header, PathNormalization, PayloadMode, QueryEncoding,
     SessionTokenMode, SigningAlgorithm, SigningSettings, UriEncoding, DEFAULT_UNSIGNED_HEADERS,

@@ -70,21 +70,6 @@ pub enum PayloadMode {
     StreamingSignedTrailer,
 }
 
-impl PayloadMode {
-    /// The literal that replaces the body hash, for every mode but [`PayloadMode::Signed`].
-    pub fn sentinel(self) -> Option<&'static str> {
-        match self {
-            PayloadMode::Signed => None,
-            PayloadMode::Unsigned => Some("UNSIGNED-PAYLOAD"),
-            PayloadMode::StreamingSigned => Some("STREAMING-AWS4-HMAC-SHA256-PAYLOAD"),
-            PayloadMode::StreamingUnsignedTrailer => Some("STREAMING-UNSIGNED-PAYLOAD-TRAILER"),
-            PayloadMode::StreamingSignedTrailer => {
-                Some("STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER")
-            }
-        }
-    }
-}
-
 /// The signature algorithm.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
 pub enum SigningAlgorithm {
@@ -102,20 +87,6 @@ impl SigningAlgorithm {
         match self {
             SigningAlgorithm::Sigv4 => "AWS4-HMAC-SHA256",
             SigningAlgorithm::Sigv4a => "AWS4-ECDSA-P256-SHA256",
-        }
-    }
-
-    /// The payload literal for `mode` under this algorithm (`None` for [`PayloadMode::Signed`]):
-    /// SigV4a streaming uploads use `STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD[-TRAILER]`.
-    pub fn payload_sentinel(self, mode: PayloadMode) -> Option<&'static str> {
-        match (self, mode) {
-            (SigningAlgorithm::Sigv4a, PayloadMode::StreamingSigned) => {
-                Some("STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD")
-            }
-            (SigningAlgorithm::Sigv4a, PayloadMode::StreamingSignedTrailer) => {
-                Some("STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD-TRAILER")
-            }
-            _ => mode.sentinel(),
         }
     }
 }
