@@ -37,6 +37,7 @@ mod mac;
 mod one_call;
 mod option_names;
 mod output;
+pub mod packed;
 mod request;
 mod sentinel;
 mod settings;
@@ -64,7 +65,7 @@ pub use event_stream::{
     decode_message, encode_headers, encode_message, EventStreamSigner, HeaderValue, SignedEvent,
     MAX_MESSAGE_LEN,
 };
-pub use exact::{sign_exact, ExactSignature};
+pub use exact::{sign_exact, sign_exact_v4a, ExactSignature};
 pub use http::{RequestTarget, TargetForm};
 pub use key::{KeyCache, SigningKey};
 pub use one_call::{one_call_url, sign_v4, OneCall};
