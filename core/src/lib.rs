@@ -66,7 +66,10 @@ pub use event_stream::{
     MAX_MESSAGE_LEN,
 };
 pub use exact::{sign_exact, sign_exact_v4a, ExactSignature};
-pub use http::{RequestTarget, TargetForm};
+pub use http::{
+    announces_body, join_target, require_origin_form, requote_path, target_text, wire_text,
+    RequestTarget, TargetForm,
+};
 pub use key::{KeyCache, SigningKey};
 pub use one_call::{one_call_url, sign_v4, OneCall};
 pub use option_names::{option_name, OptionFlag, OptionName};

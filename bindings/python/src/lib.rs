@@ -65,6 +65,10 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(one_call::sign_v4, m)?)?;
     m.add_function(wrap_pyfunction!(answer::error_answer, m)?)?;
     m.add_function(wrap_pyfunction!(scope_has_body, m)?)?;
+    m.add_function(wrap_pyfunction!(raw::py_scope_target, m)?)?;
+    m.add_function(wrap_pyfunction!(raw::py_scope_headers, m)?)?;
+    m.add_function(wrap_pyfunction!(raw::py_wire_target, m)?)?;
+    m.add_function(wrap_pyfunction!(raw::py_environ_headers, m)?)?;
     m.add_function(wrap_pyfunction!(botocore::botocore_sign, m)?)?;
     m.add_function(wrap_pyfunction!(botocore::botocore_presign_s3, m)?)?;
     m.add_function(wrap_pyfunction!(botocore_v4a::botocore_sign_v4a, m)?)?;

@@ -98,9 +98,12 @@ fn replay_capacity(py: Python<'_>, value: Option<&Bound<'_, PyAny>>) -> PyResult
     }
 }
 
-/// A raw path or query: bytes (UTF-8, else latin-1) or str.
-fn wire_text<'py>(value: &Bound<'py, PyAny>, what: &str) -> PyResult<Text<'py>> {
+/// A raw path or query: bytes (UTF-8, else refused: `sigv4::target_text`) or str.
+fn target_part<'py>(py: Python<'py>, value: &Bound<'py, PyAny>, what: &str) -> PyResult<Text<'py>> {
     if let Ok(b) = value.cast::<PyBytes>() {
+        if let Err(e) = sigv4::target_text(b.as_bytes()) {
+            return Err(verification(py, e));
+        }
         return Ok(Text::from_wire_bytes(b));
     }
     if let Ok(s) = value.cast::<PyString>() {
@@ -278,8 +281,9 @@ impl Verifier {
     /// Verifies one request as an ASGI server hands it over (the fast path of
     /// ``sigv4.asgi.SigV4Middleware``): ``path`` is the raw path (``scope["raw_path"]``, bytes, or
     /// str), ``query`` the raw query string (``scope["query_string"]``), ``headers`` the
-    /// ``scope["headers"]`` list of ``(name, value)`` byte pairs as received. Bytes are read as
-    /// UTF-8, or as latin-1 when they are not UTF-8. Otherwise as ``verify``.
+    /// ``scope["headers"]`` list of ``(name, value)`` byte pairs as received. Header bytes are read
+    /// as UTF-8, or as latin-1 when they are not UTF-8; path and query bytes that are not UTF-8
+    /// are refused (``InvalidUrl``). Otherwise as ``verify``.
     #[pyo3(signature = (method, path, query, headers, body=None, now=None))]
     #[allow(clippy::too_many_arguments)]
     fn verify_raw(
@@ -293,8 +297,8 @@ impl Verifier {
         now: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<VerifiedIdentity> {
         let method = str_of(method)?;
-        let path = wire_text(path, "path")?;
-        let query = wire_text(query, "query")?;
+        let path = target_part(py, path, "path")?;
+        let query = target_part(py, query, "query")?;
         let header_texts = raw::asgi_headers(headers)?;
         let url = raw::join_target(path.as_str(), query.as_str());
         self.check(py, &method, &url, &header_texts, body, now)

@@ -8,7 +8,7 @@ from typing import IO, Any, Dict, Iterable, List, Mapping, MutableMapping, Optio
 
 __all__ = [
     "Credentials", "Signer", "SignedRequest", "PayloadHasher", "Verifier", "VerifiedIdentity",
-    "StreamingUpload", "uri_encode", "sign_v4", "error_answer", "scope_has_body", "botocore_sign", "botocore_presign_s3", "botocore_sign_v4a", "EMPTY_SHA256", "__version__",
+    "StreamingUpload", "uri_encode", "sign_v4", "error_answer", "scope_has_body", "scope_target", "scope_headers", "wire_target", "environ_headers", "botocore_sign", "botocore_presign_s3", "botocore_sign_v4a", "EMPTY_SHA256", "__version__",
 ]
 
 __version__: str
@@ -268,6 +268,18 @@ def error_answer(
     ...
 def scope_has_body(scope: MutableMapping[str, Any]) -> bool:
     """Whether an ASGI http scope's headers announce a body (Content-Length other than 0, Transfer-Encoding)."""
+    ...
+def scope_target(scope: MutableMapping[str, Any]) -> str:
+    """The request target of an ASGI http scope as the client sent it (raw_path as UTF-8, else latin-1)."""
+    ...
+def scope_headers(scope: MutableMapping[str, Any]) -> List[Tuple[str, str]]:
+    """The headers of an ASGI http scope as (name, value) str pairs, in order."""
+    ...
+def wire_target(environ: MutableMapping[str, Any]) -> str:
+    """The request target of a WSGI environ as the client sent it (REQUEST_URI/RAW_URI, else re-quoted)."""
+    ...
+def environ_headers(environ: MutableMapping[str, Any]) -> List[Tuple[str, str]]:
+    """The headers of a WSGI environ (HTTP_*, CONTENT_TYPE, CONTENT_LENGTH) as (name, value) str pairs."""
     ...
 def botocore_sign(
     access_key: str,

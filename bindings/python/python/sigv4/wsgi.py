@@ -41,11 +41,11 @@ from ._middleware import (
     OnDenied,
     error_answer,
     report_denied,
-    header_text,
-    requote_path,
     too_large,
 )
 from ._native import Verifier
+from ._native import environ_headers as _environ_headers
+from ._native import wire_target as _wire_target
 
 __all__ = ["SigV4Middleware", "IDENTITY_KEY", "wire_target", "environ_headers"]
 
@@ -53,31 +53,17 @@ _StartResponse = Callable[..., Any]
 
 
 def wire_target(environ: dict) -> str:
-    """The request target (path and query) as the client sent it, from a WSGI environ."""
-    raw = environ.get("REQUEST_URI") or environ.get("RAW_URI")
-    if raw:
-        # As received: the verifier reads it with the core's rules (RequestTarget); the middleware
-        # accepts only the origin form (/path?query), the one the application receives as a path.
-        return raw
-    path = requote_path(environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")) or "/"
-    query = environ.get("QUERY_STRING", "")
-    return f"{path}?{query}" if query else path
+    """The request target (path and query) as the client sent it, from a WSGI environ.
+
+    ``REQUEST_URI`` or ``RAW_URI`` as received, else ``SCRIPT_NAME + PATH_INFO`` re-quoted and
+    ``QUERY_STRING``: the native reading the verifier uses (``sigv4._native.wire_target``).
+    """
+    return _wire_target(environ)
 
 
 def environ_headers(environ: dict) -> List[Tuple[str, str]]:
     """The request headers from a WSGI environ (``HTTP_*``, ``CONTENT_TYPE``, ``CONTENT_LENGTH``)."""
-    headers = []
-    for key, value in environ.items():
-        if key.startswith("HTTP_"):
-            name = key[5:].replace("_", "-")
-        elif key in ("CONTENT_TYPE", "CONTENT_LENGTH"):
-            if not value:
-                continue
-            name = key.replace("_", "-")
-        else:
-            continue
-        headers.append((name, header_text(value.encode("latin-1"))))
-    return headers
+    return _environ_headers(environ)
 
 
 def _invented_content_type(environ: dict) -> bool:
