@@ -258,9 +258,14 @@ fn header_list<'py>(py: Python<'py>, headers: &HeaderTexts<'_>) -> PyResult<Boun
 /// re-quoted. Not checked, for logs: bytes that are not UTF-8 are shown as latin-1 (the verifier
 /// refuses them, 400 ``InvalidUrl``), and targets that are not ``/path?query`` are returned as
 /// they are (the verifier refuses those too).
+/// With ``strict=True`` it is the verifier's reading instead: ``VerificationError``
+/// (``InvalidUrl``) for bytes that are not UTF-8 or a target that is not ``/path?query``.
 #[pyfunction]
-#[pyo3(name = "scope_target")]
-pub fn py_scope_target(scope: &Bound<'_, PyDict>) -> PyResult<String> {
+#[pyo3(name = "scope_target", signature = (scope, *, strict=false))]
+pub fn py_scope_target(scope: &Bound<'_, PyDict>, strict: bool) -> PyResult<String> {
+    if strict {
+        return scope_target(scope);
+    }
     scope_target_text(scope, false)
 }
 
@@ -279,10 +284,17 @@ pub fn py_scope_headers<'py>(scope: &Bound<'py, PyDict>) -> PyResult<Bound<'py, 
 /// The request target (path and query) as the client sent it, from a WSGI ``environ``:
 /// ``REQUEST_URI``/``RAW_URI`` as received, else ``SCRIPT_NAME + PATH_INFO`` re-quoted and
 /// ``QUERY_STRING``. Not checked (the middleware refuses targets that are not ``/path?query``).
+/// With ``strict=True`` it is the verifier's reading instead: ``VerificationError``
+/// (``InvalidUrl``) for a target that is not ``/path?query``.
 #[pyfunction]
-#[pyo3(name = "wire_target")]
-pub fn py_wire_target(environ: &Bound<'_, PyDict>) -> PyResult<String> {
-    Ok(read_environ_target(environ)?.as_str().to_owned())
+#[pyo3(name = "wire_target", signature = (environ, *, strict=false))]
+pub fn py_wire_target(environ: &Bound<'_, PyDict>, strict: bool) -> PyResult<String> {
+    let target = if strict {
+        environ_target(environ)?
+    } else {
+        read_environ_target(environ)?
+    };
+    Ok(target.as_str().to_owned())
 }
 
 /// The request headers of a WSGI ``environ`` (``HTTP_*``, ``CONTENT_TYPE``, ``CONTENT_LENGTH``)

@@ -7,8 +7,8 @@ from sigv4._streaming import ChunkedBody
 from typing import IO, Any, Dict, Iterable, List, Mapping, MutableMapping, Optional, Tuple, Union, final
 
 __all__ = [
-    "Credentials", "Signer", "SignedRequest", "PayloadHasher", "Verifier", "VerifiedIdentity",
-    "StreamingUpload", "uri_encode", "sign_v4", "error_answer", "scope_has_body", "scope_target", "scope_headers", "wire_target", "environ_headers", "botocore_sign", "botocore_presign_s3", "botocore_sign_v4a", "EMPTY_SHA256", "__version__",
+    "Credentials", "Signer", "SignedRequest", "PayloadHasher", "Verifier", "VerifiedIdentity", "VerifiedStream",
+    "StreamingUpload", "uri_encode", "sign_v4", "error_answer", "scope_has_body", "scope_target", "scope_headers", "wire_target", "environ_headers", "botocore_sign", "botocore_presign_s3", "botocore_sign_v4a", "botocore_sign_string", "EMPTY_SHA256", "__version__",
 ]
 
 __version__: str
@@ -194,6 +194,24 @@ class VerifiedIdentity:
     def region_set(self) -> Optional[str]: ...
 
 @final
+class VerifiedStream:
+    """A streaming (aws-chunked) upload whose headers verified: feed it the wire body."""
+    def feed(self, data: Union[bytes, bytearray, memoryview]) -> bytes: ...
+    def finish(self) -> Dict[str, str]: ...
+    @property
+    def identity(self) -> VerifiedIdentity: ...
+    @property
+    def decoded_length(self) -> int: ...
+    @property
+    def decoded_bytes(self) -> int: ...
+    @property
+    def done(self) -> bool: ...
+    @property
+    def trailer_names(self) -> List[str]: ...
+    @property
+    def content_encoding(self) -> str: ...
+
+@final
 class Verifier:
     """Checks SigV4 signatures of incoming requests for one service and a set of regions."""
 
@@ -216,6 +234,8 @@ class Verifier:
     ) -> "Verifier": ...
     def verify(self, method: str, url: str, headers: _HeadersArg = None, body: _BodyArg = None,
                now: _TimestampArg = None) -> VerifiedIdentity: ...
+    def verify_streaming(self, method: str, url: str, headers: _HeadersArg = None,
+                         now: _TimestampArg = None) -> VerifiedStream: ...
     def verify_raw(self, method: str, path: Union[bytes, str], query: Union[bytes, str],
                    headers: Iterable[Union[Tuple[bytes, bytes], List[bytes]]], body: _BodyArg = None,
                    now: _TimestampArg = None) -> VerifiedIdentity:
@@ -269,14 +289,17 @@ def error_answer(
 def scope_has_body(scope: MutableMapping[str, Any]) -> bool:
     """Whether an ASGI http scope's headers announce a body (Content-Length other than 0, Transfer-Encoding)."""
     ...
-def scope_target(scope: MutableMapping[str, Any]) -> str:
-    """The request target of an ASGI http scope as the client sent it (raw_path as UTF-8, else latin-1)."""
+def scope_target(scope: MutableMapping[str, Any], *, strict: bool = False) -> str:
+    """The request target of an ASGI http scope as the client sent it (raw_path as UTF-8; else
+    latin-1, or with ``strict`` the verifier's refusal: VerificationError InvalidUrl, as for a
+    target that is not ``/path?query``)."""
     ...
 def scope_headers(scope: MutableMapping[str, Any]) -> List[Tuple[str, str]]:
     """The headers of an ASGI http scope as (name, value) str pairs, in order."""
     ...
-def wire_target(environ: MutableMapping[str, Any]) -> str:
-    """The request target of a WSGI environ as the client sent it (REQUEST_URI/RAW_URI, else re-quoted)."""
+def wire_target(environ: MutableMapping[str, Any], *, strict: bool = False) -> str:
+    """The request target of a WSGI environ as the client sent it (REQUEST_URI/RAW_URI, else
+    re-quoted); ``strict`` refuses what the verifier refuses (VerificationError InvalidUrl)."""
     ...
 def environ_headers(environ: MutableMapping[str, Any]) -> List[Tuple[str, str]]:
     """The headers of a WSGI environ (HTTP_*, CONTENT_TYPE, CONTENT_LENGTH) as (name, value) str pairs."""
@@ -320,4 +343,9 @@ def botocore_sign_v4a(
 ) -> Tuple[str, str, str, str]:
     """``(signature, signed_headers, canonical_request, string_to_sign)`` of a request as botocore's
     CRT SigV4a signers sign it (the native half of ``sigv4.botocore``'s ``v4a`` signers)."""
+    ...
+def botocore_sign_string(access_key: str, secret_key: str, region: str, service: str, amz_date: str,
+                         text: str) -> str:
+    """The SigV4 HMAC (hex) of ``text`` under the day's signing key: botocore's
+    ``SigV4Auth.signature``, as its S3 POST presigners apply it to the base64 policy."""
     ...

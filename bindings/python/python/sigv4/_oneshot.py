@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Tuple, Union
 
 from . import _native
+from ._auth import NONCE_HEADER, new_nonce
 
 __all__ = ["sign_v4"]
 
@@ -30,6 +31,8 @@ def sign_v4(
     payload: Union[bytes, str, None] = None,
     timestamp: Any = None,
     session_token: Optional[str] = None,
+    *,
+    nonce: bool = False,
 ) -> Dict[str, Any]:
     """Signs one request with an ``Authorization`` header, in one call.
 
@@ -43,13 +46,23 @@ def sign_v4(
     Returns a dict with ``authorization``, ``timestamp`` (the ``X-Amz-Date`` value), ``signature``,
     ``canonical_request`` and ``string_to_sign`` — the fields of the C function ``sigv4_sign_v4`` —
     plus ``url`` (path and encoded query) and ``headers`` (every header to send, a dict).
+    ``nonce=True`` adds a signed random ``X-Request-Nonce`` header (also returned as ``nonce``; it
+    is in ``headers``, send it), so identical calls within one second are distinct requests for a
+    verifier with replay protection.
     Raises ``sigv4.Error`` (with ``.code``) on bad input.
     """
+    if not isinstance(nonce, bool):
+        raise TypeError("nonce must be a bool")
+    nonce_value = None
+    if nonce:
+        nonce_value = new_nonce()
+        pairs = list((headers.items() if isinstance(headers, Mapping) else headers) or ())
+        headers = pairs + [(NONCE_HEADER, nonce_value)]
     signed = _native.sign_v4(
         access_key, secret_key, region, service, method, uri,
         _pairs(query_params), headers, payload, timestamp, session_token,
     )
-    return {
+    result = {
         "authorization": signed.authorization,
         "timestamp": signed.amz_date,
         "signature": signed.signature,
@@ -58,3 +71,6 @@ def sign_v4(
         "url": signed.url,
         "headers": signed.headers,
     }
+    if nonce_value is not None:
+        result["nonce"] = nonce_value
+    return result
