@@ -4,7 +4,7 @@ const INSPECT = Symbol.for('nodejs.util.inspect.custom')
 const { NativeSigner, signWith } = require('#native')
 const { SigV4Error } = require('./errors')
 const { StreamingUpload } = require('./streaming')
-const { SIGNED_REQUEST_HEADERS } = require('./packed')
+const { signedRequestFields } = require('./packed')
 const { headerList } = require('./headers')
 
 /** Credentials are refreshed when they expire within this many milliseconds. */
@@ -16,31 +16,6 @@ const REDACTED = '** redacted **'
 function redact(text, secret) {
   if (typeof text !== 'string' || !secret) return text
   return text.split(secret).join(REDACTED).split(encodeURIComponent(secret)).join(REDACTED)
-}
-
-/** The plain object of a signed request from its record (lib/packed.js LAYOUTS.signedRequest, then header pairs). */
-function build(flat) {
-  const p = flat.split('\0')
-  const headers = {}
-  for (let i = SIGNED_REQUEST_HEADERS; i < p.length; i += 2) {
-    const name = p[i]
-    headers[name] = p[i + 1] // one entry per name: the native side merged repeats as signed
-  }
-  const out = {
-    method: p[0],
-    url: p[1],
-    headers,
-    signature: p[2],
-    authorization: p[3],
-    amzDate: p[4],
-    credentialScope: p[5],
-    signedHeaders: p[6],
-    canonicalRequest: p[7],
-    stringToSign: p[8],
-    payloadHash: p[9],
-  }
-  if (p[3] === '') delete out.authorization
-  return out
 }
 
 /**
@@ -59,7 +34,7 @@ class SignedRequest {
 
   constructor(flat) { this.#flat = flat }
 
-  #fields() { return this.#o === null ? (this.#o = build(this.#flat)) : this.#o }
+  #fields() { return this.#o === null ? (this.#o = signedRequestFields(this.#flat)) : this.#o }
 
   /** HTTP method. */
   get method() { return this.#fields().method }

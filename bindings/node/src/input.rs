@@ -3,10 +3,7 @@
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use napi::sys;
-use sigv4::{
-    ContentSha256Header, Credentials, ErrorKind, PathNormalization, PayloadMode, SessionTokenMode,
-    SigningAlgorithm, SigningSettings, SigningTime, UriEncoding,
-};
+use sigv4::{Credentials, ErrorKind, OptionFlag, OptionName, SigningSettings, SigningTime};
 
 use crate::error::{bad_input, failed, from_core};
 use crate::js::{self, Value};
@@ -119,7 +116,13 @@ pub fn req_str(
         .ok_or_else(|| bad_input(env, kind, what, &format!("{what} is required")))
 }
 
-fn opt_bool(env: Env, obj: Value, name: &std::ffi::CStr, what: &str) -> napi::Result<Option<bool>> {
+/// Reads an optional boolean property.
+pub fn opt_bool(
+    env: Env,
+    obj: Value,
+    name: &std::ffi::CStr,
+    what: &str,
+) -> napi::Result<Option<bool>> {
     match js::get(env, obj, name).map_err(|_| failed(env, what))? {
         None => Ok(None),
         Some(v) => js::boolean(env, v).map(Some).map_err(|_| {
@@ -336,69 +339,59 @@ pub fn credentials(env: Env, v: Value) -> napi::Result<Credentials> {
     Ok(creds)
 }
 
-/// Reads the signing options of a `Signer` (or `signV4`) from `obj` into settings for `service`.
+/// Reads the option `js_name` (Node's camelCase spelling) whose value is one of its names, with the
+/// core's parser of those names; its error names the option as Node spells it.
+pub fn named_option<T: OptionName>(
+    env: Env,
+    obj: Value,
+    name: &std::ffi::CStr,
+    js_name: &str,
+) -> napi::Result<Option<T>> {
+    let Some(text) = opt_str(env, obj, name, ErrorKind::InvalidOption, js_name)? else {
+        return Ok(None);
+    };
+    T::parse_name(&text).map(Some).map_err(|e| {
+        let message = e.message().replace(T::OPTION, js_name);
+        bad_input(env, e.kind(), js_name, &message)
+    })
+}
+
+/// Reads the boolean option `js_name` into the setting the core says the flag selects.
+pub fn flag_option<T: OptionFlag>(
+    env: Env,
+    obj: Value,
+    name: &std::ffi::CStr,
+    js_name: &str,
+) -> napi::Result<Option<T>> {
+    Ok(opt_bool(env, obj, name, js_name)?.map(T::from_flag))
+}
+
+/// Reads the signing options of a `Signer` from `obj` into settings for `service`.
 pub fn settings(env: Env, obj: Value, service: &str) -> napi::Result<SigningSettings> {
     let mut s = SigningSettings::for_service(service);
-    let invalid = |what: &str, msg: &str| bad_input(env, ErrorKind::InvalidOption, what, msg);
-    if let Some(p) = opt_str(env, obj, c"payload", ErrorKind::InvalidOption, "payload")? {
-        s.payload = Some(PayloadMode::from_name(&p).ok_or_else(|| {
-            invalid("payload", "payload must be one of signed, unsigned, streaming-signed, streaming-unsigned-trailer, streaming-signed-trailer")
-        })?);
+    s.payload = named_option(env, obj, c"payload", "payload")?.or(s.payload);
+    if let Some(v) = flag_option(env, obj, c"contentSha256Header", "contentSha256Header")? {
+        s.content_sha256_header = v;
     }
-    if let Some(b) = opt_bool(env, obj, c"contentSha256Header", "contentSha256Header")? {
-        s.content_sha256_header = if b {
-            ContentSha256Header::Include
-        } else {
-            ContentSha256Header::Omit
-        };
+    if let Some(v) = named_option(env, obj, c"uriEncoding", "uriEncoding")? {
+        s.uri_encoding = v;
     }
-    if let Some(u) = opt_str(
-        env,
-        obj,
-        c"uriEncoding",
-        ErrorKind::InvalidOption,
-        "uriEncoding",
-    )? {
-        s.uri_encoding = match u.as_str() {
-            "double" => UriEncoding::Double,
-            "single" => UriEncoding::Single,
-            _ => {
-                return Err(invalid(
-                    "uriEncoding",
-                    "uriEncoding must be 'double' or 'single'",
-                ))
-            }
-        };
+    if let Some(v) = flag_option(env, obj, c"normalizePath", "normalizePath")? {
+        s.path_normalization = v;
     }
-    if let Some(b) = opt_bool(env, obj, c"normalizePath", "normalizePath")? {
-        s.path_normalization = if b {
-            PathNormalization::Enabled
-        } else {
-            PathNormalization::Disabled
-        };
+    if let Some(v) = flag_option(env, obj, c"signSessionToken", "signSessionToken")? {
+        s.session_token_mode = v;
     }
-    if let Some(b) = opt_bool(env, obj, c"signSessionToken", "signSessionToken")? {
-        s.session_token_mode = if b {
-            SessionTokenMode::Signed
-        } else {
-            SessionTokenMode::AppendedAfterSigning
-        };
-    }
-    if let Some(a) = opt_str(
-        env,
-        obj,
-        c"algorithm",
-        ErrorKind::InvalidOption,
-        "algorithm",
-    )? {
-        s.algorithm = SigningAlgorithm::from_name(&a)
-            .ok_or_else(|| invalid("algorithm", "algorithm must be 'sigv4' or 'sigv4a'"))?;
+    if let Some(v) = named_option(env, obj, c"algorithm", "algorithm")? {
+        s.algorithm = v;
     }
     if let Some(list) =
         js::get(env, obj, c"unsignedHeaders").map_err(|_| failed(env, "unsignedHeaders"))?
     {
         if !js::is_array(env, list).unwrap_or(false) {
-            return Err(invalid(
+            return Err(bad_input(
+                env,
+                ErrorKind::InvalidOption,
                 "unsignedHeaders",
                 "unsignedHeaders must be an array of header names",
             ));

@@ -527,38 +527,35 @@ function encodeEventHeaders() {
 }
 
 /**
- * One-call signing (KumoMTA's aws_sign_v4): `{accessKey, secretKey, region, service, method, uri,
- * queryParams?, headers?, payload?, timestamp?, sessionToken?}` -> `{authorization, timestamp,
- * signature, canonicalRequest, stringToSign}`; no x-amz-content-sha256 header is added.
+ * One-call signing (KumoMTA's aws_sign_v4), the core's sigv4::sign_v4: `{accessKey, secretKey, region, service,
+ * method, uri, queryParams?, headers?, payload?, timestamp?, sessionToken?}` -> the signed-request record
+ * (lib/sign-v4.js builds the result object, as for the addon).
  */
 function signV4(params) {
   if (params === null || typeof params !== 'object') throw nativeError('InvalidOption', 'params', 'signV4 needs a parameter object')
-  const credentials = {
-    accessKeyId: reqString(params.accessKey, 'InvalidCredentials', 'accessKey'),
-    secretAccessKey: reqString(params.secretKey, 'InvalidCredentials', 'secretKey'),
-    sessionToken: optString(params.sessionToken, 'InvalidCredentials', 'sessionToken'),
-  }
-  const region = reqString(params.region, 'InvalidRegion', 'region')
-  const service = reqString(params.service, 'InvalidService', 'service')
-  const method = reqString(params.method, 'InvalidMethod', 'method')
-  const uri = reqString(params.uri, 'InvalidUrl', 'uri')
-  if (!uri.startsWith('/')) throw nativeError('InvalidUrl', 'uri', "uri must be a path starting with '/'")
   let query = []
   try {
     query = headerList(params.queryParams, [])
   } catch (e) {
     throw nativeError('InvalidUrl', 'queryParams', 'queryParams must be an object of name -> value (or [name, value] pairs)')
   }
-  let q = ''
-  for (let i = 0; i < query.length; i += 2) q += (i ? '&' : '') + uriEncode(query[i]) + '=' + uriEncode(query[i + 1])
-  const signer = new NativeSigner({ region, service, credentials, contentSha256Header: false })
-  const p = signer.sign(method, q === '' ? uri : uri + '?' + q, params.headers, params.payload, null, params.timestamp).split('\0')
-  return { authorization: p[3], timestamp: p[4], signature: p[2], canonicalRequest: p[7], stringToSign: p[8] }
-}
-
-/** AWS's URI encoding of one query component (every byte but A-Z a-z 0-9 - _ . ~). */
-function uriEncode(s) {
-  return encodeURIComponent(s).replace(/[!'()*]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase())
+  const fields = [
+    reqString(params.accessKey, 'InvalidCredentials', 'accessKey'),
+    reqString(params.secretKey, 'InvalidCredentials', 'secretKey'),
+    optString(params.sessionToken, 'InvalidCredentials', 'sessionToken'),
+    reqString(params.region, 'InvalidRegion', 'region'),
+    reqString(params.service, 'InvalidService', 'service'),
+    reqString(params.method, 'InvalidMethod', 'method'),
+    reqString(params.uri, 'InvalidUrl', 'uri'),
+    timeField(params.timestamp),
+    bodyOf(params.payload),
+    String(query.length >> 1),
+    ...query,
+  ]
+  headerList(params.headers, fields)
+  const len = input(fields)
+  check(wasm.sigv4_sign_v4(len), null)
+  return outString()
 }
 
 /** The encoder of a streaming upload. */
