@@ -22,6 +22,7 @@ mod streaming;
 mod text;
 mod timestamp;
 mod verifier;
+mod verify_stream;
 
 use pyo3::prelude::*;
 use pyo3::types::PyString;
@@ -60,6 +61,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<verifier::Verifier>()?;
     m.add_class::<identity::VerifiedIdentity>()?;
     m.add_class::<streaming::StreamingUpload>()?;
+    m.add_class::<verify_stream::VerifiedStream>()?;
     m.add_function(wrap_pyfunction!(uri_encode, m)?)?;
     m.add_function(wrap_pyfunction!(answer::error_answer, m)?)?;
     m.add_function(wrap_pyfunction!(scope_has_body, m)?)?;

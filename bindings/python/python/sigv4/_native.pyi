@@ -7,7 +7,7 @@ from sigv4._streaming import ChunkedBody
 from typing import IO, Any, Dict, Iterable, List, Mapping, MutableMapping, Optional, Tuple, Union, final
 
 __all__ = [
-    "Credentials", "Signer", "SignedRequest", "PayloadHasher", "Verifier", "VerifiedIdentity",
+    "Credentials", "Signer", "SignedRequest", "PayloadHasher", "Verifier", "VerifiedIdentity", "VerifiedStream",
     "StreamingUpload", "uri_encode", "error_answer", "scope_has_body", "botocore_sign", "botocore_presign_s3", "botocore_sign_v4a", "botocore_sign_string", "EMPTY_SHA256", "__version__",
 ]
 
@@ -194,6 +194,24 @@ class VerifiedIdentity:
     def region_set(self) -> Optional[str]: ...
 
 @final
+class VerifiedStream:
+    """A streaming (aws-chunked) upload whose headers verified: feed it the wire body."""
+    def feed(self, data: Union[bytes, bytearray, memoryview]) -> bytes: ...
+    def finish(self) -> Dict[str, str]: ...
+    @property
+    def identity(self) -> VerifiedIdentity: ...
+    @property
+    def decoded_length(self) -> int: ...
+    @property
+    def decoded_bytes(self) -> int: ...
+    @property
+    def done(self) -> bool: ...
+    @property
+    def trailer_names(self) -> List[str]: ...
+    @property
+    def content_encoding(self) -> str: ...
+
+@final
 class Verifier:
     """Checks SigV4 signatures of incoming requests for one service and a set of regions."""
 
@@ -216,6 +234,8 @@ class Verifier:
     ) -> "Verifier": ...
     def verify(self, method: str, url: str, headers: _HeadersArg = None, body: _BodyArg = None,
                now: _TimestampArg = None) -> VerifiedIdentity: ...
+    def verify_streaming(self, method: str, url: str, headers: _HeadersArg = None,
+                         now: _TimestampArg = None) -> VerifiedStream: ...
     def verify_raw(self, method: str, path: Union[bytes, str], query: Union[bytes, str],
                    headers: Iterable[Union[Tuple[bytes, bytes], List[bytes]]], body: _BodyArg = None,
                    now: _TimestampArg = None) -> VerifiedIdentity:
