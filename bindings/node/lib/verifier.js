@@ -186,7 +186,7 @@ class Verifier {
    * in the array's order: a signed request repeated later in the batch is `RequestReplayed`.
    */
   verifyMany(requests, options) {
-    return verifyMany(this, this.#handle, this.#lookup, requests, options, { adopt, isHeadersLike, VerificationError })
+    return verifyMany(this, this.#handle, this.#lookup, requests, options, { adopt, VerificationError })
   }
 
   /** The accepted regions. */

@@ -5,6 +5,7 @@
 const native = require('#native')
 const { VerifiedIdentity } = require('./identity')
 const { SigV4Error } = require('./errors')
+const { headerList } = require('./headers')
 
 function notARequest() {
   return new SigV4Error('InvalidOption', 'each request must be an object {method, url, headers, body, payloadHash, now}', 'requests')
@@ -23,44 +24,30 @@ const hasNul = (s) => s.indexOf('\0') !== -1
 
 /**
  * `[record, headerCount]` of `r` in the packed verify format (method NUL url [NUL name NUL value]...,
- * src/batch.rs), or undefined when `r` is not in a shape packed here: method absent or a string, url
- * a string, headers absent, an object of string values or a flat `[name, value, ...]` string list,
- * body absent, a string or bytes, no payloadHash and no own `now`, and no NUL anywhere (which the
- * field-by-field path reports with the code verify gives).
+ * src/batch.rs) with its headers `flat` (lib/headers.js's list), or undefined when `r` is not packed
+ * here: method absent or a string, url a string, body absent, a string or bytes, no payloadHash, no
+ * own `now`, and no NUL anywhere (which the field-by-field path reports with the code verify gives).
  */
-function packed(r) {
-  const { method = 'GET', url, headers, body } = r
+function packed(r, flat) {
+  const { method = 'GET', url, body } = r
   if (typeof method !== 'string' || typeof url !== 'string' || hasNul(method) || hasNul(url)) return undefined
   if ((r.payloadHash !== undefined && r.payloadHash !== null) || (r.now !== undefined && r.now !== null)) return undefined
   if (body !== undefined && body !== null && typeof body !== 'string' && !(body instanceof Uint8Array)) return undefined
   let record = method + '\0' + url
-  let count = 0
-  if (headers === undefined || headers === null) return [record, 0]
-  if (Array.isArray(headers)) {
-    if ((headers.length & 1) !== 0) return undefined
-    for (let i = 0; i < headers.length; i++) {
-      const v = headers[i]
-      if (typeof v !== 'string' || hasNul(v)) return undefined
-      record += '\0' + v
-    }
-    return [record, headers.length >> 1]
+  if (flat === undefined) return [record, 0]
+  for (let i = 0; i < flat.length; i++) {
+    if (hasNul(flat[i])) return undefined
+    record += '\0' + flat[i]
   }
-  if (typeof headers !== 'object' || typeof headers.entries === 'function') return undefined
-  for (const name of Object.keys(headers)) {
-    const v = headers[name]
-    if (typeof v !== 'string' || hasNul(name) || hasNul(v)) return undefined
-    record += '\0' + name + '\0' + v
-    count++
-  }
-  return [record, count]
+  return [record, flat.length >> 1]
 }
 
 /**
  * `verifier` (its handle and credentials function) over `requests`. `helpers` are verifier.js's
- * `{adopt, isHeadersLike, VerificationError}` (passed in: this module is required by verifier.js).
+ * `{adopt, VerificationError}` (passed in: this module is required by verifier.js).
  */
 async function verifyMany(verifier, handle, lookup, requests, options, helpers) {
-  const { adopt, isHeadersLike, VerificationError } = helpers
+  const { adopt, VerificationError } = helpers
   if (requests === null || typeof requests !== 'object' || typeof requests[Symbol.iterator] !== 'function') {
     throw new SigV4Error('InvalidOption', 'verifyMany takes an array (or any iterable) of requests', 'requests')
   }
@@ -102,7 +89,14 @@ async function verifyMany(verifier, handle, lookup, requests, options, helpers) 
       out[i] = notARequest()
       continue
     }
-    const p = packed(r)
+    let flat
+    try {
+      flat = headerList(r.headers)
+    } catch (e) {
+      out[i] = adopt(e)
+      continue
+    }
+    const p = packed(r, flat)
     if (p !== undefined) {
       records.push(p[0])
       counts.push(p[1])
@@ -111,10 +105,8 @@ async function verifyMany(verifier, handle, lookup, requests, options, helpers) 
       continue
     }
     flush()
-    let headers = r.headers
-    if (isHeadersLike(headers)) headers = [...headers.entries()]
     try {
-      batch.add(r.method, r.url, headers, r.body, r.payloadHash, nowOf(r))
+      batch.add(r.method, r.url, flat, r.body, r.payloadHash, nowOf(r))
       at.push(i)
     } catch (e) {
       out[i] = adopt(e)
