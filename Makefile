@@ -28,8 +28,9 @@ include mk/sdk.mk
 include mk/cli.mk
 include mk/wasm.mk
 include mk/fuzz.mk
+include mk/replay.mk
 
-test: test-rust test-c test-python test-node test-sdk test-demo test-cli test-edge test-fuzz
+test: test-rust test-c test-python test-node test-replay test-sdk test-demo test-cli test-edge test-fuzz
 	@echo "make test: every suite passed"
 
 bench: bench-rust bench-c bench-python bench-node bench-cli

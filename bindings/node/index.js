@@ -9,6 +9,7 @@ const { batch } = require('./lib/batch')
 const { Verifier, VerificationError } = require('./lib/verifier')
 const { sigv4Middleware, withSigV4 } = require('./lib/middleware')
 const { StreamingUpload } = require('./lib/streaming')
+const { createRedisReplayStore } = require('./lib/replay-store')
 
 module.exports = {
   Signer,
@@ -27,4 +28,5 @@ module.exports = {
   sigv4Middleware,
   withSigV4,
   StreamingUpload,
+  createRedisReplayStore,
 }

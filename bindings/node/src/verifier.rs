@@ -215,7 +215,7 @@ fn push_integer(out: &mut String, n: i64) {
 
 /// The identity as NUL-separated fields: accessKeyId, region, service, signedHeaders (`;`),
 /// amzDate, presigned (`1`/`0`), expiresAt (epoch seconds or empty), sessionTokenUsed, payloadHash,
-/// algorithm, regionSet (or empty).
+/// algorithm, regionSet (or empty), replayKey, replayExpiresAtMs.
 fn identity_flat(who: &VerifiedIdentity) -> String {
     let mut out = String::with_capacity(160);
     out.push_str(&who.access_key_id);
@@ -246,6 +246,11 @@ fn identity_flat(who: &VerifiedIdentity) -> String {
     out.push_str(who.algorithm.name());
     out.push(SEP);
     out.push_str(who.region_set.as_deref().unwrap_or(""));
+    // For a shared replay store (lib/replay-store.js): the core's key and the end of the window.
+    out.push(SEP);
+    out.push_str(&who.replay_claim.key());
+    out.push(SEP);
+    push_integer(&mut out, who.replay_claim.expires_at_millis());
     out
 }
 

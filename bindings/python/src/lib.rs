@@ -15,6 +15,7 @@ mod identity;
 mod lookup;
 mod options;
 mod raw;
+mod replay;
 mod signed;
 mod signer;
 mod streaming;
@@ -61,6 +62,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<streaming::StreamingUpload>()?;
     m.add_function(wrap_pyfunction!(uri_encode, m)?)?;
     m.add_function(wrap_pyfunction!(answer::error_answer, m)?)?;
+    m.add_function(wrap_pyfunction!(replay::replay_verdict_of, m)?)?;
     m.add_function(wrap_pyfunction!(scope_has_body, m)?)?;
     m.add_function(wrap_pyfunction!(botocore::botocore_sign, m)?)?;
     m.add_function(wrap_pyfunction!(botocore::botocore_presign_s3, m)?)?;
