@@ -147,8 +147,8 @@ test-c: c-header-check c-symbols c-test-run c-test-asan c-test-valgrind c-test-r
 
 bench-c: c-lib-release
 	mkdir -p $(C_OUT)/bench
-	$(C_CC) -std=c11 -O2 -Wall -Wextra -Werror -I$(ROOT)/include tests/c/bench.c $(C_RELEASE_LIB)/libsigv4.a $(C_SYSLIBS) -o $(C_OUT)/bench/bench
-	rust_ns=$$($(CARGO) run --quiet --release -p sigv4-ffi --example w1_rust) && \
+	$(C_CC) -std=c11 -O2 -Wall -Wextra -Werror -I$(ROOT)/include $(ROOT)/bench/c/bench.c $(C_RELEASE_LIB)/libsigv4.a $(C_SYSLIBS) -o $(C_OUT)/bench/bench
+	rust_ns=$$($(CARGO) run --quiet --release -p sigv4-bench --example w1_rust) && \
 		$(C_OUT)/bench/bench "$$rust_ns"
 
 C_FROM = $(if $(filter release,$(C_PROFILE)),$(C_RELEASE_LIB),$(C_DEBUG_LIB))

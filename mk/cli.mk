@@ -21,7 +21,7 @@ test-cli: cli-debug $(VENV)/.stamp-sigv4-debug
 # awscurl is only needed here, so it is installed here (pinned) rather than with the test deps.
 bench-cli: cli-release $(PY_VENV_STAMP)
 	$(PY) -m pip install -q --disable-pip-version-check awscurl==0.44
-	SIGV4_BIN=$(CLI_TARGET)/release/sigv4 $(PY) cli/bench/bench_sign.py
+	SIGV4_BIN=$(CLI_TARGET)/release/sigv4 $(PY) $(ROOT)/bench/cli/bench_sign.py
 
 # Part of `make install` (mk/c.mk): $(DESTDIR)$(PREFIX)/bin/sigv4, the build of C_PROFILE.
 install: install-cli
@@ -35,4 +35,4 @@ install-cli: cli-$(if $(filter release,$(C_PROFILE)),release,debug)
 bench-proxy:
 	$(CARGO) build --release -p sigv4-cli --bins --examples
 	command -v wrk >/dev/null || apt-get install -y wrk || sudo apt-get install -y wrk
-	$(PY) cli/bench/bench_proxy.py
+	$(PY) $(ROOT)/bench/cli/bench_proxy.py

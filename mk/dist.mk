@@ -1,11 +1,11 @@
 # Release artefacts into dist/ and their tests (issue 15).
 #   make dist        npm packages (main + one per target), Python wheels (abi3) + sdist, C tarballs, Lambda
-#                    layers, SHA256SUMS. Cross-builds with zig (PyPI's ziglang + cargo-zigbuild, pinned, in
+#                    layers, the `sigv4` command (cli/) per target, SHA256SUMS. Cross-builds with zig (PyPI's ziglang + cargo-zigbuild, pinned, in
 #                    build/dist-tools); Rust targets through rustup. Slow: four targets x three libraries.
 #   make dist-test   installs the artefacts with nothing from the build on PATH and runs the AWS v4 suite through
 #                    them: natively on x86_64, under qemu-user for aarch64, musl C under Debian's musl loader;
-#                    the C tarballs through pkg-config and CMake; prints the table (packaging/report.py).
-.PHONY: dist dist-tools dist-node dist-python dist-c dist-layers dist-sums dist-test dist-clean
+#                    the C tarballs through pkg-config and CMake; `sigv4` on AWS suite cases; prints the table (packaging/report.py).
+.PHONY: dist dist-tools dist-node dist-python dist-c dist-cli dist-layers dist-sums dist-test dist-clean
 
 DIST := $(ROOT)/dist
 DIST_BUILD := $(ROOT)/build/dist
@@ -79,6 +79,17 @@ dist-c: $(DIST_TOOLS_STAMP)
 		packaging/c-tarball.sh $(ROOT) $(C_TARGET)/$$t/release $$t $(DIST_VERSION) $(C_SOVERSION) $(DIST); \
 	done
 
+# The `sigv4` command: sigv4-<version>-<target>.tar.gz (bin/sigv4, LICENSE, NOTICE, README.md), symbols stripped.
+# gnu: glibc 2.17 floor like the libraries. musl: a static executable (Rust's default for musl; the -crt-static
+# above is for the libraries, which a musl process loads), so it runs on any Linux of that architecture.
+dist-cli: $(DIST_TOOLS_STAMP)
+	mkdir -p $(DIST)
+	for t in $(DIST_TARGETS); do \
+		zt=$$(case $$t in *gnu) echo $$t.$(DIST_GLIBC);; *) echo $$t;; esac); \
+		PATH=$(DIST_TOOLS)/bin:$$PATH CARGO_PROFILE_RELEASE_STRIP=symbols $(CARGO) zigbuild --quiet --release -p sigv4-cli --bin sigv4 --target $$zt; \
+		packaging/cli-tarball.sh $(ROOT) $(C_TARGET)/$$t/release $$t $(DIST_VERSION) $(DIST); \
+	done
+
 # Lambda layers (Python and Node, x86_64 and arm64) from the artefacts above.
 dist-layers:
 	packaging/lambda-layers.sh $(DIST) $(DIST_BUILD)/layers $(DIST_VERSION)
@@ -88,7 +99,7 @@ dist-sums:
 	@echo "dist/: $$(wc -l < $(DIST)/SHA256SUMS) artefacts, SHA256SUMS written"
 
 dist: dist-clean dist-tools
-	$(MAKE) --no-print-directory dist-node dist-python dist-c
+	$(MAKE) --no-print-directory dist-node dist-python dist-c dist-cli
 	$(MAKE) --no-print-directory dist-layers dist-sums
 	@ls -l $(DIST)
 

@@ -20,7 +20,7 @@ test-node: node-build
 
 bench-node: $(NODE_STAMP)
 	cd $(NODE_DIR) && $(NAPI_BUILD) --release
-	cd $(NODE_DIR) && node bench/bench.js
+	cd $(NODE_DIR) && node $(ROOT)/bench/node/bench.js
 
 # examples/node/dist/demo-client.js for `make demo`: the TypeScript examples compiled with tsc, and
 # libsigv4 resolvable from dist/ (a symlink to bindings/node, whose addon node-build makes).
@@ -37,7 +37,7 @@ node-demo-client: node-build
 bench-node-middleware: $(NODE_STAMP)
 	command -v wrk >/dev/null || apt-get install -y wrk || sudo apt-get install -y wrk
 	cd $(NODE_DIR) && $(NAPI_BUILD) --release
-	cd $(NODE_DIR) && node bench/bench-middleware.js
+	cd $(NODE_DIR) && node $(ROOT)/bench/node/bench-middleware.js
 
 # The Node differential tests with 100,000 generated inputs per pair (make test runs 5,000 / 2,000):
 # libsigv4/aws4 vs aws4, Signer vs @smithy/signature-v4 (50,000 per service, header and presigned

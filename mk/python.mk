@@ -40,13 +40,13 @@ test-python: $(VENV)/.stamp-sigv4-debug
 	$(PY) $(PY_PKG)/typecheck/check_readme.py README.md build/readme-py $(VENV)/bin/basedpyright
 
 bench-python: $(VENV)/.stamp-sigv4-release
-	$(PY) $(PY_PKG)/bench/bench.py
+	$(PY) $(ROOT)/bench/python/bench.py
 
 # Needs wrk (Debian package; installed here when missing and apt-get is usable) and valgrind.
 bench-python-middleware: $(VENV)/.stamp-sigv4-release
 	command -v wrk >/dev/null || apt-get install -y wrk || sudo apt-get install -y wrk
-	$(PY) $(PY_PKG)/bench/bench_middleware.py
-	$(PY) $(PY_PKG)/bench/bench_middleware_instructions.py
+	$(PY) $(ROOT)/bench/python/bench_middleware.py
+	$(PY) $(ROOT)/bench/python/bench_middleware_instructions.py
 
 # The botocore differential with 100,000 generated requests per signer (make test runs 2,000).
 .PHONY: fuzz-diff-python

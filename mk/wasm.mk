@@ -50,4 +50,4 @@ test-edge: test-edge-node test-edge-bun test-edge-workerd test-edge-browser
 	@echo "make test-edge: every edge runtime passed"
 
 bench-edge: $(WASM_OUT)
-	cd $(NODE_DIR) && node bench/edge/run.mjs
+	cd $(NODE_DIR) && node $(ROOT)/bench/node/edge/run.mjs

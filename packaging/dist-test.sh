@@ -4,7 +4,8 @@
 # suite through it. x86_64: natively. aarch64: Debian's arm64 Python 3.11 and Node 18 under qemu-user
 # (packaging/arm64-sysroot.sh). musl: no musl Node or Python is available from the registries, so those artefacts
 # get a linkage check and a load through musl's own loader (packaging/musl-load.sh); the musl C tarballs run the
-# full C suite with Debian's musl (x86_64) and the arm64 sysroot's musl (aarch64).
+# full C suite with Debian's musl (x86_64) and the arm64 sysroot's musl (aarch64). The `sigv4` command (static on
+# musl) signs AWS suite cases on every target (packaging/test-cli-tarball.sh).
 # Each check appends "artefact<TAB>target<TAB>glibc floor<TAB>result<TAB>seconds" to <work>/results.tsv;
 # packaging/report.py prints the table.
 # Usage: dist-test.sh <repo root> <dist> <work> <arm64 sysroot work dir>
@@ -125,6 +126,14 @@ for target in x86_64-unknown-linux-gnu aarch64-unknown-linux-gnu x86_64-unknown-
   "$here/test-c-tarball.sh" "$root" "$dist/libsigv4-$version-$target.tar.gz" "$target" "$work/c-$target" \
     "$sysroot_work" | tee "$work/out"
   record "libsigv4-$version-$target.tar.gz" "$target" "$(floor "$work/c-$target/prefix/lib/libsigv4.so.$version")" \
+    "$(tail -1 "$work/out")" $(($(now) - t0))
+done
+# ---------------------------------------------------------------- the sigv4 command
+for target in x86_64-unknown-linux-gnu aarch64-unknown-linux-gnu x86_64-unknown-linux-musl aarch64-unknown-linux-musl; do
+  t0=$(now)
+  clean "" "$here/test-cli-tarball.sh" "$root" "$dist/sigv4-$version-$target.tar.gz" "$target" "$work/cli-$target" \
+    "$sysroot" | tee "$work/out"
+  record "sigv4-$version-$target.tar.gz" "$target" "$(floor "$work/cli-$target/prefix/bin/sigv4")" \
     "$(tail -1 "$work/out")" $(($(now) - t0))
 done
 packaging/test-lambda.sh "$root" "$dist" "$work/lambda" "$sysroot" "$results"

@@ -35,6 +35,7 @@ mod http;
 mod key;
 mod mac;
 mod output;
+pub mod packed;
 mod request;
 mod settings;
 mod sign;
@@ -61,7 +62,7 @@ pub use event_stream::{
     decode_message, encode_headers, encode_message, EventStreamSigner, HeaderValue, SignedEvent,
     MAX_MESSAGE_LEN,
 };
-pub use exact::{sign_exact, ExactSignature};
+pub use exact::{sign_exact, sign_exact_v4a, ExactSignature};
 pub use http::{RequestTarget, TargetForm};
 pub use key::{KeyCache, SigningKey};
 pub use output::{Headers, SignedRequest};

@@ -9,6 +9,7 @@
 // same file runs on the WebAssembly build; `url` is loaded only for a request given as a string.
 var native = require('#native')
 var qs = require('./aws4-query')
+var escapeField = require('./packed').escapeField
 
 var aws4Sign = native.aws4Sign
 var aws4Handle = native.aws4Handle
@@ -78,10 +79,6 @@ function queryText(v) {
   var s = String(v)
   if (!isWellFormed(s)) throw new URIError('URI malformed')
   return s
-}
-
-function escapeField(s) {
-  return s.replace(/[\u0000\u0001]/g, function(c) { return c === '\u0000' ? '\u00010' : '\u00011' })
 }
 
 var HEADERS_TO_IGNORE = {
@@ -314,6 +311,7 @@ RequestSigner.prototype.signWithCore = function(flags) {
   cryptoData(region, 'data')
   cryptoData(service, 'data')
 
+  // A record of core/src/packed.rs AWS4_REQUEST_FIELDS (lib/packed.js LAYOUTS.aws4Request).
   var fields = [String(request.method || 'GET'), parsed.path, String(this.getDateTime()), date, '-', 0]
   if (parsed.simple && parsed.parsedQuery === undefined) {
     // A simple query (see isSimpleQuery), never parsed: its pairs as written, split natively.

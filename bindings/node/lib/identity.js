@@ -1,6 +1,6 @@
 'use strict'
 // VerifiedIdentity: who signed a verified request, read lazily from the one string the native
-// verifier returns (src/verifier.rs `identity_flat`: NUL-separated fields).
+// verifier returns (a record of core/src/packed.rs IDENTITY_FIELDS, positions in lib/packed.js LAYOUTS.identity).
 // util.inspect's hook, by its registered name: no node:util import (the file runs in Workers and browsers).
 const INSPECT = Symbol.for('nodejs.util.inspect.custom')
 

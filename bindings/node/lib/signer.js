@@ -4,6 +4,7 @@ const INSPECT = Symbol.for('nodejs.util.inspect.custom')
 const { NativeSigner, signWith } = require('#native')
 const { SigV4Error } = require('./errors')
 const { StreamingUpload } = require('./streaming')
+const { SIGNED_REQUEST_HEADERS } = require('./packed')
 
 /** Credentials are refreshed when they expire within this many milliseconds. */
 const REFRESH_BEFORE_MS = 5 * 60 * 1000
@@ -16,11 +17,11 @@ function redact(text, secret) {
   return text.split(secret).join(REDACTED).split(encodeURIComponent(secret)).join(REDACTED)
 }
 
-/** The plain object of a signed request from the native NUL-separated fields (src/output.rs `flat`). */
+/** The plain object of a signed request from its record (lib/packed.js LAYOUTS.signedRequest, then header pairs). */
 function build(flat) {
   const p = flat.split('\0')
   const headers = {}
-  for (let i = 10; i < p.length; i += 2) {
+  for (let i = SIGNED_REQUEST_HEADERS; i < p.length; i += 2) {
     const name = p[i]
     headers[name] = p[i + 1] // one entry per name: the native side merged repeats as signed
   }
@@ -46,7 +47,7 @@ function build(flat) {
  * `authorization` (absent when presigned), `amzDate`, `credentialScope`, `signedHeaders`,
  * `canonicalRequest`, `stringToSign`, `payloadHash`.
  *
- * The native signer returns one string; the fields are taken from it on first access (signing
+ * The native signer returns one record (core/src/packed.rs); the fields are taken from it on first access (signing
  * stays one native call and builds no object nobody reads). They are getters: `JSON.stringify`,
  * `toJSON()` and `util.inspect` give the plain object; for a plain copy to spread, use
  * `signed.toJSON()`. `util.inspect` redacts a session token.

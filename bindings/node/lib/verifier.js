@@ -149,8 +149,8 @@ class Verifier {
 
   /**
    * Verifies `method`, the raw request target `url` and Node's flat `rawHeaders` with `body`: the
-   * request goes to the native side as one string, through the verifier's handle (see
-   * `verifyPacked` in src/verifier.rs).
+   * request goes to the native side as one record (lib/packed.js LAYOUTS.verifyRequest, then the header
+   * pairs), through the verifier's handle (see `verifyPacked` in src/verifier.rs).
    */
   [VERIFY_RAW](method, url, rawHeaders, body, now) {
     let flat

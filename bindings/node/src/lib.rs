@@ -20,7 +20,6 @@ mod output;
 mod raw;
 mod replay;
 mod sdk;
-mod sign_handle;
 mod sign_v4;
 mod signer;
 mod streaming;
@@ -40,4 +39,17 @@ pub fn sha256_hex(env: napi::bindgen_prelude::Env, data: raw::Raw) -> napi::Resu
     // SAFETY: the borrowed bytes are used only within this call.
     let body = unsafe { input::body(env, Some(data.0))? };
     Ok(sigv4::sha256_hex(body.as_bytes()))
+}
+
+/// The field names of every kind of record this boundary exchanges (`sigv4::packed`), by kind: what
+/// `lib/packed.js` checks its own positions against (test/packed.test.js).
+#[napi(js_name = "packedLayouts")]
+pub fn packed_layouts() -> std::collections::HashMap<String, Vec<String>> {
+    sigv4::packed::LAYOUTS
+        .iter()
+        .map(|(kind, names)| {
+            let names = names.iter().map(|n| (*n).to_owned()).collect();
+            ((*kind).to_owned(), names)
+        })
+        .collect()
 }

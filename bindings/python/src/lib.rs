@@ -7,6 +7,7 @@
 mod answer;
 mod body;
 mod botocore;
+mod botocore_v4a;
 mod credentials;
 mod errors;
 mod hasher;
@@ -66,6 +67,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(scope_has_body, m)?)?;
     m.add_function(wrap_pyfunction!(botocore::botocore_sign, m)?)?;
     m.add_function(wrap_pyfunction!(botocore::botocore_presign_s3, m)?)?;
+    m.add_function(wrap_pyfunction!(botocore_v4a::botocore_sign_v4a, m)?)?;
     m.add("EMPTY_SHA256", sigv4::EMPTY_SHA256)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())

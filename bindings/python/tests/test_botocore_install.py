@@ -143,7 +143,8 @@ def _frozen_clock():
         yield
 
 
-@pytest.mark.parametrize("name", sorted(sb.SIGNERS))
+# SigV4a (v4a, s3v4a, s3v4a-query) has no pure-Python botocore signer: tests-crt/ compares it with the CRT's.
+@pytest.mark.parametrize("name", sorted(set(sb.SIGNERS) - {"v4a", "s3v4a", "s3v4a-query"}))
 def test_identical_to_botocore_on_generated_requests(name: str) -> None:
     ours_cls = sb.SIGNERS[name]
     theirs_cls = getattr(botocore.auth, ours_cls.__name__)

@@ -1,7 +1,7 @@
 // Runs the edge suite in workerd (Cloudflare's runtime) through miniflare 4.20251118.0, the last release that
 // runs on Node 20: the Worker is bundled by esbuild with the workerd/worker/browser conditions (as wrangler does),
 // sigv4.wasm is given as a CompiledWasm module, and the Worker fetches from a local server on 127.0.0.1.
-// `--bench` runs bench/edge/bench.mjs in the Worker instead and prints its table.
+// `--bench` runs bench/node/edge/bench.mjs in the Worker instead and prints its table.
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import path from 'node:path'

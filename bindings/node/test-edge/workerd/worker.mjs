@@ -4,7 +4,7 @@ import * as lib from 'libsigv4'
 import * as aws4fetch from 'libsigv4/aws4fetch'
 import aws4 from 'libsigv4/aws4'
 import { runSuite } from '../suite.mjs'
-import { runBench } from '../../bench/edge/bench.mjs'
+import { runBench } from '../../../../bench/node/edge/bench.mjs'
 
 export default {
   async fetch(request) {

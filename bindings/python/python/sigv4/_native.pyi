@@ -8,7 +8,7 @@ from typing import IO, Any, Dict, Iterable, List, Mapping, MutableMapping, Optio
 
 __all__ = [
     "Credentials", "Signer", "SignedRequest", "PayloadHasher", "Verifier", "VerifiedIdentity",
-    "StreamingUpload", "uri_encode", "error_answer", "replay_verdict_of", "scope_has_body", "botocore_sign", "botocore_presign_s3", "EMPTY_SHA256", "__version__",
+    "StreamingUpload", "uri_encode", "error_answer", "replay_verdict_of", "scope_has_body", "botocore_sign", "botocore_presign_s3", "botocore_sign_v4a", "EMPTY_SHA256", "__version__",
 ]
 
 __version__: str
@@ -282,4 +282,20 @@ def botocore_presign_s3(
 ) -> Optional[str]:
     """The URL botocore's S3 presigner makes of a request without headers, params or body and a plain
     URL, or None for any other URL."""
+    ...
+def botocore_sign_v4a(
+    access_key: str,
+    secret_key: str,
+    region_set: str,
+    service: str,
+    amz_date: str,
+    method: str,
+    path: str,
+    query: str,
+    headers: List[Tuple[str, str]],
+    payload: str,
+    s3: bool,
+) -> Tuple[str, str, str, str]:
+    """``(signature, signed_headers, canonical_request, string_to_sign)`` of a request as botocore's
+    CRT SigV4a signers sign it (the native half of ``sigv4.botocore``'s ``v4a`` signers)."""
     ...

@@ -6,7 +6,9 @@
     sigv4.botocore.install()      # every client and presigner made afterwards signs natively
 
 ``install()`` puts subclasses of botocore's own SigV4 signers in ``botocore.auth.AUTH_TYPE_MAPS``
-(``v4``, ``v4-query``, ``s3v4``, ``s3v4-query``, ``v4-s3express``, ``v4-s3express-query``). They keep
+(``v4``, ``v4-query``, ``s3v4``, ``s3v4-query``, ``v4-s3express``, ``v4-s3express-query``) and adds
+SigV4a (``v4a``, ``s3v4a``, ``s3v4a-query``), which botocore otherwise signs only with ``awscrt``
+installed. They keep
 botocore's request preparation as it is — which headers are signed, ``X-Amz-Date`` / ``Date``,
 the session token's placement, ``X-Amz-Content-SHA256`` and ``UNSIGNED-PAYLOAD`` /
 ``STREAMING-UNSIGNED-PAYLOAD-TRAILER`` as botocore picks them, presigned URLs' parameters and
@@ -32,6 +34,7 @@ from botocore.utils import normalize_url_path
 
 from . import _native
 from ._errors import InvalidPayloadHashError
+from ._botocore_v4a import V4A_SIGNERS
 from ._presign_fast import generate_presigned_url
 
 __all__ = ["install", "uninstall", "installed", "generate_presigned_url", "SIGNERS"]
@@ -248,6 +251,7 @@ SIGNERS: Dict[str, type] = {
     "s3v4-query": S3SigV4QueryAuth,
     "v4-s3express": S3ExpressAuth,
     "v4-s3express-query": S3ExpressQueryAuth,
+    **V4A_SIGNERS,
 }
 
 _lock = threading.Lock()

@@ -3,10 +3,11 @@
 // inputs. Prints a table; asserts nothing. Run with `make bench-node` (release build). The W1 rows
 // of libsigv4 and aws4 are timed in interleaved slices, best slice each (see timeInterleaved).
 const crypto = require('node:crypto')
-const aws4 = require('aws4')
-const { SignatureV4 } = require('@smithy/signature-v4')
-const { Signer } = require('..')
-const ours4 = require('../lib/aws4')
+const { dir, pkgRequire } = require('./pkg')
+const aws4 = pkgRequire('aws4')
+const { SignatureV4 } = pkgRequire('@smithy/signature-v4')
+const { Signer } = pkgRequire(dir)
+const ours4 = pkgRequire('./lib/aws4')
 
 const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' }
 

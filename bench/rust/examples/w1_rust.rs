@@ -1,4 +1,4 @@
-//! The Rust core's figure for W1 (warm), measured the way tests/c/bench.c measures the C API, so
+//! The Rust core's figure for W1 (warm), measured the way bench/c/bench.c measures the C API, so
 //! `make bench-c` can print both in one table: the best of 41 batches (the machine is shared; the
 //! fastest batch is the least disturbed). Prints nanoseconds per signing.
 

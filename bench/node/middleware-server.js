@@ -3,7 +3,8 @@
 // (`plain`) withSigV4 in front, on 127.0.0.1, in its own process. Prints `listening on PORT`;
 // answers an IPC message `cpu` with its CPU time so far (process.cpuUsage, microseconds).
 const http = require('node:http')
-const { Verifier, withSigV4 } = require('..')
+const { dir, pkgRequire } = require('./pkg')
+const { Verifier, withSigV4 } = pkgRequire(dir)
 
 const mode = process.argv[2]
 
@@ -11,8 +12,8 @@ const mode = process.argv[2]
 // nothing (`noop`: what the middleware's JavaScript costs) or by a busy wait of 5 µs (`spin5`: what
 // any 5 µs of work per request costs this server), so the verifier's share can be told apart.
 if (mode === 'noop' || mode === 'spin5') {
-  const { Verifier: V, VERIFY_RAW } = require('../lib/verifier')
-  const { VerifiedIdentity } = require('../lib/identity')
+  const { Verifier: V, VERIFY_RAW } = pkgRequire('./lib/verifier')
+  const { VerifiedIdentity } = pkgRequire('./lib/identity')
   const who = () => new VerifiedIdentity('AKIDBENCH\0us-east-1\0execute-api\0host\0\0' + '0\0\0' + '0\0\0AWS4-HMAC-SHA256\0')
   V.prototype[VERIFY_RAW] = mode === 'noop' ? who : function spin() {
     const until = process.hrtime.bigint() + 5000n

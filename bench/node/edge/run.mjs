@@ -1,14 +1,18 @@
-// make bench-edge: the edge benchmark (bench/edge/bench.mjs) in workerd (miniflare) and in Node on the
+// make bench-edge: the edge benchmark (bench/node/edge/bench.mjs) in workerd (miniflare) and in Node on the
 // WebAssembly backend, in one run; prints the table (µs per request; ratios against aws4fetch's sign()).
 import { createRequire } from 'node:module'
-import { worker } from '../../test-edge/workerd/run.mjs'
+import path from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { worker } from '../../../bindings/node/test-edge/workerd/run.mjs'
 import { runBench } from './bench.mjs'
 
 process.env.LIBSIGV4_BACKEND = 'wasm'
-const require = createRequire(import.meta.url)
-const lib = require('../../lib/edge.js')
-const ours = require('../../lib/aws4fetch.js')
-const { AwsV4Signer } = await import('aws4fetch')
+// Resolved from bindings/node (its lib/ and node_modules), where the benchmark lived before bench/node/.
+const require = createRequire(new URL('../../../bindings/node/package.json', import.meta.url))
+const lib = require('./lib/edge.js')
+const ours = require('./lib/aws4fetch.js')
+// The file `import('aws4fetch')` resolves to from bindings/node (its exports' "import" condition), not the CJS build.
+const { AwsV4Signer } = await import(pathToFileURL(path.join(path.dirname(require.resolve('aws4fetch')), 'aws4fetch.esm.mjs')).href)
 
 const mf = await worker()
 let wd

@@ -8,10 +8,11 @@
 // Times are this process's CPU time (other jobs on a shared machine do not count). Rounds alternate between
 // the variants; each number is the median of the rounds.
 const { Readable } = require('node:stream')
-const { DynamoDBClient, GetItemCommand } = require('@aws-sdk/client-dynamodb')
-const { S3Client, GetObjectCommand } = require('@aws-sdk/client-s3')
-const sdkPresigner = require('@aws-sdk/s3-request-presigner')
-const { SignatureV4, getSignedUrl } = require('../lib/aws-sdk')
+const { pkgRequire } = require('./pkg')
+const { DynamoDBClient, GetItemCommand } = pkgRequire('@aws-sdk/client-dynamodb')
+const { S3Client, GetObjectCommand } = pkgRequire('@aws-sdk/client-s3')
+const sdkPresigner = pkgRequire('@aws-sdk/s3-request-presigner')
+const { SignatureV4, getSignedUrl } = pkgRequire('./lib/aws-sdk')
 
 const QUICK = process.argv.includes('--quick')
 const ROUNDS = QUICK ? 3 : 9

@@ -1,7 +1,7 @@
 /* W1 through the C API: GET https://example.amazonaws.com/?Param2=value2&Param1=value1, service
  * "service", region us-east-1, signing key cached (warm), sign + free per operation; and the same
  * request through the one-call sigv4_sign_v4 (key derived every call). Prints a table with the Rust
- * core's figure (argv[1], ns, measured the same way by ffi/examples/w1_rust.rs) and the target. Run by
+ * core's figure (argv[1], ns, measured the same way by bench/rust/examples/w1_rust.rs) and the target. Run by
  * `make bench-c`; a benchmark, not a test. */
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>

@@ -1,0 +1,14 @@
+# make bench: every benchmark table, one after the other, each through its own target (all kept: bench-rust,
+# bench-c, bench-python, bench-node, bench-cli, bench-sdk, bench-edge, bench-servers, bench-proxy, ...). The
+# programs live in bench/<language>/ (bench/README.md); the tables' results in bench/RESULTS.md, a short table per
+# language in the README. Output of each table also in build/bench/<target>.log; a summary at the end.
+#   make bench BENCH_TABLES="bench-rust bench-c"   a subset
+# Slow: release builds, load generators, the WebAssembly build (see bench/RESULTS.md for the time it takes).
+.PHONY: bench bench-servers
+BENCH_TABLES ?= bench-rust bench-c bench-python bench-node bench-cli bench-sdk bench-edge bench-servers bench-proxy
+
+bench:
+	bench/run.sh "$(MAKE) --no-print-directory" $(ROOT)/build/bench $(BENCH_TABLES)
+
+# Server throughput with and without the verifier middleware (load generators on 127.0.0.1; slow).
+bench-servers: bench-python-middleware bench-node-middleware
