@@ -8,8 +8,8 @@
 redis-server-install:
 	command -v redis-server >/dev/null || { apt-get update -qq && apt-get install -y -qq redis-server; }
 
-test-replay: redis-server-install $(VENV)/.stamp-sigv4-debug
-	tests/replay/with-redis.sh bash -c 'cd $(PY_PKG) && $(PY) -m pytest -q -p no:cacheprovider tests-redis'
+test-replay: redis-server-install $(VENV)/.stamp-sigv4-debug node-build
+	tests/replay/with-redis.sh bash -c 'cd $(PY_PKG) && $(PY) -m pytest -q -p no:cacheprovider tests-redis && cd $(NODE_DIR) && node --test test-redis/'
 
 bench-replay: redis-server-install $(VENV)/.stamp-sigv4-release
 	tests/replay/with-redis.sh $(PY) bench/replay/bench_replay.py

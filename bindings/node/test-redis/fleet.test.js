@@ -91,7 +91,7 @@ test('the node-redis store: SET NX with the window as expiry, prefix, verdicts',
     assert.ok(pttl > 4000 && pttl <= 5000, String(pttl))
     // The identity's key and window from the core: header-signed, kept until signing + 900 s.
     const v = new Verifier({ credentials: { AKIDFLEET: 'fleet-secret-key' }, region: 'us-east-1', service: 'execute-api' })
-    const s = signer.sign({ method: 'GET', url: `https://${HOST}/one`, date: new Date('2024-01-01T00:00:00Z') })
+    const s = signer.sign({ method: 'GET', url: `https://${HOST}/one`, timestamp: new Date('2024-01-01T00:00:00Z') })
     const who = v.verify({ method: 'GET', url: `https://${HOST}/one`, headers: s.headers }, { now: new Date('2024-01-01T00:01:40Z') })
     assert.match(who.replayKey, /^[0-9a-f]{64}$/)
     assert.equal(who.replayExpiresAtMs, Date.parse('2024-01-01T00:15:01Z'))
