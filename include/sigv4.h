@@ -1111,6 +1111,15 @@ const char *sigv4_result_message(uint32_t result);
 bool sigv4_result_is_invalid_input(uint32_t result);
 
 /**
+ * The HTTP status a verifying server answers with for a result code: the core's one error -> status
+ * table (`tests/behaviour/errors.json`), e.g. 403 for `SIGV4_SIGNATURE_DOES_NOT_MATCH`, 400 for
+ * `SIGV4_INVALID_CHUNK` and the malformed-request codes. `SIGV4_OK` gives 200; a C-API condition
+ * (1..99: a NULL argument, a small buffer, a panic) gives 500, since it is the server's fault, not
+ * the client's; an unknown value gives 0. Thread safety: safe to call from any thread.
+ */
+uint16_t sigv4_result_http_status(uint32_t result);
+
+/**
  * Borrows one field of a signed request (see `sigv4_field`).
  *
  * On success `*value_out` points to the NUL-terminated value, valid until `signed` is freed, and

@@ -84,7 +84,9 @@ pub use replay_store::{
     SIGV4_REPLAY_SEEN,
 };
 pub use request::{sigv4_pair, sigv4_request};
-pub use result::{sigv4_result, sigv4_result_is_invalid_input, sigv4_result_message};
+pub use result::{
+    sigv4_result, sigv4_result_http_status, sigv4_result_is_invalid_input, sigv4_result_message,
+};
 pub use signed::{sigv4_field, sigv4_signed_request, sigv4_signed_request_free};
 pub use signer::{
     sigv4_signer, sigv4_signer_free, sigv4_signer_new, sigv4_signer_presign,

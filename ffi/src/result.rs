@@ -269,6 +269,23 @@ pub extern "C" fn sigv4_result_is_invalid_input(result: u32) -> bool {
     (100..200).contains(&result) && sigv4_result::from_u32(result).is_some()
 }
 
+/// The HTTP status a verifying server answers with for a result code: the core's one error -> status
+/// table (`tests/behaviour/errors.json`), e.g. 403 for `SIGV4_SIGNATURE_DOES_NOT_MATCH`, 400 for
+/// `SIGV4_INVALID_CHUNK` and the malformed-request codes. `SIGV4_OK` gives 200; a C-API condition
+/// (1..99: a NULL argument, a small buffer, a panic) gives 500, since it is the server's fault, not
+/// the client's; an unknown value gives 0. Thread safety: safe to call from any thread.
+#[no_mangle]
+pub extern "C" fn sigv4_result_http_status(result: u32) -> u16 {
+    match sigv4_result::from_u32(result) {
+        None => 0,
+        Some(sigv4_result::SIGV4_OK) => 200,
+        Some(r) => ErrorKind::all()
+            .iter()
+            .find(|kind| sigv4_result::from_kind(**kind) == r)
+            .map_or(500, |kind| kind.http_status()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

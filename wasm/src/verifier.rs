@@ -221,11 +221,3 @@ pub extern "C" fn sigv4_stream_finish(handle: u32) -> i32 {
         Ok(abi::nul_join(&parts))
     })())
 }
-
-/// Data bytes handed out so far (`-1` for a bad handle).
-#[no_mangle]
-pub extern "C" fn sigv4_stream_decoded_bytes(handle: u32) -> f64 {
-    decoder(handle)
-        .map(|d| d.borrow().decoded_bytes() as f64)
-        .unwrap_or(-1.0)
-}

@@ -399,4 +399,4 @@ function guessServiceRegion(url, headers) {
   return [HOST_SERVICES[service] || service, region || '']
 }
 
-module.exports = { AwsClient, AwsV4Signer, guessServiceRegion }
+module.exports = { AwsClient, AwsV4Signer }

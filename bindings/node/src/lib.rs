@@ -23,7 +23,6 @@ mod sdk;
 mod sign_v4;
 mod signer;
 mod streaming;
-mod types;
 mod verifier;
 
 /// The version of the native addon (equal to the npm package version).

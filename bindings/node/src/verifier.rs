@@ -511,10 +511,4 @@ impl NativeStream {
             .map(|(n, v)| vec![n.clone(), v.clone()])
             .collect())
     }
-
-    /// Data bytes handed out so far.
-    #[napi(getter)]
-    pub fn decoded_bytes(&self) -> f64 {
-        self.decoder.decoded_bytes() as f64
-    }
 }

@@ -755,8 +755,6 @@ class NativeStream {
     for (let i = 0; i < p.length; i += 2) pairs.push([p[i], p[i + 1]])
     return pairs
   }
-
-  get decodedBytes() { return exportsOf().sigv4_stream_decoded_bytes(this.#h) }
 }
 
 // ---- functions ----

@@ -23,6 +23,7 @@ mod streaming;
 mod text;
 mod timestamp;
 mod verifier;
+mod verify_stream;
 
 use pyo3::prelude::*;
 use pyo3::types::PyString;
@@ -61,6 +62,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<verifier::Verifier>()?;
     m.add_class::<identity::VerifiedIdentity>()?;
     m.add_class::<streaming::StreamingUpload>()?;
+    m.add_class::<verify_stream::VerifiedStream>()?;
     m.add_function(wrap_pyfunction!(uri_encode, m)?)?;
     m.add_function(wrap_pyfunction!(answer::error_answer, m)?)?;
     m.add_function(wrap_pyfunction!(replay::replay_verdict_of, m)?)?;
@@ -68,6 +70,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(botocore::botocore_sign, m)?)?;
     m.add_function(wrap_pyfunction!(botocore::botocore_presign_s3, m)?)?;
     m.add_function(wrap_pyfunction!(botocore_v4a::botocore_sign_v4a, m)?)?;
+    m.add_function(wrap_pyfunction!(botocore::botocore_sign_string, m)?)?;
     m.add("EMPTY_SHA256", sigv4::EMPTY_SHA256)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())

@@ -309,6 +309,31 @@ impl Verifier {
         self.check(py, &method, &url, &header_texts, body, now)
     }
 
+    /// Verifies the headers of a streaming (aws-chunked) upload and returns a ``VerifiedStream``:
+    /// feed it the wire body (only data whose chunk signature verified comes back), then call
+    /// ``finish()``. ``url``, ``headers`` and ``now`` as for ``verify``; the body is not given here.
+    /// Raises ``VerificationError`` (``InvalidChunk`` for bad framing headers, the usual codes for
+    /// the seed signature).
+    #[pyo3(signature = (method, url, headers=None, now=None))]
+    fn verify_streaming(
+        &self,
+        py: Python<'_>,
+        method: &Bound<'_, PyString>,
+        url: &Bound<'_, PyString>,
+        headers: Option<&Bound<'_, PyAny>>,
+        now: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<crate::verify_stream::VerifiedStream> {
+        let header_texts = crate::headers::extract_texts(headers)?;
+        crate::verify_stream::verify(
+            py,
+            &self.core,
+            &str_of(method)?,
+            &str_of(url)?,
+            &header_texts,
+            now,
+        )
+    }
+
     /// Verifies one request as an ASGI server hands it over (the fast path of
     /// ``sigv4.asgi.SigV4Middleware``): ``path`` is the raw path (``scope["raw_path"]``, bytes, or
     /// str), ``query`` the raw query string (``scope["query_string"]``), ``headers`` the

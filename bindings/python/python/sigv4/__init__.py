@@ -42,11 +42,13 @@ from ._native import (
     Signer,
     StreamingUpload,
     VerifiedIdentity,
+    VerifiedStream,
     Verifier,
     uri_encode,
 )
 from ._native import __version__ as __version__
 from ._oneshot import sign_v4
+from ._streaming_middleware import ChunkedReader
 
 __all__ = [
     "Credentials",
@@ -55,6 +57,8 @@ __all__ = [
     "PayloadHasher",
     "Verifier",
     "VerifiedIdentity",
+    "VerifiedStream",
+    "ChunkedReader",
     "StreamingUpload",
     "sign_v4",
     "uri_encode",

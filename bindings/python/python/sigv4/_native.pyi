@@ -7,8 +7,8 @@ from sigv4._streaming import ChunkedBody
 from typing import IO, Any, Dict, Iterable, List, Mapping, MutableMapping, Optional, Tuple, Union, final
 
 __all__ = [
-    "Credentials", "Signer", "SignedRequest", "PayloadHasher", "Verifier", "VerifiedIdentity",
-    "StreamingUpload", "uri_encode", "error_answer", "replay_verdict_of", "scope_has_body", "botocore_sign", "botocore_presign_s3", "botocore_sign_v4a", "EMPTY_SHA256", "__version__",
+    "Credentials", "Signer", "SignedRequest", "PayloadHasher", "Verifier", "VerifiedIdentity", "VerifiedStream",
+    "StreamingUpload", "uri_encode", "error_answer", "replay_verdict_of", "scope_has_body", "botocore_sign", "botocore_presign_s3", "botocore_sign_v4a", "botocore_sign_string", "EMPTY_SHA256", "__version__",
 ]
 
 __version__: str
@@ -197,6 +197,24 @@ class VerifiedIdentity:
     def region_set(self) -> Optional[str]: ...
 
 @final
+class VerifiedStream:
+    """A streaming (aws-chunked) upload whose headers verified: feed it the wire body."""
+    def feed(self, data: Union[bytes, bytearray, memoryview]) -> bytes: ...
+    def finish(self) -> Dict[str, str]: ...
+    @property
+    def identity(self) -> VerifiedIdentity: ...
+    @property
+    def decoded_length(self) -> int: ...
+    @property
+    def decoded_bytes(self) -> int: ...
+    @property
+    def done(self) -> bool: ...
+    @property
+    def trailer_names(self) -> List[str]: ...
+    @property
+    def content_encoding(self) -> str: ...
+
+@final
 class Verifier:
     """Checks SigV4 signatures of incoming requests for one service and a set of regions."""
 
@@ -220,6 +238,8 @@ class Verifier:
     ) -> "Verifier": ...
     def verify(self, method: str, url: str, headers: _HeadersArg = None, body: _BodyArg = None,
                now: _TimestampArg = None) -> VerifiedIdentity: ...
+    def verify_streaming(self, method: str, url: str, headers: _HeadersArg = None,
+                         now: _TimestampArg = None) -> VerifiedStream: ...
     def verify_raw(self, method: str, path: Union[bytes, str], query: Union[bytes, str],
                    headers: Iterable[Union[Tuple[bytes, bytes], List[bytes]]], body: _BodyArg = None,
                    now: _TimestampArg = None) -> VerifiedIdentity:
@@ -298,4 +318,9 @@ def botocore_sign_v4a(
 ) -> Tuple[str, str, str, str]:
     """``(signature, signed_headers, canonical_request, string_to_sign)`` of a request as botocore's
     CRT SigV4a signers sign it (the native half of ``sigv4.botocore``'s ``v4a`` signers)."""
+    ...
+def botocore_sign_string(access_key: str, secret_key: str, region: str, service: str, amz_date: str,
+                         text: str) -> str:
+    """The SigV4 HMAC (hex) of ``text`` under the day's signing key: botocore's
+    ``SigV4Auth.signature``, as its S3 POST presigners apply it to the base64 policy."""
     ...

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, Dict, Iterable, Mapping, Optional, Tuple, Union
 
 from . import _native
+from ._auth import NONCE_HEADER, new_nonce
 from ._credentials import Credentials
 
 __all__ = ["sign_v4"]
@@ -32,6 +33,8 @@ def sign_v4(
     payload: Union[bytes, str, None] = None,
     timestamp: Any = None,
     session_token: Optional[str] = None,
+    *,
+    nonce: bool = False,
 ) -> Dict[str, Any]:
     """Signs one request with an ``Authorization`` header, in one call.
 
@@ -45,15 +48,25 @@ def sign_v4(
     Returns a dict with ``authorization``, ``timestamp`` (the ``X-Amz-Date`` value), ``signature``,
     ``canonical_request`` and ``string_to_sign`` — the fields of the C function ``sigv4_sign_v4`` —
     plus ``url`` (path and encoded query) and ``headers`` (every header to send, a dict).
+    ``nonce=True`` adds a signed random ``X-Request-Nonce`` header (also returned as ``nonce``; it
+    is in ``headers``, send it), so identical calls within one second are distinct requests for a
+    verifier with replay protection.
     Raises ``sigv4.Error`` (with ``.code``) on bad input.
     """
+    if not isinstance(nonce, bool):
+        raise TypeError("nonce must be a bool")
+    nonce_value = None
+    if nonce:
+        nonce_value = new_nonce()
+        pairs = list((headers.items() if isinstance(headers, Mapping) else headers) or ())
+        headers = pairs + [(NONCE_HEADER, nonce_value)]
     query = _query_string(query_params)
     url = uri
     if query:
         url = f"{uri}{'&' if '?' in uri else '?'}{query}"
     signer = _native.Signer(Credentials(access_key, secret_key, session_token), region, service)
     signed = signer.sign(method, url, headers, payload, timestamp)
-    return {
+    result = {
         "authorization": signed.authorization,
         "timestamp": signed.amz_date,
         "signature": signed.signature,
@@ -62,3 +75,6 @@ def sign_v4(
         "url": signed.url,
         "headers": signed.headers,
     }
+    if nonce_value is not None:
+        result["nonce"] = nonce_value
+    return result

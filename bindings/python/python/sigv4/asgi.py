@@ -35,6 +35,7 @@ from ._middleware import (
 )
 from ._native import Verifier
 from .replay import claim_async
+from ._streaming_middleware import StreamTooLarge, asgi_is_streaming, asgi_verify_streaming
 
 __all__ = ["SigV4Middleware", "IDENTITY_KEY", "scope_target", "scope_headers"]
 
@@ -134,6 +135,9 @@ class SigV4Middleware:
             scope[IDENTITY_KEY] = identity
             await self.app(scope, receive, send)
             return
+        if asgi_is_streaming(scope):
+            await self._streaming(scope, receive, send)
+            return
         message = await receive()
         if message["type"] == "http.disconnect":
             return
@@ -164,6 +168,33 @@ class SigV4Middleware:
             return
         scope[IDENTITY_KEY] = identity
         await self.app(scope, _Replay(message, receive), send)
+
+    async def _streaming(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """An aws-chunked upload: every chunk verified before the application runs (see
+        ``sigv4._streaming_middleware``)."""
+        clock = self.clock
+        try:
+            done = await asgi_verify_streaming(self.verifier, scope, scope_target(scope), scope_headers(scope),
+                                               receive, self.max_body, None if clock is None else clock())
+        except StreamTooLarge:
+            await self._answer(too_large(self.max_body), send)
+            return
+        except VerificationError as error:
+            self._denied(error, scope)
+            await self._answer(error_answer(error, self.explain_mismatch), send)
+            return
+        if done is None:
+            return
+        identity, body = done
+        if self.replay_store is not None:
+            try:
+                await claim_async(self.replay_store, identity, time.time() if clock is None else clock())
+            except VerificationError as error:
+                self._denied(error, scope)
+                await self._answer(error_answer(error, self.explain_mismatch), send)
+                return
+        scope[IDENTITY_KEY] = identity
+        await self.app(scope, _Replay({"type": "http.request", "body": body, "more_body": False}, receive), send)
 
     def _denied(self, error: VerificationError, scope: Scope) -> None:
         raw = scope.get("raw_path") or scope.get("path", "").encode("utf-8")

@@ -6,7 +6,8 @@
     sigv4.botocore.install()      # every client and presigner made afterwards signs natively
 
 ``install()`` puts subclasses of botocore's own SigV4 signers in ``botocore.auth.AUTH_TYPE_MAPS``
-(``v4``, ``v4-query``, ``s3v4``, ``s3v4-query``, ``v4-s3express``, ``v4-s3express-query``) and adds
+(``v4``, ``v4-query``, ``s3v4``, ``s3v4-query``, ``v4-s3express``, ``v4-s3express-query``, and the
+S3 POST presigners ``s3v4-presign-post`` / ``v4-s3express-presign-post``) and adds
 SigV4a (``v4a``, ``s3v4a``, ``s3v4a-query``), which botocore otherwise signs only with ``awscrt``
 installed. They keep
 botocore's request preparation as it is — which headers are signed, ``X-Amz-Date`` / ``Date``,
@@ -243,6 +244,25 @@ class S3ExpressQueryAuth(_CoreQuerySigning, _auth.S3ExpressQueryAuth):
     _S3 = True
 
 
+class _CorePostSignature:
+    """botocore's POST presigners build the fields and the base64 policy themselves; its
+    ``signature`` (the day's signing key derived, then the HMAC of the policy) is the core's."""
+
+    def signature(self, string_to_sign: str, request: Any) -> str:
+        creds = self.credentials
+        return _native.botocore_sign_string(creds.access_key, creds.secret_key, self._region_name,
+                                            self._service_name, request.context["timestamp"], string_to_sign)
+
+
+class S3SigV4PostAuth(_CorePostSignature, _auth.S3SigV4PostAuth):
+    """botocore's ``S3SigV4PostAuth`` (``s3v4-presign-post``, ``generate_presigned_post``), signing
+    through the core."""
+
+
+class S3ExpressPostAuth(_CorePostSignature, _auth.S3ExpressPostAuth):
+    """botocore's ``S3ExpressPostAuth`` (``v4-s3express-presign-post``), signing through the core."""
+
+
 #: The signature versions ``install()`` replaces, and our signer for each.
 SIGNERS: Dict[str, type] = {
     "v4": SigV4Auth,
@@ -251,6 +271,8 @@ SIGNERS: Dict[str, type] = {
     "s3v4-query": S3SigV4QueryAuth,
     "v4-s3express": S3ExpressAuth,
     "v4-s3express-query": S3ExpressQueryAuth,
+    "s3v4-presign-post": S3SigV4PostAuth,
+    "v4-s3express-presign-post": S3ExpressPostAuth,
     **V4A_SIGNERS,
 }
 

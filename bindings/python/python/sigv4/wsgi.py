@@ -46,6 +46,7 @@ from ._middleware import (
     too_large,
 )
 from ._native import Verifier
+from ._streaming_middleware import StreamTooLarge, wsgi_is_streaming, wsgi_verify_streaming
 
 __all__ = ["SigV4Middleware", "IDENTITY_KEY", "wire_target", "environ_headers"]
 
@@ -162,6 +163,8 @@ class SigV4Middleware:
         self._verify_environ = verifier.verify_environ
 
     def __call__(self, environ: dict, start_response: _StartResponse) -> Iterable[bytes]:
+        if wsgi_is_streaming(environ):
+            return self._streaming(environ, start_response)
         try:
             body = _read_body(environ, self.max_body)
         except _TooLarge:
@@ -180,6 +183,21 @@ class SigV4Middleware:
             environ["wsgi.input"] = io.BytesIO(body)
             environ["CONTENT_LENGTH"] = str(len(body))
         # (Else no body was announced and nothing was read: the server's wsgi.input stays.)
+        return self.app(environ, start_response)
+
+    def _streaming(self, environ: dict, start_response: _StartResponse) -> Iterable[bytes]:
+        """An aws-chunked upload: every chunk verified before the application runs (see
+        ``sigv4._streaming_middleware``)."""
+        target = wire_target(environ)
+        try:
+            identity = wsgi_verify_streaming(self.verifier, environ, target, environ_headers(environ),
+                                             self.max_body, None if self.clock is None else self.clock())
+        except StreamTooLarge:
+            return self._answer(too_large(self.max_body), start_response)
+        except VerificationError as error:
+            report_denied(error, environ.get("REQUEST_METHOD", ""), target, environ, self.on_denied)
+            return self._answer(error_answer(error, self.explain_mismatch), start_response)
+        environ[IDENTITY_KEY] = identity
         return self.app(environ, start_response)
 
     @staticmethod
