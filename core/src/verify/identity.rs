@@ -1,6 +1,7 @@
 //! What a successful verification returns.
 
 use super::ReplayClaim;
+use crate::sentinel::PayloadSentinel;
 use crate::settings::SigningAlgorithm;
 use crate::time::SigningTime;
 
@@ -48,9 +49,6 @@ impl VerifiedIdentity {
     /// True when the body is covered by the signature (not `UNSIGNED-PAYLOAD` nor
     /// `STREAMING-UNSIGNED-PAYLOAD-TRAILER`).
     pub fn payload_signed(&self) -> bool {
-        !matches!(
-            self.payload_hash.as_str(),
-            "UNSIGNED-PAYLOAD" | "STREAMING-UNSIGNED-PAYLOAD-TRAILER"
-        )
+        !PayloadSentinel::find(&self.payload_hash).is_some_and(|p| p.leaves_body_unsigned())
     }
 }
