@@ -2,8 +2,8 @@
 //! be remembered); a store only remembers keys. Stores that do I/O (Redis, a C callback) live in
 //! the bindings; the core never touches the network.
 
-use crate::chunked::sha256;
 use crate::error::{Error, ErrorKind, Result};
+use crate::hash::{hex, sha256};
 use crate::time::SigningTime;
 
 /// What a replay store must remember about one verified request so that a second copy of the
@@ -35,7 +35,7 @@ impl ReplayClaim {
 
     /// The store key without prefix: 64 lowercase hex digits.
     pub fn key(&self) -> String {
-        crate::canonical::hex(&self.digest)
+        hex(&self.digest)
     }
 
     /// The raw 32 bytes the key is the hex of (for in-memory stores).
