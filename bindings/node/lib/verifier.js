@@ -17,7 +17,7 @@ const VERIFICATION_CODES = new Set([
   'AuthorizationQueryParametersError', 'InvalidAccessKeyId', 'InvalidToken', 'RequestTimeTooSkewed',
   'RequestExpired', 'SignatureDoesNotMatch', 'UnsignedHeader', 'XAmzContentSHA256Mismatch',
   'RequestReplayed', 'InvalidUrl', 'InvalidHeaderName', 'InvalidHeaderValue', 'InvalidPayloadHash', 'InvalidMethod',
-  'InvalidUtf8', 'InvalidChunk',
+  'InvalidUtf8', 'InvalidChunk', 'ReplayStoreUnavailable',
 ])
 
 /**

@@ -105,7 +105,8 @@ impl NativeBatch {
         for i in 0..n {
             let record = js::read_string(env, js::element(env, records.0, i).map_err(fail)?)
                 .map_err(fail)?;
-            let count = js::number(env, js::element(env, counts.0, i).map_err(fail)?).map_err(fail)?;
+            let count =
+                js::number(env, js::element(env, counts.0, i).map_err(fail)?).map_err(fail)?;
             let body = js::element(env, bodies.0, i).map_err(fail)?;
             let body = match js::type_of(env, body).map_err(fail)? {
                 sys::ValueType::napi_undefined | sys::ValueType::napi_null => BodyIn::Empty,
@@ -195,7 +196,9 @@ impl Task for BatchTask {
     type JsValue = Raw;
 
     fn compute(&mut self) -> napi::Result<Self::Output> {
-        let verified = self.core.verify_many_with(&self.requests, self.threads, check);
+        let verified = self
+            .core
+            .verify_many_with(&self.requests, self.threads, check);
         // The identity records are written on the threads too: the event loop only makes strings.
         Ok(sigv4::parallel_map(&verified, self.threads, |r| {
             r.as_ref().map(packed::identity).map_err(Clone::clone)

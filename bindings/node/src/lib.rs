@@ -19,6 +19,7 @@ mod js;
 mod lookup;
 mod output;
 mod raw;
+mod replay;
 mod sdk;
 mod sign_v4;
 mod signer;

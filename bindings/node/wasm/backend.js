@@ -790,6 +790,15 @@ function errorAnswer(code, message, canonicalRequest, stringToSign, xml) {
   return { status: Number(out.slice(0, a)), contentType: out.slice(a + 1, b), body: out.slice(b + 1) }
 }
 
+/**
+ * The verdict after a shared replay store answered (lib/replay-store.js): such a store needs a TCP Redis
+ * client, which the runtimes of this build (Workers, browsers) do not offer, so the WebAssembly build has
+ * none; the native addon's `replayVerdict` is the core's (src/replay.rs).
+ */
+function replayVerdict() {
+  throw new Error('a shared replay store (replayStore) needs the native addon; the WebAssembly backend has none')
+}
+
 function version() {
   check(exportsOf().sigv4_version(), null)
   return outString()
@@ -813,6 +822,7 @@ module.exports = {
   verifyPacked,
   sha256Hex,
   errorAnswer,
+  replayVerdict,
   version,
   initSync,
   init,

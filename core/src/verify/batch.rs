@@ -10,7 +10,7 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
-use super::{VerifiedIdentity, Verifier};
+use super::{replay_verdict, VerifiedIdentity, Verifier};
 use crate::error::{Error, Result};
 use crate::request::{Body, Request};
 use crate::time::SigningTime;
@@ -27,13 +27,10 @@ const BLOCK: usize = 16;
 /// [`Verifier::record`] to finish the verification.
 #[derive(Debug, Clone)]
 pub struct Checked {
+    /// Who signed, with the request's replay claim (its key and expiry).
     pub(super) identity: VerifiedIdentity,
-    /// The replay key: the MAC (SigV4) or the hash of the string to sign (SigV4a).
-    pub(super) replay_key: [u8; 32],
-    /// Unix seconds until which the request stays valid (the replay entry's expiry).
-    pub(super) valid_until: i64,
-    /// The verification instant, unix seconds.
-    pub(super) now: i64,
+    /// The verification instant (the replay store's clock).
+    pub(super) now: SigningTime,
 }
 
 impl Checked {
@@ -83,12 +80,11 @@ impl Verifier {
     /// returns the identity, or `RequestReplayed` when the same signed request was accepted
     /// before.
     pub fn record(&self, checked: Checked) -> Result<VerifiedIdentity> {
-        if let Some(replay) = &self.replay {
-            replay.insert(
-                &checked.identity.access_key_id,
-                checked.replay_key,
-                checked.valid_until,
-                checked.now,
+        if let Some(store) = &self.replay {
+            // A fail-open acceptance is reported by the store itself (it saw the failure).
+            replay_verdict(
+                store.claim(&checked.identity.replay_claim, checked.now)?,
+                self.replay_fail_open,
             )?;
         }
         Ok(checked.identity)
