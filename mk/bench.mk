@@ -5,7 +5,7 @@
 #   make bench BENCH_TABLES="bench-rust bench-c"   a subset
 # Slow: release builds, load generators, the WebAssembly build (see bench/RESULTS.md for the time it takes).
 .PHONY: bench bench-servers bench-batch
-BENCH_TABLES ?= bench-rust bench-c bench-python bench-node bench-cli bench-sdk bench-edge bench-servers bench-proxy bench-batch
+BENCH_TABLES ?= bench-rust bench-c bench-python bench-node bench-cli bench-sdk bench-edge bench-servers bench-proxy bench-replay bench-batch
 
 bench:
 	bench/run.sh "$(MAKE) --no-print-directory" $(ROOT)/build/bench $(BENCH_TABLES)
