@@ -10,7 +10,7 @@ const LAYOUTS = Object.freeze({
   signedRequest: ['method', 'url', 'signature', 'authorization', 'amzDate', 'credentialScope', 'signedHeaders',
     'canonicalRequest', 'stringToSign', 'payloadHash'],
   identity: ['accessKeyId', 'region', 'service', 'signedHeaders', 'amzDate', 'presigned', 'expiresAt',
-    'sessionTokenUsed', 'payloadHash', 'algorithm', 'regionSet'],
+    'sessionTokenUsed', 'payloadHash', 'algorithm', 'regionSet', 'replayKey', 'replayExpiresAtMs'],
   verifyRequest: ['method', 'url'],
   sdkRequest: ['method', 'url', 'amzDate'],
   sdkSignature: ['signature', 'signedHeaders', 'canonicalRequest', 'stringToSign'],

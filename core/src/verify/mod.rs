@@ -11,6 +11,7 @@
 //! replay cache. [`Verifier::verify_streaming`] runs the same checks on the headers of an
 //! aws-chunked upload and returns the decoder for its body.
 
+mod batch;
 mod canonical;
 mod checks;
 mod form;
@@ -22,6 +23,7 @@ mod parse_query;
 mod payload;
 mod region_set;
 mod replay;
+mod replay_store;
 mod scope;
 mod settings;
 mod small;
@@ -44,8 +46,10 @@ use crate::sigv4a::EcdsaKeyCache;
 pub(crate) use crate::bytes::{find_byte, split_byte, split_once_byte, trim_ws};
 use crate::time::SigningTime;
 
+pub use batch::{parallel_map, BatchRequest, Checked};
 pub use identity::VerifiedIdentity;
 pub use lookup::CredentialLookup;
+pub use replay_store::{replay_verdict, ReplayClaim, ReplayOutcome, ReplayStore, ReplayVerdict};
 pub use settings::{VerifierLimits, VerifierSettings};
 pub use streaming::VerifiedStream;
 
@@ -82,7 +86,8 @@ pub struct Verifier {
     settings: VerifierSettings,
     keys: KeyCache,
     ecdsa_keys: EcdsaKeyCache,
-    replay: Option<replay::ReplayCache>,
+    replay: Option<Box<dyn ReplayStore>>,
+    replay_fail_open: bool,
 }
 
 /// The signature sent, decoded: SigV4's MAC or SigV4a's ECDSA signature.
@@ -140,7 +145,10 @@ impl Verifier {
             lookup: Box::new(lookup),
             regions: regions.iter().map(|r| (*r).to_owned()).collect(),
             service: service.to_owned(),
-            replay: settings.replay_cache_capacity.map(replay::ReplayCache::new),
+            replay: settings
+                .replay_cache_capacity
+                .map(|n| Box::new(replay::ReplayCache::new(n)) as Box<dyn ReplayStore>),
+            replay_fail_open: false,
             settings,
             keys: KeyCache::new(64),
             ecdsa_keys: EcdsaKeyCache::new(64),
@@ -154,8 +162,8 @@ impl Verifier {
     /// verifier computed ([`Error::mismatch`]). Input errors (`kind().is_invalid_input()`: a bad
     /// header, URL or payload hash, or a size limit) mean the request is not valid HTTP (answer 400).
     pub fn verify(&self, request: &Request<'_>, now: SigningTime) -> Result<VerifiedIdentity> {
-        self.authenticate(request, now, false)
-            .map(|(identity, _)| identity)
+        self.check(request, now)
+            .and_then(|checked| self.record(checked))
     }
 
     /// Verifies the headers of a streaming upload (`x-amz-content-sha256` one of
@@ -184,7 +192,8 @@ impl Verifier {
                 ))
             }
         }
-        let (identity, seed) = self.authenticate(request, now, true)?;
+        let (checked, seed) = self.authenticate(request, now, true)?;
+        let identity = self.record(checked)?;
         let Some(seed) = seed else {
             return Err(Error::new(
                 ErrorKind::XAmzContentSha256Mismatch,
@@ -230,7 +239,7 @@ impl Verifier {
         request: &Request<'r>,
         now: SigningTime,
         streaming: bool,
-    ) -> Result<(VerifiedIdentity, Option<Box<Seed<'r>>>)> {
+    ) -> Result<(Checked, Option<Box<Seed<'r>>>)> {
         let limits = &self.settings.limits;
         let allow_sigv4a = self.settings.allow_sigv4a;
         // The target exactly as received, read strictly: what the signature is checked against is
@@ -296,7 +305,7 @@ impl Verifier {
         auth: AuthParts<'r>,
         now: SigningTime,
         streaming: bool,
-    ) -> Result<(VerifiedIdentity, Option<Box<Seed<'r>>>)> {
+    ) -> Result<(Checked, Option<Box<Seed<'r>>>)> {
         let form = auth.form;
         let algorithm = auth.algorithm;
         let time = checks::amz_date(form, &auth.amz_date)?;
@@ -480,9 +489,7 @@ impl Verifier {
                 payload::check_body(&p.line, request.body())?;
             }
         }
-        if let Some(replay) = &self.replay {
-            replay.insert(scope.access_key_id, replay_key, valid_until, now.unix())?;
-        }
+        let replay_claim = ReplayClaim::new(scope.access_key_id, &replay_key, valid_until);
         let identity = VerifiedIdentity {
             access_key_id: scope.access_key_id.to_owned(),
             region: region.to_owned(),
@@ -497,6 +504,7 @@ impl Verifier {
             payload_hash: payload_line.into_owned(),
             algorithm,
             region_set: auth.region_set.map(Cow::into_owned),
+            replay_claim,
         };
         // Boxed: a plain verification then moves a small result, not the chain and framing.
         let seed = stream.map(|(mode, framing)| {
@@ -506,7 +514,9 @@ impl Verifier {
                 chain,
             })
         });
-        Ok((identity, seed))
+        // The replay store is asked by `record`, after the checks (a batch records in its order).
+        let checked = Checked { identity, now };
+        Ok((checked, seed))
     }
 
     /// The regions accepted.
@@ -534,9 +544,31 @@ impl Verifier {
         &self.ecdsa_keys
     }
 
-    /// How many signatures the replay cache holds (0 when it is off).
+    /// How many signatures the replay store holds in this process (0 when it is off or external).
     pub fn replay_cache_len(&self) -> usize {
-        self.replay.as_ref().map_or(0, replay::ReplayCache::len)
+        self.replay.as_ref().map_or(0, |store| store.len())
+    }
+
+    /// This verifier with `store` as its replay store, in place of the in-memory cache of
+    /// [`VerifierSettings::replay_cache_capacity`]: every successful verification then claims
+    /// its [`ReplayClaim`] in `store` (one call). When the store answers
+    /// [`ReplayOutcome::Unavailable`] the request is refused with `ReplayStoreUnavailable`
+    /// (fail closed) unless `fail_open`, which accepts it unproven (the store should log that).
+    pub fn with_replay_store<S: ReplayStore + 'static>(
+        mut self,
+        store: S,
+        fail_open: bool,
+    ) -> Self {
+        self.replay = Some(Box::new(store));
+        self.replay_fail_open = fail_open;
+        self
+    }
+
+    /// [`with_replay_store`](Self::with_replay_store) for a boxed store.
+    pub fn with_boxed_replay_store(mut self, store: Box<dyn ReplayStore>, fail_open: bool) -> Self {
+        self.replay = Some(store);
+        self.replay_fail_open = fail_open;
+        self
     }
 }
 
