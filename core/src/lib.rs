@@ -78,7 +78,8 @@ pub use signer::Signer;
 pub use sigv4a::{EcdsaKey, EcdsaKeyCache, EcdsaPublicKey, SIGV4A_ALGORITHM};
 pub use time::SigningTime;
 pub use verify::{
-    CredentialLookup, VerifiedIdentity, VerifiedStream, Verifier, VerifierLimits, VerifierSettings,
+    CredentialLookup, DerivedKey, KeyScope, SigningKeyLookup, VerifiedIdentity, VerifiedStream,
+    Verifier, VerifierLimits, VerifierSettings,
 };
 
 /// The README's Rust examples, compiled and run as doctests so they stay true.

@@ -33,6 +33,27 @@ fn build(
     options: *const sigv4_verifier_options,
     verifier_out: *mut *mut sigv4_verifier,
 ) -> Result<(), Fail> {
+    build_with(
+        |list, service, settings| Verifier::new(lookup, list, service, settings),
+        regions,
+        regions_len,
+        service,
+        service_len,
+        options,
+        verifier_out,
+    )
+}
+
+/// `build` with the core constructor given (secrets or derived signing keys).
+pub(crate) fn build_with(
+    make: impl FnOnce(&[&str], &str, sigv4::VerifierSettings) -> sigv4::Result<Verifier>,
+    regions: *const u8,
+    regions_len: usize,
+    service: *const u8,
+    service_len: usize,
+    options: *const sigv4_verifier_options,
+    verifier_out: *mut *mut sigv4_verifier,
+) -> Result<(), Fail> {
     let regions = text(regions, regions_len, "regions")?;
     let service = text(service, service_len, "service")?;
     let settings = if options.is_null() {
@@ -41,7 +62,7 @@ fn build(
         handle(options, "options")?.settings_for(service)
     };
     let list: Vec<&str> = regions.split(',').map(str::trim).collect();
-    let inner = Verifier::new(lookup, &list, service, settings)?;
+    let inner = make(&list, service, settings)?;
     write(verifier_out, into_handle(sigv4_verifier { inner }));
     Ok(())
 }

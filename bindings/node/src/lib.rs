@@ -15,6 +15,7 @@ mod event_headers;
 mod handle;
 mod input;
 mod js;
+mod key_lookup;
 mod lookup;
 mod output;
 mod raw;

@@ -13,6 +13,7 @@ mod errors;
 mod hasher;
 mod headers;
 mod identity;
+mod key_lookup;
 mod lookup;
 mod options;
 mod raw;

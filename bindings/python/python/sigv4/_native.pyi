@@ -4,7 +4,7 @@ import datetime
 from typing_extensions import Self, disjoint_base
 
 from sigv4._streaming import ChunkedBody
-from typing import IO, Any, Dict, Iterable, List, Mapping, MutableMapping, Optional, Tuple, Union, final
+from typing import IO, Any, Callable, Dict, Iterable, List, Mapping, MutableMapping, Optional, Tuple, Union, final
 
 __all__ = [
     "Credentials", "Signer", "SignedRequest", "PayloadHasher", "Verifier", "VerifiedIdentity", "VerifiedStream",
@@ -217,7 +217,7 @@ class Verifier:
 
     def __new__(
         cls,
-        credentials: Any,
+        credentials: Any = None,
         region: Optional[str] = None,
         service: Optional[str] = None,  # None: "execute-api"
         *,
@@ -231,6 +231,8 @@ class Verifier:
         normalize_path: Optional[bool] = None,
         sign_session_token: Optional[bool] = None,
         allow_sigv4a: Optional[bool] = None,
+        signing_keys: Optional[Callable[[str, str, str, str], Union[
+            bytes, bytearray, memoryview, str, Tuple[Union[bytes, str], Optional[str]], None]]] = None,
     ) -> "Verifier": ...
     def verify(self, method: str, url: str, headers: _HeadersArg = None, body: _BodyArg = None,
                now: _TimestampArg = None) -> VerifiedIdentity: ...
