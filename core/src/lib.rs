@@ -63,7 +63,7 @@ pub use event_stream::{
     MAX_MESSAGE_LEN,
 };
 pub use exact::{sign_exact, sign_exact_v4a, ExactSignature};
-pub use http::{RequestTarget, TargetForm};
+pub use http::{Forwarded, RequestTarget, TargetForm, TrustedProxies};
 pub use key::{KeyCache, SigningKey};
 pub use output::{Headers, SignedRequest};
 pub use request::{Body, Request};

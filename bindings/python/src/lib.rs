@@ -10,6 +10,7 @@ mod botocore;
 mod botocore_v4a;
 mod credentials;
 mod errors;
+mod forwarded;
 mod hasher;
 mod headers;
 mod identity;
@@ -63,6 +64,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<identity::VerifiedIdentity>()?;
     m.add_class::<streaming::StreamingUpload>()?;
     m.add_class::<verify_stream::VerifiedStream>()?;
+    m.add_class::<forwarded::TrustedProxies>()?;
     m.add_function(wrap_pyfunction!(uri_encode, m)?)?;
     m.add_function(wrap_pyfunction!(answer::error_answer, m)?)?;
     m.add_function(wrap_pyfunction!(scope_has_body, m)?)?;

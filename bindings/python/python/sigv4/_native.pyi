@@ -7,7 +7,7 @@ from sigv4._streaming import ChunkedBody
 from typing import IO, Any, Callable, Dict, Iterable, List, Mapping, MutableMapping, Optional, Tuple, Union, final
 
 __all__ = [
-    "Credentials", "Signer", "SignedRequest", "PayloadHasher", "Verifier", "VerifiedIdentity", "VerifiedStream",
+    "Credentials", "Signer", "SignedRequest", "PayloadHasher", "Verifier", "VerifiedIdentity", "VerifiedStream", "TrustedProxies",
     "StreamingUpload", "uri_encode", "error_answer", "scope_has_body", "botocore_sign", "botocore_presign_s3", "botocore_sign_v4a", "botocore_sign_string", "EMPTY_SHA256", "__version__",
 ]
 
@@ -210,6 +210,14 @@ class VerifiedStream:
     def trailer_names(self) -> List[str]: ...
     @property
     def content_encoding(self) -> str: ...
+
+@final
+class TrustedProxies:
+    """An opt-in list of trusted proxies (addresses or CIDR blocks) and the core's forwarded-header rule."""
+    def __new__(cls, proxies: Iterable[str]) -> "TrustedProxies": ...
+    def resolve(self, peer: Optional[str], forwarded_host: Optional[str] = None,
+                forwarded_prefix: Optional[str] = None) -> Tuple[Optional[str], str]: ...
+    def trusts(self, peer: str) -> bool: ...
 
 @final
 class Verifier:
