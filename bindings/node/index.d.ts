@@ -209,6 +209,11 @@ export interface SigV4MiddlewareOptions {
   explainMismatch?: boolean
   /** Called for every refused request (also published on diagnostics_channel `libsigv4:denied` as `{ error, req }`). */
   onDenied?: (error: VerificationError, req: any) => void
+  /**
+   * Behind a reverse proxy: the proxies (addresses or CIDR blocks, e.g. `['10.0.0.0/8', '::1']`) whose
+   * `X-Forwarded-Host` / `X-Forwarded-Prefix` describe what the client signed; ignored from other peers.
+   */
+  trustedProxies?: string[]
 }
 
 /** A request after the middleware: the identity and the body. */

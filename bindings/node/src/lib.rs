@@ -12,6 +12,7 @@ mod answer;
 mod aws4;
 mod error;
 mod event_headers;
+mod forwarded;
 mod handle;
 mod input;
 mod js;
