@@ -976,8 +976,9 @@ sigv4_result sigv4_verifier_last_mismatch_string_to_sign(char *buf, size_t buf_l
 /**
  * Signs one request in one call, like KumoMTA's `aws_sign_v4`: no handles to create first.
  *
- * Uses the service's default options and derives the signing key afresh (use a `sigv4_signer` to
- * sign many requests faster). On success writes a new result to `*signed_out` (free it with
+ * The core's `sign_v4`: the service's default options (the S3 family also signs
+ * `x-amz-content-sha256`, as botocore and aws4 do); the signing key is derived afresh (use a
+ * `sigv4_signer` to sign many requests faster). On success writes a new result to `*signed_out` (free it with
  * `sigv4_signed_request_free`); read `authorization`, `amz_date` (KumoMTA's `timestamp`),
  * `signature`, `canonical_request` and `string_to_sign` from it with the
  * `sigv4_signed_request_*` accessors, and the full header list to send with

@@ -18,7 +18,8 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::key::SigningKey;
 use crate::output::end_field;
 use crate::request::{Body, Request};
-use crate::settings::SigningSettings;
+use crate::sentinel::PayloadSentinel;
+use crate::settings::{SigningAlgorithm, SigningSettings};
 use crate::sign::{is_hex64, validate_region, validate_service};
 use crate::sigv4a::{validate_region_set, EcdsaKey, EcdsaKeyCache, SIGV4A_ALGORITHM};
 use crate::time::SigningTime;
@@ -71,14 +72,9 @@ impl ExactSignature {
 }
 
 fn is_payload_token(s: &str) -> bool {
+    // The SigV4 literals only: exact signing is aws4's, which has no SigV4a.
     is_hex64(s)
-        || matches!(
-            s,
-            "UNSIGNED-PAYLOAD"
-                | "STREAMING-AWS4-HMAC-SHA256-PAYLOAD"
-                | "STREAMING-UNSIGNED-PAYLOAD-TRAILER"
-                | "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER"
-        )
+        || PayloadSentinel::find(s).is_some_and(|p| p.algorithm != Some(SigningAlgorithm::Sigv4a))
 }
 
 /// The payload line: the SHA-256 of the body, or the caller's hash or sentinel.

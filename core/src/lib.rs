@@ -34,9 +34,12 @@ mod exact;
 mod http;
 mod key;
 mod mac;
+mod one_call;
+mod option_names;
 mod output;
 pub mod packed;
 mod request;
+mod sentinel;
 mod settings;
 mod sign;
 mod signer;
@@ -63,10 +66,16 @@ pub use event_stream::{
     MAX_MESSAGE_LEN,
 };
 pub use exact::{sign_exact, sign_exact_v4a, ExactSignature};
-pub use http::{Forwarded, RequestTarget, TargetForm, TrustedProxies};
+pub use http::{
+    announces_body, join_target, require_origin_form, requote_path, target_text, wire_text,
+    Forwarded, RequestTarget, TargetForm, TrustedProxies,
+};
 pub use key::{KeyCache, SigningKey};
+pub use one_call::{one_call_url, sign_v4, OneCall};
+pub use option_names::{option_name, OptionFlag, OptionName};
 pub use output::{Headers, SignedRequest};
 pub use request::{Body, Request};
+pub use sentinel::{PayloadSentinel, PAYLOAD_SENTINELS};
 pub use settings::{
     is_s3_family, ContentSha256Header, PathNormalization, PayloadMode, QueryEncoding,
     SessionTokenMode, SigningAlgorithm, SigningSettings, UriEncoding, DEFAULT_UNSIGNED_HEADERS,

@@ -14,6 +14,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::key::{KeyCache, SigningKey};
 use crate::output::{end_field, push_field, HeaderSpan, SignedRequest};
 use crate::request::{Body, Request};
+use crate::sentinel::PayloadSentinel;
 use crate::settings::{
     ContentSha256Header, PayloadMode, SessionTokenMode, SigningAlgorithm, SigningSettings,
 };
@@ -258,15 +259,7 @@ pub(crate) fn is_hex64(s: &str) -> bool {
 }
 
 fn is_sentinel(s: &str) -> bool {
-    matches!(
-        s,
-        "UNSIGNED-PAYLOAD"
-            | "STREAMING-AWS4-HMAC-SHA256-PAYLOAD"
-            | "STREAMING-UNSIGNED-PAYLOAD-TRAILER"
-            | "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER"
-            | "STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD"
-            | "STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD-TRAILER"
-    )
+    PayloadSentinel::find(s).is_some()
 }
 
 fn payload_hash(

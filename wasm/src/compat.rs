@@ -60,6 +60,14 @@ fn sdk(handle: u32) -> Result<Rc<SdkState>, Error> {
     }
 }
 
+fn incomplete() -> Error {
+    Error::from_binding(
+        ErrorKind::InvalidUrl,
+        "request",
+        "packed request is incomplete",
+    )
+}
+
 fn new_sdk(buf: &[u8]) -> Result<(Object, Vec<u8>), Error> {
     let mut r = Reader::new(buf);
     let akid = r.str(ErrorKind::InvalidCredentials, "accessKeyId")?;
@@ -86,13 +94,13 @@ pub extern "C" fn sigv4_sdk_new(len: usize) -> i32 {
 
 fn sdk_sign(handle: u32, buf: &[u8]) -> Result<Vec<u8>, Error> {
     let h = sdk(handle)?;
-    let mut r = Reader::new(buf);
-    let method = r.str(ErrorKind::InvalidMethod, "method")?;
-    let path = r.str(ErrorKind::InvalidUrl, "request")?;
-    let amz_date = r.str(ErrorKind::InvalidTimestamp, "timestamp")?;
-    let hash = r.str(ErrorKind::InvalidPayloadHash, "payloadHash")?;
-    let flags: u32 = r.opt_str("flags")?.unwrap_or("0").parse().unwrap_or(0);
-    let headers = r.pairs()?;
+    // One text, written by one TextEncoder.encodeInto (no per-field copies): `payloadHash NUL flags NUL`
+    // and the addon's sdkSign record (read by the core's `packed::sdk_request`).
+    let text = std::str::from_utf8(buf).map_err(|_| incomplete())?;
+    let (hash, rest) = text.split_once('\0').ok_or_else(incomplete)?;
+    let (flags, record) = rest.split_once('\0').ok_or_else(incomplete)?;
+    let flags: u32 = flags.parse().unwrap_or(0);
+    let (request, amz_date) = packed::sdk_request(record)?;
     let time = SigningTime::parse_amz_date(amz_date)?;
     let mut settings = SigningSettings::for_service(&h.service);
     settings.uri_encoding = if flags & VERBATIM_PATH != 0 {
@@ -107,7 +115,12 @@ fn sdk_sign(handle: u32, buf: &[u8]) -> Result<Vec<u8>, Error> {
     } else {
         PathNormalization::Disabled
     };
-    let request = Request::new(method, path, &headers, Body::Precomputed(hash))?;
+    let request = Request::new(
+        request.method,
+        request.url,
+        &request.headers,
+        Body::Precomputed(hash),
+    )?;
     let out = sigv4::sign_exact(
         &request,
         &h.credentials,
@@ -120,8 +133,8 @@ fn sdk_sign(handle: u32, buf: &[u8]) -> Result<Vec<u8>, Error> {
     Ok(packed::sdk_signature(&out, flags & FULL != 0).into_bytes())
 }
 
-/// `sdkSign(handle, packed, payloadHash, flags)`: `method, path, amzDate, payloadHash, flags, header
-/// pairs`; the signature NUL signed headers (with `FULL`: NUL canonical request NUL string to sign).
+/// `sdkSign(handle, packed, payloadHash, flags)`: the input is `payloadHash NUL flags NUL packed` as one
+/// UTF-8 text; the signature NUL signed headers (with `FULL`: NUL canonical request NUL string to sign).
 #[no_mangle]
 pub extern "C" fn sigv4_sdk_sign(handle: u32, len: usize) -> i32 {
     abi::with_input(len, |buf| abi::answer(sdk_sign(handle, buf)))

@@ -136,6 +136,20 @@ function write(fields, reserve) {
 
 function input(fields) { return write(fields, exportsOf().sigv4_input) }
 
+/** A view of the input buffer, kept while the buffer neither moves nor grows (it never shrinks). */
+let inView = null
+
+/** Writes `text` as UTF-8 into the input buffer with one encodeInto; its length in bytes. */
+function inputText(text) {
+  const need = text.length * 3
+  const ptr = exportsOf().sigv4_input(need)
+  let v = inView
+  if (v === null || v.byteOffset !== ptr || v.length < need || v.buffer !== wasm.memory.buffer) {
+    v = inView = new Uint8Array(wasm.memory.buffer, ptr, need)
+  }
+  return enc.encodeInto(text, v).written
+}
+
 /** Copies raw bytes (not fields) into the input buffer; their length. */
 function rawInput(bytes) {
   const ptr = exportsOf().sigv4_input(bytes.length)
@@ -507,11 +521,11 @@ function sdkHandle(accessKeyId, secretAccessKey, region, service) {
 function sdkSign(handle, packed, payloadHash, flags) {
   const h = CompatHandle.id(handle, 'sdkHandle')
   if (typeof packed !== 'string') throw nativeError('InvalidUrl', 'request', 'request must be a string')
-  const parts = packed.split('\0')
-  if (parts.length < 3) throw nativeError('InvalidUrl', 'request', 'packed request is incomplete')
-  const fields = [parts[0], parts[1], parts[2], reqString(payloadHash, 'InvalidPayloadHash', 'payloadHash'), String(flags >>> 0)]
-  for (let i = 3; i < parts.length; i += 2) fields.push(parts[i], i + 1 < parts.length ? parts[i + 1] : '')
-  const len = input(fields)
+  let hash = reqString(payloadHash, 'InvalidPayloadHash', 'payloadHash')
+  // A NUL would end the hash early: no hash holds one, so any stand-in keeps the core's own refusal.
+  if (hash.indexOf('\0') !== -1) hash = hash.replace(/\0/g, '\ufffd')
+  // One text, one encodeInto (wasm/src/compat.rs splits it): the hot path of libsigv4/aws4fetch and aws-sdk.
+  const len = inputText(hash + '\0' + (flags >>> 0) + '\0' + packed)
   check(wasm.sigv4_sdk_sign(h, len), null)
   return outString()
 }

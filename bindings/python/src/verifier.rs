@@ -4,11 +4,12 @@ use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyAny, PyBool, PyBytes, PyDict, PyInt, PyString};
 use sigv4::{
-    Body, ErrorKind, PathNormalization, Request, SessionTokenMode, UriEncoding, VerifierSettings,
+    Body, ErrorKind, OptionFlag, OptionName, PathNormalization, Request, SessionTokenMode,
+    UriEncoding, VerifierSettings,
 };
 
 use crate::body::{hash_stream, BodyInput, DETACH_THRESHOLD};
-use crate::errors::{input, verification};
+use crate::errors::{input, verification, IntoPyResult};
 use crate::headers::HeaderTexts;
 use crate::identity::VerifiedIdentity;
 use crate::lookup::{self, Lookup};
@@ -102,9 +103,12 @@ fn replay_capacity(py: Python<'_>, value: Option<&Bound<'_, PyAny>>) -> PyResult
     }
 }
 
-/// A raw path or query: bytes (UTF-8, else latin-1) or str.
-fn wire_text<'py>(value: &Bound<'py, PyAny>, what: &str) -> PyResult<Text<'py>> {
+/// A raw path or query: bytes (UTF-8, else refused: `sigv4::target_text`) or str.
+fn target_part<'py>(py: Python<'py>, value: &Bound<'py, PyAny>, what: &str) -> PyResult<Text<'py>> {
     if let Ok(b) = value.cast::<PyBytes>() {
+        if let Err(e) = sigv4::target_text(b.as_bytes()) {
+            return Err(verification(py, e));
+        }
         return Ok(Text::from_wire_bytes(b));
     }
     if let Ok(s) = value.cast::<PyString>() {
@@ -238,32 +242,14 @@ impl Verifier {
             settings.allow_unsigned_payload = v;
         }
         settings.replay_cache_capacity = replay_capacity(py, replay_cache)?;
-        match uri_encoding {
-            None => {}
-            Some("double") => settings.uri_encoding = UriEncoding::Double,
-            Some("single") => settings.uri_encoding = UriEncoding::Single,
-            Some(other) => {
-                return Err(input(
-                    py,
-                    ErrorKind::InvalidOption,
-                    "uri_encoding",
-                    format!("uri_encoding {other:?} must be \"double\" or \"single\""),
-                ))
-            }
+        if let Some(name) = uri_encoding {
+            settings.uri_encoding = UriEncoding::parse_name(name).py_err(py)?;
         }
         if let Some(v) = normalize_path {
-            settings.path_normalization = if v {
-                PathNormalization::Enabled
-            } else {
-                PathNormalization::Disabled
-            };
+            settings.path_normalization = PathNormalization::from_flag(v);
         }
         if let Some(v) = sign_session_token {
-            settings.session_token_mode = if v {
-                SessionTokenMode::Signed
-            } else {
-                SessionTokenMode::AppendedAfterSigning
-            };
+            settings.session_token_mode = SessionTokenMode::from_flag(v);
         }
         if let Some(v) = allow_sigv4a {
             settings.allow_sigv4a = v;
@@ -330,8 +316,9 @@ impl Verifier {
     /// Verifies one request as an ASGI server hands it over (the fast path of
     /// ``sigv4.asgi.SigV4Middleware``): ``path`` is the raw path (``scope["raw_path"]``, bytes, or
     /// str), ``query`` the raw query string (``scope["query_string"]``), ``headers`` the
-    /// ``scope["headers"]`` list of ``(name, value)`` byte pairs as received. Bytes are read as
-    /// UTF-8, or as latin-1 when they are not UTF-8. Otherwise as ``verify``.
+    /// ``scope["headers"]`` list of ``(name, value)`` byte pairs as received. Header bytes are read
+    /// as UTF-8, or as latin-1 when they are not UTF-8; path and query bytes that are not UTF-8
+    /// are refused (``InvalidUrl``). Otherwise as ``verify``.
     #[pyo3(signature = (method, path, query, headers, body=None, now=None))]
     #[allow(clippy::too_many_arguments)]
     fn verify_raw(
@@ -345,8 +332,8 @@ impl Verifier {
         now: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<VerifiedIdentity> {
         let method = str_of(method)?;
-        let path = wire_text(path, "path")?;
-        let query = wire_text(query, "query")?;
+        let path = target_part(py, path, "path")?;
+        let query = target_part(py, query, "query")?;
         let header_texts = raw::asgi_headers(headers)?;
         let url = raw::join_target(path.as_str(), query.as_str());
         self.check(py, &method, &url, &header_texts, body, now)

@@ -1,5 +1,6 @@
 //! What a successful verification returns.
 
+use crate::sentinel::PayloadSentinel;
 use crate::settings::SigningAlgorithm;
 use crate::time::SigningTime;
 
@@ -44,9 +45,6 @@ impl VerifiedIdentity {
     /// True when the body is covered by the signature (not `UNSIGNED-PAYLOAD` nor
     /// `STREAMING-UNSIGNED-PAYLOAD-TRAILER`).
     pub fn payload_signed(&self) -> bool {
-        !matches!(
-            self.payload_hash.as_str(),
-            "UNSIGNED-PAYLOAD" | "STREAMING-UNSIGNED-PAYLOAD-TRAILER"
-        )
+        !PayloadSentinel::find(&self.payload_hash).is_some_and(|p| p.leaves_body_unsigned())
     }
 }

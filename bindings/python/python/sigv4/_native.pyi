@@ -8,7 +8,7 @@ from typing import IO, Any, Callable, Dict, Iterable, List, Mapping, MutableMapp
 
 __all__ = [
     "Credentials", "Signer", "SignedRequest", "PayloadHasher", "Verifier", "VerifiedIdentity", "VerifiedStream", "TrustedProxies",
-    "StreamingUpload", "uri_encode", "error_answer", "scope_has_body", "botocore_sign", "botocore_presign_s3", "botocore_sign_v4a", "botocore_sign_string", "EMPTY_SHA256", "__version__",
+    "StreamingUpload", "uri_encode", "sign_v4", "error_answer", "scope_has_body", "scope_target", "scope_headers", "wire_target", "environ_headers", "botocore_sign", "botocore_presign_s3", "botocore_sign_v4a", "botocore_sign_string", "EMPTY_SHA256", "__version__",
 ]
 
 __version__: str
@@ -272,6 +272,21 @@ class Verifier:
     def replay_cache_len(self) -> int: ...
 
 def uri_encode(text: str) -> str: ...
+def sign_v4(
+    access_key: str,
+    secret_key: str,
+    region: str,
+    service: str,
+    method: str,
+    uri: str,
+    query_params: Optional[Iterable[Tuple[str, str]]] = None,
+    headers: _HeadersArg = None,
+    payload: Union[bytes, bytearray, memoryview, str, None] = None,
+    timestamp: _TimestampArg = None,
+    session_token: Optional[str] = None,
+) -> SignedRequest:
+    """The core's one-call signing (``sigv4.sign_v4`` turns the result into its dict)."""
+    ...
 def error_answer(
     code: str,
     message: str,
@@ -283,6 +298,21 @@ def error_answer(
     ...
 def scope_has_body(scope: MutableMapping[str, Any]) -> bool:
     """Whether an ASGI http scope's headers announce a body (Content-Length other than 0, Transfer-Encoding)."""
+    ...
+def scope_target(scope: MutableMapping[str, Any], *, strict: bool = False) -> str:
+    """The request target of an ASGI http scope as the client sent it (raw_path as UTF-8; else
+    latin-1, or with ``strict`` the verifier's refusal: VerificationError InvalidUrl, as for a
+    target that is not ``/path?query``)."""
+    ...
+def scope_headers(scope: MutableMapping[str, Any]) -> List[Tuple[str, str]]:
+    """The headers of an ASGI http scope as (name, value) str pairs, in order."""
+    ...
+def wire_target(environ: MutableMapping[str, Any], *, strict: bool = False) -> str:
+    """The request target of a WSGI environ as the client sent it (REQUEST_URI/RAW_URI, else
+    re-quoted); ``strict`` refuses what the verifier refuses (VerificationError InvalidUrl)."""
+    ...
+def environ_headers(environ: MutableMapping[str, Any]) -> List[Tuple[str, str]]:
+    """The headers of a WSGI environ (HTTP_*, CONTENT_TYPE, CONTENT_LENGTH) as (name, value) str pairs."""
     ...
 def botocore_sign(
     access_key: str,

@@ -28,12 +28,12 @@ from ._middleware import (
     OnDenied,
     error_answer,
     report_denied,
-    header_text,
-    requote_path,
     too_large,
 )
 from ._native import Verifier
 from ._forwarded import forwarded_scope, trusted_list
+from ._native import scope_headers as _scope_headers
+from ._native import scope_target as _scope_target
 from ._streaming_middleware import StreamTooLarge, asgi_is_streaming, asgi_verify_streaming
 
 __all__ = ["SigV4Middleware", "IDENTITY_KEY", "scope_target", "scope_headers"]
@@ -48,24 +48,18 @@ _THREAD_THRESHOLD = 1 << 20
 
 
 def scope_target(scope: Scope) -> str:
-    """The request target (path and query) as the client sent it, from an ASGI http scope."""
-    raw = scope.get("raw_path")
-    if raw:
-        path = raw.decode("latin-1")
-    else:
-        path = requote_path(scope.get("root_path", "") + scope.get("path", "/")) or "/"
-    query = scope.get("query_string", b"")
-    return f"{path}?{query.decode('latin-1')}" if query else path
+    """The request target (path and query) as the client sent it, from an ASGI http scope.
 
-
-def _decoded_path(scope: Scope) -> str:
-    """The wire path re-quoted from the decoded ``path`` (servers without ``raw_path``)."""
-    return requote_path(scope.get("root_path", "") + scope.get("path", "/")) or "/"
+    ``raw_path`` is read as UTF-8 (latin-1 when it is not UTF-8: the ASGI spec decodes ``path``
+    from the same bytes as UTF-8); without ``raw_path``, ``root_path + path`` is re-quoted. The
+    reading is the native one the verifier uses (``sigv4._native.scope_target``).
+    """
+    return _scope_target(scope)
 
 
 def scope_headers(scope: Scope) -> List[Tuple[str, str]]:
-    """The request headers of an ASGI scope, in order, repeated names kept."""
-    return [(name.decode("latin-1"), header_text(value)) for name, value in scope.get("headers", [])]
+    """The request headers of an ASGI scope, in order, repeated names kept (the verifier's reading)."""
+    return _scope_headers(scope)
 
 
 class _Replay:
@@ -173,7 +167,7 @@ class SigV4Middleware:
         ``sigv4._streaming_middleware``)."""
         clock = self.clock
         try:
-            done = await asgi_verify_streaming(self.verifier, scope, scope_target(checked), scope_headers(checked),
+            done = await asgi_verify_streaming(self.verifier, scope, _scope_target(checked, strict=True), _scope_headers(checked),
                                                receive, self.max_body, None if clock is None else clock())
         except StreamTooLarge:
             await self._answer(too_large(self.max_body), send)
@@ -189,10 +183,7 @@ class SigV4Middleware:
         await self.app(scope, _Replay({"type": "http.request", "body": body, "more_body": False}, receive), send)
 
     def _denied(self, error: VerificationError, scope: Scope) -> None:
-        raw = scope.get("raw_path") or scope.get("path", "").encode("utf-8")
-        query = scope.get("query_string", b"")
-        target = (raw + b"?" + query if query else raw).decode("latin-1")
-        report_denied(error, scope.get("method", ""), target, scope, self.on_denied)
+        report_denied(error, scope.get("method", ""), _scope_target(scope), scope, self.on_denied)
 
     async def _read_rest(self, first: bytes, receive: Receive) -> Optional[bytes]:
         """The rest of a body sent in several messages (None when the client went away or the body

@@ -41,12 +41,12 @@ from ._middleware import (
     OnDenied,
     error_answer,
     report_denied,
-    header_text,
-    requote_path,
     too_large,
 )
 from ._native import Verifier
 from ._forwarded import forwarded_environ, trusted_list
+from ._native import environ_headers as _environ_headers
+from ._native import wire_target as _wire_target
 from ._streaming_middleware import StreamTooLarge, wsgi_is_streaming, wsgi_verify_streaming
 
 __all__ = ["SigV4Middleware", "IDENTITY_KEY", "wire_target", "environ_headers"]
@@ -55,31 +55,17 @@ _StartResponse = Callable[..., Any]
 
 
 def wire_target(environ: dict) -> str:
-    """The request target (path and query) as the client sent it, from a WSGI environ."""
-    raw = environ.get("REQUEST_URI") or environ.get("RAW_URI")
-    if raw:
-        # As received: the verifier reads it with the core's rules (RequestTarget); the middleware
-        # accepts only the origin form (/path?query), the one the application receives as a path.
-        return raw
-    path = requote_path(environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")) or "/"
-    query = environ.get("QUERY_STRING", "")
-    return f"{path}?{query}" if query else path
+    """The request target (path and query) as the client sent it, from a WSGI environ.
+
+    ``REQUEST_URI`` or ``RAW_URI`` as received, else ``SCRIPT_NAME + PATH_INFO`` re-quoted and
+    ``QUERY_STRING``: the native reading the verifier uses (``sigv4._native.wire_target``).
+    """
+    return _wire_target(environ)
 
 
 def environ_headers(environ: dict) -> List[Tuple[str, str]]:
     """The request headers from a WSGI environ (``HTTP_*``, ``CONTENT_TYPE``, ``CONTENT_LENGTH``)."""
-    headers = []
-    for key, value in environ.items():
-        if key.startswith("HTTP_"):
-            name = key[5:].replace("_", "-")
-        elif key in ("CONTENT_TYPE", "CONTENT_LENGTH"):
-            if not value:
-                continue
-            name = key.replace("_", "-")
-        else:
-            continue
-        headers.append((name, header_text(value.encode("latin-1"))))
-    return headers
+    return _environ_headers(environ)
 
 
 def _invented_content_type(environ: dict) -> bool:
@@ -196,15 +182,15 @@ class SigV4Middleware:
     def _streaming(self, environ: dict, start_response: _StartResponse) -> Iterable[bytes]:
         """An aws-chunked upload: every chunk verified before the application runs (see
         ``sigv4._streaming_middleware``)."""
-        target = wire_target(environ)
         try:
             checked = environ if self.trusted_proxies is None else forwarded_environ(self.trusted_proxies, environ)
-            identity = wsgi_verify_streaming(self.verifier, environ, wire_target(checked), environ_headers(checked),
+            target = _wire_target(checked, strict=True)  # the verifier's reading (origin form only)
+            identity = wsgi_verify_streaming(self.verifier, environ, target, _environ_headers(checked),
                                              self.max_body, None if self.clock is None else self.clock())
         except StreamTooLarge:
             return self._answer(too_large(self.max_body), start_response)
         except VerificationError as error:
-            report_denied(error, environ.get("REQUEST_METHOD", ""), target, environ, self.on_denied)
+            report_denied(error, environ.get("REQUEST_METHOD", ""), _wire_target(environ), environ, self.on_denied)
             return self._answer(error_answer(error, self.explain_mismatch), start_response)
         environ[IDENTITY_KEY] = identity
         return self.app(environ, start_response)
