@@ -28,6 +28,7 @@ mod key_lookup;
 mod mismatch;
 mod one_call;
 mod options;
+mod replay_store;
 mod request;
 mod result;
 mod signed;
@@ -79,6 +80,10 @@ pub use options::{
     sigv4_signing_options_set_payload, sigv4_signing_options_set_payload_name,
     sigv4_signing_options_set_sign_session_token, sigv4_signing_options_set_uri_encoding,
     sigv4_uri_encoding,
+};
+pub use replay_store::{
+    sigv4_replay_claim_fn, sigv4_verifier_options_set_replay_store, SIGV4_REPLAY_FRESH,
+    SIGV4_REPLAY_SEEN,
 };
 pub use request::{sigv4_pair, sigv4_request};
 pub use result::{

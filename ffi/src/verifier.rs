@@ -56,13 +56,20 @@ pub(crate) fn build_with(
 ) -> Result<(), Fail> {
     let regions = text(regions, regions_len, "regions")?;
     let service = text(service, service_len, "service")?;
-    let settings = if options.is_null() {
-        sigv4_verifier_options::default().settings_for(service)
+    let (settings, store) = if options.is_null() {
+        (
+            sigv4_verifier_options::default().settings_for(service),
+            None,
+        )
     } else {
-        handle(options, "options")?.settings_for(service)
+        let options = handle(options, "options")?;
+        (options.settings_for(service), options.replay_store)
     };
     let list: Vec<&str> = regions.split(',').map(str::trim).collect();
-    let inner = make(&list, service, settings)?;
+    let mut inner = make(&list, service, settings)?;
+    if let Some(s) = store {
+        inner = inner.with_replay_store(s.store, s.fail_open);
+    }
     write(verifier_out, into_handle(sigv4_verifier { inner }));
     Ok(())
 }

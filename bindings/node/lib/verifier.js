@@ -6,6 +6,7 @@ const INSPECT = Symbol.for('nodejs.util.inspect.custom')
 const { redactText } = require('./redact')
 const { Transform } = require('#node-stream')
 const { NativeVerifier, verifyPacked, errorAnswer } = require('#native')
+const { headerList } = require('./headers')
 const { VerifiedIdentity } = require('./identity')
 const { SigV4Error } = require('./errors')
 
@@ -15,7 +16,7 @@ const VERIFICATION_CODES = new Set([
   'AuthorizationQueryParametersError', 'InvalidAccessKeyId', 'InvalidToken', 'RequestTimeTooSkewed',
   'RequestExpired', 'SignatureDoesNotMatch', 'UnsignedHeader', 'XAmzContentSHA256Mismatch',
   'RequestReplayed', 'InvalidUrl', 'InvalidHeaderName', 'InvalidHeaderValue', 'InvalidPayloadHash', 'InvalidMethod',
-  'InvalidUtf8', 'InvalidChunk',
+  'InvalidUtf8', 'InvalidChunk', 'ReplayStoreUnavailable',
 ])
 
 /**
@@ -90,10 +91,6 @@ function identity(flat) {
   return new VerifiedIdentity(flat)
 }
 
-function isHeadersLike(h) {
-  return h !== undefined && h !== null && typeof h === 'object' && !Array.isArray(h) && typeof h.entries === 'function'
-}
-
 function badRequest() {
   return new SigV4Error('InvalidUrl', 'request must be an object {method, url, headers, body}', 'request')
 }
@@ -142,8 +139,7 @@ class Verifier {
    */
   verify(request, options) {
     if (request === null || typeof request !== 'object') throw badRequest()
-    let headers = request.headers
-    if (isHeadersLike(headers)) headers = [...headers.entries()]
+    const headers = headerList(request.headers)
     const now = options === undefined || options === null ? undefined : options.now
     try {
       return identity(this.#native.verify(request.method, request.url, headers, request.body, request.payloadHash, now, this.#lookup))
@@ -175,8 +171,7 @@ class Verifier {
    */
   verifyStreaming(request, options) {
     if (request === null || typeof request !== 'object') throw badRequest()
-    let headers = request.headers
-    if (isHeadersLike(headers)) headers = [...headers.entries()]
+    const headers = headerList(request.headers)
     const now = options === undefined || options === null ? undefined : options.now
     let stream
     try {

@@ -20,6 +20,7 @@ mod key_lookup;
 mod lookup;
 mod output;
 mod raw;
+mod replay;
 mod sdk;
 mod sign_v4;
 mod signer;

@@ -3,10 +3,7 @@
 
 use napi::bindgen_prelude::{Buffer, Env};
 use napi::sys;
-use sigv4::{
-    packed, ChunkedDecoder, ErrorKind, PathNormalization, SessionTokenMode, UriEncoding,
-    VerifierSettings,
-};
+use sigv4::{packed, ChunkedDecoder, ErrorKind, VerifierSettings};
 
 use std::rc::Rc;
 
@@ -43,20 +40,6 @@ fn seconds(
         ));
     }
     Ok(Some(n as u32))
-}
-
-fn flag(env: REnv, obj: Value, name: &std::ffi::CStr, what: &str) -> napi::Result<Option<bool>> {
-    match js::get(env, obj, name).map_err(|_| failed(env, what))? {
-        None => Ok(None),
-        Some(v) => js::boolean(env, v).map(Some).map_err(|_| {
-            bad_input(
-                env,
-                ErrorKind::InvalidOption,
-                what,
-                &format!("{what} must be a boolean"),
-            )
-        }),
-    }
 }
 
 fn names(env: REnv, v: Value, what: &str) -> napi::Result<Vec<String>> {
@@ -121,10 +104,10 @@ fn settings(env: REnv, o: Value, service: &str) -> napi::Result<(Vec<String>, Ve
             }
         }
     }
-    if let Some(v) = flag(env, o, c"allowUnsignedPayload", "allowUnsignedPayload")? {
+    if let Some(v) = input::opt_bool(env, o, c"allowUnsignedPayload", "allowUnsignedPayload")? {
         s.allow_unsigned_payload = v;
     }
-    if let Some(v) = flag(env, o, c"allowSigv4a", "allowSigv4a")? {
+    if let Some(v) = input::opt_bool(env, o, c"allowSigv4a", "allowSigv4a")? {
         s.allow_sigv4a = v;
     }
     if let Some(v) = js::get(env, o, c"replayCache").map_err(|_| failed(env, "replayCache"))? {
@@ -155,39 +138,14 @@ fn settings(env: REnv, o: Value, service: &str) -> napi::Result<(Vec<String>, Ve
                 }
             };
     }
-    if let Some(u) = input::opt_str(
-        env,
-        o,
-        c"uriEncoding",
-        ErrorKind::InvalidOption,
-        "uriEncoding",
-    )? {
-        s.uri_encoding = match u.as_str() {
-            "double" => UriEncoding::Double,
-            "single" => UriEncoding::Single,
-            _ => {
-                return Err(bad_input(
-                    env,
-                    ErrorKind::InvalidOption,
-                    "uriEncoding",
-                    "uriEncoding must be 'double' or 'single'",
-                ))
-            }
-        };
+    if let Some(v) = input::named_option(env, o, c"uriEncoding", "uriEncoding")? {
+        s.uri_encoding = v;
     }
-    if let Some(v) = flag(env, o, c"normalizePath", "normalizePath")? {
-        s.path_normalization = if v {
-            PathNormalization::Enabled
-        } else {
-            PathNormalization::Disabled
-        };
+    if let Some(v) = input::flag_option(env, o, c"normalizePath", "normalizePath")? {
+        s.path_normalization = v;
     }
-    if let Some(v) = flag(env, o, c"signSessionToken", "signSessionToken")? {
-        s.session_token_mode = if v {
-            SessionTokenMode::Signed
-        } else {
-            SessionTokenMode::AppendedAfterSigning
-        };
+    if let Some(v) = input::flag_option(env, o, c"signSessionToken", "signSessionToken")? {
+        s.session_token_mode = v;
     }
     Ok((regions, s))
 }

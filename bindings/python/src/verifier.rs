@@ -179,7 +179,7 @@ impl Verifier {
     #[pyo3(signature = (credentials=None, region=None, service=None, *, regions=None,
         max_skew=None, max_expires=None, must_sign_headers=None, allow_unsigned_payload=None,
         replay_cache=None, uri_encoding=None, normalize_path=None, sign_session_token=None,
-        allow_sigv4a=None, signing_keys=None))]
+        allow_sigv4a=None, replay_store=None, signing_keys=None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -196,6 +196,7 @@ impl Verifier {
         normalize_path: Option<bool>,
         sign_session_token: Option<bool>,
         allow_sigv4a: Option<bool>,
+        replay_store: Option<&Bound<'_, PyAny>>,
         signing_keys: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
         let keys = crate::key_lookup::argument(py, credentials, signing_keys)?;
@@ -255,11 +256,27 @@ impl Verifier {
             settings.allow_sigv4a = v;
         }
         let refs: Vec<&str> = region_list.iter().map(String::as_str).collect();
-        let core = match keys {
+        let store = match replay_store.filter(|s| !s.is_none()) {
+            Some(_) if settings.replay_cache_capacity.is_some() => {
+                return Err(input(
+                    py,
+                    ErrorKind::InvalidOption,
+                    "replay_store",
+                    "give replay_cache (this process only) or replay_store (shared), not both"
+                        .to_owned(),
+                ))
+            }
+            Some(s) => Some(crate::replay::PyReplayStore::from_object(s)?),
+            None => None,
+        };
+        let mut core = match keys {
             Some(keys) => sigv4::Verifier::with_signing_keys(keys, &refs, service, settings),
             None => sigv4::Verifier::new(lookup, &refs, service, settings),
         }
         .map_err(|e| crate::errors::to_py(py, e))?;
+        if let Some((store, fail_open)) = store {
+            core = core.with_replay_store(store, fail_open);
+        }
         Ok(Verifier { core })
     }
 

@@ -194,3 +194,21 @@ def test_upper_case_payload_hash_is_refused_not_signed_differently() -> None:
     request = AWSRequest("GET", "https://h.example.com/", headers={"X-Amz-Content-SHA256": "AB" * 32})
     with pytest.raises(sigv4.InvalidPayloadHashError):
         sb.SigV4Auth(Credentials(AKID, SECRET), "svc", "us-east-1").add_auth(request)
+
+
+def test_signing_time_is_botocores_clock() -> None:
+    from sigv4._botocore_clock import amz_date
+
+    # botocore's own clock: the same second as botocore's datetime (retried across a second boundary).
+    for _ in range(5):
+        before = botocore.auth.get_current_datetime().strftime(botocore.auth.SIGV4_TIMESTAMP)
+        ours = amz_date()
+        after = botocore.auth.get_current_datetime().strftime(botocore.auth.SIGV4_TIMESTAMP)
+        if before == after:
+            assert ours == before
+            break
+    else:
+        raise AssertionError("clock kept crossing second boundaries")
+    # A replaced clock (as tests freeze it) is what is used.
+    with mock.patch("botocore.auth.get_current_datetime", return_value=FIXED):
+        assert amz_date() == "20240229T235959Z"

@@ -20,6 +20,7 @@ from botocore.compat import HTTPHeaders, parse_qs
 from botocore.exceptions import NoCredentialsError
 from botocore.utils import percent_encode_sequence
 
+from . import _botocore_clock as _clock
 from . import _native
 
 try:  # botocore >= 1.36
@@ -99,7 +100,7 @@ class SigV4aAuth(_auth.BaseSigner):
         _register_feature_id("SIGV4A_SIGNING")
         if self.credentials is None:
             raise NoCredentialsError()
-        amz_date = _auth.get_current_datetime().strftime(_auth.SIGV4_TIMESTAMP)
+        amz_date = _clock.amz_date()
         existing_sha256 = self._get_existing_sha256(request)
         self._modify_request_before_signing(request)
         if self._is_streaming_checksum_payload(request):

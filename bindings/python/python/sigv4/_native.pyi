@@ -8,7 +8,7 @@ from typing import IO, Any, Callable, Dict, Iterable, List, Mapping, MutableMapp
 
 __all__ = [
     "Credentials", "Signer", "SignedRequest", "PayloadHasher", "Verifier", "VerifiedIdentity", "VerifiedStream", "TrustedProxies",
-    "StreamingUpload", "uri_encode", "sign_v4", "error_answer", "scope_has_body", "scope_target", "scope_headers", "wire_target", "environ_headers", "botocore_sign", "botocore_presign_s3", "botocore_sign_v4a", "botocore_sign_string", "EMPTY_SHA256", "__version__",
+    "StreamingUpload", "uri_encode", "sign_v4", "error_answer", "replay_verdict_of", "scope_has_body", "scope_target", "scope_headers", "wire_target", "environ_headers", "botocore_sign", "botocore_presign_s3", "botocore_sign_v4a", "botocore_sign_string", "EMPTY_SHA256", "__version__",
 ]
 
 __version__: str
@@ -189,6 +189,9 @@ class VerifiedIdentity:
     @property
     def payload_signed(self) -> bool: ...
     @property
+    def replay_key(self) -> str: ...
+    def replay_ttl_ms(self, now: float) -> int: ...
+    @property
     def algorithm(self) -> str: ...
     @property
     def region_set(self) -> Optional[str]: ...
@@ -239,6 +242,7 @@ class Verifier:
         normalize_path: Optional[bool] = None,
         sign_session_token: Optional[bool] = None,
         allow_sigv4a: Optional[bool] = None,
+        replay_store: Any = None,
         signing_keys: Optional[Callable[[str, str, str, str], Union[
             bytes, bytearray, memoryview, str, Tuple[Union[bytes, str], Optional[str]], None]]] = None,
     ) -> "Verifier": ...
@@ -272,6 +276,7 @@ class Verifier:
     def replay_cache_len(self) -> int: ...
 
 def uri_encode(text: str) -> str: ...
+def replay_verdict_of(outcome: Union[bool, str], fail_open: bool) -> None: ...
 def sign_v4(
     access_key: str,
     secret_key: str,

@@ -19,6 +19,7 @@ give the application the whole URL as its path, so such a request is refused (40
 from __future__ import annotations
 
 import asyncio
+import time
 from typing import Any, Awaitable, Callable, List, MutableMapping, Optional, Sequence, Tuple
 
 from ._errors import VerificationError
@@ -32,6 +33,7 @@ from ._middleware import (
 )
 from ._native import Verifier
 from ._forwarded import forwarded_scope, trusted_list
+from .replay import claim_async
 from ._native import scope_headers as _scope_headers
 from ._native import scope_target as _scope_target
 from ._streaming_middleware import StreamTooLarge, asgi_is_streaming, asgi_verify_streaming
@@ -95,10 +97,13 @@ class SigV4Middleware:
         clock: Optional[Callable[[], float]] = None,
         explain_mismatch: bool = False,
         on_denied: Optional[OnDenied] = None,
+        replay_store: Any = None,
         trusted_proxies: Optional[Sequence[str]] = None,
     ) -> None:
         if not isinstance(verifier, Verifier):
             raise TypeError("verifier must be a sigv4.Verifier")
+        # An asyncio replay store (sigv4.replay.AsyncRedisReplayStore), claimed after verifying.
+        self.replay_store = replay_store
         self.on_denied = on_denied
         # Behind a reverse proxy: whose X-Forwarded-Host/-Prefix to honour (sigv4._forwarded).
         self.trusted_proxies = trusted_list(trusted_proxies)
@@ -122,6 +127,8 @@ class SigV4Middleware:
         try:
             checked = scope if self.trusted_proxies is None else forwarded_scope(self.trusted_proxies, scope)
             identity = self._verify_bodiless(checked, None if clock is None else clock())
+            if identity is not None and self.replay_store is not None:
+                await claim_async(self.replay_store, identity, time.time() if clock is None else clock())
         except VerificationError as error:
             self._denied(error, scope)
             await self._answer(error_answer(error, self.explain_mismatch), send)
@@ -155,6 +162,8 @@ class SigV4Middleware:
                 identity = await asyncio.get_running_loop().run_in_executor(
                     None, self._verify_scope, checked, body, None if clock is None else clock()
                 )
+            if self.replay_store is not None:
+                await claim_async(self.replay_store, identity, time.time() if clock is None else clock())
         except VerificationError as error:
             self._denied(error, scope)
             await self._answer(error_answer(error, self.explain_mismatch), send)
@@ -179,6 +188,13 @@ class SigV4Middleware:
         if done is None:
             return
         identity, body = done
+        if self.replay_store is not None:
+            try:
+                await claim_async(self.replay_store, identity, time.time() if clock is None else clock())
+            except VerificationError as error:
+                self._denied(error, scope)
+                await self._answer(error_answer(error, self.explain_mismatch), send)
+                return
         scope[IDENTITY_KEY] = identity
         await self.app(scope, _Replay({"type": "http.request", "body": body, "more_body": False}, receive), send)
 

@@ -35,12 +35,12 @@ from botocore.utils import normalize_url_path
 
 from . import _native
 from ._errors import InvalidPayloadHashError
+from ._botocore_clock import amz_date as _amz_date
 from ._botocore_v4a import V4A_SIGNERS
 from ._presign_fast import generate_presigned_url
 
 __all__ = ["install", "uninstall", "installed", "generate_presigned_url", "SIGNERS"]
 
-_SIGV4_TIMESTAMP = _auth.SIGV4_TIMESTAMP
 _PAYLOAD_BUFFER = _auth.PAYLOAD_BUFFER
 # Whitespace that str.split() (botocore's trim) collapses but the core's trim (spaces and tabs,
 # the SigV4 rule) leaves: values holding any are trimmed by botocore's own function first.
@@ -75,8 +75,8 @@ class _CoreSigning:
     def add_auth(self, request: Any) -> None:
         if self.credentials is None:
             raise NoCredentialsError()
-        # botocore's clock, looked up at call time (tests freeze it by patching botocore.auth).
-        request.context["timestamp"] = _auth.get_current_datetime().strftime(_SIGV4_TIMESTAMP)
+        # botocore's clock (looked up at call time: tests freeze it by patching botocore.auth).
+        request.context["timestamp"] = _amz_date()
         self._modify_request_before_signing(request)
         signature, signed_headers = self._core_sign(request)
         self._core_inject(request, signature, signed_headers)
@@ -138,7 +138,7 @@ class _CoreQuerySigning(_CoreSigning):
                  and type(self)._modify_request_before_signing is _auth.SigV4QueryAuth._modify_request_before_signing)
         if plain and self._S3 and self.credentials is not None:
             # boto3's generate_presigned_url for S3: the whole URL in one native call.
-            amz_date = _auth.get_current_datetime().strftime(_SIGV4_TIMESTAMP)
+            amz_date = _amz_date()
             creds = self.credentials
             url = _native.botocore_presign_s3(
                 request.url, request.method.upper(), creds.access_key, creds.secret_key, creds.token,
@@ -159,7 +159,7 @@ class _CoreQuerySigning(_CoreSigning):
         # _modify_request_before_signing writes, without its parse/re-encode round trip.
         if self.credentials is None:
             raise NoCredentialsError()
-        amz_date = _auth.get_current_datetime().strftime(_SIGV4_TIMESTAMP)
+        amz_date = _amz_date()
         request.context["timestamp"] = amz_date
         creds = self.credentials
         url = request.url
