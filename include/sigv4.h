@@ -663,8 +663,9 @@ typedef int32_t (*sigv4_replay_claim_fn)(void *userdata, const uint8_t *key, siz
  * or NULL when the key is unknown (the request then fails with `SIGV4_INVALID_ACCESS_KEY_ID`).
  * Credentials with a session token require that token in the request.
  *
- * Thread safety: the callback runs on the thread that called `sigv4_verifier_verify`, and runs
- * concurrently when several threads verify with the same verifier; it must be thread-safe and
+ * Thread safety: the callback runs on the thread that called `sigv4_verifier_verify` (and, for
+ * `sigv4_verifier_verify_many`, on the worker threads it starts), and runs concurrently when
+ * several threads verify with the same verifier; it must be thread-safe and
  * `userdata` must stay valid until the verifier is freed. It must not unwind (C++ exceptions)
  * into libsigv4, and must not free the verifier.
  */
@@ -673,6 +674,31 @@ typedef struct sigv4_credentials *(*sigv4_lookup_fn)(void *userdata, const uint8
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
+
+/**
+ * Verifies `count` requests at `now` (seconds since the Unix epoch, UTC), spread over up to
+ * `threads` threads (0: the machine's available cores; the calling thread is one of them).
+ *
+ * `requests` points to `count` requests described as for `sigv4_verifier_verify` (only read
+ * during the call). For each request `i`, `results_out[i]` receives its outcome: `SIGV4_OK`, or
+ * the code `sigv4_verifier_verify` would return for it alone (a verification code, an input
+ * code, or `SIGV4_NULL_PARAMETER` / `SIGV4_INVALID_UTF8` for an entry with a NULL pointer or
+ * invalid text) — one failure never fails the others. When `identities_out` is not NULL,
+ * `identities_out[i]` receives the identity of each verified request (free each with
+ * `sigv4_verified_identity_free`) and NULL for the others. With the replay cache on, requests
+ * are recorded in array order: a signed request repeated later in the array is
+ * `SIGV4_REQUEST_REPLAYED`. Per-request messages and mismatch detail are not kept (verify that
+ * request alone with `sigv4_verifier_verify` to see them). `count` 0 is allowed (`requests` may
+ * then be NULL).
+ *
+ * Returns `SIGV4_OK` when every request has its result; `SIGV4_NULL_PARAMETER` (NULL `verifier`,
+ * or NULL `requests` / `results_out` with a non-zero `count`) or `SIGV4_INVALID_TIMESTAMP` (`now`
+ * outside the years 0..9999), with nothing written.
+ *
+ * Thread safety: as `sigv4_verifier_verify`. A lookup callback (`sigv4_lookup_fn`) is called
+ * from the calling thread and from the worker threads, concurrently.
+ */
+sigv4_result sigv4_verifier_verify_many(const struct sigv4_verifier *verifier, const struct sigv4_request *requests, size_t count, int64_t now, size_t threads, sigv4_result *results_out, struct sigv4_verified_identity **identities_out);
 
 /**
  * Creates a plan for `decoded_length` body bytes (the `x-amz-decoded-content-length`) sent in

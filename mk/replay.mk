@@ -12,4 +12,4 @@ test-replay: redis-server-install $(VENV)/.stamp-sigv4-debug node-build
 	tests/replay/with-redis.sh bash -c 'cd $(PY_PKG) && $(PY) -m pytest -q -p no:cacheprovider tests-redis && cd $(NODE_DIR) && node --test test-redis/'
 
 bench-replay: redis-server-install $(VENV)/.stamp-sigv4-release
-	tests/replay/with-redis.sh $(PY) bench/replay/bench_replay.py
+	SIGV4_REDIS_PERSIST=$${SIGV4_REDIS_PERSIST:-no} tests/replay/with-redis.sh $(PY) bench/replay/bench_replay.py

@@ -166,6 +166,14 @@ export declare class Verifier {
   verify(request: IncomingSignedRequest, options?: { now?: Date | number | string }): VerifiedIdentity
   /** Verifies a streaming upload's headers; feed the wire body to the result. */
   verifyStreaming(request: Omit<IncomingSignedRequest, 'body' | 'payloadHash'>, options?: { now?: Date | number | string }): VerifiedStream
+  /**
+   * Verifies many requests off the event loop, spread over the cores: one result per request, in
+   * order, the identity or the error (returned, not thrown). Replay checks apply in order.
+   */
+  verifyMany(
+    requests: Iterable<IncomingSignedRequest & { now?: Date | number | string }>,
+    options?: { now?: Date | number | string; threads?: number },
+  ): Promise<Array<VerifiedIdentity | VerificationError | SigV4Error>>
   readonly regions: string[]
   readonly service: string
   readonly replayCacheLength: number

@@ -17,6 +17,7 @@
 // in `boundary`, which carry the SAFETY reasoning, as in rustls-ffi.
 #![allow(clippy::not_unsafe_ptr_arg_deref)]
 
+mod batch;
 mod boundary;
 mod chunked_plan;
 mod credential_store;
@@ -38,6 +39,7 @@ mod verifier;
 mod verifier_options;
 mod version;
 
+pub use batch::sigv4_verifier_verify_many;
 pub use chunked_plan::{
     sigv4_chunked_plan, sigv4_chunked_plan_add_trailer, sigv4_chunked_plan_add_trailer_len,
     sigv4_chunked_plan_content_length, sigv4_chunked_plan_free, sigv4_chunked_plan_new,

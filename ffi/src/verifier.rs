@@ -21,7 +21,7 @@ use crate::verifier_options::sigv4_verifier_options;
 /// `sigv4_verifier_free`. Thread safety: a verifier may be used by any number of threads at the
 /// same time (build one at startup and share it); with a lookup callback, see `sigv4_lookup_fn`.
 pub struct sigv4_verifier {
-    inner: Verifier,
+    pub(crate) inner: Verifier,
 }
 
 fn build(

@@ -9,6 +9,7 @@ const { NativeVerifier, verifyPacked, errorAnswer } = require('#native')
 const { headerList } = require('./headers')
 const { VerifiedIdentity } = require('./identity')
 const { SigV4Error } = require('./errors')
+const { verifyMany } = require('./verify-many')
 
 /** Codes a verification ends with (AWS's, plus the malformed-request ones); statuses are the core's. */
 const VERIFICATION_CODES = new Set([
@@ -180,6 +181,17 @@ class Verifier {
       throw adopt(e)
     }
     return new VerifiedStream(stream)
+  }
+
+  /**
+   * Verifies many requests off the event loop, spread over the cores (lib/verify-many.js). Resolves to
+   * one result per request, in order: a `VerifiedIdentity`, or the `VerificationError` (or `SigV4Error`
+   * for an entry that is not a request) — returned, not thrown. Options: `now` (for entries without
+   * their own `now`), `threads` (default: every core). With the replay cache on, requests are recorded
+   * in the array's order: a signed request repeated later in the batch is `RequestReplayed`.
+   */
+  verifyMany(requests, options) {
+    return verifyMany(this, this.#handle, this.#lookup, requests, options, { adopt, VerificationError })
   }
 
   /** The accepted regions. */

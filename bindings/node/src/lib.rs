@@ -10,6 +10,7 @@ extern crate napi_derive;
 
 mod answer;
 mod aws4;
+mod batch;
 mod error;
 mod event_headers;
 mod forwarded;

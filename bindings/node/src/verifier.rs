@@ -5,7 +5,7 @@ use napi::bindgen_prelude::{Buffer, Env};
 use napi::sys;
 use sigv4::{packed, ChunkedDecoder, ErrorKind, VerifierSettings};
 
-use std::rc::Rc;
+use std::sync::Arc;
 
 use crate::error::{bad_input, failed, from_core, js_error, js_error_with};
 use crate::handle::{self, Kind};
@@ -191,14 +191,15 @@ fn lookup_fn(env: REnv, v: Option<Raw>) -> napi::Result<Option<Value>> {
 /// The native verifier behind `Verifier`.
 #[napi]
 pub struct NativeVerifier {
-    core: Rc<sigv4::Verifier>,
+    core: Arc<sigv4::Verifier>,
 }
 
 /// What a verifier handle holds (see [`NativeVerifier::handle`]).
-struct VerifierHandle(Rc<sigv4::Verifier>);
+pub(crate) struct VerifierHandle(pub(crate) Arc<sigv4::Verifier>);
 
 /// The tag of verifier handles.
-const VERIFIER: Kind = Kind::new(0x7369_6776_345f_7665, 0x7269_6669_6572_5f31, "verifier");
+pub(crate) const VERIFIER: Kind =
+    Kind::new(0x7369_6776_345f_7665, 0x7269_6669_6572_5f31, "verifier");
 
 #[napi]
 impl NativeVerifier {
@@ -247,7 +248,7 @@ impl NativeVerifier {
         }
         .map_err(|e| from_core(env, &e))?;
         Ok(NativeVerifier {
-            core: Rc::new(core),
+            core: Arc::new(core),
         })
     }
 
@@ -298,7 +299,7 @@ impl NativeVerifier {
     /// skips the cost of a class method call.
     #[napi(ts_return_type = "object")]
     pub fn handle(&self, env: Env) -> napi::Result<Raw> {
-        handle::create(env.raw(), &VERIFIER, VerifierHandle(Rc::clone(&self.core)))
+        handle::create(env.raw(), &VERIFIER, VerifierHandle(Arc::clone(&self.core)))
     }
 
     /// Verifies the headers of a streaming (aws-chunked) upload; returns the decoder for its body.

@@ -695,6 +695,53 @@ function verifyPacked(handle, packed, count, body, now, lookupFn) {
   return verifier.verify(parts[0], parts[1], rest.length ? rest : undefined, body, undefined, now, lookupFn)
 }
 
+/** The requests of each `NativeBatch` (kept off its prototype: the addon's class has only `add` and `length`). */
+const batches = new WeakMap()
+
+/**
+ * The requests of one `verifyMany` (lib/verify-many.js). The addon verifies them on its thread pool; the
+ * WebAssembly build has no threads, so `verifyBatch` verifies them here one by one, in order (same results).
+ */
+class NativeBatch {
+  constructor() { batches.set(this, []) }
+  add(method, url, headers, body, payloadHash, now) {
+    // The clock is read now, as the addon does when it copies the request.
+    batches.get(this).push([method, url, headers, body, payloadHash, present(now) ? now : new Date()])
+  }
+
+  /** Requests packed by lib/verify-many.js: `method NUL url [NUL name NUL value]...` with `counts[i]` pairs. */
+  addPacked(records, counts, bodies, now) {
+    const at = present(now) ? now : new Date()
+    const list = batches.get(this)
+    for (let i = 0; i < records.length; i++) {
+      const parts = records[i].split('\0')
+      const rest = parts.slice(2)
+      if (rest.length !== 2 * counts[i]) throw nativeError('InvalidHeaderValue', 'headers', 'a NUL byte in the URL or a header is not valid HTTP')
+      list.push([parts[0], parts[1], rest.length ? rest : undefined, bodies[i], undefined, at])
+    }
+  }
+
+  get length() { return batches.get(this).length }
+}
+
+/** Verifies (and empties) `batch`: one identity string or `[code, message, argument, canonicalRequest, stringToSign]` each. */
+function verifyBatch(handle, batch, threads) {
+  if (!(handle instanceof VerifierHandle)) throw nativeError('InvalidOption', 'verifier', 'verifier must be a handle from NativeVerifier.handle()')
+  if (!batches.has(batch)) throw nativeError('InvalidOption', 'batch', 'batch must be a NativeBatch')
+  void threads
+  const requests = batches.get(batch)
+  batches.set(batch, [])
+  const out = requests.map(([method, url, headers, body, payloadHash, now]) => {
+    try {
+      return handle.verifier.verify(method, url, headers, body, payloadHash, now)
+    } catch (e) {
+      const code = typeof e.code === 'string' ? e.code : 'InvalidOption'
+      return [code, String(e.message), e.argument ?? null, e.canonicalRequest ?? null, e.stringToSign ?? null]
+    }
+  })
+  return Promise.resolve(out)
+}
+
 /** The decoder of a verified streaming upload. */
 class NativeStream {
   #h
@@ -766,6 +813,8 @@ function version() {
 module.exports = {
   NativeSigner,
   NativeVerifier,
+  NativeBatch,
+  verifyBatch,
   NativeUpload,
   NativeStream,
   NativeTrustedProxies,

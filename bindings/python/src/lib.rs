@@ -5,6 +5,7 @@
 //! verification middleware.
 
 mod answer;
+mod batch;
 mod body;
 mod botocore;
 mod botocore_v4a;

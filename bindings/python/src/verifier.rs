@@ -427,6 +427,25 @@ impl Verifier {
         )
     }
 
+    /// Verifies many requests at once, spread over the machine's cores with the GIL released;
+    /// returns one result per request, in order: a ``VerifiedIdentity`` or the exception ``verify``
+    /// would raise for it (returned, not raised; a malformed entry gives its own ``TypeError`` or
+    /// ``sigv4.Error``). Each request is a dict ``{"method", "url", "headers", "body", "now"}``
+    /// (``verify``'s arguments) or a tuple ``(method, url[, headers[, body]])``. ``now`` applies to
+    /// entries without their own. With the replay cache on, requests are recorded in the list's
+    /// order: a signed request repeated later in the batch is ``RequestReplayed``. ``threads``:
+    /// at most this many threads (default: the available cores).
+    #[pyo3(signature = (requests, now=None, *, threads=None))]
+    fn verify_many(
+        &self,
+        py: Python<'_>,
+        requests: &Bound<'_, PyAny>,
+        now: Option<&Bound<'_, PyAny>>,
+        threads: Option<usize>,
+    ) -> PyResult<Py<pyo3::types::PyList>> {
+        crate::batch::verify_many(py, &self.core, requests, now, threads)
+    }
+
     /// The accepted regions.
     #[getter]
     fn regions(&self) -> Vec<String> {

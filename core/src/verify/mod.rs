@@ -11,6 +11,7 @@
 //! replay cache. [`Verifier::verify_streaming`] runs the same checks on the headers of an
 //! aws-chunked upload and returns the decoder for its body.
 
+mod batch;
 mod canonical;
 mod checks;
 mod derived;
@@ -46,6 +47,7 @@ use crate::sigv4a::EcdsaKeyCache;
 pub(crate) use crate::bytes::{find_byte, split_byte, split_once_byte, trim_ws};
 use crate::time::SigningTime;
 
+pub use batch::{parallel_map, BatchRequest, Checked};
 pub use derived::{DerivedKey, KeyScope, SigningKeyLookup};
 pub use identity::VerifiedIdentity;
 pub use lookup::CredentialLookup;
@@ -218,8 +220,8 @@ impl Verifier {
     /// verifier computed ([`Error::mismatch`]). Input errors (`kind().is_invalid_input()`: a bad
     /// header, URL or payload hash, or a size limit) mean the request is not valid HTTP (answer 400).
     pub fn verify(&self, request: &Request<'_>, now: SigningTime) -> Result<VerifiedIdentity> {
-        self.authenticate(request, now, false)
-            .map(|(identity, _)| identity)
+        self.check(request, now)
+            .and_then(|checked| self.record(checked))
     }
 
     /// Verifies the headers of a streaming upload (`x-amz-content-sha256` one of
@@ -248,7 +250,8 @@ impl Verifier {
                 ))
             }
         }
-        let (identity, seed) = self.authenticate(request, now, true)?;
+        let (checked, seed) = self.authenticate(request, now, true)?;
+        let identity = self.record(checked)?;
         let Some(seed) = seed else {
             return Err(Error::new(
                 ErrorKind::XAmzContentSha256Mismatch,
@@ -294,7 +297,7 @@ impl Verifier {
         request: &Request<'r>,
         now: SigningTime,
         streaming: bool,
-    ) -> Result<(VerifiedIdentity, Option<Box<Seed<'r>>>)> {
+    ) -> Result<(Checked, Option<Box<Seed<'r>>>)> {
         let limits = &self.settings.limits;
         let allow_sigv4a = self.settings.allow_sigv4a;
         // The target exactly as received, read strictly: what the signature is checked against is
@@ -360,7 +363,7 @@ impl Verifier {
         auth: AuthParts<'r>,
         now: SigningTime,
         streaming: bool,
-    ) -> Result<(VerifiedIdentity, Option<Box<Seed<'r>>>)> {
+    ) -> Result<(Checked, Option<Box<Seed<'r>>>)> {
         let form = auth.form;
         let algorithm = auth.algorithm;
         let time = checks::amz_date(form, &auth.amz_date)?;
@@ -571,10 +574,6 @@ impl Verifier {
             }
         }
         let replay_claim = ReplayClaim::new(scope.access_key_id, &replay_key, valid_until);
-        if let Some(store) = &self.replay {
-            // A fail-open acceptance is reported by the store itself (it saw the failure).
-            replay_verdict(store.claim(&replay_claim, now)?, self.replay_fail_open)?;
-        }
         let identity = VerifiedIdentity {
             access_key_id: scope.access_key_id.to_owned(),
             region: region.to_owned(),
@@ -599,7 +598,9 @@ impl Verifier {
                 chain,
             })
         });
-        Ok((identity, seed))
+        // The replay store is asked by `record`, after the checks (a batch records in its order).
+        let checked = Checked { identity, now };
+        Ok((checked, seed))
     }
 
     /// The regions accepted.

@@ -3,6 +3,7 @@
 import datetime
 from typing_extensions import Self, disjoint_base
 
+from sigv4._errors import Error
 from sigv4._streaming import ChunkedBody
 from typing import IO, Any, Callable, Dict, Iterable, List, Mapping, MutableMapping, Optional, Tuple, Union, final
 
@@ -267,6 +268,12 @@ class Verifier:
     def verify_environ(self, environ: MutableMapping[str, Any], body: _BodyArg = None,
                        now: _TimestampArg = None) -> VerifiedIdentity:
         """Verifies a request from a WSGI environ (method, raw target, ``HTTP_*`` headers)."""
+        ...
+    def verify_many(self, requests: Iterable[Union[Mapping[str, Any], Tuple[Any, ...]]],
+                    now: _TimestampArg = None, *,
+                    threads: Optional[int] = None) -> List[Union[VerifiedIdentity, Error]]:
+        """Verifies many requests on several threads (GIL released): one result per request, in
+        order, a ``VerifiedIdentity`` or the error (returned, not raised); replay checks in order."""
         ...
     @property
     def regions(self) -> List[str]: ...
