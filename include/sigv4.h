@@ -25,6 +25,16 @@
 #define SIGV4_STR(s) (const uint8_t *)(s), strlen(s)
 
 /**
+ * The callback answer: the key was absent and is now stored (the request is fresh).
+ */
+#define SIGV4_REPLAY_FRESH 1
+
+/**
+ * The callback answer: the key was already stored (the request is a replay).
+ */
+#define SIGV4_REPLAY_SEEN 0
+
+/**
  * The signature algorithm (the `algorithm` option).
  */
 enum sigv4_algorithm
@@ -272,6 +282,11 @@ enum sigv4_result
    * Verification: the replay cache has already seen this signature.
    */
   SIGV4_REQUEST_REPLAYED = 211,
+  /**
+   * Verification: the replay store (`sigv4_verifier_options_set_replay_store`) failed or timed
+   * out, so the request cannot be proven fresh and is refused (fail closed; answer HTTP 503).
+   */
+  SIGV4_REPLAY_STORE_UNAVAILABLE = 212,
   /**
    * Streaming: an aws-chunked body malformed, truncated, or a chunk signature wrong.
    */
@@ -603,6 +618,27 @@ typedef struct sigv4_sign_v4_params {
 } sigv4_sign_v4_params;
 
 /**
+ * A replay store written in C, for `sigv4_verifier_options_set_replay_store`.
+ *
+ * Called once per successful verification, last (after the signature and body checks), with the
+ * options' `userdata`, the request's replay key (64 lowercase hex digits, not NUL-terminated,
+ * borrowed for the call only; the same key in every language, so C, Python and Node verifiers
+ * can share one store) and how long the key must be kept, in milliseconds (at least 1: until
+ * the end of the request's validity window, the skew or the presigned expiry). Add your own key
+ * prefix. The store must set the key only when it is absent, atomically (Redis:
+ * `SET <prefix><key> 1 NX PX <ttl_ms>`), and return `SIGV4_REPLAY_FRESH` (1) when it stored it,
+ * `SIGV4_REPLAY_SEEN` (0) when it was already there (the verification then fails with
+ * `SIGV4_REQUEST_REPLAYED`), or any other value when the store failed or timed out (the
+ * verification then fails with `SIGV4_REPLAY_STORE_UNAVAILABLE`, or succeeds when the store was
+ * set with `fail_open`). Enforce your own timeout inside the callback.
+ *
+ * Thread safety: runs on the verifying thread, concurrently when several threads verify with the
+ * same verifier; it must be thread-safe, must not unwind into libsigv4, and `userdata` must stay
+ * valid until every verifier created with these options is freed.
+ */
+typedef int32_t (*sigv4_replay_claim_fn)(void *userdata, const uint8_t *key, size_t key_len, uint64_t ttl_ms);
+
+/**
  * A credential lookup written in C, for `sigv4_verifier_new_with_lookup`.
  *
  * Called with the verifier's `userdata` and the access key id of a request (UTF-8, not
@@ -611,8 +647,9 @@ typedef struct sigv4_sign_v4_params {
  * or NULL when the key is unknown (the request then fails with `SIGV4_INVALID_ACCESS_KEY_ID`).
  * Credentials with a session token require that token in the request.
  *
- * Thread safety: the callback runs on the thread that called `sigv4_verifier_verify`, and runs
- * concurrently when several threads verify with the same verifier; it must be thread-safe and
+ * Thread safety: the callback runs on the thread that called `sigv4_verifier_verify` (and, for
+ * `sigv4_verifier_verify_many`, on the worker threads it starts), and runs concurrently when
+ * several threads verify with the same verifier; it must be thread-safe and
  * `userdata` must stay valid until the verifier is freed. It must not unwind (C++ exceptions)
  * into libsigv4, and must not free the verifier.
  */
@@ -621,6 +658,31 @@ typedef struct sigv4_credentials *(*sigv4_lookup_fn)(void *userdata, const uint8
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
+
+/**
+ * Verifies `count` requests at `now` (seconds since the Unix epoch, UTC), spread over up to
+ * `threads` threads (0: the machine's available cores; the calling thread is one of them).
+ *
+ * `requests` points to `count` requests described as for `sigv4_verifier_verify` (only read
+ * during the call). For each request `i`, `results_out[i]` receives its outcome: `SIGV4_OK`, or
+ * the code `sigv4_verifier_verify` would return for it alone (a verification code, an input
+ * code, or `SIGV4_NULL_PARAMETER` / `SIGV4_INVALID_UTF8` for an entry with a NULL pointer or
+ * invalid text) — one failure never fails the others. When `identities_out` is not NULL,
+ * `identities_out[i]` receives the identity of each verified request (free each with
+ * `sigv4_verified_identity_free`) and NULL for the others. With the replay cache on, requests
+ * are recorded in array order: a signed request repeated later in the array is
+ * `SIGV4_REQUEST_REPLAYED`. Per-request messages and mismatch detail are not kept (verify that
+ * request alone with `sigv4_verifier_verify` to see them). `count` 0 is allowed (`requests` may
+ * then be NULL).
+ *
+ * Returns `SIGV4_OK` when every request has its result; `SIGV4_NULL_PARAMETER` (NULL `verifier`,
+ * or NULL `requests` / `results_out` with a non-zero `count`) or `SIGV4_INVALID_TIMESTAMP` (`now`
+ * outside the years 0..9999), with nothing written.
+ *
+ * Thread safety: as `sigv4_verifier_verify`. A lookup callback (`sigv4_lookup_fn`) is called
+ * from the calling thread and from the worker threads, concurrently.
+ */
+sigv4_result sigv4_verifier_verify_many(const struct sigv4_verifier *verifier, const struct sigv4_request *requests, size_t count, int64_t now, size_t threads, sigv4_result *results_out, struct sigv4_verified_identity **identities_out);
 
 /**
  * Creates a plan for `decoded_length` body bytes (the `x-amz-decoded-content-length`) sent in
@@ -1047,6 +1109,19 @@ sigv4_result sigv4_signing_options_add_unsigned_header(struct sigv4_signing_opti
  * Thread safety: see `sigv4_signing_options`.
  */
 sigv4_result sigv4_signing_options_set_algorithm(struct sigv4_signing_options *options, uint32_t algorithm);
+
+/**
+ * Sets a replay store written in C (see `sigv4_replay_claim_fn`), in place of the in-memory replay
+ * cache: verifiers created with these options claim every verified request in it, so a request
+ * is accepted once across every process sharing the store. When the store fails the request is
+ * refused with `SIGV4_REPLAY_STORE_UNAVAILABLE` (fail closed; answer HTTP 503) unless
+ * `fail_open` is true (then it is accepted unproven: log it in your callback). A NULL `claim`
+ * removes the store.
+ *
+ * Returns `SIGV4_OK` or `SIGV4_NULL_PARAMETER` (NULL `options`). Thread safety: see
+ * `sigv4_verifier_options`.
+ */
+sigv4_result sigv4_verifier_options_set_replay_store(struct sigv4_verifier_options *options, sigv4_replay_claim_fn claim, void *userdata, bool fail_open);
 
 /**
  * A static, NUL-terminated English description of a result code.

@@ -31,7 +31,7 @@ wasm-build: $(WASM_OUT)
 # and the differential test against aws4fetch.
 # The Node package's own tests that exercise the core through the backend, rerun on the WebAssembly build.
 WASM_NODE_TESTS := vectors verify-vectors sigv4a streaming errors verify-handle verify-hostile aws4 aws4-portable aws4-diff \
-  integrations-verify
+  integrations-verify behaviour-one-call
 
 test-edge-node: $(WASM_OUT)
 	cd $(NODE_DIR) && LIBSIGV4_BACKEND=wasm node --test test-edge/node/ $(WASM_NODE_TESTS:%=test/%.test.js)

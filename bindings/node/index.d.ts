@@ -142,6 +142,10 @@ export interface VerifiedIdentity {
   algorithm: string
   /** SigV4a: the signed region set. */
   regionSet: string | null
+  /** The key a shared replay store remembers this request under (64 hex digits, before any prefix). */
+  readonly replayKey: string
+  /** Epoch milliseconds from which a replay store may forget `replayKey` (the end of the request's window). */
+  readonly replayExpiresAtMs: number
 }
 
 /** A request to verify, as received. */
@@ -162,6 +166,14 @@ export declare class Verifier {
   verify(request: IncomingSignedRequest, options?: { now?: Date | number | string }): VerifiedIdentity
   /** Verifies a streaming upload's headers; feed the wire body to the result. */
   verifyStreaming(request: Omit<IncomingSignedRequest, 'body' | 'payloadHash'>, options?: { now?: Date | number | string }): VerifiedStream
+  /**
+   * Verifies many requests off the event loop, spread over the cores: one result per request, in
+   * order, the identity or the error (returned, not thrown). Replay checks apply in order.
+   */
+  verifyMany(
+    requests: Iterable<IncomingSignedRequest & { now?: Date | number | string }>,
+    options?: { now?: Date | number | string; threads?: number },
+  ): Promise<Array<VerifiedIdentity | VerificationError | SigV4Error>>
   readonly regions: string[]
   readonly service: string
   readonly replayCacheLength: number
@@ -209,7 +221,33 @@ export interface SigV4MiddlewareOptions {
   explainMismatch?: boolean
   /** Called for every refused request (also published on diagnostics_channel `libsigv4:denied` as `{ error, req }`). */
   onDenied?: (error: VerificationError, req: any) => void
+  /** A replay store shared by a fleet (`createRedisReplayStore`): each verified request is claimed once in it. */
+  replayStore?: ReplayStore
+  /** Called when a fail-open store accepted a request it could not check (default: console.warn; also on diagnostics_channel `libsigv4:replay-unproven`). */
+  onReplayUnproven?: (message: string, req: any) => void
 }
+
+/** A replay store: sets `key` for `ttlMs` unless present, atomically; resolves true when it set it. */
+export interface ReplayStore {
+  claim(key: string, ttlMs: number): Promise<boolean>
+  /** Accept requests when the store fails (logged) instead of refusing them with ReplayStoreUnavailable (503). */
+  readonly failOpen?: boolean
+}
+
+/** Options of `createRedisReplayStore`. */
+export interface RedisReplayStoreOptions {
+  /** A connected node-redis client (`createClient()` from `redis`; use `disableOfflineQueue: true`) or an ioredis client. */
+  client: unknown
+  /** Prefix of every key (default `sigv4:replay:`). */
+  prefix?: string
+  /** A claim not answered within this many milliseconds is a store failure (default 250). */
+  timeoutMs?: number
+  /** Accept requests when Redis fails or times out, logged (default false: refuse with ReplayStoreUnavailable, HTTP 503). */
+  failOpen?: boolean
+}
+
+/** A replay store in Redis: one `SET <prefix><key> 1 NX PX <ms>` per verified request. */
+export declare function createRedisReplayStore(options: RedisReplayStoreOptions): ReplayStore & { readonly prefix: string; readonly timeoutMs: number; readonly failOpen: boolean }
 
 /** A request after the middleware: the identity and the body. */
 export type VerifiedRequest = IncomingMessage & { sigv4: VerifiedIdentity; rawBody: Buffer; body?: unknown }

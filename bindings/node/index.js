@@ -9,6 +9,7 @@ const { batch } = require('./lib/batch')
 const { Verifier, VerificationError } = require('./lib/verifier')
 const { sigv4Middleware, withSigV4 } = require('./lib/middleware')
 const { StreamingUpload } = require('./lib/streaming')
+const { createRedisReplayStore } = require('./lib/replay-store')
 const { signV4With } = require('./lib/sign-v4')
 
 module.exports = {
@@ -28,4 +29,5 @@ module.exports = {
   sigv4Middleware,
   withSigV4,
   StreamingUpload,
+  createRedisReplayStore,
 }

@@ -63,7 +63,7 @@ export interface SignerOptions {
   /** Add and sign `x-amz-content-sha256` (default: on for the S3 family). */
   contentSha256Header?: boolean
   /** Path encoding (default `single` for the S3 family, `double` otherwise). */
-  uriEncoding?: 'double' | 'single'
+  uriEncoding?: 'double' | 'single' | 'verbatim'
   /** Remove dot segments and repeated slashes before signing (default: off for S3). */
   normalizePath?: boolean
   /** Sign the session token (default `true`; `false` appends it after signing, as IoT wants). */
@@ -93,7 +93,7 @@ export interface SignRequest {
   timestamp?: Date | number | string
 }
 
-/** Parameters of `signV4` (KumoMTA's `aws_sign_v4`). */
+/** Parameters of `signV4` (KumoMTA's `aws_sign_v4`; the service's defaults apply, as for a `Signer`). */
 export interface SignV4Params {
   /** Access key id. */
   accessKey: string
@@ -131,6 +131,11 @@ export interface SignV4Result {
   canonicalRequest: string
   /** String to sign. */
   stringToSign: string
+  /** The URL signed: `uri` with `queryParams` encoded and appended. */
+  url: string
+  /** Every header to send: those passed, `X-Amz-Date`, `Authorization`, and what the service's defaults add
+   * (`X-Amz-Content-Sha256` for the S3 family, `X-Amz-Security-Token` with a session token). */
+  headers: Record<string, string>
 }
 
 /** Options of a `Verifier`. */
@@ -163,7 +168,7 @@ export interface VerifierOptions {
   /** Refuse a signature seen before: `true` (100 000 entries) or a capacity; default off. */
   replayCache?: boolean | number
   /** How clients encode the path (service default). */
-  uriEncoding?: 'double' | 'single'
+  uriEncoding?: 'double' | 'single' | 'verbatim'
   /** Whether clients normalise the path (service default). */
   normalizePath?: boolean
   /** Whether clients sign the session token (default true). */

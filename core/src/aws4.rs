@@ -17,9 +17,9 @@ use std::borrow::Cow;
 
 use sha2::{Digest, Sha256};
 
-use crate::canonical::{push_hex, write_hex32, EMPTY_SHA256};
 use crate::encode::encode_into;
 use crate::error::{Error, ErrorKind, Result};
+use crate::hash::{push_hex, write_hex32, EMPTY_SHA256};
 use crate::key::SigningKey;
 use crate::sentinel::UNSIGNED_PAYLOAD;
 

@@ -11,17 +11,19 @@ use std::ops::Range;
 use sha2::{Digest, Sha256};
 
 use crate::canonical::{
-    canonical_header, push_hex, sort_and_merge, write_canonical_request, write_hex32,
-    write_signed_headers, write_string_to_sign, CanonicalInput, PayloadHasher, EMPTY_SHA256,
+    canonical_header, sort_and_merge, write_canonical_request, write_signed_headers,
+    write_string_to_sign, CanonicalInput,
 };
 use crate::error::{Error, ErrorKind, Result};
+use crate::hash::{push_hex, write_hex32, PayloadHasher, EMPTY_SHA256};
 use crate::key::SigningKey;
 use crate::output::end_field;
 use crate::request::{Body, Request};
+use crate::scope::{validate_region, validate_region_set, validate_service};
 use crate::sentinel::PayloadSentinel;
 use crate::settings::{SigningAlgorithm, SigningSettings};
-use crate::sign::{is_hex64, validate_region, validate_service};
-use crate::sigv4a::{validate_region_set, EcdsaKey, EcdsaKeyCache, SIGV4A_ALGORITHM};
+use crate::sign::is_hex64;
+use crate::sigv4a::{EcdsaKey, EcdsaKeyCache, SIGV4A_ALGORITHM};
 use crate::time::SigningTime;
 use crate::{Credentials, KeyCache};
 

@@ -47,8 +47,9 @@ pub const SIGNED_REQUEST_FIELDS: [&str; 10] = [
 
 /// A verified identity (`verify`, `verifyPacked`, a verified streaming upload): `signedHeaders`
 /// `;`-separated, `presigned` and `sessionTokenUsed` `1`/`0`, `expiresAt` epoch seconds or empty,
-/// `regionSet` empty unless SigV4a.
-pub const IDENTITY_FIELDS: [&str; 11] = [
+/// `regionSet` empty unless SigV4a; `replayKey` and `replayExpiresAtMs` (epoch milliseconds) for a
+/// shared replay store (lib/replay-store.js).
+pub const IDENTITY_FIELDS: [&str; 13] = [
     "accessKeyId",
     "region",
     "service",
@@ -60,6 +61,8 @@ pub const IDENTITY_FIELDS: [&str; 11] = [
     "payloadHash",
     "algorithm",
     "regionSet",
+    "replayKey",
+    "replayExpiresAtMs",
 ];
 
 /// A request to verify (`verifyPacked`): these fields, then the headers as received (name/value
@@ -203,6 +206,9 @@ pub fn identity(who: &VerifiedIdentity) -> String {
     push(&mut out, &who.payload_hash, false);
     push(&mut out, who.algorithm.name(), false);
     push(&mut out, who.region_set.as_deref().unwrap_or(""), false);
+    push(&mut out, &who.replay_claim.key(), false);
+    out.push(SEP);
+    push_integer(&mut out, who.replay_claim.expires_at_millis());
     out
 }
 

@@ -17,6 +17,7 @@
 // in `boundary`, which carry the SAFETY reasoning, as in rustls-ffi.
 #![allow(clippy::not_unsafe_ptr_arg_deref)]
 
+mod batch;
 mod boundary;
 mod chunked_plan;
 mod credential_store;
@@ -27,6 +28,7 @@ mod identity;
 mod mismatch;
 mod one_call;
 mod options;
+mod replay_store;
 mod request;
 mod result;
 mod signed;
@@ -36,6 +38,7 @@ mod verifier;
 mod verifier_options;
 mod version;
 
+pub use batch::sigv4_verifier_verify_many;
 pub use chunked_plan::{
     sigv4_chunked_plan, sigv4_chunked_plan_add_trailer, sigv4_chunked_plan_add_trailer_len,
     sigv4_chunked_plan_content_length, sigv4_chunked_plan_free, sigv4_chunked_plan_new,
@@ -77,6 +80,10 @@ pub use options::{
     sigv4_signing_options_set_payload, sigv4_signing_options_set_payload_name,
     sigv4_signing_options_set_sign_session_token, sigv4_signing_options_set_uri_encoding,
     sigv4_uri_encoding,
+};
+pub use replay_store::{
+    sigv4_replay_claim_fn, sigv4_verifier_options_set_replay_store, SIGV4_REPLAY_FRESH,
+    SIGV4_REPLAY_SEEN,
 };
 pub use request::{sigv4_pair, sigv4_request};
 pub use result::{

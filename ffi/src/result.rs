@@ -79,6 +79,9 @@ pub enum sigv4_result {
     SIGV4_X_AMZ_CONTENT_SHA256_MISMATCH = 210,
     /// Verification: the replay cache has already seen this signature.
     SIGV4_REQUEST_REPLAYED = 211,
+    /// Verification: the replay store (`sigv4_verifier_options_set_replay_store`) failed or timed
+    /// out, so the request cannot be proven fresh and is refused (fail closed; answer HTTP 503).
+    SIGV4_REPLAY_STORE_UNAVAILABLE = 212,
     /// Streaming: an aws-chunked body malformed, truncated, or a chunk signature wrong.
     SIGV4_INVALID_CHUNK = 300,
 }
@@ -118,6 +121,7 @@ pub(crate) const ALL: &[sigv4_result] = &[
     SIGV4_UNSIGNED_HEADER,
     SIGV4_X_AMZ_CONTENT_SHA256_MISMATCH,
     SIGV4_REQUEST_REPLAYED,
+    SIGV4_REPLAY_STORE_UNAVAILABLE,
     SIGV4_INVALID_CHUNK,
 ];
 
@@ -151,6 +155,7 @@ impl sigv4_result {
             ErrorKind::UnsignedHeader => SIGV4_UNSIGNED_HEADER,
             ErrorKind::XAmzContentSha256Mismatch => SIGV4_X_AMZ_CONTENT_SHA256_MISMATCH,
             ErrorKind::RequestReplayed => SIGV4_REQUEST_REPLAYED,
+            ErrorKind::ReplayStoreUnavailable => SIGV4_REPLAY_STORE_UNAVAILABLE,
             ErrorKind::InvalidChunk => SIGV4_INVALID_CHUNK,
             _ => SIGV4_UNEXPECTED_ERROR,
         }
@@ -195,6 +200,7 @@ impl sigv4_result {
             SIGV4_UNSIGNED_HEADER => "UnsignedHeader: a header that must be signed is not signed\0",
             SIGV4_X_AMZ_CONTENT_SHA256_MISMATCH => "XAmzContentSHA256Mismatch: the body does not match x-amz-content-sha256\0",
             SIGV4_REQUEST_REPLAYED => "RequestReplayed: this signature has been seen before\0",
+            SIGV4_REPLAY_STORE_UNAVAILABLE => "ReplayStoreUnavailable: the replay store failed or timed out; the request cannot be proven fresh\0",
             SIGV4_INVALID_CHUNK => "InvalidChunk: an aws-chunked body is malformed or a chunk signature is wrong\0",
         }
     }

@@ -21,7 +21,7 @@ use crate::verifier_options::sigv4_verifier_options;
 /// `sigv4_verifier_free`. Thread safety: a verifier may be used by any number of threads at the
 /// same time (build one at startup and share it); with a lookup callback, see `sigv4_lookup_fn`.
 pub struct sigv4_verifier {
-    inner: Verifier,
+    pub(crate) inner: Verifier,
 }
 
 fn build(
@@ -35,13 +35,20 @@ fn build(
 ) -> Result<(), Fail> {
     let regions = text(regions, regions_len, "regions")?;
     let service = text(service, service_len, "service")?;
-    let settings = if options.is_null() {
-        sigv4_verifier_options::default().settings_for(service)
+    let (settings, store) = if options.is_null() {
+        (
+            sigv4_verifier_options::default().settings_for(service),
+            None,
+        )
     } else {
-        handle(options, "options")?.settings_for(service)
+        let options = handle(options, "options")?;
+        (options.settings_for(service), options.replay_store)
     };
     let list: Vec<&str> = regions.split(',').map(str::trim).collect();
-    let inner = Verifier::new(lookup, &list, service, settings)?;
+    let mut inner = Verifier::new(lookup, &list, service, settings)?;
+    if let Some(s) = store {
+        inner = inner.with_replay_store(s.store, s.fail_open);
+    }
     write(verifier_out, into_handle(sigv4_verifier { inner }));
     Ok(())
 }

@@ -25,6 +25,7 @@ pub struct sigv4_verifier_options {
     uri_encoding: Option<UriEncoding>,
     normalize_path: Option<bool>,
     sign_session_token: Option<bool>,
+    pub(crate) replay_store: Option<crate::replay_store::ReplayStoreOption>,
 }
 
 impl sigv4_verifier_options {

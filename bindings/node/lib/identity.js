@@ -66,6 +66,11 @@ class VerifiedIdentity {
     return s === '' ? null : s
   }
 
+  /** The key a shared replay store remembers this request under (64 hex digits, before any prefix). */
+  get replayKey() { return this.#parts()[11] }
+  /** Epoch milliseconds from which a replay store may forget `replayKey` (the end of the request's window). */
+  get replayExpiresAtMs() { return Number(this.#parts()[12]) }
+
   /** A plain copy of every field. */
   toJSON() {
     return {

@@ -7,6 +7,8 @@ const diagnostics = require('node:diagnostics_channel')
 
 /** Every refused request is published here as `{ error, req }` (for tracing/metrics subscribers). */
 const deniedChannel = diagnostics.channel('libsigv4:denied')
+const unprovenChannel = diagnostics.channel('libsigv4:replay-unproven')
+const { claimReplay } = require('./replay-store')
 
 /** Largest body read into memory to verify (bytes); larger requests get 413. */
 const DEFAULT_MAX_BODY = 16 * 1024 * 1024
@@ -75,6 +77,21 @@ function sigv4Middleware(verifier, options = {}) {
     throw new SigV4Error('InvalidOption', 'onDenied must be a function (error, req) => void', 'onDenied')
   }
 
+  // A shared replay store (lib/replay-store.js): claimed after the native verification.
+  const replayStore = options.replayStore
+  if (replayStore !== undefined && (replayStore === null || typeof replayStore.claim !== 'function')) {
+    throw new SigV4Error('InvalidOption', 'replayStore must have claim(key, ttlMs) => Promise<boolean> (createRedisReplayStore)', 'replayStore')
+  }
+  const onReplayUnproven = options.onReplayUnproven
+  function unproven(message, req) {
+    if (unprovenChannel.hasSubscribers) unprovenChannel.publish({ message, req })
+    if (typeof onReplayUnproven === 'function') {
+      try { onReplayUnproven(message, req) } catch { /* ignored, as onDenied */ }
+    } else {
+      console.warn(`libsigv4: ${req.method} ${req.url}: ${message}`)
+    }
+  }
+
   /** Tells the operator: the `onDenied` hook and the diagnostics channel (a throwing hook is ignored). */
   function denied(error, req) {
     if (deniedChannel.hasSubscribers) deniedChannel.publish({ error, req })
@@ -103,6 +120,21 @@ function sigv4Middleware(verifier, options = {}) {
       }
       return next(e)
     }
+    if (replayStore !== undefined) {
+      claimReplay(replayStore, who, clock === undefined ? undefined : clock()).then((message) => {
+        if (message !== undefined) unproven(message, req)
+        accept(req, next, who, body)
+      }, (e) => {
+        if (!(e instanceof VerificationError)) return next(e)
+        denied(e, req)
+        sendAnswer(res, e.code, e.answer({ explain }))
+      })
+      return
+    }
+    accept(req, next, who, body)
+  }
+
+  function accept(req, next, who, body) {
     req.sigv4 = who
     req.rawBody = body
     if (req.body === undefined) {

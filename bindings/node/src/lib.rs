@@ -10,6 +10,7 @@ extern crate napi_derive;
 
 mod answer;
 mod aws4;
+mod batch;
 mod error;
 mod event_headers;
 mod handle;
@@ -18,6 +19,7 @@ mod js;
 mod lookup;
 mod output;
 mod raw;
+mod replay;
 mod sdk;
 mod sign_v4;
 mod signer;

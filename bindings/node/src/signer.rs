@@ -406,7 +406,7 @@ impl NativeSigner {
     fn task(
         &self,
         env: sys::napi_env,
-        request: Raw,
+        args: RequestArgs,
         expires: Option<u64>,
     ) -> napi::Result<AsyncTask<SignTask>> {
         let creds = self
@@ -414,7 +414,17 @@ impl NativeSigner {
             .clone()
             .ok_or_else(|| no_credentials(env))?;
         // SAFETY: the body is copied below before this call returns.
-        let req = unsafe { input::request(env, request.0)? };
+        let req = unsafe {
+            input::request_args(
+                env,
+                args.method,
+                args.url,
+                args.headers,
+                args.body,
+                args.payload_hash,
+                args.timestamp,
+            )?
+        };
         let body = match &req.payload_hash {
             Some(h) => OwnedBody::Precomputed(h.clone()),
             None => OwnedBody::Bytes(req.body.as_bytes().to_vec()),
@@ -432,29 +442,61 @@ impl NativeSigner {
         }))
     }
 
-    /// Like `sign` (taking the request object), hashing the body on the libuv thread pool.
+    /// Like `sign` (the same arguments), hashing the body on the libuv thread pool.
+    #[allow(clippy::too_many_arguments)]
     #[napi(
-        ts_args_type = "request: SignRequest",
+        ts_args_type = "method: string | undefined | null, url: string, headers: SignRequest['headers'] | undefined | null, body: SignRequest['body'] | undefined, payloadHash: string | undefined | null, timestamp: SignRequest['timestamp'] | undefined | null",
         ts_return_type = "Promise<string>"
     )]
-    pub fn sign_async(&self, env: Env, request: Raw) -> napi::Result<AsyncTask<SignTask>> {
-        self.task(env.raw(), request, None)
+    pub fn sign_async(
+        &self,
+        env: Env,
+        method: Option<Raw>,
+        url: Raw,
+        headers: Option<Raw>,
+        body: Option<Raw>,
+        payload_hash: Option<Raw>,
+        timestamp: Option<Raw>,
+    ) -> napi::Result<AsyncTask<SignTask>> {
+        let args = RequestArgs {
+            method,
+            url,
+            headers,
+            body,
+            payload_hash,
+            timestamp,
+        };
+        self.task(env.raw(), args, None)
     }
 
-    /// Like `presign`, off the event loop.
+    /// Like `presign` (the same arguments), off the event loop.
+    #[allow(clippy::too_many_arguments)]
     #[napi(
-        ts_args_type = "request: SignRequest, options?: PresignOptions | undefined | null",
+        ts_args_type = "method: string | undefined | null, url: string, headers: SignRequest['headers'] | undefined | null, body: SignRequest['body'] | undefined, payloadHash: string | undefined | null, timestamp: SignRequest['timestamp'] | undefined | null, expiresIn: PresignOptions | number | undefined | null",
         ts_return_type = "Promise<string>"
     )]
     pub fn presign_async(
         &self,
         env: Env,
-        request: Raw,
-        options: Option<Raw>,
+        method: Option<Raw>,
+        url: Raw,
+        headers: Option<Raw>,
+        body: Option<Raw>,
+        payload_hash: Option<Raw>,
+        timestamp: Option<Raw>,
+        expires_in: Option<Raw>,
     ) -> napi::Result<AsyncTask<SignTask>> {
         let env = env.raw();
-        let expires = input::expires_in(env, options.map(|o| o.0), 3600)?;
-        self.task(env, request, Some(expires))
+        let expires = input::expires_in(env, expires_in.map(|o| o.0), 3600)?;
+        let args = RequestArgs {
+            method,
+            url,
+            headers,
+            body,
+            payload_hash,
+            timestamp,
+        };
+        self.task(env, args, Some(expires))
     }
 }
 

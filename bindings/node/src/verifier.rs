@@ -3,12 +3,9 @@
 
 use napi::bindgen_prelude::{Buffer, Env};
 use napi::sys;
-use sigv4::{
-    packed, ChunkedDecoder, ErrorKind, PathNormalization, SessionTokenMode, UriEncoding,
-    VerifierSettings,
-};
+use sigv4::{packed, ChunkedDecoder, ErrorKind, VerifierSettings};
 
-use std::rc::Rc;
+use std::sync::Arc;
 
 use crate::error::{bad_input, failed, from_core, js_error, js_error_with};
 use crate::handle::{self, Kind};
@@ -43,20 +40,6 @@ fn seconds(
         ));
     }
     Ok(Some(n as u32))
-}
-
-fn flag(env: REnv, obj: Value, name: &std::ffi::CStr, what: &str) -> napi::Result<Option<bool>> {
-    match js::get(env, obj, name).map_err(|_| failed(env, what))? {
-        None => Ok(None),
-        Some(v) => js::boolean(env, v).map(Some).map_err(|_| {
-            bad_input(
-                env,
-                ErrorKind::InvalidOption,
-                what,
-                &format!("{what} must be a boolean"),
-            )
-        }),
-    }
 }
 
 fn names(env: REnv, v: Value, what: &str) -> napi::Result<Vec<String>> {
@@ -121,10 +104,10 @@ fn settings(env: REnv, o: Value, service: &str) -> napi::Result<(Vec<String>, Ve
             }
         }
     }
-    if let Some(v) = flag(env, o, c"allowUnsignedPayload", "allowUnsignedPayload")? {
+    if let Some(v) = input::opt_bool(env, o, c"allowUnsignedPayload", "allowUnsignedPayload")? {
         s.allow_unsigned_payload = v;
     }
-    if let Some(v) = flag(env, o, c"allowSigv4a", "allowSigv4a")? {
+    if let Some(v) = input::opt_bool(env, o, c"allowSigv4a", "allowSigv4a")? {
         s.allow_sigv4a = v;
     }
     if let Some(v) = js::get(env, o, c"replayCache").map_err(|_| failed(env, "replayCache"))? {
@@ -155,39 +138,14 @@ fn settings(env: REnv, o: Value, service: &str) -> napi::Result<(Vec<String>, Ve
                 }
             };
     }
-    if let Some(u) = input::opt_str(
-        env,
-        o,
-        c"uriEncoding",
-        ErrorKind::InvalidOption,
-        "uriEncoding",
-    )? {
-        s.uri_encoding = match u.as_str() {
-            "double" => UriEncoding::Double,
-            "single" => UriEncoding::Single,
-            _ => {
-                return Err(bad_input(
-                    env,
-                    ErrorKind::InvalidOption,
-                    "uriEncoding",
-                    "uriEncoding must be 'double' or 'single'",
-                ))
-            }
-        };
+    if let Some(v) = input::named_option(env, o, c"uriEncoding", "uriEncoding")? {
+        s.uri_encoding = v;
     }
-    if let Some(v) = flag(env, o, c"normalizePath", "normalizePath")? {
-        s.path_normalization = if v {
-            PathNormalization::Enabled
-        } else {
-            PathNormalization::Disabled
-        };
+    if let Some(v) = input::flag_option(env, o, c"normalizePath", "normalizePath")? {
+        s.path_normalization = v;
     }
-    if let Some(v) = flag(env, o, c"signSessionToken", "signSessionToken")? {
-        s.session_token_mode = if v {
-            SessionTokenMode::Signed
-        } else {
-            SessionTokenMode::AppendedAfterSigning
-        };
+    if let Some(v) = input::flag_option(env, o, c"signSessionToken", "signSessionToken")? {
+        s.session_token_mode = v;
     }
     Ok((regions, s))
 }
@@ -233,14 +191,15 @@ fn lookup_fn(env: REnv, v: Option<Raw>) -> napi::Result<Option<Value>> {
 /// The native verifier behind `Verifier`.
 #[napi]
 pub struct NativeVerifier {
-    core: Rc<sigv4::Verifier>,
+    core: Arc<sigv4::Verifier>,
 }
 
 /// What a verifier handle holds (see [`NativeVerifier::handle`]).
-struct VerifierHandle(Rc<sigv4::Verifier>);
+pub(crate) struct VerifierHandle(pub(crate) Arc<sigv4::Verifier>);
 
 /// The tag of verifier handles.
-const VERIFIER: Kind = Kind::new(0x7369_6776_345f_7665, 0x7269_6669_6572_5f31, "verifier");
+pub(crate) const VERIFIER: Kind =
+    Kind::new(0x7369_6776_345f_7665, 0x7269_6669_6572_5f31, "verifier");
 
 #[napi]
 impl NativeVerifier {
@@ -280,7 +239,7 @@ impl NativeVerifier {
         let core = sigv4::Verifier::new(lookup, &refs, &service, settings)
             .map_err(|e| from_core(env, &e))?;
         Ok(NativeVerifier {
-            core: Rc::new(core),
+            core: Arc::new(core),
         })
     }
 
@@ -331,7 +290,7 @@ impl NativeVerifier {
     /// skips the cost of a class method call.
     #[napi(ts_return_type = "object")]
     pub fn handle(&self, env: Env) -> napi::Result<Raw> {
-        handle::create(env.raw(), &VERIFIER, VerifierHandle(Rc::clone(&self.core)))
+        handle::create(env.raw(), &VERIFIER, VerifierHandle(Arc::clone(&self.core)))
     }
 
     /// Verifies the headers of a streaming (aws-chunked) upload; returns the decoder for its body.

@@ -27,7 +27,7 @@ test('SignedRequest reads every field from its position, headers from the pairs 
 })
 
 test('VerifiedIdentity reads every field from its position', () => {
-  const typed = { signedHeaders: 'host;x-amz-date', presigned: '1', expiresAt: '1440938160', sessionTokenUsed: '0', regionSet: 'us-east-1,us-west-2' }
+  const typed = { signedHeaders: 'host;x-amz-date', presigned: '1', expiresAt: '1440938160', sessionTokenUsed: '0', regionSet: 'us-east-1,us-west-2', replayExpiresAtMs: '1440939061000' }
   const record = LAYOUTS.identity.map((n) => (n in typed ? typed[n] : n)).join('\0')
   const who = new VerifiedIdentity(record)
   for (const name of LAYOUTS.identity) {
@@ -38,6 +38,7 @@ test('VerifiedIdentity reads every field from its position', () => {
   assert.equal(who.expiresAt.getTime(), 1440938160000)
   assert.equal(who.sessionTokenUsed, false)
   assert.equal(who.regionSet, 'us-east-1,us-west-2')
+  assert.equal(who.replayExpiresAtMs, 1440939061000)
   const plain = LAYOUTS.identity.map((n) => (n === 'presigned' || n === 'sessionTokenUsed' ? '0' : n === 'expiresAt' || n === 'regionSet' ? '' : n))
   const other = new VerifiedIdentity(plain.join('\0'))
   assert.equal(other.presigned, false)

@@ -5,6 +5,7 @@
 //! verification middleware.
 
 mod answer;
+mod batch;
 mod body;
 mod botocore;
 mod botocore_v4a;
@@ -17,6 +18,7 @@ mod lookup;
 mod one_call;
 mod options;
 mod raw;
+mod replay;
 mod signed;
 mod signer;
 mod streaming;
@@ -66,6 +68,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(uri_encode, m)?)?;
     m.add_function(wrap_pyfunction!(one_call::sign_v4, m)?)?;
     m.add_function(wrap_pyfunction!(answer::error_answer, m)?)?;
+    m.add_function(wrap_pyfunction!(replay::replay_verdict_of, m)?)?;
     m.add_function(wrap_pyfunction!(scope_has_body, m)?)?;
     m.add_function(wrap_pyfunction!(raw::py_scope_target, m)?)?;
     m.add_function(wrap_pyfunction!(raw::py_scope_headers, m)?)?;

@@ -174,7 +174,7 @@ impl Verifier {
     #[pyo3(signature = (credentials, region=None, service=None, *, regions=None,
         max_skew=None, max_expires=None, must_sign_headers=None, allow_unsigned_payload=None,
         replay_cache=None, uri_encoding=None, normalize_path=None, sign_session_token=None,
-        allow_sigv4a=None))]
+        allow_sigv4a=None, replay_store=None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -191,6 +191,7 @@ impl Verifier {
         normalize_path: Option<bool>,
         sign_session_token: Option<bool>,
         allow_sigv4a: Option<bool>,
+        replay_store: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
         let lookup = Lookup::from_object(credentials)?;
         let region = region.map(crate::text::string_of).transpose()?;
@@ -248,8 +249,24 @@ impl Verifier {
             settings.allow_sigv4a = v;
         }
         let refs: Vec<&str> = region_list.iter().map(String::as_str).collect();
-        let core = sigv4::Verifier::new(lookup, &refs, service, settings)
+        let store = match replay_store.filter(|s| !s.is_none()) {
+            Some(_) if settings.replay_cache_capacity.is_some() => {
+                return Err(input(
+                    py,
+                    ErrorKind::InvalidOption,
+                    "replay_store",
+                    "give replay_cache (this process only) or replay_store (shared), not both"
+                        .to_owned(),
+                ))
+            }
+            Some(s) => Some(crate::replay::PyReplayStore::from_object(s)?),
+            None => None,
+        };
+        let mut core = sigv4::Verifier::new(lookup, &refs, service, settings)
             .map_err(|e| crate::errors::to_py(py, e))?;
+        if let Some((store, fail_open)) = store {
+            core = core.with_replay_store(store, fail_open);
+        }
         Ok(Verifier { core })
     }
 
@@ -398,6 +415,25 @@ impl Verifier {
             body,
             now,
         )
+    }
+
+    /// Verifies many requests at once, spread over the machine's cores with the GIL released;
+    /// returns one result per request, in order: a ``VerifiedIdentity`` or the exception ``verify``
+    /// would raise for it (returned, not raised; a malformed entry gives its own ``TypeError`` or
+    /// ``sigv4.Error``). Each request is a dict ``{"method", "url", "headers", "body", "now"}``
+    /// (``verify``'s arguments) or a tuple ``(method, url[, headers[, body]])``. ``now`` applies to
+    /// entries without their own. With the replay cache on, requests are recorded in the list's
+    /// order: a signed request repeated later in the batch is ``RequestReplayed``. ``threads``:
+    /// at most this many threads (default: the available cores).
+    #[pyo3(signature = (requests, now=None, *, threads=None))]
+    fn verify_many(
+        &self,
+        py: Python<'_>,
+        requests: &Bound<'_, PyAny>,
+        now: Option<&Bound<'_, PyAny>>,
+        threads: Option<usize>,
+    ) -> PyResult<Py<pyo3::types::PyList>> {
+        crate::batch::verify_many(py, &self.core, requests, now, threads)
     }
 
     /// The accepted regions.

@@ -1,5 +1,6 @@
 //! What a successful verification returns.
 
+use super::ReplayClaim;
 use crate::sentinel::PayloadSentinel;
 use crate::settings::SigningAlgorithm;
 use crate::time::SigningTime;
@@ -34,6 +35,9 @@ pub struct VerifiedIdentity {
     /// SigV4a only: the signed region set (`X-Amz-Region-Set`), for example `*` or
     /// `us-east-1,us-west-2`.
     pub region_set: Option<String>,
+    /// What a replay store remembers for this request (its key and how long): bindings whose
+    /// store is asynchronous (Redis from an event loop) claim it after verifying.
+    pub replay_claim: ReplayClaim,
 }
 
 impl VerifiedIdentity {

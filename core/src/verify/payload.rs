@@ -2,8 +2,8 @@
 
 use std::borrow::Cow;
 
-use crate::canonical::{sha256_hex, EMPTY_SHA256};
 use crate::error::{Error, ErrorKind, Result};
+use crate::hash::{sha256_hex, EMPTY_SHA256};
 use crate::request::Body;
 use crate::sentinel::UNSIGNED_PAYLOAD;
 use crate::settings::{PayloadMode, SigningAlgorithm};

@@ -3,12 +3,13 @@
 import datetime
 from typing_extensions import Self, disjoint_base
 
+from sigv4._errors import Error
 from sigv4._streaming import ChunkedBody
 from typing import IO, Any, Dict, Iterable, List, Mapping, MutableMapping, Optional, Tuple, Union, final
 
 __all__ = [
     "Credentials", "Signer", "SignedRequest", "PayloadHasher", "Verifier", "VerifiedIdentity", "VerifiedStream",
-    "StreamingUpload", "uri_encode", "sign_v4", "error_answer", "scope_has_body", "scope_target", "scope_headers", "wire_target", "environ_headers", "botocore_sign", "botocore_presign_s3", "botocore_sign_v4a", "botocore_sign_string", "EMPTY_SHA256", "__version__",
+    "StreamingUpload", "uri_encode", "sign_v4", "error_answer", "replay_verdict_of", "scope_has_body", "scope_target", "scope_headers", "wire_target", "environ_headers", "botocore_sign", "botocore_presign_s3", "botocore_sign_v4a", "botocore_sign_string", "EMPTY_SHA256", "__version__",
 ]
 
 __version__: str
@@ -189,6 +190,9 @@ class VerifiedIdentity:
     @property
     def payload_signed(self) -> bool: ...
     @property
+    def replay_key(self) -> str: ...
+    def replay_ttl_ms(self, now: float) -> int: ...
+    @property
     def algorithm(self) -> str: ...
     @property
     def region_set(self) -> Optional[str]: ...
@@ -231,6 +235,7 @@ class Verifier:
         normalize_path: Optional[bool] = None,
         sign_session_token: Optional[bool] = None,
         allow_sigv4a: Optional[bool] = None,
+        replay_store: Any = None,
     ) -> "Verifier": ...
     def verify(self, method: str, url: str, headers: _HeadersArg = None, body: _BodyArg = None,
                now: _TimestampArg = None) -> VerifiedIdentity: ...
@@ -254,6 +259,12 @@ class Verifier:
                        now: _TimestampArg = None) -> VerifiedIdentity:
         """Verifies a request from a WSGI environ (method, raw target, ``HTTP_*`` headers)."""
         ...
+    def verify_many(self, requests: Iterable[Union[Mapping[str, Any], Tuple[Any, ...]]],
+                    now: _TimestampArg = None, *,
+                    threads: Optional[int] = None) -> List[Union[VerifiedIdentity, Error]]:
+        """Verifies many requests on several threads (GIL released): one result per request, in
+        order, a ``VerifiedIdentity`` or the error (returned, not raised); replay checks in order."""
+        ...
     @property
     def regions(self) -> List[str]: ...
     @property
@@ -262,6 +273,7 @@ class Verifier:
     def replay_cache_len(self) -> int: ...
 
 def uri_encode(text: str) -> str: ...
+def replay_verdict_of(outcome: Union[bool, str], fail_open: bool) -> None: ...
 def sign_v4(
     access_key: str,
     secret_key: str,

@@ -19,6 +19,7 @@ give the application the whole URL as its path, so such a request is refused (40
 from __future__ import annotations
 
 import asyncio
+import time
 from typing import Any, Awaitable, Callable, List, MutableMapping, Optional, Tuple
 
 from ._errors import VerificationError
@@ -31,6 +32,7 @@ from ._middleware import (
     too_large,
 )
 from ._native import Verifier
+from .replay import claim_async
 from ._native import scope_headers as _scope_headers
 from ._native import scope_target as _scope_target
 from ._streaming_middleware import StreamTooLarge, asgi_is_streaming, asgi_verify_streaming
@@ -93,9 +95,12 @@ class SigV4Middleware:
         clock: Optional[Callable[[], float]] = None,
         explain_mismatch: bool = False,
         on_denied: Optional[OnDenied] = None,
+        replay_store: Any = None,
     ) -> None:
         if not isinstance(verifier, Verifier):
             raise TypeError("verifier must be a sigv4.Verifier")
+        # An asyncio replay store (sigv4.replay.AsyncRedisReplayStore), claimed after verifying.
+        self.replay_store = replay_store
         self.on_denied = on_denied
         self.app = app
         self.verifier = verifier
@@ -114,6 +119,8 @@ class SigV4Middleware:
         # an empty body, and the application gets the server's own receive. None: read the body.
         try:
             identity = self._verify_bodiless(scope, None if clock is None else clock())
+            if identity is not None and self.replay_store is not None:
+                await claim_async(self.replay_store, identity, time.time() if clock is None else clock())
         except VerificationError as error:
             self._denied(error, scope)
             await self._answer(error_answer(error, self.explain_mismatch), send)
@@ -147,6 +154,8 @@ class SigV4Middleware:
                 identity = await asyncio.get_running_loop().run_in_executor(
                     None, self._verify_scope, scope, body, None if clock is None else clock()
                 )
+            if self.replay_store is not None:
+                await claim_async(self.replay_store, identity, time.time() if clock is None else clock())
         except VerificationError as error:
             self._denied(error, scope)
             await self._answer(error_answer(error, self.explain_mismatch), send)
@@ -171,6 +180,13 @@ class SigV4Middleware:
         if done is None:
             return
         identity, body = done
+        if self.replay_store is not None:
+            try:
+                await claim_async(self.replay_store, identity, time.time() if clock is None else clock())
+            except VerificationError as error:
+                self._denied(error, scope)
+                await self._answer(error_answer(error, self.explain_mismatch), send)
+                return
         scope[IDENTITY_KEY] = identity
         await self.app(scope, _Replay({"type": "http.request", "body": body, "more_body": False}, receive), send)
 

@@ -13,7 +13,7 @@ and an ``x-amzn-ErrorType`` header.
 
 What the client signed is rebuilt from the environ: the ``Host`` header, the raw request target from
 ``REQUEST_URI`` or ``RAW_URI`` when the server provides one (gunicorn, uWSGI, werkzeug do), else
-``SCRIPT_NAME + PATH_INFO`` re-quoted (see ``requote_path``; wsgiref gives only the decoded path),
+``SCRIPT_NAME + PATH_INFO`` re-quoted (the core's ``requote_path``; wsgiref gives only the decoded path),
 ``QUERY_STRING`` as received, and every ``HTTP_*`` header. WSGI servers join a repeated header into
 one value (``"a, b"`` or ``"a,b"``), and drop headers with ``_`` in their names; both sign differently
 from what the client sent, so such requests fail verification. ``wsgiref`` sets ``CONTENT_TYPE`` to

@@ -4,14 +4,13 @@
 //! header, or a query parameter when presigning), the credential scope leaves the region out, and
 //! the string to sign starts with `AWS4-ECDSA-P256-SHA256` and is signed with ECDSA P-256.
 
-use crate::canonical::string_to_sign_for;
 use crate::credentials::Credentials;
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::Result;
 use crate::output::SignedRequest;
 use crate::request::Request;
 use crate::settings::SigningSettings;
 use crate::sign::{sign_with, SignatureKey, SigningParams};
-use crate::sigv4a::key::{EcdsaKey, SIGV4A_ALGORITHM};
+use crate::sigv4a::{EcdsaKey, EcdsaKeyCache};
 use crate::time::SigningTime;
 
 /// What a SigV4a signing needs besides the request.
@@ -22,19 +21,6 @@ pub(crate) struct Sigv4aParams<'a> {
     pub(crate) time: SigningTime,
     pub(crate) settings: &'a SigningSettings,
     pub(crate) key: &'a EcdsaKey,
-}
-
-/// Checks a region set: comma-separated regions (wildcards such as `*` or `us-*` allowed).
-pub(crate) fn validate_region_set(region_set: &str) -> Result<()> {
-    crate::sign::validate_region(region_set)?;
-    if region_set.split(',').any(|r| r.is_empty()) {
-        return Err(Error::arg(
-            ErrorKind::InvalidRegion,
-            "region",
-            format!("region set {region_set:?} has an empty entry"),
-        ));
-    }
-    Ok(())
 }
 
 /// Signs (`expires_in` `None`) or presigns `request` with SigV4a: the SigV4 routine with the
@@ -59,7 +45,26 @@ pub(crate) fn sign_v4a(
     )
 }
 
-/// `AWS4-ECDSA-P256-SHA256\n<amz-date>\n<scope>\n<hex sha256(canonical request)>`.
-pub(crate) fn string_to_sign(amz_date: &str, scope: &str, canonical_request: &str) -> String {
-    string_to_sign_for(SIGV4A_ALGORITHM, amz_date, scope, canonical_request)
+/// Signs (or, with `expires_in`, presigns) with SigV4a, the key taken from `cache`.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn sign_cached(
+    cache: &EcdsaKeyCache,
+    credentials: &Credentials,
+    region_set: &str,
+    service: &str,
+    settings: &SigningSettings,
+    request: &Request<'_>,
+    time: SigningTime,
+    expires_in: Option<u64>,
+) -> Result<SignedRequest> {
+    let key = cache.key(credentials)?;
+    let params = Sigv4aParams {
+        credentials,
+        region_set,
+        service,
+        time,
+        settings,
+        key: &key,
+    };
+    sign_v4a(request, &params, expires_in)
 }
