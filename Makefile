@@ -29,8 +29,9 @@ include mk/cli.mk
 include mk/wasm.mk
 include mk/fuzz.mk
 include mk/bench.mk
+include mk/replay.mk
 
-test: test-rust test-c test-python test-node test-sdk test-demo test-cli test-edge test-fuzz
+test: test-rust test-c test-python test-node test-replay test-sdk test-demo test-cli test-edge test-fuzz
 	@echo "make test: every suite passed"
 
 demo: demo-run

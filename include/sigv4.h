@@ -25,6 +25,16 @@
 #define SIGV4_STR(s) (const uint8_t *)(s), strlen(s)
 
 /**
+ * The callback answer: the key was absent and is now stored (the request is fresh).
+ */
+#define SIGV4_REPLAY_FRESH 1
+
+/**
+ * The callback answer: the key was already stored (the request is a replay).
+ */
+#define SIGV4_REPLAY_SEEN 0
+
+/**
  * The signature algorithm (the `algorithm` option).
  */
 enum sigv4_algorithm
@@ -273,6 +283,11 @@ enum sigv4_result
    */
   SIGV4_REQUEST_REPLAYED = 211,
   /**
+   * Verification: the replay store (`sigv4_verifier_options_set_replay_store`) failed or timed
+   * out, so the request cannot be proven fresh and is refused (fail closed; answer HTTP 503).
+   */
+  SIGV4_REPLAY_STORE_UNAVAILABLE = 212,
+  /**
    * Streaming: an aws-chunked body malformed, truncated, or a chunk signature wrong.
    */
   SIGV4_INVALID_CHUNK = 300,
@@ -503,6 +518,22 @@ typedef struct sigv4_request {
 } sigv4_request;
 
 /**
+ * A derived-signing-key lookup written in C, for `sigv4_verifier_new_with_signing_keys`.
+ *
+ * Called with the verifier's `userdata`, the access key id of a request and its credential scope:
+ * `date` (`YYYYMMDD`), `region` and `service` (UTF-8, not NUL-terminated, borrowed for the call
+ * only), after every check that needs no key passed. Write the 32 bytes of
+ * `kSigning = HMAC(HMAC(HMAC(HMAC("AWS4" + secret, date), region), service), "aws4_request")` to
+ * `key_out` and return true, or return false when the key is unknown (the request then fails with
+ * `SIGV4_INVALID_ACCESS_KEY_ID`). libsigv4 wipes its copy of the key after use. Requests carrying a
+ * session token are refused (`SIGV4_INVALID_TOKEN`): this lookup has no way to name one.
+ *
+ * Thread safety: as `sigv4_lookup_fn` (called on the verifying thread, concurrently when several
+ * threads verify; must be thread-safe, must not unwind into libsigv4 nor free the verifier).
+ */
+typedef bool (*sigv4_signing_key_fn)(void *userdata, const uint8_t *access_key_id, size_t access_key_id_len, const uint8_t *date, size_t date_len, const uint8_t *region, size_t region_len, const uint8_t *service, size_t service_len, uint8_t *key_out);
+
+/**
  * The parameters of `sigv4_sign_v4` (the field set of KumoMTA's `kumo.crypto.aws_sign_v4`).
  *
  * Zero-initialise it and set the fields; every pointer is only read during the call, every string
@@ -603,6 +634,27 @@ typedef struct sigv4_sign_v4_params {
 } sigv4_sign_v4_params;
 
 /**
+ * A replay store written in C, for `sigv4_verifier_options_set_replay_store`.
+ *
+ * Called once per successful verification, last (after the signature and body checks), with the
+ * options' `userdata`, the request's replay key (64 lowercase hex digits, not NUL-terminated,
+ * borrowed for the call only; the same key in every language, so C, Python and Node verifiers
+ * can share one store) and how long the key must be kept, in milliseconds (at least 1: until
+ * the end of the request's validity window, the skew or the presigned expiry). Add your own key
+ * prefix. The store must set the key only when it is absent, atomically (Redis:
+ * `SET <prefix><key> 1 NX PX <ttl_ms>`), and return `SIGV4_REPLAY_FRESH` (1) when it stored it,
+ * `SIGV4_REPLAY_SEEN` (0) when it was already there (the verification then fails with
+ * `SIGV4_REQUEST_REPLAYED`), or any other value when the store failed or timed out (the
+ * verification then fails with `SIGV4_REPLAY_STORE_UNAVAILABLE`, or succeeds when the store was
+ * set with `fail_open`). Enforce your own timeout inside the callback.
+ *
+ * Thread safety: runs on the verifying thread, concurrently when several threads verify with the
+ * same verifier; it must be thread-safe, must not unwind into libsigv4, and `userdata` must stay
+ * valid until every verifier created with these options is freed.
+ */
+typedef int32_t (*sigv4_replay_claim_fn)(void *userdata, const uint8_t *key, size_t key_len, uint64_t ttl_ms);
+
+/**
  * A credential lookup written in C, for `sigv4_verifier_new_with_lookup`.
  *
  * Called with the verifier's `userdata` and the access key id of a request (UTF-8, not
@@ -611,8 +663,9 @@ typedef struct sigv4_sign_v4_params {
  * or NULL when the key is unknown (the request then fails with `SIGV4_INVALID_ACCESS_KEY_ID`).
  * Credentials with a session token require that token in the request.
  *
- * Thread safety: the callback runs on the thread that called `sigv4_verifier_verify`, and runs
- * concurrently when several threads verify with the same verifier; it must be thread-safe and
+ * Thread safety: the callback runs on the thread that called `sigv4_verifier_verify` (and, for
+ * `sigv4_verifier_verify_many`, on the worker threads it starts), and runs concurrently when
+ * several threads verify with the same verifier; it must be thread-safe and
  * `userdata` must stay valid until the verifier is freed. It must not unwind (C++ exceptions)
  * into libsigv4, and must not free the verifier.
  */
@@ -621,6 +674,31 @@ typedef struct sigv4_credentials *(*sigv4_lookup_fn)(void *userdata, const uint8
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
+
+/**
+ * Verifies `count` requests at `now` (seconds since the Unix epoch, UTC), spread over up to
+ * `threads` threads (0: the machine's available cores; the calling thread is one of them).
+ *
+ * `requests` points to `count` requests described as for `sigv4_verifier_verify` (only read
+ * during the call). For each request `i`, `results_out[i]` receives its outcome: `SIGV4_OK`, or
+ * the code `sigv4_verifier_verify` would return for it alone (a verification code, an input
+ * code, or `SIGV4_NULL_PARAMETER` / `SIGV4_INVALID_UTF8` for an entry with a NULL pointer or
+ * invalid text) — one failure never fails the others. When `identities_out` is not NULL,
+ * `identities_out[i]` receives the identity of each verified request (free each with
+ * `sigv4_verified_identity_free`) and NULL for the others. With the replay cache on, requests
+ * are recorded in array order: a signed request repeated later in the array is
+ * `SIGV4_REQUEST_REPLAYED`. Per-request messages and mismatch detail are not kept (verify that
+ * request alone with `sigv4_verifier_verify` to see them). `count` 0 is allowed (`requests` may
+ * then be NULL).
+ *
+ * Returns `SIGV4_OK` when every request has its result; `SIGV4_NULL_PARAMETER` (NULL `verifier`,
+ * or NULL `requests` / `results_out` with a non-zero `count`) or `SIGV4_INVALID_TIMESTAMP` (`now`
+ * outside the years 0..9999), with nothing written.
+ *
+ * Thread safety: as `sigv4_verifier_verify`. A lookup callback (`sigv4_lookup_fn`) is called
+ * from the calling thread and from the worker threads, concurrently.
+ */
+sigv4_result sigv4_verifier_verify_many(const struct sigv4_verifier *verifier, const struct sigv4_request *requests, size_t count, int64_t now, size_t threads, sigv4_result *results_out, struct sigv4_verified_identity **identities_out);
 
 /**
  * Creates a plan for `decoded_length` body bytes (the `x-amz-decoded-content-length`) sent in
@@ -927,6 +1005,15 @@ uint32_t sigv4_verified_identity_algorithm(const struct sigv4_verified_identity 
 void sigv4_verified_identity_free(struct sigv4_verified_identity *identity);
 
 /**
+ * Creates a verifier that never holds a secret: `lookup(userdata, ...)` gives the derived signing
+ * key per request scope (see `sigv4_signing_key_fn`). Otherwise as `sigv4_verifier_new`; SigV4a
+ * requests are refused (`SIGV4_SIGNATURE_DOES_NOT_MATCH`: their key pair needs the secret).
+ * `SIGV4_NULL_PARAMETER` for a NULL `lookup` (`userdata` may be NULL).
+ * Thread safety: safe from any thread.
+ */
+sigv4_result sigv4_verifier_new_with_signing_keys(sigv4_signing_key_fn lookup, void *userdata, const uint8_t *regions, size_t regions_len, const uint8_t *service, size_t service_len, const struct sigv4_verifier_options *options, struct sigv4_verifier **verifier_out);
+
+/**
  * Copies the canonical request the verifier computed, when the last `sigv4_verifier_verify` or
  * `sigv4_verifier_verify_streaming` on the calling thread returned `SIGV4_SIGNATURE_DOES_NOT_MATCH`,
  * and a NUL into `buf` (compare it with the client's to find the difference).
@@ -951,8 +1038,9 @@ sigv4_result sigv4_verifier_last_mismatch_string_to_sign(char *buf, size_t buf_l
 /**
  * Signs one request in one call, like KumoMTA's `aws_sign_v4`: no handles to create first.
  *
- * Uses the service's default options and derives the signing key afresh (use a `sigv4_signer` to
- * sign many requests faster). On success writes a new result to `*signed_out` (free it with
+ * The core's `sign_v4`: the service's default options (the S3 family also signs
+ * `x-amz-content-sha256`, as botocore and aws4 do); the signing key is derived afresh (use a
+ * `sigv4_signer` to sign many requests faster). On success writes a new result to `*signed_out` (free it with
  * `sigv4_signed_request_free`); read `authorization`, `amz_date` (KumoMTA's `timestamp`),
  * `signature`, `canonical_request` and `string_to_sign` from it with the
  * `sigv4_signed_request_*` accessors, and the full header list to send with
@@ -1048,6 +1136,19 @@ sigv4_result sigv4_signing_options_add_unsigned_header(struct sigv4_signing_opti
 sigv4_result sigv4_signing_options_set_algorithm(struct sigv4_signing_options *options, uint32_t algorithm);
 
 /**
+ * Sets a replay store written in C (see `sigv4_replay_claim_fn`), in place of the in-memory replay
+ * cache: verifiers created with these options claim every verified request in it, so a request
+ * is accepted once across every process sharing the store. When the store fails the request is
+ * refused with `SIGV4_REPLAY_STORE_UNAVAILABLE` (fail closed; answer HTTP 503) unless
+ * `fail_open` is true (then it is accepted unproven: log it in your callback). A NULL `claim`
+ * removes the store.
+ *
+ * Returns `SIGV4_OK` or `SIGV4_NULL_PARAMETER` (NULL `options`). Thread safety: see
+ * `sigv4_verifier_options`.
+ */
+sigv4_result sigv4_verifier_options_set_replay_store(struct sigv4_verifier_options *options, sigv4_replay_claim_fn claim, void *userdata, bool fail_open);
+
+/**
  * A static, NUL-terminated English description of a result code.
  *
  * Returns a pointer to a string with static lifetime (never free it); an unknown value gives
@@ -1060,6 +1161,15 @@ const char *sigv4_result_message(uint32_t result);
  * C-API condition or a failed verification. Thread safety: safe to call from any thread.
  */
 bool sigv4_result_is_invalid_input(uint32_t result);
+
+/**
+ * The HTTP status a verifying server answers with for a result code: the core's one error -> status
+ * table (`tests/behaviour/errors.json`), e.g. 403 for `SIGV4_SIGNATURE_DOES_NOT_MATCH`, 400 for
+ * `SIGV4_INVALID_CHUNK` and the malformed-request codes. `SIGV4_OK` gives 200; a C-API condition
+ * (1..99: a NULL argument, a small buffer, a panic) gives 500, since it is the server's fault, not
+ * the client's; an unknown value gives 0. Thread safety: safe to call from any thread.
+ */
+uint16_t sigv4_result_http_status(uint32_t result);
 
 /**
  * Borrows one field of a signed request (see `sigv4_field`).

@@ -4,7 +4,7 @@
 # in the environment, the same clients call that endpoint instead (no local server).
 .PHONY: demo-run demo-deps test-demo
 
-demo-deps: python-dev node-demo-client c-demo-client cli-debug
+demo-deps: python-dev node-demo-client c-demo-client cli-debug redis-server-install
 
 demo-run: demo-deps
 	$(PY) examples/demo/run_demo.py

@@ -10,7 +10,7 @@ PY_VENV_STAMP := $(VENV)/.stamp-deps
 # Everything the extension is built from: a change rebuilds it.
 PY_SOURCES := $(shell find $(PY_PKG)/src $(PY_PKG)/python core/src -type f \( -name '*.rs' -o -name '*.py' -o -name '*.pyi' -o -name 'py.typed' \)) \
 	$(PY_PKG)/Cargo.toml $(PY_PKG)/pyproject.toml core/Cargo.toml Cargo.lock
-PY_TEST_DEPS := maturin==1.16.0 pytest hypothesis botocore requests httpx requests-aws4auth uvicorn cryptography httptools hypercorn gunicorn werkzeug boto3 'moto[server]' mypy basedpyright
+PY_TEST_DEPS := maturin==1.16.0 pytest hypothesis botocore requests httpx requests-aws4auth uvicorn cryptography httptools hypercorn gunicorn werkzeug boto3 'moto[server]' mypy basedpyright 'redis>=5'
 
 $(PY_VENV_STAMP): mk/python.mk
 	test -x $(PY) || python3 -m venv $(VENV)

@@ -1,6 +1,6 @@
 # The WebAssembly build (wasm/, target wasm32-unknown-unknown) and its tests in the edge runtimes.
 #   make wasm-build   bindings/node/wasm/sigv4.wasm (cargo, then wasm-opt -Oz from npm's binaryen)
-#   make test-edge    Node's WebAssembly path, the aws4fetch differential, Bun, workerd, Chromium
+#   make test-edge    Node's WebAssembly path, the aws4fetch differential, Bun, Deno, workerd, Chromium
 #   make bench-edge   signing in workerd and in Node's WebAssembly next to aws4fetch
 WASM_TARGET := wasm32-unknown-unknown
 WASM_RAW := $(ROOT)/target/$(WASM_TARGET)/wasm/sigv4_wasm.wasm
@@ -8,7 +8,7 @@ WASM_OUT := $(NODE_DIR)/wasm/sigv4.wasm
 WASM_SOURCES := $(wildcard $(ROOT)/wasm/src/*.rs $(ROOT)/core/src/*.rs $(ROOT)/core/src/*/*.rs) $(ROOT)/wasm/Cargo.toml $(ROOT)/Cargo.toml $(ROOT)/mk/wasm.mk
 WASM_OPT_FLAGS := -Os --enable-bulk-memory --enable-sign-ext --enable-mutable-globals --enable-nontrapping-float-to-int
 
-.PHONY: wasm-build test-edge test-edge-node test-edge-bun test-edge-workerd test-edge-browser bench-edge
+.PHONY: wasm-build test-edge test-edge-node test-edge-bun test-edge-deno test-edge-workerd test-edge-browser bench-edge
 
 # Built with a pinned nightly and std rebuilt with panic=immediate-abort and no panic locations: the panic
 # formatting machinery is most of what separates the stable build (245 KiB, 106 KiB gzipped) from the size
@@ -31,13 +31,17 @@ wasm-build: $(WASM_OUT)
 # and the differential test against aws4fetch.
 # The Node package's own tests that exercise the core through the backend, rerun on the WebAssembly build.
 WASM_NODE_TESTS := vectors verify-vectors sigv4a streaming errors verify-handle verify-hostile aws4 aws4-portable aws4-diff \
-  integrations-verify
+  integrations-verify behaviour-one-call
 
 test-edge-node: $(WASM_OUT)
 	cd $(NODE_DIR) && LIBSIGV4_BACKEND=wasm node --test test-edge/node/ $(WASM_NODE_TESTS:%=test/%.test.js)
 
 test-edge-bun: $(WASM_OUT)
 	cd $(NODE_DIR) && ./node_modules/.bin/bun test-edge/bun/run.js
+
+# Deno from npm (devDependency `deno`), the package installed into a temporary node_modules.
+test-edge-deno: $(WASM_OUT)
+	cd $(NODE_DIR) && node test-edge/deno/run.mjs
 
 test-edge-workerd: $(WASM_OUT)
 	cd $(NODE_DIR) && node test-edge/workerd/run.mjs
@@ -46,7 +50,7 @@ test-edge-browser: $(WASM_OUT)
 	command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium; }
 	cd $(NODE_DIR) && node test-edge/browser/run.mjs
 
-test-edge: test-edge-node test-edge-bun test-edge-workerd test-edge-browser
+test-edge: test-edge-node test-edge-bun test-edge-deno test-edge-workerd test-edge-browser
 	@echo "make test-edge: every edge runtime passed"
 
 bench-edge: $(WASM_OUT)

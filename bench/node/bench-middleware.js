@@ -2,7 +2,9 @@
 // Throughput of a node:http server with and without the SigV4 middleware (withSigV4) on 127.0.0.1,
 // replaying one signed request (the replay cache is off, as for any server that accepts retried
 // requests). Prints a table and the method; asserts nothing.
-// Run with `make bench-node-middleware` (release build). Target (issue 6): with >= 90% of without.
+// Run with `make bench-node-middleware` (release build). Targets (issue 17 item 7): node:http with
+// withSigV4 >= 70% of without; the Express app with sigv4Middleware >= 90% of without, and its added
+// CPU per request at most a third of what @filen/aws4-express adds in the same app and run.
 //
 // Both servers (bench/middleware-server.js, the same handler answering a small JSON body, with and
 // without withSigV4) run in their own processes for the whole run. Two methods (BENCH_MODE):
@@ -138,20 +140,24 @@ async function main() {
       `${ROUNDS} rounds, each loading both servers back to back (order alternating); median per-round ratio` +
       (PIN ? '; servers pinned to CPU 1, load generator to CPU 0' : ''))
   if (PIN && !SIMULTANEOUS) execFileSync('taskset', ['-cp', '0', String(process.pid)], { stdio: 'ignore' })
+  // [label, request, server with a middleware, the same server without, target with / without]
   const cases = [
-    ['GET presigned URL (replayed)', 'presigned', 'sigv4'],
-    ['POST signed headers + body (replayed)', 'header', 'sigv4'],
+    ['node:http, GET presigned URL (replayed)', 'presigned', 'sigv4', 'plain', 0.7],
+    ['node:http, POST signed headers + body (replayed)', 'header', 'sigv4', 'plain', 0.7],
+    ['Express 4, POST signed headers + body, sigv4Middleware', 'header', 'express-sigv4', 'express-plain', 0.9],
+    ['Express 4, POST signed headers + body, @filen/aws4-express', 'header', 'express-filen', 'express-plain', undefined],
   ]
   if (CONTROLS) {
-    cases.push(['control: GET, verification replaced by nothing', 'presigned', 'noop'])
-    cases.push(['control: GET, verification replaced by a 5 µs busy wait', 'presigned', 'spin5'])
+    cases.push(['control: GET, verification replaced by nothing', 'presigned', 'noop', 'plain'])
+    cases.push(['control: GET, verification replaced by a 5 µs busy wait', 'presigned', 'spin5', 'plain'])
   }
   const all = {}
-  for (const mode of new Set(['plain', ...cases.map((c) => c[2])])) all[mode] = await startServer(mode)
+  for (const mode of new Set(cases.flatMap((c) => [c[3], c[2]]))) all[mode] = await startServer(mode)
   const rows = []
+  const added = {}
   try {
-    for (const [label, request, mode] of cases) {
-      const servers = { plain: all.plain, sigv4: all[mode] }
+    for (const [label, request, mode, baseline, target] of cases) {
+      const servers = { plain: all[baseline], sigv4: all[mode] }
       const opts = { plain: requestOptions(request, servers.plain.port), sigv4: requestOptions(request, servers.sigv4.port) }
       if (SIMULTANEOUS) await measureBoth(servers, opts, 1) // warm up
       else for (const mode of ['plain', 'sigv4']) await measure(servers[mode], opts[mode], 1)
@@ -168,26 +174,34 @@ async function main() {
         cpuRatios.push(m.plain.cpuPerRequest / m.sigv4.cpuPerRequest)
       }
       const ratio = median(ratios)
+      const cpuWithout = median(got.plain.map((x) => x.cpuPerRequest))
+      const cpuWith = median(got.sigv4.map((x) => x.cpuPerRequest))
+      added[mode] = cpuWith - cpuWithout
       rows.push([
         label,
         median(got.plain.map((x) => x.rps)).toFixed(0),
         median(got.sigv4.map((x) => x.rps)).toFixed(0),
         `${(ratio * 100).toFixed(1)}% (${ratios.map((r) => (r * 100).toFixed(0)).join(' ')})`,
-        `${median(got.plain.map((x) => x.cpuPerRequest)).toFixed(1)} / ${median(got.sigv4.map((x) => x.cpuPerRequest)).toFixed(1)}`,
+        `${cpuWithout.toFixed(1)} / ${cpuWith.toFixed(1)}`,
         `${(median(cpuRatios) * 100).toFixed(1)}%`,
-        mode !== 'sigv4' ? '(control)' : ratio >= 0.9 ? 'yes' : 'NO',
+        mode === 'noop' || mode === 'spin5' ? '(control)' : target === undefined ? '(competitor)' : `>= ${target * 100}%: ${ratio >= target ? 'yes' : 'NO'}`,
       ])
     }
   } finally {
     for (const s of Object.values(all)) s.child.kill()
   }
-  const head = ['request', 'req/s without', 'req/s with withSigV4', 'with / without (median; rounds)', 'server CPU µs/req without / with', 'CPU ratio', '>= 90%']
+  const head = ['server, request, middleware', 'req/s without', 'req/s with', 'with / without (median; rounds)', 'server CPU µs/req without / with', 'CPU ratio', 'target']
   const table = [head, ...rows]
   const w = head.map((_, i) => Math.max(...table.map((r) => String(r[i]).length)))
   const line = (r) => '| ' + r.map((c, i) => String(c).padEnd(w[i])).join(' | ') + ' |'
   console.log(line(head))
   console.log('|' + w.map((x) => '-'.repeat(x + 2)).join('|') + '|')
   for (const r of rows) console.log(line(r))
+  if (added['express-sigv4'] !== undefined && added['express-filen'] !== undefined) {
+    const share = added['express-sigv4'] / added['express-filen']
+    console.log(`Express: CPU added per request by sigv4Middleware ${added['express-sigv4'].toFixed(1)} µs, by @filen/aws4-express ` +
+      `${added['express-filen'].toFixed(1)} µs: ours adds ${(share * 100).toFixed(0)}% of its cost (target <= 33%: ${share <= 1 / 3 ? 'yes' : 'NO'})`)
+  }
 }
 
 main().catch((e) => { console.error(e); process.exit(1) })

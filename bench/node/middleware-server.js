@@ -1,10 +1,10 @@
 'use strict'
 // The server of bench-middleware.js: the same node:http handler with (`sigv4`) or without
-// (`plain`) withSigV4 in front, on 127.0.0.1, in its own process. Prints `listening on PORT`;
+// (`plain`) withSigV4 in front, or the same Express app bare or with a SigV4 middleware (`express-*`), on 127.0.0.1, in its own process. Prints `listening on PORT`;
 // answers an IPC message `cpu` with its CPU time so far (process.cpuUsage, microseconds).
 const http = require('node:http')
 const { dir, pkgRequire } = require('./pkg')
-const { Verifier, withSigV4 } = pkgRequire(dir)
+const { Verifier, withSigV4, sigv4Middleware } = pkgRequire(dir)
 
 const mode = process.argv[2]
 
@@ -39,7 +39,32 @@ const handler = (req, res) => {
   req.on('end', () => answer(req, res, Buffer.concat(chunks)))
 }
 const verifier = new Verifier({ credentials: { AKIDBENCH: 'bench-secret' }, region: 'us-east-1', service: 'execute-api' })
-const server = http.createServer(mode === 'plain' ? handler : withSigV4(verifier, handler))
+
+// The same small Express app (express.raw reads the body, one route answers as above) bare
+// (`express-plain`), with our sigv4Middleware in front (`express-sigv4`), or with
+// @filen/aws4-express's awsVerify (`express-filen`, its documented set-up: the raw body kept by
+// express.raw's verify hook).
+function expressApp() {
+  const express = pkgRequire('express')
+  const app = express()
+  app.disable('x-powered-by')
+  app.disable('etag')
+  if (mode === 'express-sigv4') app.use(sigv4Middleware(verifier))
+  if (mode === 'express-filen') {
+    const { awsVerify, rawBodyFromVerify } = pkgRequire('@filen/aws4-express')
+    app.use(express.raw({ type: '*/*', verify: rawBodyFromVerify }))
+    app.use(awsVerify({ secretKey: (message) => (message.accessKey === 'AKIDBENCH' ? 'bench-secret' : undefined) }))
+  } else {
+    app.use(express.raw({ type: '*/*' }))
+  }
+  app.all('*', (req, res) => {
+    const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0)
+    answer(req, res, body)
+  })
+  return app
+}
+
+const server = http.createServer(mode.startsWith('express-') ? expressApp() : mode === 'plain' ? handler : withSigV4(verifier, handler))
 server.keepAliveTimeout = 60000
 server.listen(0, '127.0.0.1', () => console.log(`listening on ${server.address().port}`))
 process.on('message', (m) => {

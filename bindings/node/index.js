@@ -9,10 +9,12 @@ const { batch } = require('./lib/batch')
 const { Verifier, VerificationError } = require('./lib/verifier')
 const { sigv4Middleware, withSigV4 } = require('./lib/middleware')
 const { StreamingUpload } = require('./lib/streaming')
+const { createRedisReplayStore } = require('./lib/replay-store')
+const { signV4With } = require('./lib/sign-v4')
 
 module.exports = {
   Signer,
-  signV4: native.signV4,
+  signV4: signV4With(native.signV4),
   sha256Hex: native.sha256Hex,
   version: native.version,
   SigV4Error,
@@ -27,4 +29,5 @@ module.exports = {
   sigv4Middleware,
   withSigV4,
   StreamingUpload,
+  createRedisReplayStore,
 }

@@ -6,7 +6,7 @@
 use crate::error::{Error, ErrorKind, Mismatch};
 
 /// Every kind, for [`ErrorKind::from_code`] (and tests that walk the whole table).
-const ALL: [ErrorKind; 25] = [
+const ALL: [ErrorKind; 26] = [
     ErrorKind::InvalidCredentials,
     ErrorKind::InvalidRegion,
     ErrorKind::InvalidService,
@@ -31,6 +31,7 @@ const ALL: [ErrorKind; 25] = [
     ErrorKind::UnsignedHeader,
     ErrorKind::XAmzContentSha256Mismatch,
     ErrorKind::RequestReplayed,
+    ErrorKind::ReplayStoreUnavailable,
     ErrorKind::InvalidChunk,
 ];
 
@@ -68,9 +69,12 @@ impl ErrorKind {
 
     /// The HTTP status a server answers with: 400 when the request is not valid HTTP or its body
     /// is not a valid aws-chunked stream (the client must fix its framing, not its credentials),
-    /// 403 for every authentication failure.
+    /// 503 when the replay store is unavailable (the request may be fine: retry later), 403 for
+    /// every authentication failure.
     pub fn http_status(self) -> u16 {
-        if self.is_malformed_request() {
+        if self == ErrorKind::ReplayStoreUnavailable {
+            503
+        } else if self.is_malformed_request() {
             400
         } else {
             403

@@ -17,10 +17,11 @@ use std::borrow::Cow;
 
 use sha2::{Digest, Sha256};
 
-use crate::canonical::{push_hex, write_hex32, EMPTY_SHA256};
 use crate::encode::encode_into;
 use crate::error::{Error, ErrorKind, Result};
+use crate::hash::{push_hex, write_hex32, EMPTY_SHA256};
 use crate::key::SigningKey;
+use crate::sentinel::UNSIGNED_PAYLOAD;
 
 /// Which of `aws4`'s service-dependent rules apply (from `aws4`'s `canonicalString`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -289,7 +290,7 @@ pub fn aws4_canonical_request(request: &Aws4Request<'_>, mode: Aws4Mode) -> Resu
     }
     out.push('\n');
     if mode.s3 && mode.sign_query {
-        out.push_str("UNSIGNED-PAYLOAD");
+        out.push_str(UNSIGNED_PAYLOAD);
     } else if !mode.codecommit_git {
         // CodeCommit GIT signs an empty payload line.
         match request.payload_hash {

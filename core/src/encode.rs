@@ -115,11 +115,11 @@ pub fn canonical_query(query: &str, extra: &[(&str, &str)]) -> String {
 pub(crate) fn canonical_query_into(out: &mut String, query: &str, extra: &[(&str, &str)]) {
     let mut pairs: Vec<(Cow<'_, str>, Cow<'_, str>)> = Vec::with_capacity(8 + extra.len());
     let mut scratch = Vec::new();
-    for piece in crate::verify::split_byte(query, b'&') {
+    for piece in crate::bytes::split_byte(query, b'&') {
         if piece.is_empty() {
             continue;
         }
-        let (k, v) = crate::verify::split_once_byte(piece, b'=').unwrap_or((piece, ""));
+        let (k, v) = crate::bytes::split_once_byte(piece, b'=').unwrap_or((piece, ""));
         let key = canonical_query_component(k, &mut scratch);
         if key == "X-Amz-Signature" {
             continue;
@@ -147,8 +147,8 @@ pub(crate) fn canonical_query_into(out: &mut String, query: &str, extra: &[(&str
 pub(crate) fn verbatim_query_into(out: &mut String, query: &str, extra: &[(&str, &str)]) {
     let mut pairs: Vec<(&str, &str)> = Vec::with_capacity(8 + extra.len());
     if !query.is_empty() {
-        for piece in crate::verify::split_byte(query, b'&') {
-            pairs.push(crate::verify::split_once_byte(piece, b'=').unwrap_or((piece, "")));
+        for piece in crate::bytes::split_byte(query, b'&') {
+            pairs.push(crate::bytes::split_once_byte(piece, b'=').unwrap_or((piece, "")));
         }
     }
     pairs.extend_from_slice(extra);

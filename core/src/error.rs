@@ -58,6 +58,9 @@ pub enum ErrorKind {
     XAmzContentSha256Mismatch,
     /// Verification: the replay cache has already seen this signature.
     RequestReplayed,
+    /// Verification: the shared replay store failed or timed out, so the request cannot be
+    /// proven fresh and is refused (fail closed; HTTP 503, the client may retry).
+    ReplayStoreUnavailable,
     /// Streaming: an aws-chunked body malformed, truncated, or a chunk signature wrong.
     InvalidChunk,
 }
@@ -90,6 +93,7 @@ impl ErrorKind {
             ErrorKind::UnsignedHeader => "UnsignedHeader",
             ErrorKind::XAmzContentSha256Mismatch => "XAmzContentSHA256Mismatch",
             ErrorKind::RequestReplayed => "RequestReplayed",
+            ErrorKind::ReplayStoreUnavailable => "ReplayStoreUnavailable",
             ErrorKind::InvalidChunk => "InvalidChunk",
         }
     }

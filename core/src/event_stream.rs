@@ -10,9 +10,10 @@
 
 use std::fmt;
 
-use crate::chunked::{sha256, SignatureChain};
+use crate::chunked::SignatureChain;
 use crate::credentials::Credentials;
 use crate::error::{Error, ErrorKind, Result};
+use crate::hash::sha256;
 use crate::key::KeyCache;
 use crate::time::SigningTime;
 
@@ -247,8 +248,8 @@ impl EventStreamSigner {
         time: SigningTime,
         seed_signature: &str,
     ) -> Result<Self> {
-        crate::sign::validate_region(region)?;
-        crate::sign::validate_service(service)?;
+        crate::scope::validate_region(region)?;
+        crate::scope::validate_service(service)?;
         let cache = KeyCache::new(2);
         let key = cache.signing_key(&credentials, time, region, service);
         let scope = scope_for(time, region, service);

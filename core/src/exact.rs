@@ -11,15 +11,19 @@ use std::ops::Range;
 use sha2::{Digest, Sha256};
 
 use crate::canonical::{
-    canonical_header, sort_and_merge, write_canonical_request, write_hex32, write_signed_headers,
-    write_string_to_sign, CanonicalInput, PayloadHasher, EMPTY_SHA256,
+    canonical_header, sort_and_merge, write_canonical_request, write_signed_headers,
+    write_string_to_sign, CanonicalInput,
 };
 use crate::error::{Error, ErrorKind, Result};
+use crate::hash::{push_hex, write_hex32, PayloadHasher, EMPTY_SHA256};
 use crate::key::SigningKey;
 use crate::output::end_field;
 use crate::request::{Body, Request};
-use crate::settings::SigningSettings;
-use crate::sign::{is_hex64, validate_region, validate_service};
+use crate::scope::{validate_region, validate_region_set, validate_service};
+use crate::sentinel::PayloadSentinel;
+use crate::settings::{SigningAlgorithm, SigningSettings};
+use crate::sign::is_hex64;
+use crate::sigv4a::{EcdsaKey, EcdsaKeyCache, SIGV4A_ALGORITHM};
 use crate::time::SigningTime;
 use crate::{Credentials, KeyCache};
 
@@ -37,7 +41,8 @@ pub struct ExactSignature {
 }
 
 impl ExactSignature {
-    /// The signature, 64 lowercase hex digits.
+    /// The signature: 64 lowercase hex digits (SigV4), or the lowercase hex of the DER ECDSA
+    /// signature (SigV4a).
     pub fn signature(&self) -> &str {
         &self.text[self.signature.clone()]
     }
@@ -69,14 +74,9 @@ impl ExactSignature {
 }
 
 fn is_payload_token(s: &str) -> bool {
+    // The SigV4 literals only: exact signing is aws4's, which has no SigV4a.
     is_hex64(s)
-        || matches!(
-            s,
-            "UNSIGNED-PAYLOAD"
-                | "STREAMING-AWS4-HMAC-SHA256-PAYLOAD"
-                | "STREAMING-UNSIGNED-PAYLOAD-TRAILER"
-                | "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER"
-        )
+        || PayloadSentinel::find(s).is_some_and(|p| p.algorithm != Some(SigningAlgorithm::Sigv4a))
 }
 
 /// The payload line: the SHA-256 of the body, or the caller's hash or sentinel.
@@ -131,6 +131,64 @@ pub fn sign_exact(
 ) -> Result<ExactSignature> {
     validate_region(region)?;
     validate_service(service)?;
+    exact(
+        request,
+        region,
+        service,
+        time,
+        settings,
+        ExactKey::Hmac(credentials, cache),
+    )
+}
+
+/// [`sign_exact`] with SigV4a (`AWS4-ECDSA-P256-SHA256`): `region_set` (`"*"`,
+/// `"us-east-1,us-west-2"`) is left out of the credential scope (`date/service/aws4_request`) and
+/// the signature is the hex DER of the ECDSA signature of the string to sign. As in
+/// [`sign_exact`] nothing is added: an `X-Amz-Region-Set` header (or query parameter) is signed
+/// only when the caller passes it.
+pub fn sign_exact_v4a(
+    request: &Request<'_>,
+    credentials: &Credentials,
+    region_set: &str,
+    service: &str,
+    time: SigningTime,
+    settings: &SigningSettings,
+    cache: &EcdsaKeyCache,
+) -> Result<ExactSignature> {
+    validate_region_set(region_set)?;
+    validate_service(service)?;
+    let key = cache.key(credentials)?;
+    exact(
+        request,
+        region_set,
+        service,
+        time,
+        settings,
+        ExactKey::Ecdsa(&key),
+    )
+}
+
+/// What signs the string to sign.
+enum ExactKey<'a> {
+    /// SigV4: the HMAC key derived from the secret (through the cache when given).
+    Hmac(&'a Credentials, Option<&'a KeyCache>),
+    /// SigV4a: the ECDSA key.
+    Ecdsa(&'a EcdsaKey),
+}
+
+fn exact(
+    request: &Request<'_>,
+    region: &str,
+    service: &str,
+    time: SigningTime,
+    settings: &SigningSettings,
+    key: ExactKey<'_>,
+) -> Result<ExactSignature> {
+    // SigV4a's scope has no region.
+    let scope_region = match key {
+        ExactKey::Hmac(..) => Some(region),
+        ExactKey::Ecdsa(_) => None,
+    };
     let mut headers = Vec::with_capacity(request.headers.len() + 1);
     let mut has_host = false;
     for &(name, value) in request.headers {
@@ -174,8 +232,10 @@ pub fn sign_exact(
     let credential_scope = field(&mut text, |t| {
         t.push_str(date_stamp);
         t.push('/');
-        t.push_str(region);
-        t.push('/');
+        if let Some(region) = scope_region {
+            t.push_str(region);
+            t.push('/');
+        }
         t.push_str(service);
         t.push_str("/aws4_request");
     });
@@ -197,24 +257,37 @@ pub fn sign_exact(
         )
     });
     let canonical_hash = Sha256::digest(text[canonical_request.clone()].as_bytes());
-    let string_to_sign = field(&mut text, |t| {
-        write_string_to_sign(
-            t,
-            "AWS4-HMAC-SHA256",
-            amz_date,
-            &[region, service],
-            &canonical_hash,
-        )
-    });
-    let key = match cache {
-        Some(cache) => cache.signing_key(credentials, time, region, service),
-        None => SigningKey::derive(credentials.secret_access_key(), date_stamp, region, service),
+    let (algorithm, scope_parts) = match scope_region {
+        Some(region) => ("AWS4-HMAC-SHA256", [region, service]),
+        None => (SIGV4A_ALGORITHM, [service, ""]),
     };
-    let mut hex = [0u8; 64];
-    write_hex32(&key.sign(text[string_to_sign.clone()].as_bytes()), &mut hex);
-    let signature = field(&mut text, |t| {
-        t.push_str(std::str::from_utf8(&hex).unwrap_or(""))
+    let parts: &[&str] = if scope_region.is_some() {
+        &scope_parts
+    } else {
+        &scope_parts[..1]
+    };
+    let string_to_sign = field(&mut text, |t| {
+        write_string_to_sign(t, algorithm, amz_date, parts, &canonical_hash)
     });
+    let signature = match key {
+        ExactKey::Hmac(credentials, cache) => {
+            let key = match cache {
+                Some(cache) => cache.signing_key(credentials, time, region, service),
+                None => {
+                    SigningKey::derive(credentials.secret_access_key(), date_stamp, region, service)
+                }
+            };
+            let mut hex = [0u8; 64];
+            write_hex32(&key.sign(text[string_to_sign.clone()].as_bytes()), &mut hex);
+            field(&mut text, |t| {
+                t.push_str(std::str::from_utf8(&hex).unwrap_or(""))
+            })
+        }
+        ExactKey::Ecdsa(key) => {
+            let der = key.sign_der(text[string_to_sign.clone()].as_bytes());
+            field(&mut text, |t| push_hex(t, &der))
+        }
+    };
     Ok(ExactSignature {
         text,
         signature,
@@ -311,5 +384,65 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(err.code(), "InvalidPayloadHash");
+    }
+
+    #[test]
+    fn sigv4a_matches_the_aws_suite_when_given_the_same_headers() {
+        // v4a/get-vanilla (header form) from the AWS suite: the caller passes X-Amz-Date and
+        // X-Amz-Region-Set as the suite's signed request carries them.
+        const DIR: &str = "../tests/vectors/aws-signing-test-suite/v4a/get-vanilla/";
+        let headers = [
+            ("Host", "example.amazonaws.com"),
+            ("X-Amz-Date", "20150830T123600Z"),
+            ("X-Amz-Region-Set", "us-east-1"),
+        ];
+        let request = Request::new("GET", "/", &headers, Body::Bytes(b"")).unwrap();
+        let time = SigningTime::parse("20150830T123600Z").unwrap();
+        let out = sign_exact_v4a(
+            &request,
+            &creds(),
+            "us-east-1",
+            "service",
+            time,
+            &SigningSettings::for_service("service"),
+            &EcdsaKeyCache::new(1),
+        )
+        .unwrap();
+        let read = |f: &str| std::fs::read_to_string(format!("{DIR}{f}")).unwrap();
+        assert_eq!(
+            out.canonical_request(),
+            read("header-canonical-request.txt")
+        );
+        assert_eq!(out.string_to_sign(), read("header-string-to-sign.txt"));
+        assert_eq!(out.credential_scope(), "20150830/service/aws4_request");
+        // The suite's public key (not ours) accepts our signature.
+        let unhex = |t: &str| -> [u8; 32] {
+            let v: Vec<u8> = (0..64)
+                .step_by(2)
+                .map(|i| u8::from_str_radix(&t[i..i + 2], 16).unwrap())
+                .collect();
+            v.try_into().unwrap()
+        };
+        let public = crate::EcdsaPublicKey::from_coordinates(
+            &unhex("b6618f6a65740a99e650b33b6b4b5bd0d43b176d721a3edfea7e7d2d56d936b1"),
+            &unhex("865ed22a7eadc9c5cb9d2cbaca1b3699139fedc5043dc6661864218330c8e518"),
+        )
+        .unwrap();
+        let der: Vec<u8> = (0..out.signature().len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&out.signature()[i..i + 2], 16).unwrap())
+            .collect();
+        assert!(public.verify_der(out.string_to_sign().as_bytes(), &der));
+        let bad = sign_exact_v4a(
+            &request,
+            &creds(),
+            "us-east-1,",
+            "service",
+            time,
+            &SigningSettings::default(),
+            &EcdsaKeyCache::new(1),
+        )
+        .unwrap_err();
+        assert_eq!(bad.code(), "InvalidRegion");
     }
 }

@@ -24,6 +24,7 @@
 
 mod answer;
 mod aws4;
+mod bytes;
 mod canonical;
 mod chunked;
 mod credentials;
@@ -31,13 +32,20 @@ mod encode;
 mod error;
 mod event_stream;
 mod exact;
+mod hash;
 mod http;
 mod key;
 mod mac;
+mod one_call;
+mod option_names;
 mod output;
+pub mod packed;
 mod request;
+mod scope;
+mod sentinel;
 mod settings;
 mod sign;
+mod sign_v4a;
 mod signer;
 mod sigv4a;
 mod time;
@@ -49,7 +57,6 @@ pub use aws4::{
     aws4_canonical_headers, aws4_canonical_request, aws4_sign, aws4_signing_key, Aws4Mode,
     Aws4Request, Aws4Signature,
 };
-pub use canonical::{hex, sha256_hex, PayloadHasher, EMPTY_SHA256};
 pub use chunked::{
     checksum_value_len, sign_streaming, ChunkedDecoder, ChunkedEncoder, ChunkedPlan, ChunkedSigner,
     SignatureChain, StreamingUpload, MAX_CHUNK_LINE, MAX_CHUNK_SIZE, SIGV4A_CHUNK_SIGNATURE_LEN,
@@ -61,23 +68,31 @@ pub use event_stream::{
     decode_message, encode_headers, encode_message, EventStreamSigner, HeaderValue, SignedEvent,
     MAX_MESSAGE_LEN,
 };
-pub use exact::{sign_exact, ExactSignature};
-pub use http::{RequestTarget, TargetForm};
+pub use exact::{sign_exact, sign_exact_v4a, ExactSignature};
+pub use hash::{hex, sha256_hex, PayloadHasher, EMPTY_SHA256};
+pub use http::{
+    announces_body, join_target, require_origin_form, requote_path, target_text, wire_text,
+    Forwarded, RequestTarget, TargetForm, TrustedProxies,
+};
 pub use key::{KeyCache, SigningKey};
+pub use one_call::{one_call_url, sign_v4, OneCall};
+pub use option_names::{option_name, OptionFlag, OptionName};
 pub use output::{Headers, SignedRequest};
 pub use request::{Body, Request};
+pub use scope::{validate_region, validate_scope, validate_service};
+pub use sentinel::{PayloadSentinel, PAYLOAD_SENTINELS};
 pub use settings::{
     is_s3_family, ContentSha256Header, PathNormalization, PayloadMode, QueryEncoding,
     SessionTokenMode, SigningAlgorithm, SigningSettings, UriEncoding, DEFAULT_UNSIGNED_HEADERS,
 };
-pub use sign::{
-    presign, sign, validate_region, validate_scope, validate_service, SigningParams, MAX_EXPIRES_IN,
-};
+pub use sign::{presign, sign, SigningParams, MAX_EXPIRES_IN};
 pub use signer::Signer;
 pub use sigv4a::{EcdsaKey, EcdsaKeyCache, EcdsaPublicKey, SIGV4A_ALGORITHM};
 pub use time::SigningTime;
 pub use verify::{
-    CredentialLookup, VerifiedIdentity, VerifiedStream, Verifier, VerifierLimits, VerifierSettings,
+    parallel_map, replay_verdict, BatchRequest, Checked, CredentialLookup, DerivedKey, KeyScope,
+    ReplayClaim, ReplayOutcome, ReplayStore, ReplayVerdict, SigningKeyLookup, VerifiedIdentity,
+    VerifiedStream, Verifier, VerifierLimits, VerifierSettings,
 };
 
 /// The README's Rust examples, compiled and run as doctests so they stay true.

@@ -70,34 +70,6 @@ pub enum PayloadMode {
     StreamingSignedTrailer,
 }
 
-impl PayloadMode {
-    /// The literal that replaces the body hash, for every mode but [`PayloadMode::Signed`].
-    pub fn sentinel(self) -> Option<&'static str> {
-        match self {
-            PayloadMode::Signed => None,
-            PayloadMode::Unsigned => Some("UNSIGNED-PAYLOAD"),
-            PayloadMode::StreamingSigned => Some("STREAMING-AWS4-HMAC-SHA256-PAYLOAD"),
-            PayloadMode::StreamingUnsignedTrailer => Some("STREAMING-UNSIGNED-PAYLOAD-TRAILER"),
-            PayloadMode::StreamingSignedTrailer => {
-                Some("STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER")
-            }
-        }
-    }
-
-    /// Parses the API names: `signed`, `unsigned`, `streaming-signed`, `streaming-unsigned-trailer`,
-    /// `streaming-signed-trailer`.
-    pub fn from_name(name: &str) -> Option<Self> {
-        Some(match name {
-            "signed" => PayloadMode::Signed,
-            "unsigned" => PayloadMode::Unsigned,
-            "streaming-signed" => PayloadMode::StreamingSigned,
-            "streaming-unsigned-trailer" => PayloadMode::StreamingUnsignedTrailer,
-            "streaming-signed-trailer" => PayloadMode::StreamingSignedTrailer,
-            _ => return None,
-        })
-    }
-}
-
 /// The signature algorithm.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
 pub enum SigningAlgorithm {
@@ -115,29 +87,6 @@ impl SigningAlgorithm {
         match self {
             SigningAlgorithm::Sigv4 => "AWS4-HMAC-SHA256",
             SigningAlgorithm::Sigv4a => "AWS4-ECDSA-P256-SHA256",
-        }
-    }
-
-    /// Parses the API names `sigv4` and `sigv4a`.
-    pub fn from_name(name: &str) -> Option<Self> {
-        match name {
-            "sigv4" => Some(SigningAlgorithm::Sigv4),
-            "sigv4a" => Some(SigningAlgorithm::Sigv4a),
-            _ => None,
-        }
-    }
-
-    /// The payload literal for `mode` under this algorithm (`None` for [`PayloadMode::Signed`]):
-    /// SigV4a streaming uploads use `STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD[-TRAILER]`.
-    pub fn payload_sentinel(self, mode: PayloadMode) -> Option<&'static str> {
-        match (self, mode) {
-            (SigningAlgorithm::Sigv4a, PayloadMode::StreamingSigned) => {
-                Some("STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD")
-            }
-            (SigningAlgorithm::Sigv4a, PayloadMode::StreamingSignedTrailer) => {
-                Some("STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD-TRAILER")
-            }
-            _ => mode.sentinel(),
         }
     }
 }

@@ -5,19 +5,21 @@ use std::borrow::Cow;
 use sha2::{Digest, Sha256};
 
 use crate::canonical::{
-    canonical_header, lower_name, push_hex, sort_and_merge, write_canonical_request, write_hex32,
-    write_signed_headers, write_string_to_sign, CanonicalHeader, CanonicalInput, PayloadHasher,
-    EMPTY_SHA256,
+    canonical_header, lower_name, sort_and_merge, write_canonical_request, write_signed_headers,
+    write_string_to_sign, CanonicalHeader, CanonicalInput,
 };
 use crate::credentials::Credentials;
 use crate::error::{Error, ErrorKind, Result};
+use crate::hash::{push_hex, write_hex32, PayloadHasher, EMPTY_SHA256};
 use crate::key::{KeyCache, SigningKey};
 use crate::output::{end_field, push_field, HeaderSpan, SignedRequest};
 use crate::request::{Body, Request};
+use crate::scope::validate_scope;
+use crate::sentinel::PayloadSentinel;
 use crate::settings::{
     ContentSha256Header, PayloadMode, SessionTokenMode, SigningAlgorithm, SigningSettings,
 };
-use crate::sigv4a::{validate_region_set, EcdsaKey};
+use crate::sigv4a::EcdsaKey;
 use crate::time::SigningTime;
 use crate::wire::wire_url;
 
@@ -84,137 +86,6 @@ impl<'a> SigningParams<'a> {
     }
 }
 
-/// Checks a region's characters: non-empty, and none of `/`, whitespace or control characters (it
-/// is part of the scope). A signer checks more (see [`validate_scope`]).
-pub fn validate_region(region: &str) -> Result<()> {
-    validate_scope_part(region, ErrorKind::InvalidRegion, "region")
-}
-
-/// Checks a service name the same way.
-pub fn validate_service(service: &str) -> Result<()> {
-    validate_scope_part(service, ErrorKind::InvalidService, "service")
-}
-
-fn validate_scope_part(value: &str, kind: ErrorKind, what: &'static str) -> Result<()> {
-    if value.is_empty() {
-        return Err(Error::arg(kind, what, format!("{what} is empty")));
-    }
-    if value.bytes().any(|b| b == b'/' || b <= b' ' || b == 0x7f) {
-        return Err(Error::arg(
-            kind,
-            what,
-            format!("{what} {value:?} must not contain '/', whitespace or control characters"),
-        ));
-    }
-    Ok(())
-}
-
-/// True for a value shaped like an AWS region: `us-east-1`, `eu-central-2`, `us-gov-west-1`,
-/// `cn-north-1` (two letters, words, a number).
-fn is_region_shaped(value: &str) -> bool {
-    let parts: Vec<&str> = value.split('-').collect();
-    parts.len() >= 3
-        && parts[0].len() == 2
-        && parts[0].bytes().all(|b| b.is_ascii_lowercase())
-        && parts[1..parts.len() - 1]
-            .iter()
-            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase()))
-        && parts[parts.len() - 1].bytes().all(|b| b.is_ascii_digit())
-        && !parts[parts.len() - 1].is_empty()
-}
-
-/// Service names a caller may put in the region slot by following botocore's argument order
-/// (`SigV4Auth(credentials, service, region)`); none of them is a region.
-const SERVICE_NAMES: &[&str] = &[
-    "execute-api",
-    "s3",
-    "s3-object-lambda",
-    "s3-outposts",
-    "s3express",
-    "lambda",
-    "sts",
-    "iam",
-    "dynamodb",
-    "sqs",
-    "sns",
-    "ec2",
-    "es",
-    "aoss",
-    "kinesis",
-    "firehose",
-    "logs",
-    "monitoring",
-    "events",
-    "states",
-    "secretsmanager",
-    "ssm",
-    "kms",
-    "apigateway",
-    "appsync",
-    "bedrock",
-    "bedrock-runtime",
-    "sagemaker",
-    "glue",
-    "athena",
-    "rds",
-    "rds-db",
-    "ecr",
-    "ecs",
-    "eks",
-    "cloudformation",
-    "cloudfront",
-    "route53",
-    "ses",
-    "email",
-    "cognito-idp",
-    "codecommit",
-    "vpc-lattice-svcs",
-    "osis",
-    "xray",
-    "kafka",
-    "elasticloadbalancing",
-    "autoscaling",
-];
-
-/// Checks the scope a signer signs with: region (a region set for SigV4a) and service, each well
-/// formed, not `*` for SigV4 (only SigV4a signs for every region), and not swapped — a service name
-/// in the region slot or a region in the service slot is botocore's argument order
-/// (`service, region`) given to ours (`region, service`), which would sign a scope AWS refuses.
-pub fn validate_scope(region: &str, service: &str, algorithm: SigningAlgorithm) -> Result<()> {
-    match algorithm {
-        SigningAlgorithm::Sigv4 => {
-            validate_region(region)?;
-            if region.contains('*') || region.contains(',') {
-                return Err(Error::arg(
-                    ErrorKind::InvalidRegion,
-                    "region",
-                    format!(
-                        "region {region:?} is a region set: SigV4 signs for one region \
-                         (use algorithm sigv4a for a region set or \"*\")"
-                    ),
-                ));
-            }
-        }
-        SigningAlgorithm::Sigv4a => validate_region_set(region)?,
-    }
-    validate_service(service)?;
-    let region_is_service = region
-        .split(',')
-        .any(|r| SERVICE_NAMES.contains(&r) && !is_region_shaped(r));
-    if region_is_service || (is_region_shaped(service) && !is_region_shaped(region)) {
-        return Err(Error::arg(
-            ErrorKind::InvalidRegion,
-            "region",
-            format!(
-                "region {region:?} and service {service:?} look swapped: the order is \
-                 (credentials, region, service), e.g. (credentials, \"us-east-1\", \"execute-api\"); \
-                 botocore's SigV4Auth takes (credentials, service, region)"
-            ),
-        ));
-    }
-    Ok(())
-}
-
 /// Signs `request` with an `Authorization` header, with SigV4 or (when `settings.algorithm` says
 /// so) SigV4a; for SigV4a the region is a region set and the ECDSA key is derived for this call
 /// (a [`crate::Signer`] caches it).
@@ -258,15 +129,7 @@ pub(crate) fn is_hex64(s: &str) -> bool {
 }
 
 fn is_sentinel(s: &str) -> bool {
-    matches!(
-        s,
-        "UNSIGNED-PAYLOAD"
-            | "STREAMING-AWS4-HMAC-SHA256-PAYLOAD"
-            | "STREAMING-UNSIGNED-PAYLOAD-TRAILER"
-            | "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER"
-            | "STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD"
-            | "STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD-TRAILER"
-    )
+    PayloadSentinel::find(s).is_some()
 }
 
 fn payload_hash(
@@ -344,7 +207,11 @@ fn replaced_by_signer(name: &str, has_token: bool, adds_content_sha: bool, v4a: 
         || (v4a && is("x-amz-region-set"))
 }
 
-/// Signs (`expires_in` `None`) or presigns `request` with SigV4 or SigV4a.
+/// Signs (`expires_in` `None`) or presigns `request` with SigV4 or SigV4a, in named stages:
+/// check the call, decide what signing adds, canonicalise the caller's headers, add the signer's,
+/// write the credential and (presigning) the `X-Amz-*` query, the canonical request and string to
+/// sign, the signature, then the URL and headers to send. Every text goes into one buffer (see
+/// [`SignedRequest`]), in that order.
 pub(crate) fn sign_with(
     request: &Request<'_>,
     params: &SigningParams<'_>,
@@ -352,15 +219,142 @@ pub(crate) fn sign_with(
     key: SignatureKey<'_>,
 ) -> Result<SignedRequest> {
     let algorithm = key.algorithm();
-    let v4a = algorithm == SigningAlgorithm::Sigv4a;
-    if !params.scope_checked {
-        validate_scope(params.region, params.service, algorithm)?;
-    }
+    check_call(params, algorithm, expires_in)?;
     if let Some(wire) = wire_url(request.url) {
         // Bytes no HTTP client sends raw (a space, non-ASCII, `"<>\^`{|}`): sign, and return, the
         // URL with them percent-encoded, as every client puts it on the wire.
         let on_wire = Request::new(request.method, &wire, request.headers, request.body)?;
         return sign_with(&on_wire, params, expires_in, key);
+    }
+    let settings = params.settings;
+    let adds = Additions::for_call(params, algorithm, expires_in.is_some());
+    let mut amz_date_buf = [0u8; 16];
+    params.time.write_amz_date(&mut amz_date_buf);
+    let amz_date = std::str::from_utf8(&amz_date_buf).unwrap_or("");
+
+    let caller = caller_headers(request, settings, &adds)?;
+    let mut signed = caller.signed;
+    let mode = settings.payload_for(adds.presigning);
+    let payload = payload_hash(request.body, algorithm, mode, caller.content_sha.as_deref())?;
+    add_signer_headers(&mut signed, &adds, amz_date, params.region, &payload);
+
+    let akid = params.credentials.access_key_id();
+    let mut text = String::with_capacity(text_capacity(
+        request,
+        params,
+        &signed,
+        &payload,
+        &adds,
+        caller.added_host.as_deref(),
+    ));
+    let region_in_scope = if adds.v4a { None } else { Some(params.region) };
+    let scope_start = write_credential(&mut text, akid, amz_date, region_in_scope, params.service);
+    let credential = end_field(&mut text, 0);
+    let at = text.len();
+    write_signed_headers(&mut text, &signed);
+    let signed_headers = end_field(&mut text, at);
+    let query = PresignQuery::new(
+        expires_in,
+        &text[credential.clone()],
+        &text[signed_headers.clone()],
+        &adds,
+        params.region,
+    );
+    let algorithm_name = algorithm.name();
+    let extra_query = query.pairs(algorithm_name, amz_date, &adds);
+
+    let canonical_start = text.len();
+    write_canonical_request(
+        &mut text,
+        &CanonicalInput {
+            method: request.method,
+            path: request.path,
+            query: request.query,
+            extra_query: &extra_query,
+            headers: &signed,
+            payload_hash: &payload,
+            uri_encoding: settings.uri_encoding,
+            path_normalization: settings.path_normalization,
+            query_encoding: settings.query_encoding,
+        },
+    );
+    let canonical = end_field(&mut text, canonical_start);
+    let canonical_hash = Sha256::digest(text[canonical.clone()].as_bytes());
+    let scope_parts: &[&str] = if adds.v4a {
+        &[params.service]
+    } else {
+        &[params.region, params.service]
+    };
+    let sts_start = text.len();
+    write_string_to_sign(
+        &mut text,
+        algorithm_name,
+        amz_date,
+        scope_parts,
+        &canonical_hash,
+    );
+    let sts = end_field(&mut text, sts_start);
+    let signature_hex = SignatureHex::of(key, params, &text[sts.clone()]);
+    let signature_text = signature_hex.as_str();
+
+    let method = push_field(&mut text, request.method);
+    let amz_date_field = push_field(&mut text, amz_date);
+    let payload_field = push_field(&mut text, &payload);
+    let (url, url_signature) = write_url(
+        &mut text,
+        request,
+        &query,
+        &adds,
+        algorithm_name,
+        amz_date,
+        signature_text,
+    );
+    let sent = write_sent_headers(
+        &mut text,
+        request,
+        &adds,
+        caller.added_host.as_deref(),
+        &Authorization {
+            algorithm_name,
+            akid,
+            amz_date,
+            region: params.region,
+            region_in_scope,
+            service: params.service,
+            signed: &signed,
+            payload: &payload,
+            signature: signature_text,
+        },
+    );
+    let signature = sent.signature.unwrap_or(url_signature);
+
+    Ok(SignedRequest {
+        text,
+        method,
+        url,
+        headers: sent.headers,
+        authorization_at: sent.authorization_at,
+        added_at: sent.added_at,
+        signature,
+        amz_date: amz_date_field,
+        credential,
+        scope_start,
+        signed_headers,
+        canonical_request: canonical,
+        string_to_sign: sts,
+        payload_hash: payload_field,
+        redact: adds.token.map(|t| zeroize::Zeroizing::new(t.to_owned())),
+    })
+}
+
+/// Stage 1: the arguments of the call (the scope unless the `Signer` checked it, the expiry).
+fn check_call(
+    params: &SigningParams<'_>,
+    algorithm: SigningAlgorithm,
+    expires_in: Option<u64>,
+) -> Result<()> {
+    if !params.scope_checked {
+        validate_scope(params.region, params.service, algorithm)?;
     }
     if let Some(expires) = expires_in {
         if !(1..=MAX_EXPIRES_IN).contains(&expires) {
@@ -371,38 +365,77 @@ pub(crate) fn sign_with(
             ));
         }
     }
-    let algorithm_name = algorithm.name();
-    let settings = params.settings;
-    let presigning = expires_in.is_some();
-    let token = params.credentials.session_token();
-    let token_signed = token.is_some() && settings.session_token_mode == SessionTokenMode::Signed;
-    // S3 signs the payload hash header always; other services when the payload is not signed
-    // (botocore adds `X-Amz-Content-SHA256: UNSIGNED-PAYLOAD` then: the service must be told).
-    let adds_content_sha = !presigning
-        && match settings.content_sha256_header {
-            ContentSha256Header::Include => true,
-            ContentSha256Header::Omit => false,
-            ContentSha256Header::WhenPayloadUnsigned => algorithm
-                .payload_sentinel(settings.payload_for(presigning))
-                .is_some(),
-        };
-    let replaced = |name: &str| replaced_by_signer(name, token.is_some(), adds_content_sha, v4a);
+    Ok(())
+}
 
-    let mut amz_date_buf = [0u8; 16];
-    params.time.write_amz_date(&mut amz_date_buf);
-    let amz_date = std::str::from_utf8(&amz_date_buf).unwrap_or("");
+/// Stage 2: what signing adds to the request besides the signature, decided once per call.
+#[derive(Clone, Copy)]
+struct Additions<'a> {
+    presigning: bool,
+    v4a: bool,
+    /// The session token, if any (signed, or appended after signing).
+    token: Option<&'a str>,
+    token_signed: bool,
+    /// Whether `x-amz-content-sha256` is added and signed (header signing only).
+    adds_content_sha: bool,
+}
 
-    // The caller's headers, validated, lowercased and trimmed once.
-    let mut signed: Vec<CanonicalHeader<'_>> = Vec::with_capacity(request.headers.len() + 5);
+impl<'a> Additions<'a> {
+    fn for_call(params: &SigningParams<'a>, algorithm: SigningAlgorithm, presigning: bool) -> Self {
+        let settings = params.settings;
+        let token = params.credentials.session_token();
+        // S3 signs the payload hash header always; other services when the payload is not signed
+        // (botocore adds `X-Amz-Content-SHA256: UNSIGNED-PAYLOAD` then: the service must be told).
+        let adds_content_sha = !presigning
+            && match settings.content_sha256_header {
+                ContentSha256Header::Include => true,
+                ContentSha256Header::Omit => false,
+                ContentSha256Header::WhenPayloadUnsigned => algorithm
+                    .payload_sentinel(settings.payload_for(presigning))
+                    .is_some(),
+            };
+        Additions {
+            presigning,
+            v4a: algorithm == SigningAlgorithm::Sigv4a,
+            token,
+            token_signed: token.is_some()
+                && settings.session_token_mode == SessionTokenMode::Signed,
+            adds_content_sha,
+        }
+    }
+
+    /// Whether the signer sets header `name` (any case), so a caller's copy is replaced.
+    fn replaces(&self, name: &str) -> bool {
+        replaced_by_signer(name, self.token.is_some(), self.adds_content_sha, self.v4a)
+    }
+}
+
+/// The caller's headers as they enter the canonical request.
+struct CallerHeaders<'a> {
+    /// Validated, lowercased and trimmed; unsigned and replaced ones left out.
+    signed: Vec<CanonicalHeader<'a>>,
+    /// The `Host` taken from the URL when the caller gave none (lowercased).
+    added_host: Option<Cow<'a, str>>,
+    /// The caller's own `x-amz-content-sha256`, which then stands for the body.
+    content_sha: Option<Cow<'a, str>>,
+}
+
+/// Stage 3: the caller's headers, read once.
+fn caller_headers<'a>(
+    request: &Request<'a>,
+    settings: &SigningSettings,
+    adds: &Additions<'_>,
+) -> Result<CallerHeaders<'a>> {
+    let mut signed: Vec<CanonicalHeader<'a>> = Vec::with_capacity(request.headers.len() + 5);
     let mut has_host = false;
-    let mut caller_content_sha = None;
+    let mut content_sha = None;
     for &(name, value) in request.headers {
         let header = canonical_header(name, value)?;
         let lower: &str = &header.name;
         if lower == "x-amz-content-sha256" {
-            caller_content_sha = Some(header.value.clone());
+            content_sha = Some(header.value.clone());
         }
-        if replaced(lower) {
+        if adds.replaces(lower) {
             continue;
         }
         if lower == "host" {
@@ -431,38 +464,52 @@ pub(crate) fn sign_with(
         });
         Some(host)
     };
+    Ok(CallerHeaders {
+        signed,
+        added_host,
+        content_sha,
+    })
+}
 
-    let mode = settings.payload_for(presigning);
-    let payload = payload_hash(request.body, algorithm, mode, caller_content_sha.as_deref())?;
-    if !presigning {
-        signed.push(CanonicalHeader {
-            name: Cow::Borrowed("x-amz-date"),
-            value: Cow::Borrowed(amz_date),
-        });
-        if v4a {
+/// Stage 4: the headers the signer signs (header signing only), then every header sorted and
+/// repeated names merged.
+fn add_signer_headers<'a>(
+    signed: &mut Vec<CanonicalHeader<'a>>,
+    adds: &Additions<'a>,
+    amz_date: &'a str,
+    region: &'a str,
+    payload: &'a str,
+) {
+    if !adds.presigning {
+        let mut add = |name: &'static str, value: &'a str| {
             signed.push(CanonicalHeader {
-                name: Cow::Borrowed("x-amz-region-set"),
-                value: Cow::Borrowed(params.region),
+                name: Cow::Borrowed(name),
+                value: Cow::Borrowed(value),
             });
+        };
+        add("x-amz-date", amz_date);
+        if adds.v4a {
+            add("x-amz-region-set", region);
         }
-        if adds_content_sha {
-            signed.push(CanonicalHeader {
-                name: Cow::Borrowed("x-amz-content-sha256"),
-                value: Cow::Borrowed(&payload),
-            });
+        if adds.adds_content_sha {
+            add("x-amz-content-sha256", payload);
         }
-        if let (true, Some(token)) = (token_signed, token) {
-            signed.push(CanonicalHeader {
-                name: Cow::Borrowed("x-amz-security-token"),
-                value: Cow::Borrowed(token),
-            });
+        if let (true, Some(token)) = (adds.token_signed, adds.token) {
+            add("x-amz-security-token", token);
         }
     }
-    sort_and_merge(&mut signed);
+    sort_and_merge(signed);
+}
 
-    // Every text output goes into one buffer, each followed by a NUL (see `SignedRequest`):
-    // credential, signed headers, canonical request, string to sign, method, date, payload hash,
-    // URL, then the headers. Parts are written (never copied out of the buffer while it grows).
+/// The size of the output buffer, so that it is allocated once.
+fn text_capacity(
+    request: &Request<'_>,
+    params: &SigningParams<'_>,
+    signed: &[CanonicalHeader<'_>],
+    payload: &str,
+    adds: &Additions<'_>,
+    added_host: Option<&str>,
+) -> usize {
     let akid = params.credentials.access_key_id();
     let names_len: usize = signed.iter().map(|h| h.name.len() + 1).sum();
     let values_len: usize = signed.iter().map(|h| h.value.len() + 2).sum();
@@ -472,165 +519,219 @@ pub(crate) fn sign_with(
         .map(|(n, v)| n.len() + v.len() + 2)
         .sum();
     let scope_len = 9 + params.region.len() + 1 + params.service.len() + 13;
-    let mut text = String::with_capacity(
-        2 * (akid.len() + scope_len)
-            + 3 * names_len
-            + values_len
-            + caller_len
-            + 2 * request.method.len()
-            + 3 * request.path.len()
-            + 2 * request.query.len()
-            + 2 * payload.len()
-            + 2 * request.url.len()
-            + added_host.as_ref().map_or(0, |h| h.len() + 6)
-            + if presigning { 440 } else { 330 }
-            + token.map_or(0, |t| 4 * t.len()),
-    );
-    let region_in_scope = if v4a { None } else { Some(params.region) };
-    let scope_start = write_credential(&mut text, akid, amz_date, region_in_scope, params.service);
-    let credential = end_field(&mut text, 0);
-    let at = text.len();
-    write_signed_headers(&mut text, &signed);
-    let signed_headers = end_field(&mut text, at);
+    2 * (akid.len() + scope_len)
+        + 3 * names_len
+        + values_len
+        + caller_len
+        + 2 * request.method.len()
+        + 3 * request.path.len()
+        + 2 * request.query.len()
+        + 2 * payload.len()
+        + 2 * request.url.len()
+        + added_host.map_or(0, |h| h.len() + 6)
+        + if adds.presigning { 440 } else { 330 }
+        + adds.token.map_or(0, |t| 4 * t.len())
+}
 
-    // Presigning: the X-Amz-* parameters, encoded once, used in the canonical query and the URL.
-    let mut expires_buf = [0u8; 20];
-    let mut encoded = String::new();
-    let mut ranges = [0..0, 0..0, 0..0, 0..0];
-    let expires_text = match expires_in {
-        Some(expires) => {
-            encoded.reserve(2 * text.len() + token.map_or(0, |t| 3 * t.len()) + 64);
-            let mut put = |piece: &str, slot: usize, encoded: &mut String| {
-                let at = encoded.len();
-                crate::encode::encode_into(encoded, piece.as_bytes(), false);
-                ranges[slot] = at..encoded.len();
-            };
-            put(&text[credential.clone()], 0, &mut encoded);
-            put(&text[signed_headers.clone()], 1, &mut encoded);
-            if let Some(token) = token {
-                put(token, 2, &mut encoded);
-            }
-            if v4a {
-                put(params.region, 3, &mut encoded);
-            }
-            write_decimal(expires, &mut expires_buf)
+/// Stage 5 (presigning): the `X-Amz-*` query parameters, encoded once, used in the canonical
+/// query and in the URL.
+struct PresignQuery {
+    encoded: String,
+    /// Credential, signed headers, token, region set within `encoded`.
+    ranges: [std::ops::Range<usize>; 4],
+    expires_buf: [u8; 20],
+    expires_at: usize,
+}
+
+impl PresignQuery {
+    fn new(
+        expires_in: Option<u64>,
+        credential: &str,
+        signed_headers: &str,
+        adds: &Additions<'_>,
+        region_set: &str,
+    ) -> Self {
+        let mut query = PresignQuery {
+            encoded: String::new(),
+            ranges: [0..0, 0..0, 0..0, 0..0],
+            expires_buf: [0u8; 20],
+            expires_at: 20,
+        };
+        let Some(expires) = expires_in else {
+            return query;
+        };
+        query.encoded.reserve(
+            2 * (credential.len() + signed_headers.len())
+                + adds.token.map_or(0, |t| 3 * t.len())
+                + 64,
+        );
+        let put = |piece: &str, slot: usize, query: &mut PresignQuery| {
+            let at = query.encoded.len();
+            crate::encode::encode_into(&mut query.encoded, piece.as_bytes(), false);
+            query.ranges[slot] = at..query.encoded.len();
+        };
+        put(credential, 0, &mut query);
+        put(signed_headers, 1, &mut query);
+        if let Some(token) = adds.token {
+            put(token, 2, &mut query);
         }
-        None => "",
-    };
-    let [enc_credential, enc_signed_headers, enc_token, enc_region_set] =
-        ranges.map(|r| &encoded[r]);
-    let mut extra_query: Vec<(&str, &str)> = Vec::new();
-    if presigning {
-        extra_query.reserve(7);
-        extra_query.push(("X-Amz-Algorithm", algorithm_name));
-        extra_query.push(("X-Amz-Credential", enc_credential));
-        extra_query.push(("X-Amz-Date", amz_date));
-        extra_query.push(("X-Amz-Expires", expires_text));
-        if token_signed {
-            extra_query.push(("X-Amz-Security-Token", enc_token));
+        if adds.v4a {
+            put(region_set, 3, &mut query);
         }
-        if v4a {
-            extra_query.push(("X-Amz-Region-Set", enc_region_set));
-        }
-        extra_query.push(("X-Amz-SignedHeaders", enc_signed_headers));
+        let written = write_decimal(expires, &mut query.expires_buf).len();
+        query.expires_at = 20 - written;
+        query
     }
 
-    let canonical_start = text.len();
-    write_canonical_request(
-        &mut text,
-        &CanonicalInput {
-            method: request.method,
-            path: request.path,
-            query: request.query,
-            extra_query: &extra_query,
-            headers: &signed,
-            payload_hash: &payload,
-            uri_encoding: settings.uri_encoding,
-            path_normalization: settings.path_normalization,
-            query_encoding: settings.query_encoding,
-        },
-    );
-    let canonical = end_field(&mut text, canonical_start);
-    let canonical_hash = Sha256::digest(text[canonical.clone()].as_bytes());
-    let scope_parts: &[&str] = if v4a {
-        &[params.service]
-    } else {
-        &[params.region, params.service]
-    };
-    let sts_start = text.len();
-    write_string_to_sign(
-        &mut text,
-        algorithm_name,
-        amz_date,
-        scope_parts,
-        &canonical_hash,
-    );
-    let sts = end_field(&mut text, sts_start);
+    fn part(&self, slot: usize) -> &str {
+        &self.encoded[self.ranges[slot].clone()]
+    }
 
-    let mut hmac_hex = [0u8; 64];
-    let long_signature = match key {
-        SignatureKey::Hmac => {
-            let mac = params.signing_key().sign(text[sts.clone()].as_bytes());
-            write_hex32(&mac, &mut hmac_hex);
-            None
+    fn expires(&self) -> &str {
+        std::str::from_utf8(&self.expires_buf[self.expires_at..]).unwrap_or("")
+    }
+
+    /// The parameters as the canonical query takes them (none when not presigning).
+    fn pairs<'s>(
+        &'s self,
+        algorithm_name: &'s str,
+        amz_date: &'s str,
+        adds: &Additions<'_>,
+    ) -> Vec<(&'s str, &'s str)> {
+        let mut extra_query: Vec<(&str, &str)> = Vec::new();
+        if adds.presigning {
+            extra_query.reserve(7);
+            extra_query.push(("X-Amz-Algorithm", algorithm_name));
+            extra_query.push(("X-Amz-Credential", self.part(0)));
+            extra_query.push(("X-Amz-Date", amz_date));
+            extra_query.push(("X-Amz-Expires", self.expires()));
+            if adds.token_signed {
+                extra_query.push(("X-Amz-Security-Token", self.part(2)));
+            }
+            if adds.v4a {
+                extra_query.push(("X-Amz-Region-Set", self.part(3)));
+            }
+            extra_query.push(("X-Amz-SignedHeaders", self.part(1)));
         }
-        SignatureKey::Ecdsa(ecdsa) => {
-            let mut hex = String::with_capacity(144);
-            push_hex(&mut hex, &ecdsa.sign_der(text[sts.clone()].as_bytes()));
-            Some(hex)
+        extra_query
+    }
+}
+
+/// Stage 6: the signature of the string to sign, as lowercase hex.
+enum SignatureHex {
+    /// SigV4's HMAC: 64 digits, no allocation.
+    Hmac([u8; 64]),
+    /// SigV4a's DER-encoded ECDSA signature.
+    Ecdsa(String),
+}
+
+impl SignatureHex {
+    fn of(key: SignatureKey<'_>, params: &SigningParams<'_>, string_to_sign: &str) -> Self {
+        match key {
+            SignatureKey::Hmac => {
+                let mac = params.signing_key().sign(string_to_sign.as_bytes());
+                let mut hex = [0u8; 64];
+                write_hex32(&mac, &mut hex);
+                SignatureHex::Hmac(hex)
+            }
+            SignatureKey::Ecdsa(ecdsa) => {
+                let mut hex = String::with_capacity(144);
+                push_hex(&mut hex, &ecdsa.sign_der(string_to_sign.as_bytes()));
+                SignatureHex::Ecdsa(hex)
+            }
         }
-    };
-    let signature_text = match &long_signature {
-        Some(long) => long.as_str(),
-        None => std::str::from_utf8(&hmac_hex).unwrap_or(""),
-    };
+    }
 
-    let method = push_field(&mut text, request.method);
-    let amz_date_field = push_field(&mut text, amz_date);
-    let payload_field = push_field(&mut text, &payload);
+    fn as_str(&self) -> &str {
+        match self {
+            SignatureHex::Hmac(hex) => std::str::from_utf8(hex).unwrap_or(""),
+            SignatureHex::Ecdsa(hex) => hex,
+        }
+    }
+}
 
-    // The signature is stored where it is sent: at the end of the URL or of `Authorization`.
-    let mut signature = 0..0;
+/// Stage 7: the URL to send (presigning: with the `X-Amz-*` parameters and the signature, which
+/// is stored where it is sent). Returns the URL's range and the signature's (empty when not
+/// presigning).
+fn write_url(
+    text: &mut String,
+    request: &Request<'_>,
+    query: &PresignQuery,
+    adds: &Additions<'_>,
+    algorithm_name: &str,
+    amz_date: &str,
+    signature: &str,
+) -> (std::ops::Range<usize>, std::ops::Range<usize>) {
     let url_start = text.len();
     text.push_str(request.url);
-    if presigning {
-        if !request.url.contains('?') {
-            text.push('?');
-        } else if !(request.query.is_empty() || request.query.ends_with('&')) {
-            // The query, not the URL: in `/??` the second `?` is a parameter name.
-            text.push('&');
-        }
-        text.push_str("X-Amz-Algorithm=");
-        text.push_str(algorithm_name);
-        text.push_str("&X-Amz-Credential=");
-        text.push_str(enc_credential);
-        text.push_str("&X-Amz-Date=");
-        text.push_str(amz_date);
-        text.push_str("&X-Amz-SignedHeaders=");
-        text.push_str(enc_signed_headers);
-        text.push_str("&X-Amz-Expires=");
-        text.push_str(expires_text);
-        if token.is_some() {
-            text.push_str("&X-Amz-Security-Token=");
-            text.push_str(enc_token);
-        }
-        if v4a {
-            text.push_str("&X-Amz-Region-Set=");
-            text.push_str(enc_region_set);
-        }
-        text.push_str("&X-Amz-Signature=");
-        signature = push_field(&mut text, signature_text);
+    if !adds.presigning {
+        return (end_field(text, url_start), 0..0);
     }
-    let url = if presigning {
-        url_start..signature.end
-    } else {
-        end_field(&mut text, url_start)
-    };
+    if !request.url.contains('?') {
+        text.push('?');
+    } else if !(request.query.is_empty() || request.query.ends_with('&')) {
+        // The query, not the URL: in `/??` the second `?` is a parameter name.
+        text.push('&');
+    }
+    text.push_str("X-Amz-Algorithm=");
+    text.push_str(algorithm_name);
+    text.push_str("&X-Amz-Credential=");
+    text.push_str(query.part(0));
+    text.push_str("&X-Amz-Date=");
+    text.push_str(amz_date);
+    text.push_str("&X-Amz-SignedHeaders=");
+    text.push_str(query.part(1));
+    text.push_str("&X-Amz-Expires=");
+    text.push_str(query.expires());
+    if adds.token.is_some() {
+        text.push_str("&X-Amz-Security-Token=");
+        text.push_str(query.part(2));
+    }
+    if adds.v4a {
+        text.push_str("&X-Amz-Region-Set=");
+        text.push_str(query.part(3));
+    }
+    text.push_str("&X-Amz-Signature=");
+    let signature = push_field(text, signature);
+    (url_start..signature.end, signature)
+}
 
+/// What the `Authorization` header is made of.
+struct Authorization<'a> {
+    algorithm_name: &'a str,
+    akid: &'a str,
+    amz_date: &'a str,
+    region: &'a str,
+    region_in_scope: Option<&'a str>,
+    service: &'a str,
+    signed: &'a [CanonicalHeader<'a>],
+    payload: &'a str,
+    signature: &'a str,
+}
+
+/// The headers to send, as written by [`write_sent_headers`].
+struct SentHeaders {
+    headers: Vec<HeaderSpan>,
+    authorization_at: Option<usize>,
+    /// Where the headers the signer added start.
+    added_at: usize,
+    /// The signature's range inside `Authorization` (header signing).
+    signature: Option<std::ops::Range<usize>>,
+}
+
+/// Stage 8: every header to send: the caller's (but those the signer replaces), the `Host` taken
+/// from the URL, and for header signing the signer's and `Authorization`.
+fn write_sent_headers(
+    text: &mut String,
+    request: &Request<'_>,
+    adds: &Additions<'_>,
+    added_host: Option<&str>,
+    auth: &Authorization<'_>,
+) -> SentHeaders {
     let added_at = request
         .headers
         .iter()
-        .filter(|&&(name, _)| !replaced(name))
+        .filter(|&&(name, _)| !adds.replaces(name))
         .count();
     let mut headers: Vec<HeaderSpan> = Vec::with_capacity(request.headers.len() + 5);
     let mut header = |text: &mut String, name: &str, value: &str| {
@@ -639,58 +740,57 @@ pub(crate) fn sign_with(
         headers.push(HeaderSpan { name, value });
     };
     for &(name, value) in request.headers {
-        if !replaced(name) {
-            header(&mut text, name, value);
+        if !adds.replaces(name) {
+            header(text, name, value);
         }
     }
-    if let Some(host) = &added_host {
-        header(&mut text, "Host", host);
+    if let Some(host) = added_host {
+        header(text, "Host", host);
     }
-    let mut authorization_at = None;
-    if !presigning {
-        if let Some(token) = token {
-            header(&mut text, "X-Amz-Security-Token", token);
-        }
-        header(&mut text, "X-Amz-Date", amz_date);
-        if v4a {
-            header(&mut text, "X-Amz-Region-Set", params.region);
-        }
-        if adds_content_sha {
-            header(&mut text, "x-amz-content-sha256", &payload);
-        }
-        let name = push_field(&mut text, "Authorization");
-        let value_start = text.len();
-        text.push_str(algorithm_name);
-        text.push_str(" Credential=");
-        write_credential(&mut text, akid, amz_date, region_in_scope, params.service);
-        text.push_str(", SignedHeaders=");
-        write_signed_headers(&mut text, &signed);
-        text.push_str(", Signature=");
-        signature = push_field(&mut text, signature_text);
-        authorization_at = Some(headers.len());
-        headers.push(HeaderSpan {
-            name,
-            value: value_start..signature.end,
-        });
+    if adds.presigning {
+        return SentHeaders {
+            headers,
+            authorization_at: None,
+            added_at,
+            signature: None,
+        };
     }
-
-    Ok(SignedRequest {
+    if let Some(token) = adds.token {
+        header(text, "X-Amz-Security-Token", token);
+    }
+    header(text, "X-Amz-Date", auth.amz_date);
+    if adds.v4a {
+        header(text, "X-Amz-Region-Set", auth.region);
+    }
+    if adds.adds_content_sha {
+        header(text, "x-amz-content-sha256", auth.payload);
+    }
+    let name = push_field(text, "Authorization");
+    let value_start = text.len();
+    text.push_str(auth.algorithm_name);
+    text.push_str(" Credential=");
+    write_credential(
         text,
-        method,
-        url,
+        auth.akid,
+        auth.amz_date,
+        auth.region_in_scope,
+        auth.service,
+    );
+    text.push_str(", SignedHeaders=");
+    write_signed_headers(text, auth.signed);
+    text.push_str(", Signature=");
+    let signature = push_field(text, auth.signature);
+    let authorization_at = Some(headers.len());
+    headers.push(HeaderSpan {
+        name,
+        value: value_start..signature.end,
+    });
+    SentHeaders {
         headers,
         authorization_at,
         added_at,
-        signature,
-        amz_date: amz_date_field,
-        credential,
-        scope_start,
-        signed_headers,
-        canonical_request: canonical,
-        string_to_sign: sts,
-        payload_hash: payload_field,
-        redact: token.map(|t| zeroize::Zeroizing::new(t.to_owned())),
-    })
+        signature: Some(signature),
+    }
 }
 
 /// Appends `AKID/date/region/service/aws4_request` (no region for SigV4a), returning where the

@@ -5,8 +5,9 @@ use crate::error::Result;
 use crate::key::KeyCache;
 use crate::output::SignedRequest;
 use crate::request::Request;
+use crate::scope::validate_scope;
 use crate::settings::{SigningAlgorithm, SigningSettings};
-use crate::sign::{presign, sign, validate_scope, SigningParams};
+use crate::sign::{presign, sign, SigningParams};
 use crate::sigv4a::EcdsaKeyCache;
 use crate::time::SigningTime;
 
@@ -71,7 +72,7 @@ impl Signer {
         if self.settings.algorithm != SigningAlgorithm::Sigv4a {
             return None;
         }
-        Some(crate::sigv4a::sign_cached(
+        Some(crate::sign_v4a::sign_cached(
             &self.ecdsa_cache,
             credentials,
             &self.region,

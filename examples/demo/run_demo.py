@@ -40,9 +40,37 @@ def clients(base: str, strict: bool) -> list[tuple[str, list[str]]]:
     ]
 
 
-def start_server() -> tuple[subprocess.Popen, str]:
+def start_redis() -> tuple[subprocess.Popen, str, str]:
+    """A private redis-server on a free 127.0.0.1 port (stopped by main's finally)."""
+    import shutil
+    import socket
+
+    if shutil.which("redis-server") is None:
+        raise SystemExit("demo: redis-server is not installed (make demo installs it: make redis-server-install)")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    workdir = tempfile.mkdtemp(prefix="sigv4-demo-redis-")
+    redis = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                              "--appendonly", "no", "--dir", workdir, "--loglevel", "warning"],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1) as c:
+                c.sendall(b"PING\r\n")
+                if c.recv(16).startswith(b"+PONG"):
+                    return redis, f"redis://127.0.0.1:{port}/0", workdir
+        except OSError:
+            time.sleep(0.05)
+    redis.kill()
+    raise SystemExit("demo: redis-server did not start")
+
+
+def start_server(redis_url: str | None = None) -> tuple[subprocess.Popen, str]:
+    extra = ["--redis", redis_url] if redis_url else []
     server = subprocess.Popen(
-        [sys.executable, str(HERE / "server.py"), "--port", "0", "--explain-mismatch"],
+        [sys.executable, str(HERE / "server.py"), "--port", "0", "--explain-mismatch", *extra],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )
     deadline = time.monotonic() + 30
@@ -99,16 +127,21 @@ def explain_tampered(base: str, ident: dict) -> bool:
 def main() -> int:
     real = os.environ.get("API_URL")
     identities = json.loads((HERE / "identities.json").read_text())["identities"]
-    server = None
+    server = second = redis = None
+    redis_dir = None
     if real:
         base, strict = real, False
         print(f"demo: calling {base} with the credentials in the environment")
     else:
-        server, base = start_server()
+        # Two instances of the API behind one Redis, as a fleet behind a load balancer.
+        redis, redis_url, redis_dir = start_redis()
+        server, base = start_server(redis_url)
+        second, base_b = start_server(redis_url)
         strict = True
-        print(f"demo: local IAM-protected API (execute-api, us-east-1) listening on {base}")
+        print(f"demo: local IAM-protected API (execute-api, us-east-1): instance A on {base}, instance B on {base_b}")
         print(f"demo: {len(identities)} identities in examples/demo/identities.json; "
-              "every request is checked by sigv4.Verifier (WSGI middleware, replay cache on)")
+              f"every request is checked by sigv4.Verifier (WSGI middleware), replay protection shared through "
+              f"Redis ({redis_url})")
     failures = []
     try:
         for index, (name, command) in enumerate(clients(base, strict)):
@@ -133,16 +166,34 @@ def main() -> int:
                 failures.append(f"{name}: exit code {result.returncode}")
         if not real:
             print()
+            print("== A fleet: two instances sharing one Redis replay store")
+            sys.stdout.flush()
+            ident = identities[0]
+            env = dict(os.environ, AWS_ACCESS_KEY_ID=ident["access_key_id"],
+                       AWS_SECRET_ACCESS_KEY=ident["secret_access_key"], AWS_REGION="us-east-1")
+            env.pop("AWS_SESSION_TOKEN", None)
+            if ident.get("session_token"):
+                env["AWS_SESSION_TOKEN"] = ident["session_token"]
+            fleet = subprocess.run([sys.executable, str(HERE / "fleet_client.py"), base, base_b, "--expect-demo"],
+                                   env=env, timeout=120)
+            if fleet.returncode != 0:
+                failures.append(f"fleet: exit code {fleet.returncode}")
+            print()
             print("== The sigv4 command: explain a refused request")
             if not explain_tampered(base, identities[0]):
                 failures.append("sigv4 explain: the tampered request was not diagnosed as a payload-hash change")
     finally:
-        if server is not None:
-            server.terminate()
-            try:
-                server.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                server.kill()
+        for process in (server, second, redis):
+            if process is not None:
+                process.terminate()
+                try:
+                    process.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+        if redis_dir is not None:
+            import shutil
+
+            shutil.rmtree(redis_dir, ignore_errors=True)
     print()
     if failures:
         print("demo: FAILED —", "; ".join(failures))

@@ -4,6 +4,7 @@ Every request goes through ``sigv4.wsgi.SigV4Middleware``: unsigned, tampered, e
 requests get 403 with the AWS error code; verified ones reach the app with the caller's identity.
 
     python examples/demo/server.py [--port 0] [--identities examples/demo/identities.json] [--explain-mismatch]
+                                   [--redis redis://127.0.0.1:6379/0]
 
 Prints ``listening on http://127.0.0.1:PORT`` once it accepts connections.
 """
@@ -131,9 +132,16 @@ class QuietHandler(WSGIRequestHandler):
         return environ
 
 
-def build_app(identities: pathlib.Path, explain_mismatch: bool = False):
+def build_app(identities: pathlib.Path, explain_mismatch: bool = False, redis_url: str | None = None):
     region, service, store = load_identities(identities)
-    verifier = sigv4.Verifier(store, region=region, service=service, replay_cache=10_000)
+    if redis_url:
+        # A fleet: every instance claims each verified request once in the shared Redis.
+        from sigv4.replay import RedisReplayStore
+
+        replay = {"replay_store": RedisReplayStore(url=redis_url, prefix="sigv4-demo:")}
+    else:
+        replay = {"replay_cache": 10_000}
+    verifier = sigv4.Verifier(store, region=region, service=service, **replay)
     return SigV4Middleware(DemoApi(), verifier, explain_mismatch=explain_mismatch)
 
 
@@ -144,9 +152,11 @@ def main(argv=None) -> int:
     parser.add_argument("--explain-mismatch", action="store_true",
                         help="answer SignatureDoesNotMatch with the canonical request and string to sign "
                              "the server computed (as S3 does), for `sigv4 explain`")
+    parser.add_argument("--redis", metavar="URL",
+                        help="share replay protection with other instances through this Redis (redis://host:port/0)")
     args = parser.parse_args(argv)
     server = make_server(
-        "127.0.0.1", args.port, build_app(args.identities, args.explain_mismatch),
+        "127.0.0.1", args.port, build_app(args.identities, args.explain_mismatch, args.redis),
         server_class=ThreadingWSGIServer, handler_class=QuietHandler,
     )
     print(f"listening on http://127.0.0.1:{server.server_port}", flush=True)

@@ -102,8 +102,9 @@ pub extern "C" fn sigv4_credential_store_free(store: *mut sigv4_credential_store
 /// or NULL when the key is unknown (the request then fails with `SIGV4_INVALID_ACCESS_KEY_ID`).
 /// Credentials with a session token require that token in the request.
 ///
-/// Thread safety: the callback runs on the thread that called `sigv4_verifier_verify`, and runs
-/// concurrently when several threads verify with the same verifier; it must be thread-safe and
+/// Thread safety: the callback runs on the thread that called `sigv4_verifier_verify` (and, for
+/// `sigv4_verifier_verify_many`, on the worker threads it starts), and runs concurrently when
+/// several threads verify with the same verifier; it must be thread-safe and
 /// `userdata` must stay valid until the verifier is freed. It must not unwind (C++ exceptions)
 /// into libsigv4, and must not free the verifier.
 pub type sigv4_lookup_fn = Option<

@@ -17,6 +17,7 @@
 // in `boundary`, which carry the SAFETY reasoning, as in rustls-ffi.
 #![allow(clippy::not_unsafe_ptr_arg_deref)]
 
+mod batch;
 mod boundary;
 mod chunked_plan;
 mod credential_store;
@@ -24,9 +25,11 @@ mod credentials;
 mod decoder;
 mod encoder;
 mod identity;
+mod key_lookup;
 mod mismatch;
 mod one_call;
 mod options;
+mod replay_store;
 mod request;
 mod result;
 mod signed;
@@ -36,6 +39,7 @@ mod verifier;
 mod verifier_options;
 mod version;
 
+pub use batch::sigv4_verifier_verify_many;
 pub use chunked_plan::{
     sigv4_chunked_plan, sigv4_chunked_plan_add_trailer, sigv4_chunked_plan_add_trailer_len,
     sigv4_chunked_plan_content_length, sigv4_chunked_plan_free, sigv4_chunked_plan_new,
@@ -65,6 +69,7 @@ pub use identity::{
     sigv4_verified_identity_service, sigv4_verified_identity_session_token_used,
     sigv4_verified_identity_signed_headers, sigv4_verified_identity_signing_time,
 };
+pub use key_lookup::{sigv4_signing_key_fn, sigv4_verifier_new_with_signing_keys};
 pub use mismatch::{
     sigv4_verifier_last_mismatch_canonical_request, sigv4_verifier_last_mismatch_string_to_sign,
 };
@@ -78,8 +83,14 @@ pub use options::{
     sigv4_signing_options_set_sign_session_token, sigv4_signing_options_set_uri_encoding,
     sigv4_uri_encoding,
 };
+pub use replay_store::{
+    sigv4_replay_claim_fn, sigv4_verifier_options_set_replay_store, SIGV4_REPLAY_FRESH,
+    SIGV4_REPLAY_SEEN,
+};
 pub use request::{sigv4_pair, sigv4_request};
-pub use result::{sigv4_result, sigv4_result_is_invalid_input, sigv4_result_message};
+pub use result::{
+    sigv4_result, sigv4_result_http_status, sigv4_result_is_invalid_input, sigv4_result_message,
+};
 pub use signed::{sigv4_field, sigv4_signed_request, sigv4_signed_request_free};
 pub use signer::{
     sigv4_signer, sigv4_signer_free, sigv4_signer_new, sigv4_signer_presign,

@@ -1,6 +1,6 @@
 //! `sigv4_sign_v4`: one call for the common case, with the parameters of KumoMTA's `aws_sign_v4`.
 
-use sigv4::{uri_encode, Body, Credentials, Request, Signer, SigningTime};
+use sigv4::{OneCall, SigningTime};
 
 use crate::boundary::{guard, handle, into_handle, opt_bytes, opt_text, out_ptr, text, write};
 use crate::request::{pairs, sigv4_pair};
@@ -66,8 +66,9 @@ pub struct sigv4_sign_v4_params {
 
 /// Signs one request in one call, like KumoMTA's `aws_sign_v4`: no handles to create first.
 ///
-/// Uses the service's default options and derives the signing key afresh (use a `sigv4_signer` to
-/// sign many requests faster). On success writes a new result to `*signed_out` (free it with
+/// The core's `sign_v4`: the service's default options (the S3 family also signs
+/// `x-amz-content-sha256`, as botocore and aws4 do); the signing key is derived afresh (use a
+/// `sigv4_signer` to sign many requests faster). On success writes a new result to `*signed_out` (free it with
 /// `sigv4_signed_request_free`); read `authorization`, `amz_date` (KumoMTA's `timestamp`),
 /// `signature`, `canonical_request` and `string_to_sign` from it with the
 /// `sigv4_signed_request_*` accessors, and the full header list to send with
@@ -113,22 +114,19 @@ pub extern "C" fn sigv4_sign_v4(
         };
         let token = opt_text(p.session_token, p.session_token_len, "session_token")?;
 
-        let mut url = String::with_capacity(uri.len() + 64);
-        url.push_str(uri);
-        for (i, (name, value)) in query.iter().enumerate() {
-            url.push(if i == 0 && !uri.contains('?') {
-                '?'
-            } else {
-                '&'
-            });
-            url.push_str(&uri_encode(name));
-            url.push('=');
-            url.push_str(&uri_encode(value));
-        }
-        let credentials = Credentials::new(access_key, secret_key, token.map(str::to_owned))?;
-        let signer = Signer::new(credentials, region, service)?;
-        let request = Request::new(method, &url, &headers, Body::Bytes(payload))?;
-        let signed = signer.sign(&request, time)?;
+        let signed = sigv4::sign_v4(&OneCall {
+            access_key,
+            secret_key,
+            session_token: token,
+            region,
+            service,
+            method,
+            uri,
+            query_params: &query,
+            headers: &headers,
+            payload,
+            time,
+        })?;
         write(signed_out, into_handle(sigv4_signed_request::new(signed)));
         Ok(())
     })

@@ -1,8 +1,8 @@
 //! `sigv4_signing_options`: the signing options a signer is created with.
 
 use sigv4::{
-    ContentSha256Header, PathNormalization, PayloadMode, SessionTokenMode, SigningAlgorithm,
-    SigningSettings, UriEncoding,
+    ContentSha256Header, OptionFlag, OptionName, PathNormalization, PayloadMode, SessionTokenMode,
+    SigningAlgorithm, SigningSettings, UriEncoding,
 };
 
 use crate::boundary::{free_handle, guard, handle_mut, into_handle, out_ptr, text, write};
@@ -74,28 +74,16 @@ impl sigv4_signing_options {
             s.payload = Some(mode);
         }
         if let Some(on) = self.content_sha256_header {
-            s.content_sha256_header = if on {
-                ContentSha256Header::Include
-            } else {
-                ContentSha256Header::Omit
-            };
+            s.content_sha256_header = ContentSha256Header::from_flag(on);
         }
         if let Some(encoding) = self.uri_encoding {
             s.uri_encoding = encoding;
         }
         if let Some(on) = self.normalize_path {
-            s.path_normalization = if on {
-                PathNormalization::Enabled
-            } else {
-                PathNormalization::Disabled
-            };
+            s.path_normalization = PathNormalization::from_flag(on);
         }
         if let Some(on) = self.sign_session_token {
-            s.session_token_mode = if on {
-                SessionTokenMode::Signed
-            } else {
-                SessionTokenMode::AppendedAfterSigning
-            };
+            s.session_token_mode = SessionTokenMode::from_flag(on);
         }
         s.unsigned_headers
             .extend(self.unsigned_headers.iter().cloned());
@@ -194,9 +182,7 @@ pub extern "C" fn sigv4_signing_options_set_payload_name(
     guard(|| {
         let options = handle_mut(options, "options")?;
         let name = text(name, name_len, "name")?;
-        let mode = PayloadMode::from_name(name)
-            .ok_or_else(|| invalid_option(format!("payload {name:?} is not a payload name")))?;
-        options.payload = Some(mode);
+        options.payload = Some(PayloadMode::parse_name(name)?);
         Ok(())
     })
 }

@@ -79,6 +79,9 @@ pub enum sigv4_result {
     SIGV4_X_AMZ_CONTENT_SHA256_MISMATCH = 210,
     /// Verification: the replay cache has already seen this signature.
     SIGV4_REQUEST_REPLAYED = 211,
+    /// Verification: the replay store (`sigv4_verifier_options_set_replay_store`) failed or timed
+    /// out, so the request cannot be proven fresh and is refused (fail closed; answer HTTP 503).
+    SIGV4_REPLAY_STORE_UNAVAILABLE = 212,
     /// Streaming: an aws-chunked body malformed, truncated, or a chunk signature wrong.
     SIGV4_INVALID_CHUNK = 300,
 }
@@ -118,6 +121,7 @@ pub(crate) const ALL: &[sigv4_result] = &[
     SIGV4_UNSIGNED_HEADER,
     SIGV4_X_AMZ_CONTENT_SHA256_MISMATCH,
     SIGV4_REQUEST_REPLAYED,
+    SIGV4_REPLAY_STORE_UNAVAILABLE,
     SIGV4_INVALID_CHUNK,
 ];
 
@@ -151,6 +155,7 @@ impl sigv4_result {
             ErrorKind::UnsignedHeader => SIGV4_UNSIGNED_HEADER,
             ErrorKind::XAmzContentSha256Mismatch => SIGV4_X_AMZ_CONTENT_SHA256_MISMATCH,
             ErrorKind::RequestReplayed => SIGV4_REQUEST_REPLAYED,
+            ErrorKind::ReplayStoreUnavailable => SIGV4_REPLAY_STORE_UNAVAILABLE,
             ErrorKind::InvalidChunk => SIGV4_INVALID_CHUNK,
             _ => SIGV4_UNEXPECTED_ERROR,
         }
@@ -195,6 +200,7 @@ impl sigv4_result {
             SIGV4_UNSIGNED_HEADER => "UnsignedHeader: a header that must be signed is not signed\0",
             SIGV4_X_AMZ_CONTENT_SHA256_MISMATCH => "XAmzContentSHA256Mismatch: the body does not match x-amz-content-sha256\0",
             SIGV4_REQUEST_REPLAYED => "RequestReplayed: this signature has been seen before\0",
+            SIGV4_REPLAY_STORE_UNAVAILABLE => "ReplayStoreUnavailable: the replay store failed or timed out; the request cannot be proven fresh\0",
             SIGV4_INVALID_CHUNK => "InvalidChunk: an aws-chunked body is malformed or a chunk signature is wrong\0",
         }
     }
@@ -261,6 +267,23 @@ pub extern "C" fn sigv4_result_message(result: u32) -> *const c_char {
 #[no_mangle]
 pub extern "C" fn sigv4_result_is_invalid_input(result: u32) -> bool {
     (100..200).contains(&result) && sigv4_result::from_u32(result).is_some()
+}
+
+/// The HTTP status a verifying server answers with for a result code: the core's one error -> status
+/// table (`tests/behaviour/errors.json`), e.g. 403 for `SIGV4_SIGNATURE_DOES_NOT_MATCH`, 400 for
+/// `SIGV4_INVALID_CHUNK` and the malformed-request codes. `SIGV4_OK` gives 200; a C-API condition
+/// (1..99: a NULL argument, a small buffer, a panic) gives 500, since it is the server's fault, not
+/// the client's; an unknown value gives 0. Thread safety: safe to call from any thread.
+#[no_mangle]
+pub extern "C" fn sigv4_result_http_status(result: u32) -> u16 {
+    match sigv4_result::from_u32(result) {
+        None => 0,
+        Some(sigv4_result::SIGV4_OK) => 200,
+        Some(r) => ErrorKind::all()
+            .iter()
+            .find(|kind| sigv4_result::from_kind(**kind) == r)
+            .map_or(500, |kind| kind.http_status()),
+    }
 }
 
 #[cfg(test)]

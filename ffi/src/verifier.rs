@@ -21,7 +21,7 @@ use crate::verifier_options::sigv4_verifier_options;
 /// `sigv4_verifier_free`. Thread safety: a verifier may be used by any number of threads at the
 /// same time (build one at startup and share it); with a lookup callback, see `sigv4_lookup_fn`.
 pub struct sigv4_verifier {
-    inner: Verifier,
+    pub(crate) inner: Verifier,
 }
 
 fn build(
@@ -33,15 +33,43 @@ fn build(
     options: *const sigv4_verifier_options,
     verifier_out: *mut *mut sigv4_verifier,
 ) -> Result<(), Fail> {
+    build_with(
+        |list, service, settings| Verifier::new(lookup, list, service, settings),
+        regions,
+        regions_len,
+        service,
+        service_len,
+        options,
+        verifier_out,
+    )
+}
+
+/// `build` with the core constructor given (secrets or derived signing keys).
+pub(crate) fn build_with(
+    make: impl FnOnce(&[&str], &str, sigv4::VerifierSettings) -> sigv4::Result<Verifier>,
+    regions: *const u8,
+    regions_len: usize,
+    service: *const u8,
+    service_len: usize,
+    options: *const sigv4_verifier_options,
+    verifier_out: *mut *mut sigv4_verifier,
+) -> Result<(), Fail> {
     let regions = text(regions, regions_len, "regions")?;
     let service = text(service, service_len, "service")?;
-    let settings = if options.is_null() {
-        sigv4_verifier_options::default().settings_for(service)
+    let (settings, store) = if options.is_null() {
+        (
+            sigv4_verifier_options::default().settings_for(service),
+            None,
+        )
     } else {
-        handle(options, "options")?.settings_for(service)
+        let options = handle(options, "options")?;
+        (options.settings_for(service), options.replay_store)
     };
     let list: Vec<&str> = regions.split(',').map(str::trim).collect();
-    let inner = Verifier::new(lookup, &list, service, settings)?;
+    let mut inner = make(&list, service, settings)?;
+    if let Some(s) = store {
+        inner = inner.with_replay_store(s.store, s.fail_open);
+    }
     write(verifier_out, into_handle(sigv4_verifier { inner }));
     Ok(())
 }

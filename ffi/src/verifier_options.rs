@@ -1,6 +1,6 @@
 //! `sigv4_verifier_options`: the checks a verifier is created with (skew, lifetimes, headers, ...).
 
-use sigv4::{PathNormalization, SessionTokenMode, UriEncoding, VerifierSettings};
+use sigv4::{OptionFlag, PathNormalization, SessionTokenMode, UriEncoding, VerifierSettings};
 
 use crate::boundary::{free_handle, guard, handle_mut, into_handle, out_ptr, text, write};
 use crate::result::{sigv4_result, Fail};
@@ -25,6 +25,7 @@ pub struct sigv4_verifier_options {
     uri_encoding: Option<UriEncoding>,
     normalize_path: Option<bool>,
     sign_session_token: Option<bool>,
+    pub(crate) replay_store: Option<crate::replay_store::ReplayStoreOption>,
 }
 
 impl sigv4_verifier_options {
@@ -56,18 +57,10 @@ impl sigv4_verifier_options {
             s.uri_encoding = v;
         }
         if let Some(v) = self.normalize_path {
-            s.path_normalization = if v {
-                PathNormalization::Enabled
-            } else {
-                PathNormalization::Disabled
-            };
+            s.path_normalization = PathNormalization::from_flag(v);
         }
         if let Some(v) = self.sign_session_token {
-            s.session_token_mode = if v {
-                SessionTokenMode::Signed
-            } else {
-                SessionTokenMode::AppendedAfterSigning
-            };
+            s.session_token_mode = SessionTokenMode::from_flag(v);
         }
         s
     }

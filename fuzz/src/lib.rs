@@ -224,7 +224,8 @@ pub fn has_invalid_escape(url: &str) -> bool {
 /// `x-amz-content-sha256` that is not the body's hash or a payload literal; a query parameter
 /// spelled like an authentication parameter in another letter case, or an authentication
 /// parameter in the query of a header-signed request (ambiguous: which one authenticates?); a
-/// caller-supplied `X-Amz-Security-Token` header that is not the credentials' token; with path
+/// caller-supplied `X-Amz-Security-Token` header or query parameter that is not the credentials'
+/// token; with path
 /// normalisation on, a path that normalisation would change.
 pub fn deliberate_refusal(
     wire: &Wire,
@@ -246,6 +247,14 @@ pub fn deliberate_refusal(
                 .get(..6)
                 .is_some_and(|p| p.eq_ignore_ascii_case("x-amz-"))
     });
+    // A query parameter named X-Amz-Security-Token (any case, '-' possibly escaped): only a caller
+    // puts one there when the credentials have no token, and a signer-added one never conflicts.
+    let token_param = query.split('&').any(|p| {
+        let key = p.split('=').next().unwrap_or("");
+        key.replace("%2D", "-")
+            .replace("%2d", "-")
+            .eq_ignore_ascii_case("x-amz-security-token")
+    });
     match error.kind() {
         // Every input rule (400: not valid HTTP — a stray '%', a raw space, a path normalisation
         // would change, two Host headers, ...): the verifier's target parsing grows such rules, and
@@ -253,8 +262,8 @@ pub fn deliberate_refusal(
         kind if kind.is_invalid_input() => true,
         sigv4::ErrorKind::XAmzContentSha256Mismatch => count("x-amz-content-sha256") > 0,
         sigv4::ErrorKind::AuthorizationQueryParametersError => auth_param,
-        // A caller's own X-Amz-Security-Token header, not the credentials' token.
-        sigv4::ErrorKind::InvalidToken => count("x-amz-security-token") > 0,
+        // A caller's own X-Amz-Security-Token header or query parameter, not the credentials' token.
+        sigv4::ErrorKind::InvalidToken => count("x-amz-security-token") > 0 || token_param,
         _ => false,
     }
 }

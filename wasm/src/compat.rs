@@ -8,8 +8,8 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use sigv4::{
-    Aws4Mode, Aws4Request, Body, Credentials, Error, ErrorKind, KeyCache, PathNormalization,
-    Request, SigningKey, SigningSettings, SigningTime, UriEncoding,
+    packed, Aws4Mode, Aws4Request, Body, Credentials, Error, ErrorKind, KeyCache,
+    PathNormalization, Request, SigningKey, SigningSettings, SigningTime, UriEncoding,
 };
 
 use crate::abi::{self, Object, Reader};
@@ -60,6 +60,14 @@ fn sdk(handle: u32) -> Result<Rc<SdkState>, Error> {
     }
 }
 
+fn incomplete() -> Error {
+    Error::from_binding(
+        ErrorKind::InvalidUrl,
+        "request",
+        "packed request is incomplete",
+    )
+}
+
 fn new_sdk(buf: &[u8]) -> Result<(Object, Vec<u8>), Error> {
     let mut r = Reader::new(buf);
     let akid = r.str(ErrorKind::InvalidCredentials, "accessKeyId")?;
@@ -86,13 +94,13 @@ pub extern "C" fn sigv4_sdk_new(len: usize) -> i32 {
 
 fn sdk_sign(handle: u32, buf: &[u8]) -> Result<Vec<u8>, Error> {
     let h = sdk(handle)?;
-    let mut r = Reader::new(buf);
-    let method = r.str(ErrorKind::InvalidMethod, "method")?;
-    let path = r.str(ErrorKind::InvalidUrl, "request")?;
-    let amz_date = r.str(ErrorKind::InvalidTimestamp, "timestamp")?;
-    let hash = r.str(ErrorKind::InvalidPayloadHash, "payloadHash")?;
-    let flags: u32 = r.opt_str("flags")?.unwrap_or("0").parse().unwrap_or(0);
-    let headers = r.pairs()?;
+    // One text, written by one TextEncoder.encodeInto (no per-field copies): `payloadHash NUL flags NUL`
+    // and the addon's sdkSign record (read by the core's `packed::sdk_request`).
+    let text = std::str::from_utf8(buf).map_err(|_| incomplete())?;
+    let (hash, rest) = text.split_once('\0').ok_or_else(incomplete)?;
+    let (flags, record) = rest.split_once('\0').ok_or_else(incomplete)?;
+    let flags: u32 = flags.parse().unwrap_or(0);
+    let (request, amz_date) = packed::sdk_request(record)?;
     let time = SigningTime::parse_amz_date(amz_date)?;
     let mut settings = SigningSettings::for_service(&h.service);
     settings.uri_encoding = if flags & VERBATIM_PATH != 0 {
@@ -107,7 +115,12 @@ fn sdk_sign(handle: u32, buf: &[u8]) -> Result<Vec<u8>, Error> {
     } else {
         PathNormalization::Disabled
     };
-    let request = Request::new(method, path, &headers, Body::Precomputed(hash))?;
+    let request = Request::new(
+        request.method,
+        request.url,
+        &request.headers,
+        Body::Precomputed(hash),
+    )?;
     let out = sigv4::sign_exact(
         &request,
         &h.credentials,
@@ -117,15 +130,11 @@ fn sdk_sign(handle: u32, buf: &[u8]) -> Result<Vec<u8>, Error> {
         &settings,
         Some(&h.cache),
     )?;
-    let mut parts = vec![out.signature(), out.signed_headers()];
-    if flags & FULL != 0 {
-        parts.extend([out.canonical_request(), out.string_to_sign()]);
-    }
-    Ok(abi::nul_join(&parts))
+    Ok(packed::sdk_signature(&out, flags & FULL != 0).into_bytes())
 }
 
-/// `sdkSign(handle, packed, payloadHash, flags)`: `method, path, amzDate, payloadHash, flags, header
-/// pairs`; the signature NUL signed headers (with `FULL`: NUL canonical request NUL string to sign).
+/// `sdkSign(handle, packed, payloadHash, flags)`: the input is `payloadHash NUL flags NUL packed` as one
+/// UTF-8 text; the signature NUL signed headers (with `FULL`: NUL canonical request NUL string to sign).
 #[no_mangle]
 pub extern "C" fn sigv4_sdk_sign(handle: u32, len: usize) -> i32 {
     abi::with_input(len, |buf| abi::answer(sdk_sign(handle, buf)))
@@ -166,33 +175,6 @@ pub extern "C" fn sigv4_aws4_new(len: usize) -> i32 {
     })
 }
 
-fn unescape(field: &str) -> Cow<'_, str> {
-    if !field.contains('\u{1}') {
-        return Cow::Borrowed(field);
-    }
-    let mut out = String::with_capacity(field.len());
-    let mut chars = field.chars();
-    while let Some(c) = chars.next() {
-        if c == '\u{1}' {
-            out.push(if chars.next() == Some('0') {
-                '\0'
-            } else {
-                '\u{1}'
-            });
-        } else {
-            out.push(c);
-        }
-    }
-    Cow::Owned(out)
-}
-
-fn count(field: Option<&str>) -> Option<Option<usize>> {
-    match field? {
-        "-" => Some(None),
-        n => n.parse().ok().map(Some),
-    }
-}
-
 /// `Ok(None)`: the packed fields do not match their counts (JS packs again, escaped).
 fn aws4_sign(handle: u32, buf: &[u8]) -> Result<Option<Vec<u8>>, Error> {
     let key = match abi::object(handle)? {
@@ -200,47 +182,30 @@ fn aws4_sign(handle: u32, buf: &[u8]) -> Result<Option<Vec<u8>>, Error> {
         _ => return Err(wrong("aws4Handle()")),
     };
     let mut r = Reader::new(buf);
-    let packed = r.str(ErrorKind::InvalidUrl, "request")?;
+    let record = r.str(ErrorKind::InvalidUrl, "request")?;
     let given = r.opt_str("payloadHash")?;
     let flags: u32 = r.opt_str("flags")?.unwrap_or("0").parse().unwrap_or(0);
     let body = r.bytes()?.unwrap_or(b"");
     let fields: Vec<Cow<'_, str>> = if flags & AWS4_ESCAPED != 0 {
-        packed.split('\0').map(unescape).collect()
-    } else {
-        packed.split('\0').map(Cow::Borrowed).collect()
-    };
-    // `=` in the query count: the raw query text follows as one field (split here on `&` and `=`).
-    let raw_query = fields.get(4).is_some_and(|f| f == "=");
-    let (Some(nq), Some(Some(nh))) = (
-        if raw_query {
-            Some(Some(0))
-        } else {
-            count(fields.get(4).map(|f| &**f))
-        },
-        count(fields.get(5).map(|f| &**f)),
-    ) else {
-        return Ok(None);
-    };
-    let first = 6 + usize::from(raw_query);
-    let pairs = nq.unwrap_or(0) + nh;
-    if fields.len() != first + 2 * pairs {
-        return Ok(None);
-    }
-    let pair = |i: usize| (&*fields[first + 2 * i], &*fields[first + 1 + 2 * i]);
-    let query: Vec<(&str, &str)> = if raw_query {
-        fields[6]
-            .split('&')
-            .map(|p| p.split_once('=').unwrap_or((p, "")))
+        packed::fields(record)
+            .into_iter()
+            .map(packed::unescape)
             .collect()
     } else {
-        (0..nq.unwrap_or(0)).map(pair).collect()
+        packed::fields(record)
+            .into_iter()
+            .map(Cow::Borrowed)
+            .collect()
     };
-    let headers: Vec<(&str, &str)> = (nq.unwrap_or(0)..pairs).map(pair).collect();
-    let (datetime, date) = (&*fields[2], &*fields[3]);
+    let Some(request) = packed::aws4_request(&fields) else {
+        return Ok(None);
+    };
+    let (datetime, date) = (request.datetime, request.date);
+    let headers = request.headers;
     let request = Aws4Request {
-        method: &fields[0],
-        path: &fields[1],
-        query: (raw_query || nq.is_some()).then_some(query.as_slice()),
+        method: request.method,
+        path: request.path,
+        query: request.query.as_deref(),
         headers: &headers,
         payload_hash: given,
         body: if given.is_some() { b"" } else { body },

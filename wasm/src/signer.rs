@@ -5,7 +5,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use sigv4::{
-    Body, Credentials, Error, ErrorKind, Request, SignedRequest, SigningAlgorithm, SigningSettings,
+    packed, Body, Credentials, Error, ErrorKind, Request, SigningAlgorithm, SigningSettings,
     SigningTime, MAX_EXPIRES_IN,
 };
 
@@ -162,58 +162,6 @@ pub extern "C" fn sigv4_signer_set_credentials(handle: u32, len: usize) -> i32 {
     })
 }
 
-/// The signed request as NUL-separated fields: method, url, signature, authorization (empty when
-/// presigned), amzDate, credentialScope, signedHeaders, canonicalRequest, stringToSign,
-/// payloadHash, then header name/value pairs, one per name (the Node addon's form, read by
-/// `lib/signer.js`).
-pub fn flat(s: &SignedRequest) -> Vec<u8> {
-    let fields = [
-        s.method(),
-        s.url(),
-        s.signature(),
-        s.authorization().unwrap_or(""),
-        s.amz_date(),
-        s.credential_scope(),
-        s.signed_headers(),
-        s.canonical_request(),
-        s.string_to_sign(),
-        s.payload_hash(),
-    ];
-    let mut out = Vec::with_capacity(1024);
-    for (i, f) in fields.iter().enumerate() {
-        if i > 0 {
-            out.push(0);
-        }
-        out.extend_from_slice(f.as_bytes());
-    }
-    let mut push = |n: &str, v: &str| {
-        out.push(0);
-        out.extend_from_slice(n.as_bytes());
-        out.push(0);
-        out.extend_from_slice(v.as_bytes());
-    };
-    if has_repeated_name(s) {
-        // One entry per name, values joined as signed (the core's rule; the addon's output.rs too).
-        for (n, v) in s.merged_headers() {
-            push(n, &v);
-        }
-    } else {
-        for (n, v) in s.headers() {
-            push(n, v);
-        }
-    }
-    out
-}
-
-/// Whether a header name occurs twice (in any letter case).
-fn has_repeated_name(s: &SignedRequest) -> bool {
-    s.headers().enumerate().any(|(i, (a, _))| {
-        s.headers()
-            .skip(i + 1)
-            .any(|(b, _)| a.eq_ignore_ascii_case(b))
-    })
-}
-
 fn sign(handle: u32, buf: &[u8]) -> Result<Vec<u8>, Error> {
     let s = signer(handle)?;
     let s = s.borrow();
@@ -251,11 +199,11 @@ fn sign(handle: u32, buf: &[u8]) -> Result<Vec<u8>, Error> {
         None => core.sign(&request, time)?,
         Some(e) => core.presign(&request, time, e)?,
     };
-    Ok(flat(&signed))
+    Ok(packed::signed_request(&signed).into_bytes())
 }
 
 /// Signs (or, with `expiresIn`, presigns): `method?, url, payloadHash?, time, expiresIn?, body?,
-/// then header pairs`; the signed request (see [`flat`]) into the output.
+/// then header pairs`; the signed request (`sigv4::packed::SIGNED_REQUEST_FIELDS`) into the output.
 #[no_mangle]
 pub extern "C" fn sigv4_signer_sign(handle: u32, len: usize) -> i32 {
     abi::with_input(len, |buf| abi::answer(sign(handle, buf)))

@@ -7,7 +7,7 @@ use std::rc::Rc;
 use sigv4::{sign_streaming, Body, ChunkedPlan, Error, ErrorKind, PayloadMode, Request};
 
 use crate::abi::{self, integer, Object, Reader};
-use crate::signer::{flat, time};
+use crate::signer::time;
 
 /// The chunk size when none is given: 64 KiB, as the AWS SDKs use.
 const DEFAULT_CHUNK_SIZE: usize = 65_536;
@@ -92,7 +92,7 @@ fn start(handle: u32, buf: &[u8]) -> Result<(Object, Vec<u8>), Error> {
     let upload = sign_streaming(core, &request, time, plan)?;
     Ok((
         Object::Upload(Rc::new(RefCell::new(upload.encoder))),
-        flat(&upload.request),
+        sigv4::packed::signed_request(&upload.request).into_bytes(),
     ))
 }
 

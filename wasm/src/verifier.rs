@@ -6,7 +6,7 @@ use std::borrow::Cow;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
-use sigv4::{Body, CredentialLookup, Credentials, Error, ErrorKind, Request, VerifiedIdentity};
+use sigv4::{packed, Body, CredentialLookup, Credentials, Error, ErrorKind, Request};
 
 use crate::abi::{self, epoch, Object, Reader};
 use crate::options;
@@ -123,36 +123,6 @@ pub extern "C" fn sigv4_verifier_info(handle: u32) -> i32 {
     abi::answer(verifier(handle).map(|v| info(&v)))
 }
 
-/// The identity as NUL-separated fields (the Node addon's form, read by `lib/identity.js`):
-/// accessKeyId, region, service, signedHeaders (`;`), amzDate, presigned, expiresAt, sessionTokenUsed,
-/// payloadHash, algorithm, regionSet.
-fn identity_flat(who: &VerifiedIdentity) -> Vec<u8> {
-    let expires = who
-        .expires_at
-        .map(|t| t.unix().to_string())
-        .unwrap_or_default();
-    let mut signed = String::with_capacity(64);
-    for (i, name) in who.signed_headers.iter().enumerate() {
-        if i > 0 {
-            signed.push(';');
-        }
-        signed.push_str(name);
-    }
-    abi::nul_join(&[
-        who.access_key_id.as_str(),
-        &who.region,
-        &who.service,
-        &signed,
-        &who.amz_date(),
-        if who.presigned { "1" } else { "0" },
-        &expires,
-        if who.session_token_used { "1" } else { "0" },
-        &who.payload_hash,
-        who.algorithm.name(),
-        who.region_set.as_deref().unwrap_or(""),
-    ])
-}
-
 /// Runs a verification; a failed JS lookup wins over the verification's own answer (`-2`).
 fn guarded(f: impl FnOnce() -> i32) -> i32 {
     LOOKUP_FAILED.with(|c| c.set(false));
@@ -177,7 +147,7 @@ fn verify(handle: u32, buf: &[u8]) -> Result<Vec<u8>, Error> {
         None => Body::Bytes(body),
     };
     let who = v.core.verify_http(method, url, &headers, body, now)?;
-    Ok(identity_flat(&who))
+    Ok(packed::identity(&who).into_bytes())
 }
 
 /// Verifies `method?, url, payloadHash?, now, body?, header pairs`; the identity into the output,
@@ -198,7 +168,7 @@ fn verify_streaming(handle: u32, buf: &[u8]) -> Result<(Object, Vec<u8>), Error>
     let stream = v.core.verify_streaming(&request, now)?;
     let decoded_length = stream.decoded_length;
     let (identity, decoder) = stream.into_parts();
-    let mut out = identity_flat(&identity);
+    let mut out = packed::identity(&identity).into_bytes();
     out.push(0);
     out.extend_from_slice(decoded_length.to_string().as_bytes());
     Ok((Object::Stream(Rc::new(RefCell::new(decoder))), out))
@@ -250,12 +220,4 @@ pub extern "C" fn sigv4_stream_finish(handle: u32) -> i32 {
             .collect();
         Ok(abi::nul_join(&parts))
     })())
-}
-
-/// Data bytes handed out so far (`-1` for a bad handle).
-#[no_mangle]
-pub extern "C" fn sigv4_stream_decoded_bytes(handle: u32) -> f64 {
-    decoder(handle)
-        .map(|d| d.borrow().decoded_bytes() as f64)
-        .unwrap_or(-1.0)
 }

@@ -98,6 +98,8 @@ export declare class SignatureV4 {
   signWithCredentials<T extends HttpRequestLike>(request: T, credentials: AwsCredentialIdentity, options?: RequestSigningArguments): Promise<T>
   /** S3 Express: presigns with these credentials, the session token as X-Amz-S3session-Token. */
   presignWithCredentials<T extends HttpRequestLike>(request: T, credentials: AwsCredentialIdentity, options?: RequestPresigningArguments): Promise<T>
+  /** Throws unless `credentials` has both keys (smithy's; protected there). */
+  protected validateResolvedCredentials(credentials: unknown): void
 }
 
 export interface GetSignedUrlOptions extends RequestPresigningArguments {}

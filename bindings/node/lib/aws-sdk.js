@@ -128,17 +128,22 @@ function moveHeadersToQuery(request, options = {}) {
   return { ...request, headers, query }
 }
 
-function hasHeader(sought, headers) {
-  sought = sought.toLowerCase()
-  for (const name of Object.keys(headers)) if (name.toLowerCase() === sought) return true
-  return false
+/** The name of the x-amz-content-sha256 header in `headers` (any letter case), or undefined. */
+function sha256HeaderName(headers) {
+  for (const name in headers) {
+    if (name.length === 20 && name.toLowerCase() === SHA256_HEADER && hasOwn(headers, name)) return name
+  }
+  return undefined
 }
 
 /** The payload hash smithy signs: the caller's x-amz-content-sha256, or the body's hash (by the core). */
 function payloadHash({ headers, body }) {
-  for (const name of Object.keys(headers)) {
-    if (name.toLowerCase() === SHA256_HEADER) return headers[name]
-  }
+  const given = sha256HeaderName(headers)
+  return given === undefined ? bodyHash(body) : headers[given]
+}
+
+/** The body's SHA-256 (by the core), or UNSIGNED-PAYLOAD for a stream. */
+function bodyHash(body) {
   if (body == undefined) return EMPTY_SHA256
   if (typeof body === 'string') return sha256Hex(body)
   if (ArrayBuffer.isView(body)) return sha256Hex(new Uint8Array(body.buffer, body.byteOffset, body.byteLength))
@@ -150,15 +155,34 @@ function payloadHash({ headers, body }) {
 
 /** The headers smithy signs (lowercase name -> value), chosen by its rules. */
 function signedHeaderMap({ headers }, unsignableHeaders, signableHeaders) {
+  const names = Object.keys(headers)
   const chosen = new Map()
-  for (const name of Object.keys(headers).sort()) {
+  for (const name of names) {
+    const value = headers[name]
+    if (value == undefined) continue
+    const lname = name.toLowerCase()
+    if (hasOwn(ALWAYS_UNSIGNABLE_HEADERS, lname) || unsignableHeaders?.has(lname) ||
+        lname.startsWith('proxy-') || lname.startsWith('sec-')) {
+      if (!signableHeaders || !signableHeaders.has(lname)) continue
+    }
+    // One name in several letter cases: smithy keeps the value of the last in sorted order.
+    if (chosen.has(lname)) return signedHeaderMapSorted(names, headers, unsignableHeaders, signableHeaders)
+    // smithy folds CR/LF into spaces; trimming and collapsing spaces and tabs is the core's.
+    chosen.set(lname, value.includes('\r') || value.includes('\n') ? value.replace(/[\r\n]/g, ' ') : value)
+  }
+  return chosen
+}
+
+/** signedHeaderMap in smithy's order (names sorted), for requests holding one name in several cases. */
+function signedHeaderMapSorted(names, headers, unsignableHeaders, signableHeaders) {
+  const chosen = new Map()
+  for (const name of [...names].sort()) {
     if (headers[name] == undefined) continue
     const lname = name.toLowerCase()
     if (hasOwn(ALWAYS_UNSIGNABLE_HEADERS, lname) || unsignableHeaders?.has(lname) ||
-        /^proxy-/.test(lname) || /^sec-/.test(lname)) {
+        lname.startsWith('proxy-') || lname.startsWith('sec-')) {
       if (!signableHeaders || !signableHeaders.has(lname)) continue
     }
-    // smithy folds CR/LF into spaces; trimming and collapsing spaces and tabs is the core's.
     chosen.set(lname, headers[name].replace(/[\r\n]/g, ' '))
   }
   return chosen
@@ -221,6 +245,10 @@ function badInput(code, argument, message) {
 }
 
 class SignatureV4 {
+  #region
+  #handle = null
+  #handleKey = null
+
   /**
    * @param {object} options @smithy/signature-v4's: credentials (object or provider), region (string or
    *   provider), service, sha256 (accepted and unused: the core hashes), uriEscapePath (default true),
@@ -228,6 +256,8 @@ class SignatureV4 {
    */
   constructor({ applyChecksum, credentials, region, service, sha256, uriEscapePath = true }) {
     this.service = service
+    // A region given as a string needs no provider call (and no await) per request.
+    this.#region = typeof region === 'string' ? region : undefined
     this.sha256 = sha256
     this.uriEscapePath = uriEscapePath
     this.applyChecksum = typeof applyChecksum === 'boolean' ? applyChecksum : true
@@ -296,24 +326,34 @@ class SignatureV4 {
 
   signRequest(requestToSign, options = {}) {
     try {
-      return Promise.resolve(this.credentialProvider())
-        .then((credentials) => this.#signRequestWith(credentials, requestToSign, options))
+      return Promise.resolve(this.credentialProvider()).then((credentials) => {
+        const region = options.signingRegion ?? this.#region
+        return region === undefined
+          ? this.#signRequestWith(credentials, requestToSign, options)
+          : this.#signRequestNow(credentials, region, requestToSign, options)
+      })
     } catch (err) {
       return Promise.reject(err)
     }
   }
 
-  async #signRequestWith(credentials, requestToSign, { signingDate = new Date(), signableHeaders, unsignableHeaders,
-    signingRegion, signingService } = {}) {
+  async #signRequestWith(credentials, requestToSign, options = {}) {
     this.validateResolvedCredentials(credentials)
-    const region = signingRegion ?? (await this.regionProvider())
+    const region = options.signingRegion ?? (await this.regionProvider())
+    return this.#signRequestNow(credentials, region, requestToSign, options)
+  }
+
+  #signRequestNow(credentials, region, requestToSign, { signingDate = new Date(), signableHeaders, unsignableHeaders,
+    signingService } = {}) {
+    this.validateResolvedCredentials(credentials)
     const request = prepareRequest(requestToSign)
     const date = longDate(signingDate)
     const service = signingService ?? this.service
     request.headers['x-amz-date'] = date
     if (credentials.sessionToken) request.headers['x-amz-security-token'] = credentials.sessionToken
-    const hash = payloadHash(request)
-    if (!hasHeader(SHA256_HEADER, request.headers) && this.applyChecksum) request.headers[SHA256_HEADER] = hash
+    const given = sha256HeaderName(request.headers)
+    const hash = given === undefined ? bodyHash(request.body) : request.headers[given]
+    if (given === undefined && this.applyChecksum) request.headers[SHA256_HEADER] = hash
     const headers = signedHeaderMap(request, unsignableHeaders, signableHeaders)
     const [signature, signedHeaders] = this.#signExact(credentials, region, service, request, headers, date, hash)
     request.headers.authorization = 'AWS4-HMAC-SHA256 ' +
@@ -358,6 +398,16 @@ class SignatureV4 {
     }
   }
 
+  /** The native handle for these credentials, region and service (the last one kept on the signer). */
+  #handleFor(credentials, region, service) {
+    const key = this.#handleKey
+    if (key !== null && key[0] === credentials.accessKeyId && key[1] === credentials.secretAccessKey &&
+        key[2] === region && key[3] === service) return this.#handle
+    this.#handle = handleFor(credentials, region, service)
+    this.#handleKey = [credentials.accessKeyId, credentials.secretAccessKey, region, service]
+    return this.#handle
+  }
+
   /** [signature, signedHeaders] of `request` signing exactly `headers`, computed by the core. */
   #signExact(credentials, region, service, request, headers, date, hash) {
     let path = request.path
@@ -378,7 +428,7 @@ class SignatureV4 {
       packed += '\0' + name + '\0' + value
     }
     // flags: 8 = the path verbatim (no uriEscapePath).
-    const out = sdkSign(handleFor(credentials, region, service), packed, hash, this.uriEscapePath ? 0 : 8)
+    const out = sdkSign(this.#handleFor(credentials, region, service), packed, hash, this.uriEscapePath ? 0 : 8)
     return [out.slice(0, 64), out.slice(65)]
   }
 }

@@ -9,6 +9,7 @@
 // same file runs on the WebAssembly build; `url` is loaded only for a request given as a string.
 var native = require('#native')
 var qs = require('./aws4-query')
+var escapeField = require('./packed').escapeField
 
 var aws4Sign = native.aws4Sign
 var aws4Handle = native.aws4Handle
@@ -78,10 +79,6 @@ function queryText(v) {
   var s = String(v)
   if (!isWellFormed(s)) throw new URIError('URI malformed')
   return s
-}
-
-function escapeField(s) {
-  return s.replace(/[\u0000\u0001]/g, function(c) { return c === '\u0000' ? '\u00010' : '\u00011' })
 }
 
 var HEADERS_TO_IGNORE = {
@@ -292,29 +289,31 @@ RequestSigner.prototype.authHeader = function() {
 
 /**
  * Runs the core's aws4 mode over what aws4's canonicalString reads: the signature (`SIGNATURE`
- * in flags), else [canonicalString, stringToSign, signature, canonicalHeaders].
+ * in flags), else [canonicalString, stringToSign, signature, canonicalHeaders]. A module function,
+ * not a method: aws4's RequestSigner has no such member (test/dts-runtime.test.js).
  */
-RequestSigner.prototype.signWithCore = function(flags) {
-  if (!this.parsedPath) this.prepareRequest()
-  if (!this.filteredHeaders) this.filterHeaders()
+function signWithCore(signer, flags) {
+  if (!signer.parsedPath) signer.prepareRequest()
+  if (!signer.filteredHeaders) signer.filterHeaders()
 
-  var request = this.request, headers = request.headers, service = this.service,
-      s3 = service === 's3', region = this.region, parsed = this.parsedPath,
+  var request = signer.request, headers = request.headers, service = signer.service,
+      s3 = service === 's3', region = signer.region, parsed = signer.parsedPath,
       given = null, body = null
 
   flags |= (s3 ? S3 : 0) | (s3 || request.doNotEncodePath ? DECODE_PATH : 0) |
-    (request.signQuery ? SIGN_QUERY : 0) | (this.isCodeCommitGit ? CODECOMMIT_GIT : 0)
-  if (!(s3 && request.signQuery) && !this.isCodeCommitGit) {
+    (request.signQuery ? SIGN_QUERY : 0) | (signer.isCodeCommitGit ? CODECOMMIT_GIT : 0)
+  if (!(s3 && request.signQuery) && !signer.isCodeCommitGit) {
     var sha = headers['X-Amz-Content-Sha256'] || headers['x-amz-content-sha256']
     if (sha) given = String(sha)
     else if (request.body) body = cryptoData(request.body, 'data')
   }
-  var date = this.getDate()
+  var date = signer.getDate()
   // hmac(key, region) and hmac(key, service) in aws4: strings only.
   cryptoData(region, 'data')
   cryptoData(service, 'data')
 
-  var fields = [String(request.method || 'GET'), parsed.path, String(this.getDateTime()), date, '-', 0]
+  // A record of core/src/packed.rs AWS4_REQUEST_FIELDS (lib/packed.js LAYOUTS.aws4Request).
+  var fields = [String(request.method || 'GET'), parsed.path, String(signer.getDateTime()), date, '-', 0]
   if (parsed.simple && parsed.parsedQuery === undefined) {
     // A simple query (see isSimpleQuery), never parsed: its pairs as written, split natively.
     fields[4] = '='
@@ -336,11 +335,11 @@ RequestSigner.prototype.signWithCore = function(flags) {
     }
     fields[4] = nq
   }
-  var filtered = this.filteredHeaders
+  var filtered = signer.filteredHeaders
   fields[5] = filtered.length
   for (var i = 0; i < filtered.length; i++) fields.push(filtered[i][0], filtered[i][1].toString())
 
-  var secret = '' + this.credentials.secretAccessKey
+  var secret = '' + signer.credentials.secretAccessKey
   var out = callCore(handleFor(secret, region, service), fields, body, given, flags)
   if (flags & SIGNATURE) return out
   // A lone surrogate reaches the core as U+FFFD, as crypto hashes it in aws4 (so the signature
@@ -373,15 +372,15 @@ function restore(s) {
 }
 
 RequestSigner.prototype.signature = function() {
-  return this.signWithCore(SIGNATURE)
+  return signWithCore(this, SIGNATURE)
 }
 
 RequestSigner.prototype.stringToSign = function() {
-  return this.signWithCore(0)[1]
+  return signWithCore(this, 0)[1]
 }
 
 RequestSigner.prototype.canonicalString = function() {
-  return this.signWithCore(0)[0]
+  return signWithCore(this, 0)[0]
 }
 
 RequestSigner.prototype.filterHeaders = function() {
@@ -401,7 +400,7 @@ RequestSigner.prototype.filterHeaders = function() {
 }
 
 RequestSigner.prototype.canonicalHeaders = function() {
-  return this.signWithCore(0)[3]
+  return signWithCore(this, 0)[3]
 }
 
 RequestSigner.prototype.signedHeaders = function() {

@@ -9,6 +9,7 @@ const { StreamingUpload } = require('./streaming')
 const { SigV4Error, HttpError } = require('./errors')
 const { createSignedFetch, createApiClient, regionFromHost } = require('./fetch')
 const { batch } = require('./batch')
+const { signV4With } = require('./sign-v4')
 
 const ready = async () => {}
 
@@ -26,7 +27,7 @@ module.exports = {
   createApiClient,
   regionFromHost,
   batch,
-  signV4: native.signV4,
+  signV4: signV4With(native.signV4),
   sha256Hex: native.sha256Hex,
   version: native.version,
   /** Loads the WebAssembly module from a Module, bytes, a URL or a Response (no-op when loaded or native). */

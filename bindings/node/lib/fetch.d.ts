@@ -62,3 +62,5 @@ export declare function createApiClient(options: ApiClientOptions): ApiClient
 
 /** The region in an AWS host name, if any. */
 export declare function regionFromHost(host: string): string | undefined
+/** The default `retryOn`: retries 429 and 5xx answers. */
+export declare function defaultRetryOn(status: number): boolean

@@ -1,6 +1,6 @@
 'use strict'
 // VerifiedIdentity: who signed a verified request, read lazily from the one string the native
-// verifier returns (src/verifier.rs `identity_flat`: NUL-separated fields).
+// verifier returns (a record of core/src/packed.rs IDENTITY_FIELDS, positions in lib/packed.js LAYOUTS.identity).
 // util.inspect's hook, by its registered name: no node:util import (the file runs in Workers and browsers).
 const INSPECT = Symbol.for('nodejs.util.inspect.custom')
 
@@ -65,6 +65,11 @@ class VerifiedIdentity {
     const s = this.#parts()[10]
     return s === '' ? null : s
   }
+
+  /** The key a shared replay store remembers this request under (64 hex digits, before any prefix). */
+  get replayKey() { return this.#parts()[11] }
+  /** Epoch milliseconds from which a replay store may forget `replayKey` (the end of the request's window). */
+  get replayExpiresAtMs() { return Number(this.#parts()[12]) }
 
   /** A plain copy of every field. */
   toJSON() {

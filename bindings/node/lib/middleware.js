@@ -3,10 +3,13 @@
 // Express/Connect-style `(req, res, next)` function and as a wrapper of a plain node:http handler.
 const { Verifier, VerificationError, VERIFY_RAW } = require('./verifier')
 const { SigV4Error } = require('./errors')
+const { trustedProxies, forwarded } = require('./forwarded')
 const diagnostics = require('node:diagnostics_channel')
 
 /** Every refused request is published here as `{ error, req }` (for tracing/metrics subscribers). */
 const deniedChannel = diagnostics.channel('libsigv4:denied')
+const unprovenChannel = diagnostics.channel('libsigv4:replay-unproven')
+const { claimReplay } = require('./replay-store')
 
 /** Largest body read into memory to verify (bytes); larger requests get 413. */
 const DEFAULT_MAX_BODY = 16 * 1024 * 1024
@@ -58,6 +61,9 @@ function sendAnswer(res, code, answer) {
  * `onDenied(error, req)`: called for every refused request (the `VerificationError` carries the code,
  * message and, for a mismatch, the server's canonical request; never a secret); refusals are also published
  * on the `diagnostics_channel` `libsigv4:denied` as `{ error, req }`.
+ * `trustedProxies`: an array of addresses / CIDR blocks (`['10.0.0.0/8']`) whose `X-Forwarded-Host` /
+ * `X-Forwarded-Prefix` describe what the client signed (the host it signed for, the path prefix the proxy
+ * removed); from any other peer (`req.socket.remoteAddress`) these headers are ignored.
  * Errors other than verification failures (a throwing credential lookup) go to `next(err)`.
  */
 function sigv4Middleware(verifier, options = {}) {
@@ -71,8 +77,25 @@ function sigv4Middleware(verifier, options = {}) {
   const clock = options.clock
   const explain = Boolean(options.explainMismatch)
   const onDenied = options.onDenied
+  // Behind a reverse proxy: whose X-Forwarded-Host/-Prefix describe what the client signed (lib/forwarded.js).
+  const trusted = trustedProxies(options.trustedProxies)
   if (onDenied !== undefined && typeof onDenied !== 'function') {
     throw new SigV4Error('InvalidOption', 'onDenied must be a function (error, req) => void', 'onDenied')
+  }
+
+  // A shared replay store (lib/replay-store.js): claimed after the native verification.
+  const replayStore = options.replayStore
+  if (replayStore !== undefined && (replayStore === null || typeof replayStore.claim !== 'function')) {
+    throw new SigV4Error('InvalidOption', 'replayStore must have claim(key, ttlMs) => Promise<boolean> (createRedisReplayStore)', 'replayStore')
+  }
+  const onReplayUnproven = options.onReplayUnproven
+  function unproven(message, req) {
+    if (unprovenChannel.hasSubscribers) unprovenChannel.publish({ message, req })
+    if (typeof onReplayUnproven === 'function') {
+      try { onReplayUnproven(message, req) } catch { /* ignored, as onDenied */ }
+    } else {
+      console.warn(`libsigv4: ${req.method} ${req.url}: ${message}`)
+    }
   }
 
   /** Tells the operator: the `onDenied` hook and the diagnostics channel (a throwing hook is ignored). */
@@ -95,7 +118,12 @@ function sigv4Middleware(verifier, options = {}) {
       if (url.charCodeAt(0) !== 47 /* / */) {
         throw new VerificationError('InvalidUrl', 'the request-target is not a path (/path?query): the application would not receive the path that was signed; send the origin-form target', 'url')
       }
-      who = verifier[VERIFY_RAW](req.method, url, raw, body, clock === undefined ? undefined : clock())
+      if (trusted !== undefined) {
+        const fwd = forwarded(trusted, req, url, raw)
+        who = verifier[VERIFY_RAW](req.method, fwd.url, fwd.raw, body, clock === undefined ? undefined : clock())
+      } else {
+        who = verifier[VERIFY_RAW](req.method, url, raw, body, clock === undefined ? undefined : clock())
+      }
     } catch (e) {
       if (e instanceof VerificationError) {
         denied(e, req)
@@ -103,6 +131,21 @@ function sigv4Middleware(verifier, options = {}) {
       }
       return next(e)
     }
+    if (replayStore !== undefined) {
+      claimReplay(replayStore, who, clock === undefined ? undefined : clock()).then((message) => {
+        if (message !== undefined) unproven(message, req)
+        accept(req, next, who, body)
+      }, (e) => {
+        if (!(e instanceof VerificationError)) return next(e)
+        denied(e, req)
+        sendAnswer(res, e.code, e.answer({ explain }))
+      })
+      return
+    }
+    accept(req, next, who, body)
+  }
+
+  function accept(req, next, who, body) {
     req.sigv4 = who
     req.rawBody = body
     if (req.body === undefined) {

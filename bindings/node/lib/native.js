@@ -20,8 +20,13 @@ function loadFallback(nativeError) {
   return wasm
 }
 
+// Deno runs the WebAssembly build: its require() resolves `#native` with Node's conditions, not `deno` (so
+// package.json's `imports` cannot pick it there), and loading the addon would need --allow-ffi. Checked before
+// process.env, which needs --allow-env in Deno.
+const deno = typeof Deno === 'object' && Deno !== null // eslint-disable-line no-undef
+
 let binding
-if (process.env.LIBSIGV4_BACKEND === 'wasm') {
+if (deno || process.env.LIBSIGV4_BACKEND === 'wasm') {
   binding = require('../wasm/node.js')
 } else {
   try {

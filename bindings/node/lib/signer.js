@@ -4,6 +4,8 @@ const INSPECT = Symbol.for('nodejs.util.inspect.custom')
 const { NativeSigner, signWith } = require('#native')
 const { SigV4Error } = require('./errors')
 const { StreamingUpload } = require('./streaming')
+const { signedRequestFields } = require('./packed')
+const { headerList } = require('./headers')
 
 /** Credentials are refreshed when they expire within this many milliseconds. */
 const REFRESH_BEFORE_MS = 5 * 60 * 1000
@@ -16,37 +18,12 @@ function redact(text, secret) {
   return text.split(secret).join(REDACTED).split(encodeURIComponent(secret)).join(REDACTED)
 }
 
-/** The plain object of a signed request from the native NUL-separated fields (src/output.rs `flat`). */
-function build(flat) {
-  const p = flat.split('\0')
-  const headers = {}
-  for (let i = 10; i < p.length; i += 2) {
-    const name = p[i]
-    headers[name] = p[i + 1] // one entry per name: the native side merged repeats as signed
-  }
-  const out = {
-    method: p[0],
-    url: p[1],
-    headers,
-    signature: p[2],
-    authorization: p[3],
-    amzDate: p[4],
-    credentialScope: p[5],
-    signedHeaders: p[6],
-    canonicalRequest: p[7],
-    stringToSign: p[8],
-    payloadHash: p[9],
-  }
-  if (p[3] === '') delete out.authorization
-  return out
-}
-
 /**
  * A signed request: `method`, `url`, `headers` (a plain object: everything to send), `signature`,
  * `authorization` (absent when presigned), `amzDate`, `credentialScope`, `signedHeaders`,
  * `canonicalRequest`, `stringToSign`, `payloadHash`.
  *
- * The native signer returns one string; the fields are taken from it on first access (signing
+ * The native signer returns one record (core/src/packed.rs); the fields are taken from it on first access (signing
  * stays one native call and builds no object nobody reads). They are getters: `JSON.stringify`,
  * `toJSON()` and `util.inspect` give the plain object; for a plain copy to spread, use
  * `signed.toJSON()`. `util.inspect` redacts a session token.
@@ -57,7 +34,7 @@ class SignedRequest {
 
   constructor(flat) { this.#flat = flat }
 
-  #fields() { return this.#o === null ? (this.#o = build(this.#flat)) : this.#o }
+  #fields() { return this.#o === null ? (this.#o = signedRequestFields(this.#flat)) : this.#o }
 
   /** HTTP method. */
   get method() { return this.#fields().method }
@@ -102,10 +79,6 @@ class SignedRequest {
     }
     return `SignedRequest ${inspect(o, options)}`
   }
-}
-
-function isHeadersLike(h) {
-  return h !== undefined && h !== null && typeof h === 'object' && !Array.isArray(h) && typeof h.entries === 'function'
 }
 
 function badRequest() {
@@ -199,8 +172,7 @@ class Signer {
   sign(request) {
     if (this.#provider !== undefined) this.#sync()
     if (request === null || typeof request !== 'object') throw badRequest()
-    let headers = request.headers
-    if (isHeadersLike(headers)) headers = [...headers.entries()]
+    const headers = headerList(request.headers)
     const h = this.#handle
     return this.#result(h === null
       ? this.#native.sign(request.method, request.url, headers, request.body, request.payloadHash, request.timestamp)
@@ -211,8 +183,7 @@ class Signer {
   presign(request, options) {
     if (this.#provider !== undefined) this.#sync()
     if (request === null || typeof request !== 'object') throw badRequest()
-    let headers = request.headers
-    if (isHeadersLike(headers)) headers = [...headers.entries()]
+    const headers = headerList(request.headers)
     return this.#result(this.#native.presign(request.method, request.url, headers, request.body, request.payloadHash, request.timestamp, options))
   }
 
@@ -226,8 +197,7 @@ class Signer {
   signStreaming(request) {
     if (this.#provider !== undefined) this.#sync()
     if (request === null || typeof request !== 'object') throw badRequest()
-    let headers = request.headers
-    if (isHeadersLike(headers)) headers = [...headers.entries()]
+    const headers = headerList(request.headers)
     let payload = request.payload
     if (payload === undefined && request.trailers !== undefined && request.trailers !== null && request.trailers.length > 0) payload = 'streaming-signed-trailer'
     const native = this.#native.signStreaming(request.method, request.url, headers, request.decodedLength, request.chunkSize, request.trailers, request.timestamp, payload)
@@ -246,15 +216,17 @@ class Signer {
   /** Like `sign`, loading provider credentials first and hashing the body off the event loop. */
   async signAsync(request) {
     await this.refreshCredentials()
-    if (request !== null && typeof request === 'object' && isHeadersLike(request.headers)) request = { ...request, headers: [...request.headers.entries()] }
-    return this.#result(await this.#native.signAsync(request))
+    if (request === null || typeof request !== 'object') throw badRequest()
+    const headers = headerList(request.headers)
+    return this.#result(await this.#native.signAsync(request.method, request.url, headers, request.body, request.payloadHash, request.timestamp))
   }
 
   /** Like `presign`, loading provider credentials first, off the event loop. */
   async presignAsync(request, options) {
     await this.refreshCredentials()
-    if (request !== null && typeof request === 'object' && isHeadersLike(request.headers)) request = { ...request, headers: [...request.headers.entries()] }
-    return this.#result(await this.#native.presignAsync(request, options))
+    if (request === null || typeof request !== 'object') throw badRequest()
+    const headers = headerList(request.headers)
+    return this.#result(await this.#native.presignAsync(request.method, request.url, headers, request.body, request.payloadHash, request.timestamp, options))
   }
 
   [INSPECT]() {

@@ -5,6 +5,7 @@
 // util.inspect's hook, by its registered name: no node:util import (the file runs in Workers and browsers).
 const INSPECT = Symbol.for('nodejs.util.inspect.custom')
 const { redactText, redactHeaders } = require('./redact')
+const { headerList } = require('./headers')
 const { Transform, Readable } = require('#node-stream')
 
 /** Chunks at least this large are signed on the libuv thread pool (hashing dominates). */
@@ -30,8 +31,9 @@ function asBytes(data) {
   throw new TypeError('upload data must be a Buffer, Uint8Array or string')
 }
 
+/** Trailer values (an object, pairs, or a function giving them at the end) as the flat list the native side takes. */
 function trailersOf(t) {
-  return typeof t === 'function' ? t() : t
+  return headerList(typeof t === 'function' ? t() : t)
 }
 
 /**
@@ -64,7 +66,7 @@ class StreamingUpload {
   chunkAsync(data) { return this.#native.writeAsync(asBuffer(data)) }
 
   /** The last bytes: the remaining partial chunk, the final chunk and the trailers (declared ones). */
-  final(trailers) { return this.#native.finish(trailers) }
+  final(trailers) { return this.#native.finish(headerList(trailers)) }
 
   /**
    * A Transform stream: body bytes in, aws-chunked wire bytes out. `trailers` (an object, or a

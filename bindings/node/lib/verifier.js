@@ -6,8 +6,10 @@ const INSPECT = Symbol.for('nodejs.util.inspect.custom')
 const { redactText } = require('./redact')
 const { Transform } = require('#node-stream')
 const { NativeVerifier, verifyPacked, errorAnswer } = require('#native')
+const { headerList } = require('./headers')
 const { VerifiedIdentity } = require('./identity')
 const { SigV4Error } = require('./errors')
+const { verifyMany } = require('./verify-many')
 
 /** Codes a verification ends with (AWS's, plus the malformed-request ones); statuses are the core's. */
 const VERIFICATION_CODES = new Set([
@@ -15,7 +17,7 @@ const VERIFICATION_CODES = new Set([
   'AuthorizationQueryParametersError', 'InvalidAccessKeyId', 'InvalidToken', 'RequestTimeTooSkewed',
   'RequestExpired', 'SignatureDoesNotMatch', 'UnsignedHeader', 'XAmzContentSHA256Mismatch',
   'RequestReplayed', 'InvalidUrl', 'InvalidHeaderName', 'InvalidHeaderValue', 'InvalidPayloadHash', 'InvalidMethod',
-  'InvalidUtf8', 'InvalidChunk',
+  'InvalidUtf8', 'InvalidChunk', 'ReplayStoreUnavailable',
 ])
 
 /**
@@ -90,10 +92,6 @@ function identity(flat) {
   return new VerifiedIdentity(flat)
 }
 
-function isHeadersLike(h) {
-  return h !== undefined && h !== null && typeof h === 'object' && !Array.isArray(h) && typeof h.entries === 'function'
-}
-
 function badRequest() {
   return new SigV4Error('InvalidUrl', 'request must be an object {method, url, headers, body}', 'request')
 }
@@ -106,7 +104,8 @@ function badRequest() {
  * once, or a synchronous function `akid => secret | {secretAccessKey, sessionToken} | undefined`),
  * `region` or `regions`, `service`, `maxSkew` (seconds, default 900), `maxExpires` (default 604800),
  * `mustSignHeaders`, `allowUnsignedPayload` (default: true for S3 only), `allowSigv4a`,
- * `replayCache` (`true` or a capacity: each verified signature is accepted once), and how clients
+ * `replayCache` (`true` or a capacity: each verified signature is accepted once), `signingKeys`
+ * (instead of `credentials`: `(akid, date, region, service) => derived key`, no secret held), and how clients
  * signed: `uriEncoding`, `normalizePath`, `signSessionToken` (service defaults).
  */
 class Verifier {
@@ -124,7 +123,11 @@ class Verifier {
       throw adopt(e)
     }
     this.#handle = this.#native.handle()
-    this.#lookup = typeof options.credentials === 'function' ? options.credentials : undefined
+    // The per-call function the native lookup asks: a `signingKeys` function (derived keys) or a
+    // `credentials` function (secrets); the native side knows which of the two it was built with.
+    this.#lookup = typeof options.signingKeys === 'function'
+      ? options.signingKeys
+      : typeof options.credentials === 'function' ? options.credentials : undefined
   }
 
   /**
@@ -137,8 +140,7 @@ class Verifier {
    */
   verify(request, options) {
     if (request === null || typeof request !== 'object') throw badRequest()
-    let headers = request.headers
-    if (isHeadersLike(headers)) headers = [...headers.entries()]
+    const headers = headerList(request.headers)
     const now = options === undefined || options === null ? undefined : options.now
     try {
       return identity(this.#native.verify(request.method, request.url, headers, request.body, request.payloadHash, now, this.#lookup))
@@ -149,8 +151,8 @@ class Verifier {
 
   /**
    * Verifies `method`, the raw request target `url` and Node's flat `rawHeaders` with `body`: the
-   * request goes to the native side as one string, through the verifier's handle (see
-   * `verifyPacked` in src/verifier.rs).
+   * request goes to the native side as one record (lib/packed.js LAYOUTS.verifyRequest, then the header
+   * pairs), through the verifier's handle (see `verifyPacked` in src/verifier.rs).
    */
   [VERIFY_RAW](method, url, rawHeaders, body, now) {
     let flat
@@ -170,8 +172,7 @@ class Verifier {
    */
   verifyStreaming(request, options) {
     if (request === null || typeof request !== 'object') throw badRequest()
-    let headers = request.headers
-    if (isHeadersLike(headers)) headers = [...headers.entries()]
+    const headers = headerList(request.headers)
     const now = options === undefined || options === null ? undefined : options.now
     let stream
     try {
@@ -180,6 +181,17 @@ class Verifier {
       throw adopt(e)
     }
     return new VerifiedStream(stream)
+  }
+
+  /**
+   * Verifies many requests off the event loop, spread over the cores (lib/verify-many.js). Resolves to
+   * one result per request, in order: a `VerifiedIdentity`, or the `VerificationError` (or `SigV4Error`
+   * for an entry that is not a request) — returned, not thrown. Options: `now` (for entries without
+   * their own `now`), `threads` (default: every core). With the replay cache on, requests are recorded
+   * in the array's order: a signed request repeated later in the batch is `RequestReplayed`.
+   */
+  verifyMany(requests, options) {
+    return verifyMany(this, this.#handle, this.#lookup, requests, options, { adopt, VerificationError })
   }
 
   /** The accepted regions. */

@@ -2,19 +2,16 @@
 //! does aws4's request preparation and passes what aws4's `canonicalString` reads; the core's
 //! aws4 mode ([`sigv4::aws4_sign`]) builds the canonical request and signs it.
 //!
-//! The packed request (one string read instead of one per field) is
-//! `method NUL path NUL datetime NUL date NUL nQuery NUL nHeaders NUL
-//! [key NUL value]{nQuery} [name NUL value]{nHeaders}` (`nQuery` is `-` when the path has no
-//! query, `=` when one field follows holding a query that needs no decoding, `a=1&b=2`). A field may hold a NUL itself (aws4 signs any string): the field count then differs
-//! from the counts, the call returns `null`, and the JS side packs again with every field
-//! escaped (`\x01` followed by `0` for NUL, by `1` for `\x01`; flag `ESCAPED`).
+//! The request is one record of `sigv4::packed::AWS4_REQUEST_FIELDS`. A field may hold a NUL
+//! itself (aws4 signs any string): the field count then differs from the counts, the call returns
+//! `null`, and the JS side sends the record again escaped (flag `ESCAPED`, see `sigv4::packed`).
 
 use std::borrow::Cow;
 use std::sync::Mutex;
 
 use napi::bindgen_prelude::Env;
 use napi::sys;
-use sigv4::{Aws4Mode, Aws4Request, ErrorKind, SigningKey};
+use sigv4::{packed, Aws4Mode, Aws4Request, ErrorKind, SigningKey};
 
 use crate::error::{bad_input, failed, from_core};
 use crate::handle::{self, Kind};
@@ -61,33 +58,6 @@ pub fn aws4_handle(env: Env, secret: String, region: String, service: String) ->
     )
 }
 
-fn unescape(field: &str) -> Cow<'_, str> {
-    if !field.contains('\u{1}') {
-        return Cow::Borrowed(field);
-    }
-    let mut out = String::with_capacity(field.len());
-    let mut chars = field.chars();
-    while let Some(c) = chars.next() {
-        if c == '\u{1}' {
-            out.push(if chars.next() == Some('0') {
-                '\0'
-            } else {
-                '\u{1}'
-            });
-        } else {
-            out.push(c);
-        }
-    }
-    Cow::Owned(out)
-}
-
-fn count(field: Option<&str>) -> Option<Option<usize>> {
-    match field? {
-        "-" => Some(None),
-        n => n.parse().ok().map(Some),
-    }
-}
-
 /// `aws4Sign(handle, packed, body, payloadHash, flags)`: the signature (`SIGNATURE`), or
 /// `[canonicalString, stringToSign, signature, canonicalHeaders]`; `null` when the packed fields
 /// need escaping (see the module docs).
@@ -99,7 +69,7 @@ fn count(field: Option<&str>) -> Option<Option<usize>> {
 pub fn aws4_sign(
     env: Env,
     signer: Raw,
-    packed: Raw,
+    record: Raw,
     body: Raw,
     payload_hash: Raw,
     flags: u32,
@@ -107,7 +77,7 @@ pub fn aws4_sign(
     let env = env.raw();
     // SAFETY: AWS4_KEY handles hold an Aws4Key; the caller holds the handle for this call.
     let key = unsafe { handle::get::<Aws4Key>(env, &AWS4_KEY, signer.0)? };
-    if !js::is_string(env, packed.0).map_err(|_| failed(env, "request"))? {
+    if !js::is_string(env, record.0).map_err(|_| failed(env, "request"))? {
         return Err(bad_input(
             env,
             ErrorKind::InvalidUrl,
@@ -115,40 +85,21 @@ pub fn aws4_sign(
             "request must be a string",
         ));
     }
-    let packed = js::read_string(env, packed.0).map_err(|_| failed(env, "request"))?;
+    let record = js::read_string(env, record.0).map_err(|_| failed(env, "request"))?;
     let fields: Vec<Cow<'_, str>> = if flags & ESCAPED != 0 {
-        packed.split('\0').map(unescape).collect()
-    } else {
-        packed.split('\0').map(Cow::Borrowed).collect()
-    };
-    // nQuery: a count of pairs, '-' (no query), or '=' (one field: a query of name=value pairs
-    // joined by '&' that needs no decoding, split here).
-    let raw_query = fields.get(4).is_some_and(|f| f == "=");
-    let (Some(nq), Some(Some(nh))) = (
-        if raw_query {
-            Some(Some(0))
-        } else {
-            count(fields.get(4).map(|f| &**f))
-        },
-        count(fields.get(5).map(|f| &**f)),
-    ) else {
-        return null(env);
-    };
-    let first = 6 + usize::from(raw_query);
-    let pairs = nq.unwrap_or(0) + nh;
-    if fields.len() != first + 2 * pairs {
-        return null(env);
-    }
-    let pair = |i: usize| (&*fields[first + 2 * i], &*fields[first + 1 + 2 * i]);
-    let query: Vec<(&str, &str)> = if raw_query {
-        fields[6]
-            .split('&')
-            .map(|p| p.split_once('=').unwrap_or((p, "")))
+        packed::fields(&record)
+            .into_iter()
+            .map(packed::unescape)
             .collect()
     } else {
-        (0..nq.unwrap_or(0)).map(pair).collect()
+        packed::fields(&record)
+            .into_iter()
+            .map(Cow::Borrowed)
+            .collect()
     };
-    let headers: Vec<(&str, &str)> = (nq.unwrap_or(0)..pairs).map(pair).collect();
+    let Some(request) = packed::aws4_request(&fields) else {
+        return null(env);
+    };
     let given = match js::type_of(env, payload_hash.0).map_err(|_| failed(env, "payloadHash"))? {
         sys::ValueType::napi_string => {
             Some(js::read_string(env, payload_hash.0).map_err(|_| failed(env, "payloadHash"))?)
@@ -162,11 +113,12 @@ pub fn aws4_sign(
     };
     // SAFETY: the borrowed body is used only within this call.
     let body = unsafe { input::body(env, body_v)? };
-    let (datetime, date) = (&*fields[2], &*fields[3]);
+    let (datetime, date) = (request.datetime, request.date);
+    let headers = request.headers;
     let request = Aws4Request {
-        method: &fields[0],
-        path: &fields[1],
-        query: (raw_query || nq.is_some()).then_some(query.as_slice()),
+        method: request.method,
+        path: request.path,
+        query: request.query.as_deref(),
         headers: &headers,
         payload_hash: given.as_deref(),
         body: body.as_bytes(),

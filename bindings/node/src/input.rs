@@ -3,10 +3,7 @@
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use napi::sys;
-use sigv4::{
-    ContentSha256Header, Credentials, ErrorKind, PathNormalization, PayloadMode, SessionTokenMode,
-    SigningAlgorithm, SigningSettings, SigningTime, UriEncoding,
-};
+use sigv4::{Credentials, ErrorKind, OptionFlag, OptionName, SigningSettings, SigningTime};
 
 use crate::error::{bad_input, failed, from_core};
 use crate::js::{self, Value};
@@ -119,7 +116,13 @@ pub fn req_str(
         .ok_or_else(|| bad_input(env, kind, what, &format!("{what} is required")))
 }
 
-fn opt_bool(env: Env, obj: Value, name: &std::ffi::CStr, what: &str) -> napi::Result<Option<bool>> {
+/// Reads an optional boolean property.
+pub fn opt_bool(
+    env: Env,
+    obj: Value,
+    name: &std::ffi::CStr,
+    what: &str,
+) -> napi::Result<Option<bool>> {
     match js::get(env, obj, name).map_err(|_| failed(env, what))? {
         None => Ok(None),
         Some(v) => js::boolean(env, v).map(Some).map_err(|_| {
@@ -133,108 +136,21 @@ fn opt_bool(env: Env, obj: Value, name: &std::ffi::CStr, what: &str) -> napi::Re
     }
 }
 
-/// Converts any header value to text: strings as they are, numbers and booleans via `String()`.
-fn header_value(
-    env: Env,
-    v: Value,
-    out: &mut Vec<(String, String)>,
-    name: &str,
-) -> napi::Result<()> {
-    let t = js::type_of(env, v).map_err(|_| failed(env, "headers"))?;
-    match t {
-        sys::ValueType::napi_string => {
-            let value = js::read_string(env, v).map_err(|_| failed(env, "headers"))?;
-            out.push((name.to_owned(), value));
-        }
-        sys::ValueType::napi_number
-        | sys::ValueType::napi_boolean
-        | sys::ValueType::napi_bigint => {
-            let mut s = std::ptr::null_mut();
-            // SAFETY: v is a primitive; coercion to string cannot run user code.
-            unsafe { sys::napi_coerce_to_string(env, v, &mut s) };
-            let value = js::read_string(env, s).map_err(|_| failed(env, "headers"))?;
-            out.push((name.to_owned(), value));
-        }
-        sys::ValueType::napi_undefined | sys::ValueType::napi_null => {}
-        sys::ValueType::napi_object if js::is_array(env, v).unwrap_or(false) => {
-            // A list of values for one name: sent as repeated headers.
-            let n = js::array_len(env, v).map_err(|_| failed(env, "headers"))?;
-            for i in 0..n {
-                let item = js::element(env, v, i).map_err(|_| failed(env, "headers"))?;
-                header_value(env, item, out, name)?;
-            }
-        }
-        _ => {
-            return Err(bad_input(
-                env,
-                ErrorKind::InvalidHeaderValue,
-                "header value",
-                &format!("value of header {name:?} must be a string or a number"),
-            ))
-        }
-    }
-    Ok(())
-}
-
-/// Reads headers given as an object (`{name: value}`, a value may be an array of values) or an
-/// array of `[name, value]` pairs. (`Headers` instances are turned into pairs by the JS layer.)
+/// Reads headers as the JS layer passes them: a flat `[name, value, name, value, ...]` list of
+/// strings (`lib/headers.js` turns every shape the API accepts into it, for both backends).
 pub fn headers(env: Env, v: Option<Value>) -> napi::Result<Vec<(String, String)>> {
-    let mut out = Vec::new();
-    let Some(v) = v else { return Ok(out) };
-    let bad = || {
-        bad_input(
+    let Some(v) = v else {
+        return Ok(Vec::new());
+    };
+    if !js::is_array(env, v).map_err(|_| failed(env, "headers"))? {
+        return Err(bad_input(
             env,
             ErrorKind::InvalidHeaderName,
             "headers",
-            "headers must be an object, an array of [name, value] pairs, or a Headers instance",
-        )
-    };
-    if js::type_of(env, v).map_err(|_| failed(env, "headers"))? != sys::ValueType::napi_object {
-        return Err(bad());
+            "headers must be a flat [name, value, ...] list (lib/headers.js)",
+        ));
     }
-    if js::is_array(env, v).map_err(|_| failed(env, "headers"))? {
-        let n = js::array_len(env, v).map_err(|_| failed(env, "headers"))?;
-        if n > 0 {
-            let first = js::element(env, v, 0).map_err(|_| failed(env, "headers"))?;
-            if js::is_string(env, first).unwrap_or(false) {
-                return flat_headers(env, v, n, out);
-            }
-        }
-        out.reserve(n as usize);
-        for i in 0..n {
-            let pair = js::element(env, v, i).map_err(|_| failed(env, "headers"))?;
-            if !js::is_array(env, pair).unwrap_or(false)
-                || js::array_len(env, pair).unwrap_or(0) != 2
-            {
-                return Err(bad());
-            }
-            let name = js::element(env, pair, 0).map_err(|_| failed(env, "headers"))?;
-            let name = read_str(env, name, ErrorKind::InvalidHeaderName, "header name")?;
-            let value = js::element(env, pair, 1).map_err(|_| failed(env, "headers"))?;
-            header_value(env, value, &mut out, &name)?;
-        }
-        return Ok(out);
-    }
-    let keys = js::keys(env, v).map_err(|_| failed(env, "headers"))?;
-    let n = js::array_len(env, keys).map_err(|_| failed(env, "headers"))?;
-    out.reserve(n as usize);
-    let mut name = String::new();
-    for i in 0..n {
-        let key = js::element(env, keys, i).map_err(|_| failed(env, "headers"))?;
-        js::read_string_into(env, key, &mut name).map_err(|_| failed(env, "headers"))?;
-        let value = js::get_by(env, v, key).map_err(|_| failed(env, "headers"))?;
-        header_value(env, value, &mut out, &name)?;
-    }
-    Ok(out)
-}
-
-/// Reads a flat `[name, value, name, value, ...]` list (Node's `req.rawHeaders`).
-fn flat_headers(
-    env: Env,
-    v: Value,
-    n: u32,
-    mut out: Vec<(String, String)>,
-) -> napi::Result<Vec<(String, String)>> {
+    let n = js::array_len(env, v).map_err(|_| failed(env, "headers"))?;
     if n & 1 != 0 {
         return Err(bad_input(
             env,
@@ -243,7 +159,7 @@ fn flat_headers(
             "a flat header list (rawHeaders) must hold name, value pairs",
         ));
     }
-    out.reserve(n as usize / 2);
+    let mut out = Vec::with_capacity(n as usize / 2);
     for i in (0..n).step_by(2) {
         let name = js::element(env, v, i).map_err(|_| failed(env, "headers"))?;
         let value = js::element(env, v, i + 1).map_err(|_| failed(env, "headers"))?;
@@ -320,55 +236,8 @@ pub fn timestamp(env: Env, v: Option<Value>) -> napi::Result<SigningTime> {
     SigningTime::from_unix(seconds.floor() as i64).map_err(|e| from_core(env, &e))
 }
 
-/// Reads a request object `{method, url, headers, body, payloadHash, timestamp}`.
-///
-/// # Safety
-/// The borrowed body must not outlive the current call.
-pub unsafe fn request<'a>(env: Env, v: Value) -> napi::Result<RequestIn<'a>> {
-    if js::type_of(env, v).map_err(|_| failed(env, "request"))? != sys::ValueType::napi_object {
-        return Err(bad_input(
-            env,
-            ErrorKind::InvalidUrl,
-            "request",
-            "request must be an object {method, url, headers, body}",
-        ));
-    }
-    let method = opt_str(env, v, c"method", ErrorKind::InvalidMethod, "method")?
-        .unwrap_or_else(|| "GET".to_owned());
-    let url = req_str(env, v, c"url", ErrorKind::InvalidUrl, "url")?;
-    let headers = headers(
-        env,
-        js::get(env, v, c"headers").map_err(|_| failed(env, "headers"))?,
-    )?;
-    // SAFETY: forwarded to the caller.
-    let body = unsafe {
-        body(
-            env,
-            js::get(env, v, c"body").map_err(|_| failed(env, "body"))?,
-        )?
-    };
-    let payload_hash = opt_str(
-        env,
-        v,
-        c"payloadHash",
-        ErrorKind::InvalidPayloadHash,
-        "payloadHash",
-    )?;
-    let time = timestamp(
-        env,
-        js::get(env, v, c"timestamp").map_err(|_| failed(env, "timestamp"))?,
-    )?;
-    Ok(RequestIn {
-        method,
-        url,
-        headers,
-        body,
-        payload_hash,
-        time,
-    })
-}
-
-/// Reads a request given as separate arguments (the fast path: no property lookups).
+/// Reads a request given as separate arguments (JS passes the request object's fields: no property
+/// lookups here).
 ///
 /// # Safety
 /// The borrowed body must not outlive the current call.
@@ -470,69 +339,59 @@ pub fn credentials(env: Env, v: Value) -> napi::Result<Credentials> {
     Ok(creds)
 }
 
-/// Reads the signing options of a `Signer` (or `signV4`) from `obj` into settings for `service`.
+/// Reads the option `js_name` (Node's camelCase spelling) whose value is one of its names, with the
+/// core's parser of those names; its error names the option as Node spells it.
+pub fn named_option<T: OptionName>(
+    env: Env,
+    obj: Value,
+    name: &std::ffi::CStr,
+    js_name: &str,
+) -> napi::Result<Option<T>> {
+    let Some(text) = opt_str(env, obj, name, ErrorKind::InvalidOption, js_name)? else {
+        return Ok(None);
+    };
+    T::parse_name(&text).map(Some).map_err(|e| {
+        let message = e.message().replace(T::OPTION, js_name);
+        bad_input(env, e.kind(), js_name, &message)
+    })
+}
+
+/// Reads the boolean option `js_name` into the setting the core says the flag selects.
+pub fn flag_option<T: OptionFlag>(
+    env: Env,
+    obj: Value,
+    name: &std::ffi::CStr,
+    js_name: &str,
+) -> napi::Result<Option<T>> {
+    Ok(opt_bool(env, obj, name, js_name)?.map(T::from_flag))
+}
+
+/// Reads the signing options of a `Signer` from `obj` into settings for `service`.
 pub fn settings(env: Env, obj: Value, service: &str) -> napi::Result<SigningSettings> {
     let mut s = SigningSettings::for_service(service);
-    let invalid = |what: &str, msg: &str| bad_input(env, ErrorKind::InvalidOption, what, msg);
-    if let Some(p) = opt_str(env, obj, c"payload", ErrorKind::InvalidOption, "payload")? {
-        s.payload = Some(PayloadMode::from_name(&p).ok_or_else(|| {
-            invalid("payload", "payload must be one of signed, unsigned, streaming-signed, streaming-unsigned-trailer, streaming-signed-trailer")
-        })?);
+    s.payload = named_option(env, obj, c"payload", "payload")?.or(s.payload);
+    if let Some(v) = flag_option(env, obj, c"contentSha256Header", "contentSha256Header")? {
+        s.content_sha256_header = v;
     }
-    if let Some(b) = opt_bool(env, obj, c"contentSha256Header", "contentSha256Header")? {
-        s.content_sha256_header = if b {
-            ContentSha256Header::Include
-        } else {
-            ContentSha256Header::Omit
-        };
+    if let Some(v) = named_option(env, obj, c"uriEncoding", "uriEncoding")? {
+        s.uri_encoding = v;
     }
-    if let Some(u) = opt_str(
-        env,
-        obj,
-        c"uriEncoding",
-        ErrorKind::InvalidOption,
-        "uriEncoding",
-    )? {
-        s.uri_encoding = match u.as_str() {
-            "double" => UriEncoding::Double,
-            "single" => UriEncoding::Single,
-            _ => {
-                return Err(invalid(
-                    "uriEncoding",
-                    "uriEncoding must be 'double' or 'single'",
-                ))
-            }
-        };
+    if let Some(v) = flag_option(env, obj, c"normalizePath", "normalizePath")? {
+        s.path_normalization = v;
     }
-    if let Some(b) = opt_bool(env, obj, c"normalizePath", "normalizePath")? {
-        s.path_normalization = if b {
-            PathNormalization::Enabled
-        } else {
-            PathNormalization::Disabled
-        };
+    if let Some(v) = flag_option(env, obj, c"signSessionToken", "signSessionToken")? {
+        s.session_token_mode = v;
     }
-    if let Some(b) = opt_bool(env, obj, c"signSessionToken", "signSessionToken")? {
-        s.session_token_mode = if b {
-            SessionTokenMode::Signed
-        } else {
-            SessionTokenMode::AppendedAfterSigning
-        };
-    }
-    if let Some(a) = opt_str(
-        env,
-        obj,
-        c"algorithm",
-        ErrorKind::InvalidOption,
-        "algorithm",
-    )? {
-        s.algorithm = SigningAlgorithm::from_name(&a)
-            .ok_or_else(|| invalid("algorithm", "algorithm must be 'sigv4' or 'sigv4a'"))?;
+    if let Some(v) = named_option(env, obj, c"algorithm", "algorithm")? {
+        s.algorithm = v;
     }
     if let Some(list) =
         js::get(env, obj, c"unsignedHeaders").map_err(|_| failed(env, "unsignedHeaders"))?
     {
         if !js::is_array(env, list).unwrap_or(false) {
-            return Err(invalid(
+            return Err(bad_input(
+                env,
+                ErrorKind::InvalidOption,
                 "unsignedHeaders",
                 "unsignedHeaders must be an array of header names",
             ));

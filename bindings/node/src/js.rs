@@ -100,14 +100,6 @@ pub fn string(env: sys::napi_env, s: &str) -> R<Value> {
     Ok(out)
 }
 
-/// A new empty object.
-pub fn object(env: sys::napi_env) -> R<Value> {
-    let mut out = ptr::null_mut();
-    // SAFETY: env is live.
-    ok(unsafe { sys::napi_create_object(env, &mut out) })?;
-    Ok(out)
-}
-
 /// A new array of `len` holes.
 pub fn array(env: sys::napi_env, len: usize) -> R<Value> {
     let mut out = ptr::null_mut();

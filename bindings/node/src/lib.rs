@@ -10,20 +10,22 @@ extern crate napi_derive;
 
 mod answer;
 mod aws4;
+mod batch;
 mod error;
 mod event_headers;
+mod forwarded;
 mod handle;
 mod input;
 mod js;
+mod key_lookup;
 mod lookup;
 mod output;
 mod raw;
+mod replay;
 mod sdk;
-mod sign_handle;
 mod sign_v4;
 mod signer;
 mod streaming;
-mod types;
 mod verifier;
 
 /// The version of the native addon (equal to the npm package version).
@@ -39,4 +41,17 @@ pub fn sha256_hex(env: napi::bindgen_prelude::Env, data: raw::Raw) -> napi::Resu
     // SAFETY: the borrowed bytes are used only within this call.
     let body = unsafe { input::body(env, Some(data.0))? };
     Ok(sigv4::sha256_hex(body.as_bytes()))
+}
+
+/// The field names of every kind of record this boundary exchanges (`sigv4::packed`), by kind: what
+/// `lib/packed.js` checks its own positions against (test/packed.test.js).
+#[napi(js_name = "packedLayouts")]
+pub fn packed_layouts() -> std::collections::HashMap<String, Vec<String>> {
+    sigv4::packed::LAYOUTS
+        .iter()
+        .map(|(kind, names)| {
+            let names = names.iter().map(|n| (*n).to_owned()).collect();
+            ((*kind).to_owned(), names)
+        })
+        .collect()
 }

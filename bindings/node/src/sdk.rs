@@ -6,7 +6,7 @@
 use napi::bindgen_prelude::Env;
 use napi::sys;
 use sigv4::{
-    Body, Credentials, ErrorKind, KeyCache, PathNormalization, Request, SigningSettings,
+    packed, Body, Credentials, ErrorKind, KeyCache, PathNormalization, Request, SigningSettings,
     SigningTime, UriEncoding,
 };
 
@@ -81,10 +81,9 @@ fn string_arg(env: sys::napi_env, v: Raw, kind: ErrorKind, what: &str) -> napi::
     js::read_string(env, v.0).map_err(|_| failed(env, what))
 }
 
-/// `sdkSign(handle, packed, payloadHash, flags)`: the signature (64 hex digits), a NUL, and the
-/// signed header names (with `FULL`: then the canonical request and the string to sign), of exactly
-/// the request in `packed`:
-/// `method NUL path[?query] NUL amzDate [NUL name NUL value]...` (every header given is signed).
+/// `sdkSign(handle, packed, payloadHash, flags)`: a record of `sigv4::packed::SDK_SIGNATURE_FIELDS`
+/// (with `FULL`: all four fields) for exactly the request in `packed`, a record of
+/// `sigv4::packed::SDK_REQUEST_FIELDS` (every header given is signed).
 #[napi(
     js_name = "sdkSign",
     ts_args_type = "signer: object, packed: string, payloadHash: string, flags: number",
@@ -93,34 +92,21 @@ fn string_arg(env: sys::napi_env, v: Raw, kind: ErrorKind, what: &str) -> napi::
 pub fn sdk_sign(
     env: Env,
     signer: Raw,
-    packed: Raw,
+    record: Raw,
     payload_hash: Raw,
     flags: u32,
 ) -> napi::Result<String> {
     let env = env.raw();
     // SAFETY: SDK handles hold an SdkHandle; the caller holds the handle for this call.
     let h = unsafe { handle::get::<SdkHandle>(env, &SDK, signer.0)? };
-    let packed = string_arg(env, packed, ErrorKind::InvalidUrl, "request")?;
+    let record = string_arg(env, record, ErrorKind::InvalidUrl, "request")?;
     let hash = string_arg(
         env,
         payload_hash,
         ErrorKind::InvalidPayloadHash,
         "payloadHash",
     )?;
-    let mut parts = packed.split('\0');
-    let (Some(method), Some(path), Some(amz_date)) = (parts.next(), parts.next(), parts.next())
-    else {
-        return Err(bad_input(
-            env,
-            ErrorKind::InvalidUrl,
-            "request",
-            "packed request is incomplete",
-        ));
-    };
-    let mut pairs: Vec<(&str, &str)> = Vec::with_capacity(8);
-    while let Some(name) = parts.next() {
-        pairs.push((name, parts.next().unwrap_or("")));
-    }
+    let (request, amz_date) = packed::sdk_request(&record).map_err(|e| from_core(env, &e))?;
     let time = SigningTime::parse_amz_date(amz_date).map_err(|e| from_core(env, &e))?;
     let mut settings = SigningSettings::for_service(&h.service);
     // smithy normalises (uriEscapePath) in JS and encodes again, or signs the path as given.
@@ -136,8 +122,13 @@ pub fn sdk_sign(
     } else {
         PathNormalization::Disabled
     };
-    let request = Request::new(method, path, &pairs, Body::Precomputed(&hash))
-        .map_err(|e| from_core(env, &e))?;
+    let request = Request::new(
+        request.method,
+        request.url,
+        &request.headers,
+        Body::Precomputed(&hash),
+    )
+    .map_err(|e| from_core(env, &e))?;
     let out = sigv4::sign_exact(
         &request,
         &h.credentials,
@@ -148,17 +139,7 @@ pub fn sdk_sign(
         Some(&h.cache),
     )
     .map_err(|e| from_core(env, &e))?;
-    let mut text = String::with_capacity(65 + out.signed_headers().len());
-    text.push_str(out.signature());
-    text.push('\0');
-    text.push_str(out.signed_headers());
-    if flags & FULL != 0 {
-        for part in [out.canonical_request(), out.string_to_sign()] {
-            text.push('\0');
-            text.push_str(part);
-        }
-    }
-    Ok(text)
+    Ok(packed::sdk_signature(&out, flags & FULL != 0))
 }
 
 /// `sdkSignString(handle, amzDate, text)`: the HMAC-SHA256 (lowercase hex) of `text` under the

@@ -1,46 +1,25 @@
-//! `signV4(params)`: the one-call signing of KumoMTA's `aws_sign_v4` (and the C `sigv4_sign_v4`).
+//! `signV4(params)`: the one-call signing of KumoMTA's `aws_sign_v4`, which is the core's
+//! [`sigv4::sign_v4`] (the C `sigv4_sign_v4` and Python `sign_v4` call it too): this file only reads
+//! the JS parameter object, and returns the signed request as a `sigv4::packed` record
+//! (`lib/sign-v4.js` builds the result object from it).
 
 use napi::bindgen_prelude::Env;
 use napi::sys;
-use sigv4::{Body, ContentSha256Header, Credentials, ErrorKind, Request, SigningParams};
+use sigv4::{ErrorKind, OneCall};
 
 use crate::error::{bad_input, failed, from_core};
 use crate::input;
 use crate::js;
+use crate::output;
 use crate::raw::Raw;
 
-fn query_string(env: sys::napi_env, v: Option<js::Value>) -> napi::Result<String> {
-    let mut out = String::new();
-    let Some(v) = v else { return Ok(out) };
-    let pairs = input::headers(env, Some(v)).map_err(|_| {
-        bad_input(
-            env,
-            ErrorKind::InvalidUrl,
-            "queryParams",
-            "queryParams must be an object of name -> value (or [name, value] pairs)",
-        )
-    })?;
-    for (k, val) in pairs {
-        if !out.is_empty() {
-            out.push('&');
-        }
-        out.push_str(&sigv4::uri_encode(&k));
-        out.push('=');
-        out.push_str(&sigv4::uri_encode(&val));
-    }
-    Ok(out)
-}
-
-/// Signs one request from KumoMTA-style parameters: `{accessKey, secretKey, region, service, method,
-/// uri, queryParams?, headers?, payload?, timestamp?, sessionToken?}` -> `{authorization, timestamp,
-/// signature, canonicalRequest, stringToSign}`. The headers must include `host`; the caller sends
-/// `Authorization`, `X-Amz-Date` (= `timestamp`) and, with a session token, `X-Amz-Security-Token`,
-/// next to the headers it passed. No `x-amz-content-sha256` header is added (send it yourself, and
-/// pass it in `headers`, where a service such as S3 requires it).
+/// Signs one request from `{accessKey, secretKey, region, service, method, uri, queryParams?, headers?,
+/// payload?, timestamp?, sessionToken?}`; the result is a record of
+/// `sigv4::packed::SIGNED_REQUEST_FIELDS` (every header to send after the fields).
 #[napi(
     js_name = "signV4",
     ts_args_type = "params: SignV4Params",
-    ts_return_type = "SignV4Result"
+    ts_return_type = "string"
 )]
 pub fn sign_v4(env: Env, params: Raw) -> napi::Result<Raw> {
     let env = env.raw();
@@ -53,89 +32,65 @@ pub fn sign_v4(env: Env, params: Raw) -> napi::Result<Raw> {
             "signV4 needs a parameter object",
         ));
     }
-    let access_key = input::req_str(
-        env,
-        p,
-        c"accessKey",
-        ErrorKind::InvalidCredentials,
-        "accessKey",
-    )?;
-    let secret_key = input::req_str(
-        env,
-        p,
-        c"secretKey",
-        ErrorKind::InvalidCredentials,
-        "secretKey",
-    )?;
-    let token = input::opt_str(
+    let text = |name: &std::ffi::CStr, kind: ErrorKind, what: &str| {
+        input::req_str(env, p, name, kind, what)
+    };
+    let access_key = text(c"accessKey", ErrorKind::InvalidCredentials, "accessKey")?;
+    let secret_key = text(c"secretKey", ErrorKind::InvalidCredentials, "secretKey")?;
+    let session_token = input::opt_str(
         env,
         p,
         c"sessionToken",
         ErrorKind::InvalidCredentials,
         "sessionToken",
     )?;
-    let region = input::req_str(env, p, c"region", ErrorKind::InvalidRegion, "region")?;
-    let service = input::req_str(env, p, c"service", ErrorKind::InvalidService, "service")?;
-    let method = input::req_str(env, p, c"method", ErrorKind::InvalidMethod, "method")?;
-    let uri = input::req_str(env, p, c"uri", ErrorKind::InvalidUrl, "uri")?;
-    if !uri.starts_with('/') {
-        return Err(bad_input(
+    let region = text(c"region", ErrorKind::InvalidRegion, "region")?;
+    let service = text(c"service", ErrorKind::InvalidService, "service")?;
+    let method = text(c"method", ErrorKind::InvalidMethod, "method")?;
+    let uri = text(c"uri", ErrorKind::InvalidUrl, "uri")?;
+    // The same reader as headers: an object of name -> value, or [name, value] pairs.
+    let query = js::get(env, p, c"queryParams").map_err(|_| failed(env, "queryParams"))?;
+    let query = input::headers(env, query).map_err(|_| {
+        bad_input(
             env,
             ErrorKind::InvalidUrl,
-            "uri",
-            "uri must be a path starting with '/'",
-        ));
-    }
-    let query = query_string(
-        env,
-        js::get(env, p, c"queryParams").map_err(|_| failed(env, "queryParams"))?,
-    )?;
-    let headers = input::headers(
-        env,
-        js::get(env, p, c"headers").map_err(|_| failed(env, "headers"))?,
-    )?;
+            "queryParams",
+            "queryParams must be an object of name -> value (or [name, value] pairs)",
+        )
+    })?;
+    let headers = js::get(env, p, c"headers").map_err(|_| failed(env, "headers"))?;
+    let headers = input::headers(env, headers)?;
+    let payload = js::get(env, p, c"payload").map_err(|_| failed(env, "payload"))?;
     // SAFETY: the borrowed payload is used only within this call.
-    let payload = unsafe {
-        input::body(
-            env,
-            js::get(env, p, c"payload").map_err(|_| failed(env, "payload"))?,
-        )?
-    };
-    let time = input::timestamp(
-        env,
-        js::get(env, p, c"timestamp").map_err(|_| failed(env, "timestamp"))?,
-    )?;
+    let payload = unsafe { input::body(env, payload)? };
+    let time = js::get(env, p, c"timestamp").map_err(|_| failed(env, "timestamp"))?;
+    let time = input::timestamp(env, time)?;
 
-    let credentials =
-        Credentials::new(access_key, secret_key, token).map_err(|e| from_core(env, &e))?;
-    let mut settings = sigv4::SigningSettings::for_service(&service);
-    settings.content_sha256_header = ContentSha256Header::Omit;
-    let url = if query.is_empty() {
-        uri
-    } else {
-        format!("{uri}?{query}")
+    let (query_params, header_pairs) = (borrowed(&query), borrowed(&headers));
+    let call = OneCall {
+        access_key: &access_key,
+        secret_key: &secret_key,
+        session_token: session_token.as_deref(),
+        region: &region,
+        service: &service,
+        method: &method,
+        uri: &uri,
+        query_params: &query_params,
+        headers: &header_pairs,
+        payload: payload.as_bytes(),
+        time,
     };
-    let header_refs: Vec<(&str, &str)> = headers
-        .iter()
-        .map(|(n, v)| (n.as_str(), v.as_str()))
-        .collect();
-    let request = Request::new(&method, &url, &header_refs, Body::Bytes(payload.as_bytes()))
-        .map_err(|e| from_core(env, &e))?;
-    let params = SigningParams::new(&credentials, &region, &service, time, &settings);
-    let signed = sigv4::sign(&request, &params).map_err(|e| from_core(env, &e))?;
-    let build = || -> js::R<js::Value> {
-        let o = js::object(env)?;
-        js::set_str(
-            env,
-            o,
-            c"authorization",
-            signed.authorization().unwrap_or(""),
-        )?;
-        js::set_str(env, o, c"timestamp", signed.amz_date())?;
-        js::set_str(env, o, c"signature", signed.signature())?;
-        js::set_str(env, o, c"canonicalRequest", signed.canonical_request())?;
-        js::set_str(env, o, c"stringToSign", signed.string_to_sign())?;
-        Ok(o)
-    };
-    build().map(Raw).map_err(|_| failed(env, "result"))
+    let signed = sigv4::sign_v4(&call).map_err(|e| {
+        // The core names the request's URL `url`; here it is the `uri` parameter.
+        if e.kind() == ErrorKind::InvalidUrl && e.argument() == Some("url") {
+            bad_input(env, e.kind(), "uri", e.message())
+        } else {
+            from_core(env, &e)
+        }
+    })?;
+    output::js_string(env, &sigv4::packed::signed_request(&signed)).map(Raw)
+}
+
+fn borrowed(list: &[(String, String)]) -> Vec<(&str, &str)> {
+    list.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect()
 }

@@ -1,4 +1,6 @@
-//! The native `Signer`: credentials, scope and settings fixed, derived keys cached.
+//! The native `Signer`: credentials, scope and settings fixed, derived keys cached; and
+//! `signWith`, its per-request path on a handle (a class method call costs napi-rs' borrow
+//! tracking; see `handle.rs`).
 
 use std::sync::Arc;
 
@@ -10,16 +12,17 @@ use sigv4::{
 };
 
 use crate::error::{bad_input, failed, from_core};
+use crate::handle::{self, Kind};
 use crate::input;
 use crate::js;
 use crate::output;
 use crate::raw::Raw;
 
-pub(crate) struct Scope {
-    pub(crate) region: String,
-    pub(crate) service: String,
-    pub(crate) settings: SigningSettings,
-    pub(crate) cache: KeyCache,
+struct Scope {
+    region: String,
+    service: String,
+    settings: SigningSettings,
+    cache: KeyCache,
 }
 
 impl Scope {
@@ -57,25 +60,26 @@ impl Scope {
 /// `Headers` instances and redacted inspection on top of this class).
 #[napi]
 pub struct NativeSigner {
-    pub(crate) scope: Arc<Scope>,
-    pub(crate) credentials: Option<Arc<Credentials>>,
+    scope: Arc<Scope>,
+    credentials: Option<Arc<Credentials>>,
     /// The core signer for the current credentials, built only for SigV4a (ECDSA key cache) and on
     /// demand for streaming uploads.
     core: Option<Arc<sigv4::Signer>>,
 }
 
 /// The request arguments of a signing call, as JS passed them.
-pub(crate) struct RequestArgs {
-    pub(crate) method: Option<Raw>,
-    pub(crate) url: Raw,
-    pub(crate) headers: Option<Raw>,
-    pub(crate) body: Option<Raw>,
-    pub(crate) payload_hash: Option<Raw>,
-    pub(crate) timestamp: Option<Raw>,
+struct RequestArgs {
+    method: Option<Raw>,
+    url: Raw,
+    headers: Option<Raw>,
+    body: Option<Raw>,
+    payload_hash: Option<Raw>,
+    timestamp: Option<Raw>,
 }
 
-/// Signs (or presigns, with `expires`) the request in `args`; the result as NUL-separated fields.
-pub(crate) fn sign_args(
+/// Signs (or presigns, with `expires`) the request in `args`; the result as a record of
+/// `sigv4::packed::SIGNED_REQUEST_FIELDS`.
+fn sign_args(
     env: sys::napi_env,
     scope: &Scope,
     creds: &Credentials,
@@ -101,14 +105,11 @@ pub(crate) fn sign_args(
     let signed = scope
         .run(creds, core, &request, req.time, expires)
         .map_err(|e| from_core(env, &e))?;
-    output::js_string(env, &output::flat(&signed)).map(Raw)
+    output::js_string(env, &sigv4::packed::signed_request(&signed)).map(Raw)
 }
 
 /// A core signer for `credentials` with the scope's settings.
-pub(crate) fn core_signer(
-    scope: &Scope,
-    credentials: &Credentials,
-) -> sigv4::Result<sigv4::Signer> {
+fn core_signer(scope: &Scope, credentials: &Credentials) -> sigv4::Result<sigv4::Signer> {
     sigv4::Signer::with_settings(
         credentials.clone(),
         &scope.region,
@@ -343,12 +344,20 @@ impl NativeSigner {
     }
 
     /// A handle for `signWith` holding this signer's current credentials and scope (see
-    /// `sign_handle.rs`); take a new one after `setCredentials`.
+    /// `signWith`); take a new one after `setCredentials`.
     #[napi(ts_return_type = "object")]
     pub fn sign_handle(&self, env: Env) -> napi::Result<Raw> {
         let env = env.raw();
         let credentials = Arc::clone(self.current_credentials(env)?);
-        crate::sign_handle::create(env, Arc::clone(&self.scope), credentials, self.core.clone())
+        handle::create(
+            env,
+            &SIGN,
+            SignHandle {
+                scope: Arc::clone(&self.scope),
+                credentials,
+                core: self.core.clone(),
+            },
+        )
     }
 
     /// Signs the request of a streaming (aws-chunked) upload and returns its encoder (see
@@ -397,7 +406,7 @@ impl NativeSigner {
     fn task(
         &self,
         env: sys::napi_env,
-        request: Raw,
+        args: RequestArgs,
         expires: Option<u64>,
     ) -> napi::Result<AsyncTask<SignTask>> {
         let creds = self
@@ -405,7 +414,17 @@ impl NativeSigner {
             .clone()
             .ok_or_else(|| no_credentials(env))?;
         // SAFETY: the body is copied below before this call returns.
-        let req = unsafe { input::request(env, request.0)? };
+        let req = unsafe {
+            input::request_args(
+                env,
+                args.method,
+                args.url,
+                args.headers,
+                args.body,
+                args.payload_hash,
+                args.timestamp,
+            )?
+        };
         let body = match &req.payload_hash {
             Some(h) => OwnedBody::Precomputed(h.clone()),
             None => OwnedBody::Bytes(req.body.as_bytes().to_vec()),
@@ -423,29 +442,61 @@ impl NativeSigner {
         }))
     }
 
-    /// Like `sign` (taking the request object), hashing the body on the libuv thread pool.
+    /// Like `sign` (the same arguments), hashing the body on the libuv thread pool.
+    #[allow(clippy::too_many_arguments)]
     #[napi(
-        ts_args_type = "request: SignRequest",
+        ts_args_type = "method: string | undefined | null, url: string, headers: SignRequest['headers'] | undefined | null, body: SignRequest['body'] | undefined, payloadHash: string | undefined | null, timestamp: SignRequest['timestamp'] | undefined | null",
         ts_return_type = "Promise<string>"
     )]
-    pub fn sign_async(&self, env: Env, request: Raw) -> napi::Result<AsyncTask<SignTask>> {
-        self.task(env.raw(), request, None)
+    pub fn sign_async(
+        &self,
+        env: Env,
+        method: Option<Raw>,
+        url: Raw,
+        headers: Option<Raw>,
+        body: Option<Raw>,
+        payload_hash: Option<Raw>,
+        timestamp: Option<Raw>,
+    ) -> napi::Result<AsyncTask<SignTask>> {
+        let args = RequestArgs {
+            method,
+            url,
+            headers,
+            body,
+            payload_hash,
+            timestamp,
+        };
+        self.task(env.raw(), args, None)
     }
 
-    /// Like `presign`, off the event loop.
+    /// Like `presign` (the same arguments), off the event loop.
+    #[allow(clippy::too_many_arguments)]
     #[napi(
-        ts_args_type = "request: SignRequest, options?: PresignOptions | undefined | null",
+        ts_args_type = "method: string | undefined | null, url: string, headers: SignRequest['headers'] | undefined | null, body: SignRequest['body'] | undefined, payloadHash: string | undefined | null, timestamp: SignRequest['timestamp'] | undefined | null, expiresIn: PresignOptions | number | undefined | null",
         ts_return_type = "Promise<string>"
     )]
     pub fn presign_async(
         &self,
         env: Env,
-        request: Raw,
-        options: Option<Raw>,
+        method: Option<Raw>,
+        url: Raw,
+        headers: Option<Raw>,
+        body: Option<Raw>,
+        payload_hash: Option<Raw>,
+        timestamp: Option<Raw>,
+        expires_in: Option<Raw>,
     ) -> napi::Result<AsyncTask<SignTask>> {
         let env = env.raw();
-        let expires = input::expires_in(env, options.map(|o| o.0), 3600)?;
-        self.task(env, request, Some(expires))
+        let expires = input::expires_in(env, expires_in.map(|o| o.0), 3600)?;
+        let args = RequestArgs {
+            method,
+            url,
+            headers,
+            body,
+            payload_hash,
+            timestamp,
+        };
+        self.task(env, args, Some(expires))
     }
 }
 
@@ -497,8 +548,56 @@ impl Task for SignTask {
     fn resolve(&mut self, env: Env, output: Self::Output) -> napi::Result<Raw> {
         let env = env.raw();
         match output {
-            Ok(signed) => output::js_string(env, &output::flat(&signed)).map(Raw),
+            Ok(signed) => output::js_string(env, &sigv4::packed::signed_request(&signed)).map(Raw),
             Err(e) => Err(from_core(env, &e)),
         }
     }
+}
+
+/// What a signing handle holds: the signer's scope and the credentials current when it was made.
+struct SignHandle {
+    scope: Arc<Scope>,
+    credentials: Arc<Credentials>,
+    /// The SigV4a core signer (its ECDSA key), as in `NativeSigner`.
+    core: Option<Arc<sigv4::Signer>>,
+}
+
+/// The tag of signing handles.
+const SIGN: Kind = Kind::new(0x7369_6776_345f_7369, 0x676e_5f68_616e_646c, "signer");
+
+/// `NativeSigner.sign` on a handle from `signHandle()`: the same arguments and result.
+#[napi(
+    js_name = "signWith",
+    ts_args_type = "signer: object, method: string | undefined | null, url: string, headers: SignRequest['headers'] | undefined | null, body: SignRequest['body'] | undefined, payloadHash: string | undefined | null, timestamp: SignRequest['timestamp'] | undefined | null",
+    ts_return_type = "string"
+)]
+#[allow(clippy::too_many_arguments)]
+pub fn sign_with_handle(
+    env: Env,
+    signer: Raw,
+    method: Option<Raw>,
+    url: Raw,
+    headers: Option<Raw>,
+    body: Option<Raw>,
+    payload_hash: Option<Raw>,
+    timestamp: Option<Raw>,
+) -> napi::Result<Raw> {
+    let env = env.raw();
+    // SAFETY: SIGN handles hold a SignHandle; the caller holds the handle for this call.
+    let h = unsafe { handle::get::<SignHandle>(env, &SIGN, signer.0)? };
+    sign_args(
+        env,
+        &h.scope,
+        &h.credentials,
+        h.core.as_deref(),
+        RequestArgs {
+            method,
+            url,
+            headers,
+            body,
+            payload_hash,
+            timestamp,
+        },
+        None,
+    )
 }

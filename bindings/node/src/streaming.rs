@@ -11,7 +11,6 @@ use sigv4::{sign_streaming, Body, ChunkedEncoder, ChunkedPlan, ErrorKind, Payloa
 use crate::error::{bad_input, failed, from_core};
 use crate::input;
 use crate::js;
-use crate::output;
 use crate::raw::Raw;
 
 /// The chunk size when none is given: 64 KiB, as the AWS SDKs use.
@@ -157,7 +156,7 @@ pub fn start(env: sys::napi_env, core: &sigv4::Signer, args: Args) -> napi::Resu
         .map_err(|e| from_core(env, &e))?;
     let upload = sign_streaming(core, &request, req.time, plan).map_err(|e| from_core(env, &e))?;
     Ok(NativeUpload {
-        request: output::flat(&upload.request),
+        request: sigv4::packed::signed_request(&upload.request),
         encoder: Arc::new(Mutex::new(upload.encoder)),
     })
 }

@@ -3,19 +3,16 @@
 
 use napi::bindgen_prelude::{Buffer, Env};
 use napi::sys;
-use sigv4::{
-    ChunkedDecoder, ErrorKind, PathNormalization, SessionTokenMode, UriEncoding, VerifiedIdentity,
-    VerifierSettings,
-};
+use sigv4::{packed, ChunkedDecoder, ErrorKind, VerifierSettings};
 
-use std::rc::Rc;
+use std::sync::Arc;
 
 use crate::error::{bad_input, failed, from_core, js_error, js_error_with};
 use crate::handle::{self, Kind};
 use crate::input;
 use crate::js::{self, Value};
 use crate::lookup::{self, Lookup};
-use crate::output::{self, SEP};
+use crate::output;
 use crate::raw::Raw;
 
 /// Replay cache capacity used for `replayCache: true`.
@@ -43,20 +40,6 @@ fn seconds(
         ));
     }
     Ok(Some(n as u32))
-}
-
-fn flag(env: REnv, obj: Value, name: &std::ffi::CStr, what: &str) -> napi::Result<Option<bool>> {
-    match js::get(env, obj, name).map_err(|_| failed(env, what))? {
-        None => Ok(None),
-        Some(v) => js::boolean(env, v).map(Some).map_err(|_| {
-            bad_input(
-                env,
-                ErrorKind::InvalidOption,
-                what,
-                &format!("{what} must be a boolean"),
-            )
-        }),
-    }
 }
 
 fn names(env: REnv, v: Value, what: &str) -> napi::Result<Vec<String>> {
@@ -121,10 +104,10 @@ fn settings(env: REnv, o: Value, service: &str) -> napi::Result<(Vec<String>, Ve
             }
         }
     }
-    if let Some(v) = flag(env, o, c"allowUnsignedPayload", "allowUnsignedPayload")? {
+    if let Some(v) = input::opt_bool(env, o, c"allowUnsignedPayload", "allowUnsignedPayload")? {
         s.allow_unsigned_payload = v;
     }
-    if let Some(v) = flag(env, o, c"allowSigv4a", "allowSigv4a")? {
+    if let Some(v) = input::opt_bool(env, o, c"allowSigv4a", "allowSigv4a")? {
         s.allow_sigv4a = v;
     }
     if let Some(v) = js::get(env, o, c"replayCache").map_err(|_| failed(env, "replayCache"))? {
@@ -155,98 +138,16 @@ fn settings(env: REnv, o: Value, service: &str) -> napi::Result<(Vec<String>, Ve
                 }
             };
     }
-    if let Some(u) = input::opt_str(
-        env,
-        o,
-        c"uriEncoding",
-        ErrorKind::InvalidOption,
-        "uriEncoding",
-    )? {
-        s.uri_encoding = match u.as_str() {
-            "double" => UriEncoding::Double,
-            "single" => UriEncoding::Single,
-            _ => {
-                return Err(bad_input(
-                    env,
-                    ErrorKind::InvalidOption,
-                    "uriEncoding",
-                    "uriEncoding must be 'double' or 'single'",
-                ))
-            }
-        };
+    if let Some(v) = input::named_option(env, o, c"uriEncoding", "uriEncoding")? {
+        s.uri_encoding = v;
     }
-    if let Some(v) = flag(env, o, c"normalizePath", "normalizePath")? {
-        s.path_normalization = if v {
-            PathNormalization::Enabled
-        } else {
-            PathNormalization::Disabled
-        };
+    if let Some(v) = input::flag_option(env, o, c"normalizePath", "normalizePath")? {
+        s.path_normalization = v;
     }
-    if let Some(v) = flag(env, o, c"signSessionToken", "signSessionToken")? {
-        s.session_token_mode = if v {
-            SessionTokenMode::Signed
-        } else {
-            SessionTokenMode::AppendedAfterSigning
-        };
+    if let Some(v) = input::flag_option(env, o, c"signSessionToken", "signSessionToken")? {
+        s.session_token_mode = v;
     }
     Ok((regions, s))
-}
-
-/// Appends `n` in decimal (without the formatting machinery: this runs on every request).
-fn push_integer(out: &mut String, n: i64) {
-    if n < 0 {
-        out.push('-');
-    }
-    let mut digits = [0u8; 20];
-    let mut at = digits.len();
-    let mut rest = n.unsigned_abs();
-    loop {
-        at -= 1;
-        digits[at] = b'0' + (rest % 10) as u8;
-        rest /= 10;
-        if rest == 0 {
-            break;
-        }
-    }
-    for &d in &digits[at..] {
-        out.push(char::from(d));
-    }
-}
-
-/// The identity as NUL-separated fields: accessKeyId, region, service, signedHeaders (`;`),
-/// amzDate, presigned (`1`/`0`), expiresAt (epoch seconds or empty), sessionTokenUsed, payloadHash,
-/// algorithm, regionSet (or empty).
-fn identity_flat(who: &VerifiedIdentity) -> String {
-    let mut out = String::with_capacity(160);
-    out.push_str(&who.access_key_id);
-    out.push(SEP);
-    out.push_str(&who.region);
-    out.push(SEP);
-    out.push_str(&who.service);
-    out.push(SEP);
-    for (i, name) in who.signed_headers.iter().enumerate() {
-        if i > 0 {
-            out.push(';');
-        }
-        out.push_str(name);
-    }
-    out.push(SEP);
-    out.push_str(&who.amz_date());
-    out.push(SEP);
-    out.push(if who.presigned { '1' } else { '0' });
-    out.push(SEP);
-    if let Some(t) = who.expires_at {
-        push_integer(&mut out, t.unix());
-    }
-    out.push(SEP);
-    out.push(if who.session_token_used { '1' } else { '0' });
-    out.push(SEP);
-    out.push_str(&who.payload_hash);
-    out.push(SEP);
-    out.push_str(who.algorithm.name());
-    out.push(SEP);
-    out.push_str(who.region_set.as_deref().unwrap_or(""));
-    out
 }
 
 /// The JS error for a failed verification: `code`, `message`, `argument`, and for
@@ -290,14 +191,15 @@ fn lookup_fn(env: REnv, v: Option<Raw>) -> napi::Result<Option<Value>> {
 /// The native verifier behind `Verifier`.
 #[napi]
 pub struct NativeVerifier {
-    core: Rc<sigv4::Verifier>,
+    core: Arc<sigv4::Verifier>,
 }
 
 /// What a verifier handle holds (see [`NativeVerifier::handle`]).
-struct VerifierHandle(Rc<sigv4::Verifier>);
+pub(crate) struct VerifierHandle(pub(crate) Arc<sigv4::Verifier>);
 
 /// The tag of verifier handles.
-const VERIFIER: Kind = Kind::new(0x7369_6776_345f_7665, 0x7269_6669_6572_5f31, "verifier");
+pub(crate) const VERIFIER: Kind =
+    Kind::new(0x7369_6776_345f_7665, 0x7269_6669_6572_5f31, "verifier");
 
 #[napi]
 impl NativeVerifier {
@@ -334,10 +236,19 @@ impl NativeVerifier {
                 },
             };
         let refs: Vec<&str> = regions.iter().map(String::as_str).collect();
-        let core = sigv4::Verifier::new(lookup, &refs, &service, settings)
-            .map_err(|e| from_core(env, &e))?;
+        let core = if crate::key_lookup::wanted(env, o)? {
+            sigv4::Verifier::with_signing_keys(
+                crate::key_lookup::KeyFunction,
+                &refs,
+                &service,
+                settings,
+            )
+        } else {
+            sigv4::Verifier::new(lookup, &refs, &service, settings)
+        }
+        .map_err(|e| from_core(env, &e))?;
         Ok(NativeVerifier {
-            core: Rc::new(core),
+            core: Arc::new(core),
         })
     }
 
@@ -379,7 +290,7 @@ impl NativeVerifier {
             return Err(failed(env, "credentials"));
         }
         match result {
-            Ok(who) => output::js_string(env, &identity_flat(&who)).map(Raw),
+            Ok(who) => output::js_string(env, &packed::identity(&who)).map(Raw),
             Err(e) => Err(verification_error(env, &e)),
         }
     }
@@ -388,7 +299,7 @@ impl NativeVerifier {
     /// skips the cost of a class method call.
     #[napi(ts_return_type = "object")]
     pub fn handle(&self, env: Env) -> napi::Result<Raw> {
-        handle::create(env.raw(), &VERIFIER, VerifierHandle(Rc::clone(&self.core)))
+        handle::create(env.raw(), &VERIFIER, VerifierHandle(Arc::clone(&self.core)))
     }
 
     /// Verifies the headers of a streaming (aws-chunked) upload; returns the decoder for its body.
@@ -421,7 +332,7 @@ impl NativeVerifier {
                 let decoded_length = stream.decoded_length as f64;
                 let (identity, decoder) = stream.into_parts();
                 Ok(NativeStream {
-                    identity: identity_flat(&identity),
+                    identity: packed::identity(&identity),
                     decoded_length,
                     decoder,
                 })
@@ -462,9 +373,8 @@ impl NativeVerifier {
 
 /// `verify` for a request packed into one string, on a verifier handle (what the middleware
 /// sends: one string read instead of one per header, and no class method call):
-/// `method NUL url [NUL name NUL value]...` with `count` header pairs. A NUL inside a field changes
-/// the number of parts and is refused (`InvalidHeaderValue`). Returns the identity as `verify`
-/// does.
+/// the record of `sigv4::packed::VERIFY_REQUEST_FIELDS` with `count` header pairs. Returns the
+/// identity record as `verify` does.
 #[napi(
     js_name = "verifyPacked",
     ts_args_type = "verifier: object, packed: string, count: number, body: string | Uint8Array | undefined | null, now: Date | number | string | undefined | null, lookup: Function | undefined | null",
@@ -473,7 +383,7 @@ impl NativeVerifier {
 pub fn verify_packed(
     env: Env,
     verifier: Raw,
-    packed: Raw,
+    record: Raw,
     count: u32,
     body: Option<Raw>,
     now: Option<Raw>,
@@ -482,7 +392,7 @@ pub fn verify_packed(
     let env = env.raw();
     // SAFETY: VERIFIER handles hold a VerifierHandle; the caller holds the handle for this call.
     let core = &unsafe { handle::get::<VerifierHandle>(env, &VERIFIER, verifier.0)? }.0;
-    if !js::is_string(env, packed.0).map_err(|_| failed(env, "request"))? {
+    if !js::is_string(env, record.0).map_err(|_| failed(env, "request"))? {
         return Err(bad_input(
             env,
             ErrorKind::InvalidUrl,
@@ -490,35 +400,10 @@ pub fn verify_packed(
             "packed request must be a string",
         ));
     }
-    let text = js::read_string(env, packed.0).map_err(|_| failed(env, "request"))?;
-    let fields = nul_fields(&text);
-    let (Some(&method), Some(&url)) = (fields.first(), fields.get(1)) else {
-        return Err(bad_input(
-            env,
-            ErrorKind::InvalidUrl,
-            "request",
-            "packed request is incomplete",
-        ));
-    };
-    // No headers: the packed text ends with the NUL after the URL (an empty third field).
-    let rest: &[&str] = match &fields[2..] {
-        [""] if count == 0 => &[],
-        rest => rest,
-    };
-    let pairs: Vec<(&str, &str)> = rest
-        .chunks_exact(2)
-        .map(|pair| (pair[0], pair[1]))
-        .collect();
-    if rest.len() != 2 * count as usize {
-        return Err(verification_error(
-            env,
-            &sigv4::Error::from_binding(
-                ErrorKind::InvalidHeaderValue,
-                "headers",
-                "a NUL byte in the URL or a header is not valid HTTP",
-            ),
-        ));
-    }
+    let text = js::read_string(env, record.0).map_err(|_| failed(env, "request"))?;
+    let fields = packed::fields(&text);
+    let request =
+        packed::verify_request(&fields, count as usize).map_err(|e| verification_error(env, &e))?;
     let time = input::timestamp(env, present(env, now)?)?;
     let function = lookup_fn(env, lookup)?;
     // SAFETY: borrowed for this call only; copied below when JS (the lookup) runs meanwhile.
@@ -528,9 +413,9 @@ pub fn verify_packed(
     }
     let (result, lookup_failed) = lookup::with_function(env, function, || {
         core.verify_http(
-            method,
-            url,
-            &pairs,
+            request.method,
+            request.url,
+            &request.headers,
             sigv4::Body::Bytes(body.as_bytes()),
             time,
         )
@@ -539,24 +424,9 @@ pub fn verify_packed(
         return Err(failed(env, "credentials"));
     }
     match result {
-        Ok(who) => output::js_string(env, &identity_flat(&who)).map(Raw),
+        Ok(who) => output::js_string(env, &packed::identity(&who)).map(Raw),
         Err(e) => Err(verification_error(env, &e)),
     }
-}
-
-/// The NUL-separated fields of `text`, in one pass over its bytes (a `split` pays a searcher set-up
-/// per field, and a request has a dozen short ones).
-fn nul_fields(text: &str) -> Vec<&str> {
-    let mut fields = Vec::with_capacity(32);
-    let mut start = 0;
-    for (i, &b) in text.as_bytes().iter().enumerate() {
-        if b == 0 {
-            fields.push(&text[start..i]);
-            start = i + 1;
-        }
-    }
-    fields.push(&text[start..]);
-    fields
 }
 
 /// A streaming upload whose headers verified: feed it the wire body.
@@ -608,25 +478,5 @@ impl NativeStream {
             .iter()
             .map(|(n, v)| vec![n.clone(), v.clone()])
             .collect())
-    }
-
-    /// Data bytes handed out so far.
-    #[napi(getter)]
-    pub fn decoded_bytes(&self) -> f64 {
-        self.decoder.decoded_bytes() as f64
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::push_integer;
-
-    #[test]
-    fn integers_in_decimal() {
-        for n in [0, 7, 10, 1_440_941_760, -1, -86_400, i64::MAX, i64::MIN] {
-            let mut out = String::from("x");
-            push_integer(&mut out, n);
-            assert_eq!(out, format!("x{n}"));
-        }
     }
 }

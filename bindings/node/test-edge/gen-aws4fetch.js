@@ -24,14 +24,29 @@ const HOSTS = [
   'acct.r2.cloudflarestorage.com', 's3.us-west-004.backblazeb2.com', 'kms-fips.us-east-1.amazonaws.com',
   'ec2.cn-north-1.amazonaws.com.cn', 'execute-api.us-gov.amazonaws.com', 'autoscaling.us-east-1.amazonaws.com',
   'localhost:8080', '127.0.0.1:9000', 'api.example.com',
+  // Hosts the URL parser rewrites (case, default port, IPv4 forms, IDNA): libsigv4/aws4fetch's fast path
+  // must leave them to URL.
+  'SQS.US-WEST-2.amazonaws.com', 'sqs.us-east-1.amazonaws.com:443', 'sqs.us-east-1.amazonaws.com:0443', '1.2',
+  '0x7f.1', '10.0.0.0x1', 'xn--bcher-kva.example', 'example.amazonaws.com.',
 ]
-const PATH_PIECES = ['a', 'b c', 'x+y', '%2F', '%41', 'é', '日本', '..', '.', '', '~u', "!'()*", 'a=b', '%25', '-_.', 'UP', '%7e', '@:']
+const PATH_PIECES = ['a', 'b c', 'x+y', '%2F', '%41', 'é', '日本', '..', '.', '', '~u', "!'()*", 'a=b', '%25', '-_.', 'UP', '%7e', '@:',
+  // Not '|' or '^': Chromium's URL parser escapes them in paths, Node's does not (the expected values come from Node).
+  '%2e', '.%2E', '`', '{x}', '"', '<>', '\\', '%zz', ';p=1', '$&,']
 const QUERY_KEYS = ['a', 'b', 'A', 'x y', 'k+', '', 'é', 'X-Amz-Foo', 'list-type', 'prefix', '~', '*', 'a%20b']
-const QUERY_VALUES = ['', '1', 'b c', 'x+y', '/', '=', 'é', '%2F', '~', "!'()*", 'A&', 'z']
+const QUERY_VALUES = ['', '1', 'b c', 'x+y', '/', '=', 'é', '%2F', '~', "!'()*", 'A&', 'z', "'", '^', '"', '?', '`', '%zz', '{}']
 const HEADER_NAMES = ['X-Amz-Target', 'Content-Type', 'Content-Length', 'User-Agent', 'x-amz-meta-a', 'X-Custom', 'Range',
-  'Expect', 'X-Amz-Content-Sha256', 'If-Match', 'x-amzn-trace-id', 'Accept', 'Connection', 'X-Amz-Expires', 'Content-MD5']
+  'Expect', 'X-Amz-Content-Sha256', 'If-Match', 'x-amzn-trace-id', 'Accept', 'Connection', 'X-Amz-Expires', 'Content-MD5',
+  'x-custom', 'HOST', 'x-amz-date', 'X-AMZ-SECURITY-TOKEN']
 const HEADER_VALUES = ['a', ' padded ', 'a  b   c', 'x,y', 'application/json', '100', 'UNSIGNED-PAYLOAD',
-  'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855', 'tab\there', '"quoted"']
+  'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855', 'tab\there', '"quoted"', '', 'trailing\t', 'ü', '\tlead']
+
+// Requests libsigv4/aws4fetch signs on its fast path (no URL or Headers objects): plain hosts, paths, queries
+// and header values, so that a good share of every run exercises it.
+const PLAIN_HOSTS = ['example.amazonaws.com', 'sqs.us-west-2.amazonaws.com', 'bucket.s3.amazonaws.com', 'api.example.com',
+  'fn1.lambda-url.us-east-2.on.aws', 'autoscaling.us-east-1.amazonaws.com', 'iot.us-east-1.amazonaws.com']
+const PLAIN_PATH = ['a', 'x-y', '~u', 'a=b', '%41', 'UP', '%2F', 'x+y', '@:', '!()*', ';p=1', '$&,', 'mqtt', '%20', '%zz']
+const PLAIN_QUERY = ['a', 'b', 'A', 'k+', '~', 'x%20y', '/', '=', '%2F', 'list-type', '?', '']
+const PLAIN_VALUES = ['a', 'a  b   c', 'x,y', 'application/json', '100', '"quoted"', '', 'AnyScaleFrontendService.X']
 
 function pick(r, list) { return list[Math.floor(r() * list.length)] }
 
@@ -40,20 +55,22 @@ function generate(seed, count) {
   const r = rng(seed)
   const out = []
   for (let i = 0; i < count; i++) {
-    const host = pick(r, HOSTS)
+    const plain = r() < 0.35
+    const host = pick(r, plain ? PLAIN_HOSTS : HOSTS)
     let path = ''
     const segments = Math.floor(r() * 4)
-    for (let s = 0; s < segments; s++) path += '/' + (r() < 0.2 ? '' : pick(r, PATH_PIECES))
+    for (let s = 0; s < segments; s++) path += '/' + (r() < 0.2 ? '' : pick(r, plain ? PLAIN_PATH : PATH_PIECES))
     if (path === '' || r() < 0.1) path += '/'
     let query = ''
     const nq = Math.floor(r() * 4)
+    if (nq === 0 && r() < 0.1) query = '?'
     for (let q = 0; q < nq; q++) {
-      query += (q ? '&' : '?') + pick(r, QUERY_KEYS)
-      if (r() < 0.85) query += '=' + pick(r, QUERY_VALUES)
+      query += (q ? '&' : '?') + pick(r, plain ? PLAIN_QUERY : QUERY_KEYS)
+      if (r() < 0.85) query += '=' + pick(r, plain ? PLAIN_QUERY : QUERY_VALUES)
     }
     const headers = {}
     const nh = Math.floor(r() * 4)
-    for (let h = 0; h < nh; h++) headers[pick(r, HEADER_NAMES)] = pick(r, HEADER_VALUES)
+    for (let h = 0; h < nh; h++) headers[pick(r, HEADER_NAMES)] = pick(r, plain ? PLAIN_VALUES : HEADER_VALUES)
     const o = {
       url: (host.startsWith('localhost') || host.startsWith('127.') ? 'http://' : 'https://') + host + path + query,
       accessKeyId: 'AKIDEXAMPLE',
@@ -66,7 +83,7 @@ function generate(seed, count) {
     if (b < 0.25) o.body = pick(r, ['', 'hello', '{"a":1}', 'é日本', 'Action=ListUsers&Version=2010-05-08'])
     else if (b < 0.35) o.body = new Uint8Array(Math.floor(r() * 300)).map((_, j) => (j * 31 + i) & 255)
     if (nh) o.headers = headers
-    if (r() < 0.25) o.sessionToken = pick(r, ['token1', 'AQoDYXdzEPT//////////wEXAMPLEtc764', 'a b+c/='])
+    if (r() < 0.25) o.sessionToken = pick(r, ['token1', 'AQoDYXdzEPT//////////wEXAMPLEtc764', 'a b+c/=', ' padded '])
     if (r() < 0.3) o.signQuery = true
     if (r() < 0.15) o.allHeaders = true
     if (r() < 0.15) o.singleEncode = true

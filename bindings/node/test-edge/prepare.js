@@ -19,6 +19,7 @@ async function aws4fetchExpectations(seed, count) {
     const keys = [...u.searchParams.keys()]
     if (!new AwsV4Signer({ ...o }).service || keys.includes('') || new Set(keys).size !== keys.length) continue
     if (/[+%]/.test(u.pathname) && (o.service === 's3' || new AwsV4Signer({ ...o }).service === 's3')) continue
+    if ([...s.headers].some(([, v]) => v !== v.trim())) continue
     const sha = s.headers.get('x-amz-content-sha256')
     if (sha !== null && !/^[0-9a-f]{64}$/i.test(sha) && !sha.startsWith('UNSIGNED') && !sha.startsWith('STREAMING')) continue
     out.push({ input: o, expected: { method: s.method, url: u.toString(), headers: [...s.headers] } })

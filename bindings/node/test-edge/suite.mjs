@@ -3,12 +3,13 @@
 // signing and the aws-chunked upload through a web TransformStream, then verified), SigV4a signed and verified,
 // libsigv4/aws4 against the npm aws4's output,
 // aws4fetch's own output for generated requests (sign() and signSync()), and — where `fetchUrl` is given — signed
-// fetches from the local server: aws4fetch's retry on 503, and an S3 upload streamed as aws-chunked.
+// fetches from the local server: aws4fetch's retry on 503, and an S3 upload streamed as aws-chunked (not where
+// `streamUpload` is false: Deno's fetch sends a stream body chunked, without the Content-Length S3 needs).
 // Returns { passed, failed, failures: [{ name, message }] }.
 
 const enc = new TextEncoder()
 
-export async function runSuite(lib, aws4fetch, data, { fetchUrl, aws4 } = {}) {
+export async function runSuite(lib, aws4fetch, data, { fetchUrl, aws4, streamUpload = true } = {}) {
   const failures = []
   let passed = 0
   const check = async (name, fn) => {
@@ -147,7 +148,7 @@ export async function runSuite(lib, aws4fetch, data, { fetchUrl, aws4 } = {}) {
       const res = await bad.fetch(`${fetchUrl}/plain`)
       eq(res.status, 403, 'status')
     })
-    await check('S3 upload of a ReadableStream body as aws-chunked, verified chunk by chunk', async () => {
+    if (streamUpload) await check('S3 upload of a ReadableStream body as aws-chunked, verified chunk by chunk', async () => {
       const s3client = new aws4fetch.AwsClient({ accessKeyId: 'AKIDEDGE', secretAccessKey: 'edge-secret', service: 's3', region: 'us-east-1' })
       const size = 200000
       const body = new ReadableStream({

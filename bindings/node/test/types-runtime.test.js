@@ -19,7 +19,7 @@ function declared(file, name) {
 }
 
 test('every VerifierOptions field of the .d.ts is read by the runtime (allowSigv4a, not allowSigv4A)', () => {
-  const names = declared('native.d.ts', 'VerifierOptions')
+  const names = declared('types.d.ts', 'VerifierOptions')
   assert.ok(names.includes('allowSigv4a'), names.join())
   for (const name of names) {
     const options = { credentials: { AKIDEXAMPLE: 'secret' }, region: 'us-east-1', service: 's3', [name]: Symbol('wrong type') }
@@ -28,7 +28,7 @@ test('every VerifierOptions field of the .d.ts is read by the runtime (allowSigv
 })
 
 test('every SignerOptions field of the .d.ts is read by the runtime', () => {
-  const names = declared('native.d.ts', 'SignerOptions')
+  const names = declared('types.d.ts', 'SignerOptions')
   for (const name of names) {
     const options = { credentials, region: 'us-east-1', service: 's3', [name]: Symbol('wrong type') }
     assert.throws(() => new L.Signer(options), (e) => e instanceof L.SigV4Error && typeof e.code === 'string' && e.argument === name, name)

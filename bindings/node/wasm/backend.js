@@ -10,6 +10,9 @@
 // bundlers import a `.wasm`, or its bytes), `await init(source)` (also a URL, a Response or a
 // promise of one), or a loader registered by wasm/node.js (reads sigv4.wasm next to this file).
 
+// Header lists: the one JS translation of every header shape the API accepts, shared with the addon's path.
+const { headerList } = require('../lib/headers')
+
 const ABSENT = 0xffffffff
 const enc = new TextEncoder()
 const dec = new TextDecoder()
@@ -136,6 +139,20 @@ function write(fields, reserve) {
 
 function input(fields) { return write(fields, exportsOf().sigv4_input) }
 
+/** A view of the input buffer, kept while the buffer neither moves nor grows (it never shrinks). */
+let inView = null
+
+/** Writes `text` as UTF-8 into the input buffer with one encodeInto; its length in bytes. */
+function inputText(text) {
+  const need = text.length * 3
+  const ptr = exportsOf().sigv4_input(need)
+  let v = inView
+  if (v === null || v.byteOffset !== ptr || v.length < need || v.buffer !== wasm.memory.buffer) {
+    v = inView = new Uint8Array(wasm.memory.buffer, ptr, need)
+  }
+  return enc.encodeInto(text, v).written
+}
+
 /** Copies raw bytes (not fields) into the input buffer; their length. */
 function rawInput(bytes) {
   const ptr = exportsOf().sigv4_input(bytes.length)
@@ -190,45 +207,6 @@ function reqString(v, code, what) {
   if (v === undefined) throw nativeError(code, what, `${what} is required`)
   if (typeof v !== 'string') throw nativeError(code, what, `${what} must be a string`)
   return v
-}
-
-function headerValue(v, out, name) {
-  switch (typeof v) {
-    case 'string': out.push(name, v); return
-    case 'number': case 'boolean': case 'bigint': out.push(name, String(v)); return
-    case 'undefined': return
-    default:
-      if (v === null) return
-      if (Array.isArray(v)) {
-        for (const item of v) headerValue(item, out, name)
-        return
-      }
-      throw nativeError('InvalidHeaderValue', 'header value', `value of header ${JSON.stringify(name)} must be a string or a number`)
-  }
-}
-
-/** Headers as a flat [name, value, ...] list: an object, [name, value] pairs, a flat list, Headers. */
-function headerList(v, out) {
-  if (!present(v)) return out
-  const bad = () => nativeError('InvalidHeaderName', 'headers', 'headers must be an object, an array of [name, value] pairs, or a Headers instance')
-  if (typeof v !== 'object') throw bad()
-  if (typeof v.entries === 'function' && !Array.isArray(v)) v = [...v.entries()]
-  if (Array.isArray(v)) {
-    if (v.length > 0 && typeof v[0] === 'string') {
-      if (v.length & 1) throw nativeError('InvalidHeaderName', 'headers', 'a flat header list (rawHeaders) must hold name, value pairs')
-      for (let i = 0; i < v.length; i += 2) {
-        out.push(reqString(v[i], 'InvalidHeaderName', 'header name'), reqString(v[i + 1], 'InvalidHeaderValue', 'header value'))
-      }
-      return out
-    }
-    for (const pair of v) {
-      if (!Array.isArray(pair) || pair.length !== 2) throw bad()
-      headerValue(pair[1], out, reqString(pair[0], 'InvalidHeaderName', 'header name'))
-    }
-    return out
-  }
-  for (const name of Object.keys(v)) headerValue(v[name], out, name)
-  return out
 }
 
 /** A body as a string or bytes (null when absent). */
@@ -387,21 +365,18 @@ class NativeSigner {
     return this.#run(method, url, headers, body, payloadHash, timestamp, expiresField(options))
   }
 
-  /** Signs the request object, hashing a large body with WebCrypto where there is one. */
-  async signAsync(request) {
-    const r = requestObject(request)
-    let payloadHash = r.payloadHash
-    if (!present(payloadHash) && (this.#payload === undefined || this.#payload === 'signed') && present(r.body) && typeof crypto === 'object' && crypto.subtle) {
-      const body = bodyOf(r.body)
-      const bytes = typeof body === 'string' ? (body.length * 3 >= WEBCRYPTO_BYTES ? enc.encode(body) : null) : body
+  /** `sign`, hashing a large body with WebCrypto where there is one. */
+  async signAsync(method, url, headers, body, payloadHash, timestamp) {
+    if (!present(payloadHash) && (this.#payload === undefined || this.#payload === 'signed') && present(body) && typeof crypto === 'object' && crypto.subtle) {
+      const b = bodyOf(body)
+      const bytes = typeof b === 'string' ? (b.length * 3 >= WEBCRYPTO_BYTES ? enc.encode(b) : null) : b
       if (bytes !== null && bytes.length >= WEBCRYPTO_BYTES) payloadHash = hex(await crypto.subtle.digest('SHA-256', bytes))
     }
-    return this.#run(r.method, r.url, r.headers, present(payloadHash) ? null : r.body, payloadHash, r.timestamp, null)
+    return this.#run(method, url, headers, present(payloadHash) ? null : body, payloadHash, timestamp, null)
   }
 
-  async presignAsync(request, options) {
-    const r = requestObject(request)
-    return this.presign(r.method, r.url, r.headers, r.body, r.payloadHash, r.timestamp, options)
+  async presignAsync(method, url, headers, body, payloadHash, timestamp, options) {
+    return this.presign(method, url, headers, body, payloadHash, timestamp, options)
   }
 
   /**
@@ -444,13 +419,6 @@ class NativeSigner {
     const h = check(wasm.sigv4_signer_streaming(this.#h, len), null)
     return new NativeUpload(h, outString())
   }
-}
-
-function requestObject(request) {
-  if (request === null || typeof request !== 'object') {
-    throw nativeError('InvalidUrl', 'request', 'request must be an object {method, url, headers, body}')
-  }
-  return request
 }
 
 function hex(buffer) {
@@ -507,11 +475,11 @@ function sdkHandle(accessKeyId, secretAccessKey, region, service) {
 function sdkSign(handle, packed, payloadHash, flags) {
   const h = CompatHandle.id(handle, 'sdkHandle')
   if (typeof packed !== 'string') throw nativeError('InvalidUrl', 'request', 'request must be a string')
-  const parts = packed.split('\0')
-  if (parts.length < 3) throw nativeError('InvalidUrl', 'request', 'packed request is incomplete')
-  const fields = [parts[0], parts[1], parts[2], reqString(payloadHash, 'InvalidPayloadHash', 'payloadHash'), String(flags >>> 0)]
-  for (let i = 3; i < parts.length; i += 2) fields.push(parts[i], i + 1 < parts.length ? parts[i + 1] : '')
-  const len = input(fields)
+  let hash = reqString(payloadHash, 'InvalidPayloadHash', 'payloadHash')
+  // A NUL would end the hash early: no hash holds one, so any stand-in keeps the core's own refusal.
+  if (hash.indexOf('\0') !== -1) hash = hash.replace(/\0/g, '\ufffd')
+  // One text, one encodeInto (wasm/src/compat.rs splits it): the hot path of libsigv4/aws4fetch and aws-sdk.
+  const len = inputText(hash + '\0' + (flags >>> 0) + '\0' + packed)
   check(wasm.sigv4_sdk_sign(h, len), null)
   return outString()
 }
@@ -559,38 +527,35 @@ function encodeEventHeaders() {
 }
 
 /**
- * One-call signing (KumoMTA's aws_sign_v4): `{accessKey, secretKey, region, service, method, uri,
- * queryParams?, headers?, payload?, timestamp?, sessionToken?}` -> `{authorization, timestamp,
- * signature, canonicalRequest, stringToSign}`; no x-amz-content-sha256 header is added.
+ * One-call signing (KumoMTA's aws_sign_v4), the core's sigv4::sign_v4: `{accessKey, secretKey, region, service,
+ * method, uri, queryParams?, headers?, payload?, timestamp?, sessionToken?}` -> the signed-request record
+ * (lib/sign-v4.js builds the result object, as for the addon).
  */
 function signV4(params) {
   if (params === null || typeof params !== 'object') throw nativeError('InvalidOption', 'params', 'signV4 needs a parameter object')
-  const credentials = {
-    accessKeyId: reqString(params.accessKey, 'InvalidCredentials', 'accessKey'),
-    secretAccessKey: reqString(params.secretKey, 'InvalidCredentials', 'secretKey'),
-    sessionToken: optString(params.sessionToken, 'InvalidCredentials', 'sessionToken'),
-  }
-  const region = reqString(params.region, 'InvalidRegion', 'region')
-  const service = reqString(params.service, 'InvalidService', 'service')
-  const method = reqString(params.method, 'InvalidMethod', 'method')
-  const uri = reqString(params.uri, 'InvalidUrl', 'uri')
-  if (!uri.startsWith('/')) throw nativeError('InvalidUrl', 'uri', "uri must be a path starting with '/'")
   let query = []
   try {
     query = headerList(params.queryParams, [])
   } catch (e) {
     throw nativeError('InvalidUrl', 'queryParams', 'queryParams must be an object of name -> value (or [name, value] pairs)')
   }
-  let q = ''
-  for (let i = 0; i < query.length; i += 2) q += (i ? '&' : '') + uriEncode(query[i]) + '=' + uriEncode(query[i + 1])
-  const signer = new NativeSigner({ region, service, credentials, contentSha256Header: false })
-  const p = signer.sign(method, q === '' ? uri : uri + '?' + q, params.headers, params.payload, null, params.timestamp).split('\0')
-  return { authorization: p[3], timestamp: p[4], signature: p[2], canonicalRequest: p[7], stringToSign: p[8] }
-}
-
-/** AWS's URI encoding of one query component (every byte but A-Z a-z 0-9 - _ . ~). */
-function uriEncode(s) {
-  return encodeURIComponent(s).replace(/[!'()*]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase())
+  const fields = [
+    reqString(params.accessKey, 'InvalidCredentials', 'accessKey'),
+    reqString(params.secretKey, 'InvalidCredentials', 'secretKey'),
+    optString(params.sessionToken, 'InvalidCredentials', 'sessionToken'),
+    reqString(params.region, 'InvalidRegion', 'region'),
+    reqString(params.service, 'InvalidService', 'service'),
+    reqString(params.method, 'InvalidMethod', 'method'),
+    reqString(params.uri, 'InvalidUrl', 'uri'),
+    timeField(params.timestamp),
+    bodyOf(params.payload),
+    String(query.length >> 1),
+    ...query,
+  ]
+  headerList(params.headers, fields)
+  const len = input(fields)
+  check(wasm.sigv4_sign_v4(len), null)
+  return outString()
 }
 
 /** The encoder of a streaming upload. */
@@ -730,6 +695,53 @@ function verifyPacked(handle, packed, count, body, now, lookupFn) {
   return verifier.verify(parts[0], parts[1], rest.length ? rest : undefined, body, undefined, now, lookupFn)
 }
 
+/** The requests of each `NativeBatch` (kept off its prototype: the addon's class has only `add` and `length`). */
+const batches = new WeakMap()
+
+/**
+ * The requests of one `verifyMany` (lib/verify-many.js). The addon verifies them on its thread pool; the
+ * WebAssembly build has no threads, so `verifyBatch` verifies them here one by one, in order (same results).
+ */
+class NativeBatch {
+  constructor() { batches.set(this, []) }
+  add(method, url, headers, body, payloadHash, now) {
+    // The clock is read now, as the addon does when it copies the request.
+    batches.get(this).push([method, url, headers, body, payloadHash, present(now) ? now : new Date()])
+  }
+
+  /** Requests packed by lib/verify-many.js: `method NUL url [NUL name NUL value]...` with `counts[i]` pairs. */
+  addPacked(records, counts, bodies, now) {
+    const at = present(now) ? now : new Date()
+    const list = batches.get(this)
+    for (let i = 0; i < records.length; i++) {
+      const parts = records[i].split('\0')
+      const rest = parts.slice(2)
+      if (rest.length !== 2 * counts[i]) throw nativeError('InvalidHeaderValue', 'headers', 'a NUL byte in the URL or a header is not valid HTTP')
+      list.push([parts[0], parts[1], rest.length ? rest : undefined, bodies[i], undefined, at])
+    }
+  }
+
+  get length() { return batches.get(this).length }
+}
+
+/** Verifies (and empties) `batch`: one identity string or `[code, message, argument, canonicalRequest, stringToSign]` each. */
+function verifyBatch(handle, batch, threads) {
+  if (!(handle instanceof VerifierHandle)) throw nativeError('InvalidOption', 'verifier', 'verifier must be a handle from NativeVerifier.handle()')
+  if (!batches.has(batch)) throw nativeError('InvalidOption', 'batch', 'batch must be a NativeBatch')
+  void threads
+  const requests = batches.get(batch)
+  batches.set(batch, [])
+  const out = requests.map(([method, url, headers, body, payloadHash, now]) => {
+    try {
+      return handle.verifier.verify(method, url, headers, body, payloadHash, now)
+    } catch (e) {
+      const code = typeof e.code === 'string' ? e.code : 'InvalidOption'
+      return [code, String(e.message), e.argument ?? null, e.canonicalRequest ?? null, e.stringToSign ?? null]
+    }
+  })
+  return Promise.resolve(out)
+}
+
 /** The decoder of a verified streaming upload. */
 class NativeStream {
   #h
@@ -755,8 +767,6 @@ class NativeStream {
     for (let i = 0; i < p.length; i += 2) pairs.push([p[i], p[i + 1]])
     return pairs
   }
-
-  get decodedBytes() { return exportsOf().sigv4_stream_decoded_bytes(this.#h) }
 }
 
 // ---- functions ----
@@ -770,6 +780,12 @@ function sha256Hex(data) {
 }
 
 /** `{status, contentType, body}`: the core's answer to a failed verification (see src/answer.rs). */
+/** Trusted proxies are an option of the node:http middleware, which runs on the addon only. */
+class NativeTrustedProxies {
+  constructor() { throw nativeError('InvalidOption', 'trustedProxies', 'trustedProxies is an option of the node:http middleware: it needs the Node addon, not the WebAssembly build') }
+  resolve() { return [] }
+}
+
 function errorAnswer(code, message, canonicalRequest, stringToSign, xml) {
   const both = canonicalRequest != null && stringToSign != null
   const len = input([code, message, both ? canonicalRequest : null, both ? stringToSign : null, xml ? '1' : null])
@@ -780,6 +796,15 @@ function errorAnswer(code, message, canonicalRequest, stringToSign, xml) {
   return { status: Number(out.slice(0, a)), contentType: out.slice(a + 1, b), body: out.slice(b + 1) }
 }
 
+/**
+ * The verdict after a shared replay store answered (lib/replay-store.js): such a store needs a TCP Redis
+ * client, which the runtimes of this build (Workers, browsers) do not offer, so the WebAssembly build has
+ * none; the native addon's `replayVerdict` is the core's (src/replay.rs).
+ */
+function replayVerdict() {
+  throw new Error('a shared replay store (replayStore) needs the native addon; the WebAssembly backend has none')
+}
+
 function version() {
   check(exportsOf().sigv4_version(), null)
   return outString()
@@ -788,8 +813,11 @@ function version() {
 module.exports = {
   NativeSigner,
   NativeVerifier,
+  NativeBatch,
+  verifyBatch,
   NativeUpload,
   NativeStream,
+  NativeTrustedProxies,
   signWith,
   sdkHandle,
   sdkSign,
@@ -801,6 +829,7 @@ module.exports = {
   verifyPacked,
   sha256Hex,
   errorAnswer,
+  replayVerdict,
   version,
   initSync,
   init,

@@ -223,3 +223,23 @@ pub fn botocore_presign_s3(
     out.push_str(&signature);
     Ok(Some(out))
 }
+
+/// The HMAC-SHA256 (lowercase hex) of `text` under the SigV4 signing key of (`secret_key`, the day
+/// of `amz_date`, `region`, `service`): botocore's `SigV4Auth.signature`, which its S3 POST
+/// presigners (`s3v4-presign-post`, `v4-s3express-presign-post`) apply to the base64 policy.
+#[pyfunction]
+#[pyo3(signature = (access_key, secret_key, region, service, amz_date, text))]
+pub fn botocore_sign_string(
+    py: Python<'_>,
+    access_key: &str,
+    secret_key: &str,
+    region: &str,
+    service: &str,
+    amz_date: &str,
+    text: &str,
+) -> PyResult<String> {
+    let credentials = Credentials::new(access_key, secret_key, None).py_err(py)?;
+    let time = SigningTime::parse_amz_date(amz_date).py_err(py)?;
+    let key = keys().signing_key(&credentials, time, region, service);
+    Ok(sigv4::hex(&key.sign(text.as_bytes())))
+}

@@ -114,6 +114,22 @@ impl VerifiedIdentity {
         self.inner.payload_signed()
     }
 
+    /// The key a replay store remembers this request under (64 hex digits, before any prefix;
+    /// the same in every language).
+    #[getter]
+    fn replay_key(&self) -> String {
+        self.inner.replay_claim.key()
+    }
+
+    /// Milliseconds a replay store must keep ``replay_key`` at ``now`` (unix seconds, float; the
+    /// end of the request's validity window; at least 1).
+    fn replay_ttl_ms(&self, now: f64) -> u64 {
+        // Milliseconds floored: the ttl may come out up to 1 ms long, never short.
+        self.inner
+            .replay_claim
+            .ttl_millis((now * 1000.0).floor() as i64)
+    }
+
     /// ``AWS4-HMAC-SHA256`` (SigV4) or ``AWS4-ECDSA-P256-SHA256`` (SigV4a).
     #[getter]
     fn algorithm(&self) -> &'static str {

@@ -5,22 +5,29 @@
 //! verification middleware.
 
 mod answer;
+mod batch;
 mod body;
 mod botocore;
+mod botocore_v4a;
 mod credentials;
 mod errors;
+mod forwarded;
 mod hasher;
 mod headers;
 mod identity;
+mod key_lookup;
 mod lookup;
+mod one_call;
 mod options;
 mod raw;
+mod replay;
 mod signed;
 mod signer;
 mod streaming;
 mod text;
 mod timestamp;
 mod verifier;
+mod verify_stream;
 
 use pyo3::prelude::*;
 use pyo3::types::PyString;
@@ -59,11 +66,21 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<verifier::Verifier>()?;
     m.add_class::<identity::VerifiedIdentity>()?;
     m.add_class::<streaming::StreamingUpload>()?;
+    m.add_class::<verify_stream::VerifiedStream>()?;
+    m.add_class::<forwarded::TrustedProxies>()?;
     m.add_function(wrap_pyfunction!(uri_encode, m)?)?;
+    m.add_function(wrap_pyfunction!(one_call::sign_v4, m)?)?;
     m.add_function(wrap_pyfunction!(answer::error_answer, m)?)?;
+    m.add_function(wrap_pyfunction!(replay::replay_verdict_of, m)?)?;
     m.add_function(wrap_pyfunction!(scope_has_body, m)?)?;
+    m.add_function(wrap_pyfunction!(raw::py_scope_target, m)?)?;
+    m.add_function(wrap_pyfunction!(raw::py_scope_headers, m)?)?;
+    m.add_function(wrap_pyfunction!(raw::py_wire_target, m)?)?;
+    m.add_function(wrap_pyfunction!(raw::py_environ_headers, m)?)?;
     m.add_function(wrap_pyfunction!(botocore::botocore_sign, m)?)?;
     m.add_function(wrap_pyfunction!(botocore::botocore_presign_s3, m)?)?;
+    m.add_function(wrap_pyfunction!(botocore_v4a::botocore_sign_v4a, m)?)?;
+    m.add_function(wrap_pyfunction!(botocore::botocore_sign_string, m)?)?;
     m.add("EMPTY_SHA256", sigv4::EMPTY_SHA256)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())

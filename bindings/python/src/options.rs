@@ -4,11 +4,11 @@ use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyAny, PyBool, PyDict, PyString};
 use sigv4::{
-    ContentSha256Header, ErrorKind, PathNormalization, PayloadMode, SessionTokenMode,
-    SigningAlgorithm, SigningSettings, UriEncoding,
+    ContentSha256Header, ErrorKind, OptionFlag, OptionName, PathNormalization, PayloadMode,
+    SessionTokenMode, SigningAlgorithm, SigningSettings, UriEncoding,
 };
 
-use crate::errors::input;
+use crate::errors::{input, IntoPyResult};
 
 /// The option names a `Signer` accepts (and `sign`/`presign` per call, plus `payload_hash`).
 pub const OPTION_NAMES: &str = "payload, content_sha256_header, uri_encoding, normalize_path, \
@@ -43,69 +43,26 @@ fn apply_one(
     }
     match name {
         "payload" => {
-            if value.is_none() {
-                settings.payload = None;
+            settings.payload = if value.is_none() {
+                None
             } else {
-                let given = text(name, value)?;
-                let mode = PayloadMode::from_name(&given).ok_or_else(|| {
-                    input(
-                        py,
-                        ErrorKind::InvalidOption,
-                        "payload",
-                        format!(
-                            "payload {given:?} is not one of signed, unsigned, streaming-signed, \
-                             streaming-unsigned-trailer, streaming-signed-trailer"
-                        ),
-                    )
-                })?;
-                settings.payload = Some(mode);
-            }
+                Some(PayloadMode::parse_name(&text(name, value)?).py_err(py)?)
+            };
         }
         "content_sha256_header" => {
-            settings.content_sha256_header = if flag(name, value)? {
-                ContentSha256Header::Include
-            } else {
-                ContentSha256Header::Omit
-            }
+            settings.content_sha256_header = ContentSha256Header::from_flag(flag(name, value)?)
         }
         "uri_encoding" => {
-            settings.uri_encoding = match text(name, value)?.as_str() {
-                "double" => UriEncoding::Double,
-                "single" => UriEncoding::Single,
-                other => {
-                    return Err(input(
-                        py,
-                        ErrorKind::InvalidOption,
-                        "uri_encoding",
-                        format!("uri_encoding {other:?} must be \"double\" or \"single\""),
-                    ))
-                }
-            }
+            settings.uri_encoding = UriEncoding::parse_name(&text(name, value)?).py_err(py)?
         }
         "normalize_path" => {
-            settings.path_normalization = if flag(name, value)? {
-                PathNormalization::Enabled
-            } else {
-                PathNormalization::Disabled
-            }
+            settings.path_normalization = PathNormalization::from_flag(flag(name, value)?)
         }
         "sign_session_token" => {
-            settings.session_token_mode = if flag(name, value)? {
-                SessionTokenMode::Signed
-            } else {
-                SessionTokenMode::AppendedAfterSigning
-            }
+            settings.session_token_mode = SessionTokenMode::from_flag(flag(name, value)?)
         }
         "algorithm" => {
-            let given = text(name, value)?;
-            settings.algorithm = SigningAlgorithm::from_name(&given).ok_or_else(|| {
-                input(
-                    py,
-                    ErrorKind::InvalidOption,
-                    "algorithm",
-                    format!("algorithm {given:?} must be \"sigv4\" or \"sigv4a\""),
-                )
-            })?;
+            settings.algorithm = SigningAlgorithm::parse_name(&text(name, value)?).py_err(py)?
         }
         "unsigned_headers" => {
             if value.is_instance_of::<PyString>() {

@@ -1,13 +1,17 @@
 //! Requests as servers hand them over: ASGI's raw byte pairs and a WSGI `environ`, read in one
 //! pass without building Python strings or lists (the middleware's fast path).
+//!
+//! All request reading of the ASGI and WSGI middlewares is here, with the HTTP rules from the core
+//! (`sigv4::wire_text`, `requote_path`, `announces_body`, `require_origin_form`): nothing calls
+//! back into Python for it, and `sigv4.asgi.scope_target` / `sigv4.wsgi.wire_target` and the
+//! header helpers are these functions.
 
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
-use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyAny, PyBytes, PyDict, PyList, PyString, PyTuple};
 
 use crate::headers::HeaderTexts;
-use crate::text::{latin1, str_of, Text};
+use crate::text::{str_of, string_of, Text};
 
 /// One header name or value from an ASGI server: bytes (UTF-8, else latin-1) or str.
 fn wire<'py>(value: &Bound<'py, PyAny>) -> PyResult<Text<'py>> {
@@ -59,59 +63,64 @@ pub fn asgi_headers<'py>(headers: &Bound<'py, PyAny>) -> PyResult<HeaderTexts<'p
     Ok(out)
 }
 
-/// The middlewares accept only an origin-form target (`/path?query`). A server hands the target
-/// to the application as it came (ASGI `raw_path` and `path`, WSGI `REQUEST_URI`/`RAW_URI`): an
-/// absolute-form one (`http://host/a`, meant for proxies) would reach the application as a URL,
-/// not as the path that was signed (issue 23). The core's `RequestTarget::parse` then reads what
-/// is left (a raw `#`, dot segments, ...).
+/// The middlewares accept only an origin-form target (the core's rule, see
+/// `sigv4::require_origin_form`); the core's `RequestTarget::parse` then reads what is left.
 fn origin_form_only(py: Python<'_>, target: &str) -> PyResult<()> {
-    if target.starts_with('/') {
-        return Ok(());
+    sigv4::require_origin_form(target).map_err(|e| crate::errors::verification(py, e))
+}
+
+/// A scope value that is bytes or str; None for anything else. Bytes that are not UTF-8 are
+/// refused when `strict` (the verifier's reading, `sigv4::target_text`), else shown as latin-1.
+fn scope_text<'py>(value: Option<Bound<'py, PyAny>>, strict: bool) -> PyResult<Option<Text<'py>>> {
+    let Some(value) = value else { return Ok(None) };
+    if let Ok(bytes) = value.cast::<PyBytes>() {
+        if strict {
+            if let Err(e) = sigv4::target_text(bytes.as_bytes()) {
+                return Err(crate::errors::verification(value.py(), e));
+            }
+        }
+        return Ok(Some(Text::from_wire_bytes(bytes)));
     }
-    Err(crate::errors::verification(
-        py,
-        sigv4::Error::from_binding(
-            sigv4::ErrorKind::InvalidUrl,
-            "url",
-            "the server hands this request-target to the application as it came, and it is not a path (/path?query): the application would not receive the path that was signed; send the origin-form target",
-        ),
+    match value.cast::<PyString>() {
+        Ok(s) => Ok(Some(Text::from_str(s)?)),
+        Err(_) => Ok(None),
+    }
+}
+
+/// The request target of an ASGI http scope as the client sent it: `raw_path` (the path as sent,
+/// read as UTF-8 as the ASGI spec reads it for `path`) and `query_string`; without `raw_path`,
+/// `root_path + path` re-quoted (`sigv4::requote_path` on its UTF-8 bytes). With `strict` (the
+/// verifier) target bytes that are not UTF-8 are refused (`InvalidUrl`); without (a log line),
+/// they are shown as latin-1.
+fn scope_target_text(scope: &Bound<'_, PyDict>, strict: bool) -> PyResult<String> {
+    let py = scope.py();
+    let raw = scope_text(scope.get_item(pyo3::intern!(py, "raw_path"))?, strict)?;
+    let requoted;
+    let path = match &raw {
+        Some(text) if !text.as_str().is_empty() => text.as_str(),
+        _ => {
+            let root = scope_text(scope.get_item(pyo3::intern!(py, "root_path"))?, strict)?;
+            let path = scope_text(scope.get_item(pyo3::intern!(py, "path"))?, strict)?;
+            let mut decoded = String::new();
+            decoded.push_str(root.as_ref().map_or("", Text::as_str));
+            decoded.push_str(path.as_ref().map_or("/", Text::as_str));
+            requoted = sigv4::requote_path(decoded.as_bytes());
+            &requoted
+        }
+    };
+    let query = scope_text(scope.get_item(pyo3::intern!(py, "query_string"))?, strict)?;
+    Ok(sigv4::join_target(
+        path,
+        query.as_ref().map_or("", Text::as_str),
     ))
 }
 
-static DECODED_PATH: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
-
-/// The request target of an ASGI http scope: `raw_path` (the path as sent) and `query_string`;
-/// without `raw_path`, `sigv4.asgi` re-quotes the decoded `root_path + path`.
-pub fn scope_target<'py>(scope: &Bound<'py, PyDict>) -> PyResult<String> {
-    let py = scope.py();
-    let raw = scope.get_item(pyo3::intern!(py, "raw_path"))?;
-    let raw_text = match &raw {
-        Some(r) => match r.cast::<PyBytes>() {
-            Ok(bytes) => Some(Text::from_wire_bytes(bytes)),
-            Err(_) => match r.cast::<PyString>() {
-                Ok(s) => Some(Text::from_str(s)?),
-                Err(_) => None,
-            },
-        },
-        None => None,
-    };
-    let path = match raw_text {
-        Some(text) if !text.as_str().is_empty() => text,
-        _ => {
-            let helper = DECODED_PATH.import(py, "sigv4.asgi", "_decoded_path")?;
-            let decoded = helper.call1((scope,))?;
-            Text::from_str(decoded.cast::<PyString>()?)?
-        }
-    };
-    origin_form_only(py, path.as_str())?;
-    let query = match scope.get_item(pyo3::intern!(py, "query_string"))? {
-        Some(q) => match q.cast::<PyBytes>() {
-            Ok(b) => Text::from_wire_bytes(b),
-            Err(_) => Text::from_str(q.cast::<PyString>()?)?,
-        },
-        None => Text::Owned(String::new()),
-    };
-    Ok(join_target(path.as_str(), query.as_str()))
+/// The target the verifier checks: [`scope_target_text`] (strict), refused (`InvalidUrl`) unless
+/// it is in origin form.
+pub fn scope_target(scope: &Bound<'_, PyDict>) -> PyResult<String> {
+    let target = scope_target_text(scope, true)?;
+    origin_form_only(scope.py(), &target)?;
+    Ok(target)
 }
 
 /// Whether ASGI header pairs announce a body (RFC 9112 6.3): a `Content-Length` other than 0, or
@@ -122,11 +131,7 @@ pub fn asgi_announces_body(headers: &Bound<'_, PyAny>) -> PyResult<bool> {
 
 /// [`asgi_announces_body`] on header pairs already read.
 pub fn announces_body(headers: &HeaderTexts<'_>) -> bool {
-    headers.iter().any(|(name, value)| {
-        let name = name.as_str();
-        name.eq_ignore_ascii_case("transfer-encoding")
-            || (name.eq_ignore_ascii_case("content-length") && value.as_str().trim() != "0")
-    })
+    sigv4::announces_body(headers.iter().map(|(n, v)| (n.as_str(), v.as_str())))
 }
 
 /// Whether an ASGI http scope is HTTP/1.0 or 1.1 (`http_version`), where a request without
@@ -142,44 +147,59 @@ pub fn scope_is_http1(scope: &Bound<'_, PyDict>) -> PyResult<bool> {
     })
 }
 
-/// `path?query` (just `path` when the query is empty; `/` when the path is empty).
+/// `path?query` (the core's `sigv4::join_target`).
 pub fn join_target(path: &str, query: &str) -> String {
-    let path = if path.is_empty() { "/" } else { path };
-    let mut url = String::with_capacity(path.len() + 1 + query.len());
-    url.push_str(path);
-    if !query.is_empty() {
-        url.push('?');
-        url.push_str(query);
-    }
-    url
+    sigv4::join_target(path, query)
 }
 
-static WIRE_TARGET: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+/// The bytes a PEP 3333 str stands for (each character one latin-1 byte), or None when it holds
+/// a character above U+00FF (the server broke PEP 3333).
+fn latin1_bytes(text: &str) -> Option<Vec<u8>> {
+    text.chars()
+        .map(|c| u8::try_from(u32::from(c)).ok())
+        .collect()
+}
 
-/// The request target as `sigv4.wsgi.wire_target` finds it: `REQUEST_URI` or `RAW_URI` as
-/// received, else the Python helper re-quotes `SCRIPT_NAME + PATH_INFO`.
-pub fn environ_target<'py>(environ: &Bound<'py, PyDict>) -> PyResult<Text<'py>> {
+/// The request target of a WSGI environ as the client sent it: `REQUEST_URI` or `RAW_URI` as
+/// received (gunicorn, uWSGI, werkzeug), else `SCRIPT_NAME + PATH_INFO` re-quoted
+/// (`sigv4::requote_path` on the latin-1 bytes; wsgiref gives only the decoded path) and
+/// `QUERY_STRING`. Not checked: see [`environ_target`].
+pub fn read_environ_target<'py>(environ: &Bound<'py, PyDict>) -> PyResult<Text<'py>> {
     let py = environ.py();
     for key in [
         pyo3::intern!(py, "REQUEST_URI"),
         pyo3::intern!(py, "RAW_URI"),
     ] {
-        let Some(value) = environ.get_item(key)? else {
-            continue;
-        };
-        let Ok(raw) = value.cast::<PyString>() else {
-            continue;
-        };
-        let text = str_of(raw)?;
-        if text.is_empty() {
-            continue;
+        if let Some(raw) = environ.get_item(key)? {
+            if let Ok(raw) = raw.cast::<PyString>() {
+                if raw.len()? > 0 {
+                    return Text::from_str(raw);
+                }
+            }
         }
-        origin_form_only(py, &text)?;
-        return Text::from_str(raw);
     }
-    let helper = WIRE_TARGET.import(py, "sigv4.wsgi", "wire_target")?;
-    let target = helper.call1((environ,))?;
-    Text::from_str(target.cast::<PyString>()?)
+    let text_of = |key: &Bound<'py, PyString>| -> PyResult<String> {
+        Ok(match environ.get_item(key)? {
+            Some(v) => v.cast::<PyString>().map_or(Ok(String::new()), string_of)?,
+            None => String::new(),
+        })
+    };
+    let mut decoded = text_of(pyo3::intern!(py, "SCRIPT_NAME"))?;
+    decoded.push_str(&text_of(pyo3::intern!(py, "PATH_INFO"))?);
+    let path = match latin1_bytes(&decoded) {
+        Some(bytes) => sigv4::requote_path(&bytes),
+        None => sigv4::requote_path(decoded.as_bytes()),
+    };
+    let query = text_of(pyo3::intern!(py, "QUERY_STRING"))?;
+    Ok(Text::Owned(sigv4::join_target(&path, &query)))
+}
+
+/// [`read_environ_target`], refused (`InvalidUrl`) unless it is in origin form: what the
+/// verifier checks.
+pub fn environ_target<'py>(environ: &Bound<'py, PyDict>) -> PyResult<Text<'py>> {
+    let target = read_environ_target(environ)?;
+    origin_form_only(environ.py(), target.as_str())?;
+    Ok(target)
 }
 
 /// A WSGI header value (a str of latin-1 characters, one per byte received) as the client signed
@@ -189,13 +209,8 @@ fn environ_value<'py>(value: &Bound<'py, PyString>) -> PyResult<Text<'py>> {
     if text.as_str().is_ascii() {
         return Ok(text);
     }
-    let chars = text.as_str().chars();
-    let bytes: Option<Vec<u8>> = chars.map(|c| u8::try_from(u32::from(c)).ok()).collect();
-    Ok(match bytes {
-        Some(bytes) => match String::from_utf8(bytes) {
-            Ok(utf8) => Text::Owned(utf8),
-            Err(e) => Text::Owned(latin1(e.as_bytes())),
-        },
+    Ok(match latin1_bytes(text.as_str()) {
+        Some(bytes) => Text::Owned(sigv4::wire_text(&bytes).into_owned()),
         // Not a latin-1 str (the server broke PEP 3333): the text as it is.
         None => text,
     })
@@ -227,4 +242,66 @@ pub fn environ_headers<'py>(environ: &Bound<'py, PyDict>) -> PyResult<HeaderText
         out.push((Text::Owned(name), value));
     }
     Ok(out)
+}
+
+/// `(name, value)` pairs as Python tuples of str.
+fn header_list<'py>(py: Python<'py>, headers: &HeaderTexts<'_>) -> PyResult<Bound<'py, PyList>> {
+    let items = headers
+        .iter()
+        .map(|(n, v)| (n.as_str(), v.as_str()).into_pyobject(py))
+        .collect::<PyResult<Vec<_>>>()?;
+    PyList::new(py, items)
+}
+
+/// The request target (path and query) as the client sent it, from an ASGI http ``scope``:
+/// ``raw_path`` read as UTF-8 and ``query_string``; without ``raw_path``, ``root_path + path``
+/// re-quoted. Not checked, for logs: bytes that are not UTF-8 are shown as latin-1 (the verifier
+/// refuses them, 400 ``InvalidUrl``), and targets that are not ``/path?query`` are returned as
+/// they are (the verifier refuses those too).
+/// With ``strict=True`` it is the verifier's reading instead: ``VerificationError``
+/// (``InvalidUrl``) for bytes that are not UTF-8 or a target that is not ``/path?query``.
+#[pyfunction]
+#[pyo3(name = "scope_target", signature = (scope, *, strict=false))]
+pub fn py_scope_target(scope: &Bound<'_, PyDict>, strict: bool) -> PyResult<String> {
+    if strict {
+        return scope_target(scope);
+    }
+    scope_target_text(scope, false)
+}
+
+/// The request headers of an ASGI http ``scope`` as ``(name, value)`` str pairs, in order,
+/// repeated names kept (bytes read as UTF-8, latin-1 when they are not UTF-8).
+#[pyfunction]
+#[pyo3(name = "scope_headers")]
+pub fn py_scope_headers<'py>(scope: &Bound<'py, PyDict>) -> PyResult<Bound<'py, PyList>> {
+    let headers = match scope.get_item(pyo3::intern!(scope.py(), "headers"))? {
+        Some(h) => asgi_headers(&h)?,
+        None => Vec::new(),
+    };
+    header_list(scope.py(), &headers)
+}
+
+/// The request target (path and query) as the client sent it, from a WSGI ``environ``:
+/// ``REQUEST_URI``/``RAW_URI`` as received, else ``SCRIPT_NAME + PATH_INFO`` re-quoted and
+/// ``QUERY_STRING``. Not checked (the middleware refuses targets that are not ``/path?query``).
+/// With ``strict=True`` it is the verifier's reading instead: ``VerificationError``
+/// (``InvalidUrl``) for a target that is not ``/path?query``.
+#[pyfunction]
+#[pyo3(name = "wire_target", signature = (environ, *, strict=false))]
+pub fn py_wire_target(environ: &Bound<'_, PyDict>, strict: bool) -> PyResult<String> {
+    let target = if strict {
+        environ_target(environ)?
+    } else {
+        read_environ_target(environ)?
+    };
+    Ok(target.as_str().to_owned())
+}
+
+/// The request headers of a WSGI ``environ`` (``HTTP_*``, ``CONTENT_TYPE``, ``CONTENT_LENGTH``)
+/// as ``(name, value)`` str pairs, values as the client signed them (UTF-8 when the latin-1
+/// bytes are UTF-8).
+#[pyfunction]
+#[pyo3(name = "environ_headers")]
+pub fn py_environ_headers<'py>(environ: &Bound<'py, PyDict>) -> PyResult<Bound<'py, PyList>> {
+    header_list(environ.py(), &environ_headers(environ)?)
 }

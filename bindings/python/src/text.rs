@@ -105,8 +105,10 @@ impl<'py> Text<'py> {
 
     /// The text of a `bytes`: UTF-8 when it is UTF-8, else each byte as one latin-1 character (what
     /// an HTTP server's raw header bytes mean when they are not UTF-8).
+    /// (The core's rule, `sigv4::wire_text`; borrowed when the bytes are UTF-8.)
     pub fn from_wire_bytes(b: &Bound<'py, PyBytes>) -> Self {
-        Self::from_utf8_bytes(b).unwrap_or_else(|| Text::Owned(latin1(b.as_bytes())))
+        Self::from_utf8_bytes(b)
+            .unwrap_or_else(|| Text::Owned(sigv4::wire_text(b.as_bytes()).into_owned()))
     }
 
     /// The text.
@@ -120,9 +122,4 @@ impl<'py> Text<'py> {
             Text::Owned(s) => s,
         }
     }
-}
-
-/// Bytes read as latin-1 (each byte one character).
-pub fn latin1(bytes: &[u8]) -> String {
-    bytes.iter().map(|&b| char::from(b)).collect()
 }

@@ -4,11 +4,12 @@ use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyAny, PyBool, PyBytes, PyDict, PyInt, PyString};
 use sigv4::{
-    Body, ErrorKind, PathNormalization, Request, SessionTokenMode, UriEncoding, VerifierSettings,
+    Body, ErrorKind, OptionFlag, OptionName, PathNormalization, Request, SessionTokenMode,
+    UriEncoding, VerifierSettings,
 };
 
 use crate::body::{hash_stream, BodyInput, DETACH_THRESHOLD};
-use crate::errors::{input, verification};
+use crate::errors::{input, verification, IntoPyResult};
 use crate::headers::HeaderTexts;
 use crate::identity::VerifiedIdentity;
 use crate::lookup::{self, Lookup};
@@ -33,6 +34,11 @@ const DEFAULT_REPLAY_CAPACITY: usize = 100_000;
 /// (default: True for S3, False otherwise) accepts ``UNSIGNED-PAYLOAD``. ``replay_cache``: None
 /// (off), True, or a capacity; each verified signature is then accepted once. ``uri_encoding``,
 /// ``normalize_path`` and ``sign_session_token`` describe how clients signed (service defaults).
+///
+/// ``signing_keys`` (instead of ``credentials``): a callable ``(access_key_id, date, region, service)
+/// -> key | (key, session_token) | None`` giving the derived signing key (``kSigning``, 32 bytes or
+/// 64 hex digits) for the request's scope, so the verifier never holds a secret (SigV4a requests are
+/// then refused: their key pair needs the secret).
 ///
 /// Immutable and safe to share between threads; build one at startup.
 #[pyclass(module = "sigv4", name = "Verifier", frozen)]
@@ -97,9 +103,12 @@ fn replay_capacity(py: Python<'_>, value: Option<&Bound<'_, PyAny>>) -> PyResult
     }
 }
 
-/// A raw path or query: bytes (UTF-8, else latin-1) or str.
-fn wire_text<'py>(value: &Bound<'py, PyAny>, what: &str) -> PyResult<Text<'py>> {
+/// A raw path or query: bytes (UTF-8, else refused: `sigv4::target_text`) or str.
+fn target_part<'py>(py: Python<'py>, value: &Bound<'py, PyAny>, what: &str) -> PyResult<Text<'py>> {
     if let Ok(b) = value.cast::<PyBytes>() {
+        if let Err(e) = sigv4::target_text(b.as_bytes()) {
+            return Err(verification(py, e));
+        }
         return Ok(Text::from_wire_bytes(b));
     }
     if let Ok(s) = value.cast::<PyString>() {
@@ -167,10 +176,10 @@ fn scope_headers<'py>(scope: &Bound<'py, PyDict>) -> PyResult<crate::headers::He
 #[pymethods]
 impl Verifier {
     #[new]
-    #[pyo3(signature = (credentials, region=None, service=None, *, regions=None,
+    #[pyo3(signature = (credentials=None, region=None, service=None, *, regions=None,
         max_skew=None, max_expires=None, must_sign_headers=None, allow_unsigned_payload=None,
         replay_cache=None, uri_encoding=None, normalize_path=None, sign_session_token=None,
-        allow_sigv4a=None))]
+        allow_sigv4a=None, replay_store=None, signing_keys=None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -187,7 +196,10 @@ impl Verifier {
         normalize_path: Option<bool>,
         sign_session_token: Option<bool>,
         allow_sigv4a: Option<bool>,
+        replay_store: Option<&Bound<'_, PyAny>>,
+        signing_keys: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
+        let keys = crate::key_lookup::argument(py, credentials, signing_keys)?;
         let lookup = Lookup::from_object(credentials)?;
         let region = region.map(crate::text::string_of).transpose()?;
         let service = match service {
@@ -231,39 +243,40 @@ impl Verifier {
             settings.allow_unsigned_payload = v;
         }
         settings.replay_cache_capacity = replay_capacity(py, replay_cache)?;
-        match uri_encoding {
-            None => {}
-            Some("double") => settings.uri_encoding = UriEncoding::Double,
-            Some("single") => settings.uri_encoding = UriEncoding::Single,
-            Some(other) => {
-                return Err(input(
-                    py,
-                    ErrorKind::InvalidOption,
-                    "uri_encoding",
-                    format!("uri_encoding {other:?} must be \"double\" or \"single\""),
-                ))
-            }
+        if let Some(name) = uri_encoding {
+            settings.uri_encoding = UriEncoding::parse_name(name).py_err(py)?;
         }
         if let Some(v) = normalize_path {
-            settings.path_normalization = if v {
-                PathNormalization::Enabled
-            } else {
-                PathNormalization::Disabled
-            };
+            settings.path_normalization = PathNormalization::from_flag(v);
         }
         if let Some(v) = sign_session_token {
-            settings.session_token_mode = if v {
-                SessionTokenMode::Signed
-            } else {
-                SessionTokenMode::AppendedAfterSigning
-            };
+            settings.session_token_mode = SessionTokenMode::from_flag(v);
         }
         if let Some(v) = allow_sigv4a {
             settings.allow_sigv4a = v;
         }
         let refs: Vec<&str> = region_list.iter().map(String::as_str).collect();
-        let core = sigv4::Verifier::new(lookup, &refs, service, settings)
-            .map_err(|e| crate::errors::to_py(py, e))?;
+        let store = match replay_store.filter(|s| !s.is_none()) {
+            Some(_) if settings.replay_cache_capacity.is_some() => {
+                return Err(input(
+                    py,
+                    ErrorKind::InvalidOption,
+                    "replay_store",
+                    "give replay_cache (this process only) or replay_store (shared), not both"
+                        .to_owned(),
+                ))
+            }
+            Some(s) => Some(crate::replay::PyReplayStore::from_object(s)?),
+            None => None,
+        };
+        let mut core = match keys {
+            Some(keys) => sigv4::Verifier::with_signing_keys(keys, &refs, service, settings),
+            None => sigv4::Verifier::new(lookup, &refs, service, settings),
+        }
+        .map_err(|e| crate::errors::to_py(py, e))?;
+        if let Some((store, fail_open)) = store {
+            core = core.with_replay_store(store, fail_open);
+        }
         Ok(Verifier { core })
     }
 
@@ -292,11 +305,37 @@ impl Verifier {
         self.check(py, &method, &url, &header_texts, body, now)
     }
 
+    /// Verifies the headers of a streaming (aws-chunked) upload and returns a ``VerifiedStream``:
+    /// feed it the wire body (only data whose chunk signature verified comes back), then call
+    /// ``finish()``. ``url``, ``headers`` and ``now`` as for ``verify``; the body is not given here.
+    /// Raises ``VerificationError`` (``InvalidChunk`` for bad framing headers, the usual codes for
+    /// the seed signature).
+    #[pyo3(signature = (method, url, headers=None, now=None))]
+    fn verify_streaming(
+        &self,
+        py: Python<'_>,
+        method: &Bound<'_, PyString>,
+        url: &Bound<'_, PyString>,
+        headers: Option<&Bound<'_, PyAny>>,
+        now: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<crate::verify_stream::VerifiedStream> {
+        let header_texts = crate::headers::extract_texts(headers)?;
+        crate::verify_stream::verify(
+            py,
+            &self.core,
+            &str_of(method)?,
+            &str_of(url)?,
+            &header_texts,
+            now,
+        )
+    }
+
     /// Verifies one request as an ASGI server hands it over (the fast path of
     /// ``sigv4.asgi.SigV4Middleware``): ``path`` is the raw path (``scope["raw_path"]``, bytes, or
     /// str), ``query`` the raw query string (``scope["query_string"]``), ``headers`` the
-    /// ``scope["headers"]`` list of ``(name, value)`` byte pairs as received. Bytes are read as
-    /// UTF-8, or as latin-1 when they are not UTF-8. Otherwise as ``verify``.
+    /// ``scope["headers"]`` list of ``(name, value)`` byte pairs as received. Header bytes are read
+    /// as UTF-8, or as latin-1 when they are not UTF-8; path and query bytes that are not UTF-8
+    /// are refused (``InvalidUrl``). Otherwise as ``verify``.
     #[pyo3(signature = (method, path, query, headers, body=None, now=None))]
     #[allow(clippy::too_many_arguments)]
     fn verify_raw(
@@ -310,8 +349,8 @@ impl Verifier {
         now: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<VerifiedIdentity> {
         let method = str_of(method)?;
-        let path = wire_text(path, "path")?;
-        let query = wire_text(query, "query")?;
+        let path = target_part(py, path, "path")?;
+        let query = target_part(py, query, "query")?;
         let header_texts = raw::asgi_headers(headers)?;
         let url = raw::join_target(path.as_str(), query.as_str());
         self.check(py, &method, &url, &header_texts, body, now)
@@ -386,6 +425,25 @@ impl Verifier {
             body,
             now,
         )
+    }
+
+    /// Verifies many requests at once, spread over the machine's cores with the GIL released;
+    /// returns one result per request, in order: a ``VerifiedIdentity`` or the exception ``verify``
+    /// would raise for it (returned, not raised; a malformed entry gives its own ``TypeError`` or
+    /// ``sigv4.Error``). Each request is a dict ``{"method", "url", "headers", "body", "now"}``
+    /// (``verify``'s arguments) or a tuple ``(method, url[, headers[, body]])``. ``now`` applies to
+    /// entries without their own. With the replay cache on, requests are recorded in the list's
+    /// order: a signed request repeated later in the batch is ``RequestReplayed``. ``threads``:
+    /// at most this many threads (default: the available cores).
+    #[pyo3(signature = (requests, now=None, *, threads=None))]
+    fn verify_many(
+        &self,
+        py: Python<'_>,
+        requests: &Bound<'_, PyAny>,
+        now: Option<&Bound<'_, PyAny>>,
+        threads: Option<usize>,
+    ) -> PyResult<Py<pyo3::types::PyList>> {
+        crate::batch::verify_many(py, &self.core, requests, now, threads)
     }
 
     /// The accepted regions.

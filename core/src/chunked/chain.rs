@@ -4,11 +4,10 @@
 use std::fmt;
 use std::sync::Arc;
 
-use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
-use crate::canonical::{hex, push_hex, EMPTY_SHA256};
 use crate::error::{Error, ErrorKind, Result};
+use crate::hash::{hex, push_hex, EMPTY_SHA256};
 use crate::key::SigningKey;
 use crate::sigv4a::{EcdsaKey, EcdsaPublicKey};
 
@@ -290,11 +289,6 @@ fn hex_value(b: u8) -> Option<u8> {
         b'a'..=b'f' => Some(b - b'a' + 10),
         _ => None,
     }
-}
-
-/// SHA-256 of `data` as raw bytes.
-pub(crate) fn sha256(data: &[u8]) -> [u8; 32] {
-    Sha256::digest(data).into()
 }
 
 impl fmt::Debug for SignatureChain {

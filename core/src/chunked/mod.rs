@@ -16,7 +16,6 @@ mod plan;
 mod streaming;
 mod trailer;
 
-pub(crate) use chain::sha256;
 pub use chain::{SignatureChain, SIGV4A_CHUNK_SIGNATURE_LEN};
 pub use decoder::{ChunkedDecoder, MAX_CHUNK_LINE};
 pub use encoder::{ChunkedEncoder, ChunkedSigner};

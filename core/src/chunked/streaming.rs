@@ -109,7 +109,7 @@ pub fn sign_streaming(
     .with_cache(signer.key_cache());
     let signed = match plan.algorithm() {
         SigningAlgorithm::Sigv4 => sign(&streaming, &params)?,
-        SigningAlgorithm::Sigv4a => crate::sigv4a::sign_cached(
+        SigningAlgorithm::Sigv4a => crate::sign_v4a::sign_cached(
             signer.ecdsa_key_cache(),
             credentials,
             signer.region(),

@@ -168,7 +168,7 @@ impl<'a> RequestTarget<'a> {
         check_authority(authority)?;
         let authority = strip_port(authority, default_port);
         if let Some(host) = host {
-            let host = strip_port(crate::verify::trim_ws(host), default_port);
+            let host = strip_port(crate::bytes::trim_ws(host), default_port);
             if !host.eq_ignore_ascii_case(authority) {
                 return Err(refused(format!(
                     "the request-target names the host {:?} but the Host header is {:?}; they must agree (RFC 9112 3.2.2)",

@@ -4,7 +4,9 @@
 //! Signing goes through the usual [`crate::Signer`] with
 //! [`SigningAlgorithm::Sigv4a`](crate::SigningAlgorithm::Sigv4a); the region is then a region set
 //! (`"us-east-1,us-west-2"` or `"*"`), sent and signed as `X-Amz-Region-Set`, and the credential
-//! scope leaves the region out (`date/service/aws4_request`). This module holds the key.
+//! scope leaves the region out (`date/service/aws4_request`). This module holds the key and the
+//! string to sign; the signing itself is `crate::sign_v4a` (it uses the SigV4 routine, which
+//! uses this key: keeping both here made `sign` and `sigv4a` import each other).
 
 mod cache;
 mod key;
@@ -12,38 +14,11 @@ mod key;
 pub use cache::EcdsaKeyCache;
 pub use key::{EcdsaKey, EcdsaPublicKey, SIGV4A_ALGORITHM};
 
-mod sign;
-
 pub(crate) use key::StrictSignature;
-pub(crate) use sign::{string_to_sign, validate_region_set};
 
-use crate::credentials::Credentials;
-use crate::error::Result;
-use crate::output::SignedRequest;
-use crate::request::Request;
-use crate::settings::SigningSettings;
-use crate::time::SigningTime;
+use crate::canonical::string_to_sign_for;
 
-/// Signs (or, with `expires_in`, presigns) with SigV4a, the key taken from `cache`.
-#[allow(clippy::too_many_arguments)]
-pub(crate) fn sign_cached(
-    cache: &EcdsaKeyCache,
-    credentials: &Credentials,
-    region_set: &str,
-    service: &str,
-    settings: &SigningSettings,
-    request: &Request<'_>,
-    time: SigningTime,
-    expires_in: Option<u64>,
-) -> Result<SignedRequest> {
-    let key = cache.key(credentials)?;
-    let params = sign::Sigv4aParams {
-        credentials,
-        region_set,
-        service,
-        time,
-        settings,
-        key: &key,
-    };
-    sign::sign_v4a(request, &params, expires_in)
+/// `AWS4-ECDSA-P256-SHA256\n<amz-date>\n<scope>\n<hex sha256(canonical request)>`.
+pub(crate) fn string_to_sign(amz_date: &str, scope: &str, canonical_request: &str) -> String {
+    string_to_sign_for(SIGV4A_ALGORITHM, amz_date, scope, canonical_request)
 }

@@ -4,8 +4,9 @@
 
 use std::cell::Cell;
 
-use crate::canonical::{trim_value, write_hex32};
+use crate::canonical::trim_value;
 use crate::encode::{canonical_query_into_small, canonical_uri_into};
+use crate::hash::write_hex32;
 use crate::request::Request;
 
 use super::headers::FROM_URL;
@@ -226,7 +227,7 @@ mod tests {
 
     #[test]
     fn string_to_sign_matches_the_signer() {
-        let hash = crate::chunked::sha256(b"canonical");
+        let hash = crate::hash::sha256(b"canonical");
         let mut out = String::new();
         write_string_to_sign(
             &mut out,
@@ -234,7 +235,7 @@ mod tests {
             "20150830/r/s/aws4_request",
             &hash,
         );
-        let hex = crate::canonical::hex(&hash);
+        let hex = crate::hash::hex(&hash);
         assert_eq!(
             out,
             format!("AWS4-HMAC-SHA256\n20150830T123600Z\n20150830/r/s/aws4_request\n{hex}")

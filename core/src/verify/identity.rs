@@ -1,5 +1,7 @@
 //! What a successful verification returns.
 
+use super::ReplayClaim;
+use crate::sentinel::PayloadSentinel;
 use crate::settings::SigningAlgorithm;
 use crate::time::SigningTime;
 
@@ -33,6 +35,9 @@ pub struct VerifiedIdentity {
     /// SigV4a only: the signed region set (`X-Amz-Region-Set`), for example `*` or
     /// `us-east-1,us-west-2`.
     pub region_set: Option<String>,
+    /// What a replay store remembers for this request (its key and how long): bindings whose
+    /// store is asynchronous (Redis from an event loop) claim it after verifying.
+    pub replay_claim: ReplayClaim,
 }
 
 impl VerifiedIdentity {
@@ -44,9 +49,6 @@ impl VerifiedIdentity {
     /// True when the body is covered by the signature (not `UNSIGNED-PAYLOAD` nor
     /// `STREAMING-UNSIGNED-PAYLOAD-TRAILER`).
     pub fn payload_signed(&self) -> bool {
-        !matches!(
-            self.payload_hash.as_str(),
-            "UNSIGNED-PAYLOAD" | "STREAMING-UNSIGNED-PAYLOAD-TRAILER"
-        )
+        !PayloadSentinel::find(&self.payload_hash).is_some_and(|p| p.leaves_body_unsigned())
     }
 }

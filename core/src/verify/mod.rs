@@ -11,8 +11,10 @@
 //! replay cache. [`Verifier::verify_streaming`] runs the same checks on the headers of an
 //! aws-chunked upload and returns the decoder for its body.
 
+mod batch;
 mod canonical;
 mod checks;
+mod derived;
 mod form;
 mod headers;
 mod identity;
@@ -22,6 +24,7 @@ mod parse_query;
 mod payload;
 mod region_set;
 mod replay;
+mod replay_store;
 mod scope;
 mod settings;
 mod small;
@@ -30,19 +33,25 @@ mod streaming;
 use std::borrow::Cow;
 use std::fmt;
 
-use crate::chunked::{sha256, ChunkedDecoder, SignatureChain};
+use crate::chunked::{ChunkedDecoder, SignatureChain};
 use crate::credentials::Credentials;
 use crate::error::{Error, ErrorKind, Result};
+use crate::hash::sha256;
 use crate::http::RequestTarget;
 use crate::key::KeyCache;
 use crate::request::{Body, Request};
+use crate::scope::{validate_region, validate_service};
 use crate::settings::{PayloadMode, SessionTokenMode, SigningAlgorithm};
-use crate::sign::{validate_region, validate_service};
 use crate::sigv4a::EcdsaKeyCache;
+// The byte helpers the submodules call as `super::...` (they live in `crate::bytes`).
+pub(crate) use crate::bytes::{find_byte, split_byte, split_once_byte, trim_ws};
 use crate::time::SigningTime;
 
+pub use batch::{parallel_map, BatchRequest, Checked};
+pub use derived::{DerivedKey, KeyScope, SigningKeyLookup};
 pub use identity::VerifiedIdentity;
 pub use lookup::CredentialLookup;
+pub use replay_store::{replay_verdict, ReplayClaim, ReplayOutcome, ReplayStore, ReplayVerdict};
 pub use settings::{VerifierLimits, VerifierSettings};
 pub use streaming::VerifiedStream;
 
@@ -73,13 +82,44 @@ use form::{AuthParts, Form};
 /// # Ok::<(), sigv4::Error>(())
 /// ```
 pub struct Verifier {
-    lookup: Box<dyn CredentialLookup>,
+    lookup: Source,
     regions: Vec<String>,
     service: String,
     settings: VerifierSettings,
     keys: KeyCache,
     ecdsa_keys: EcdsaKeyCache,
-    replay: Option<replay::ReplayCache>,
+    replay: Option<Box<dyn ReplayStore>>,
+    replay_fail_open: bool,
+}
+
+/// Where the verifier gets what it checks signatures with.
+enum Source {
+    /// Secrets (the usual lookup).
+    Secrets(Box<dyn CredentialLookup>),
+    /// Derived signing keys per scope: the verifier never holds a secret.
+    Keys(Box<dyn SigningKeyLookup>),
+}
+
+/// What the lookup found for one request.
+enum Found<'l> {
+    Secret(Cow<'l, Credentials>),
+    Key(DerivedKey),
+}
+
+impl Found<'_> {
+    fn session_token(&self) -> Option<&str> {
+        match self {
+            Found::Secret(c) => c.session_token(),
+            Found::Key(k) => k.session_token(),
+        }
+    }
+
+    fn expires_at(&self) -> Option<i64> {
+        match self {
+            Found::Secret(c) => c.expires_at(),
+            Found::Key(k) => k.expires_at(),
+        }
+    }
 }
 
 /// The signature sent, decoded: SigV4's MAC or SigV4a's ECDSA signature.
@@ -104,6 +144,32 @@ impl Verifier {
     /// cache capacity of 0).
     pub fn new<L: CredentialLookup + 'static>(
         lookup: L,
+        regions: &[&str],
+        service: &str,
+        settings: VerifierSettings,
+    ) -> Result<Self> {
+        Self::build(
+            Source::Secrets(Box::new(lookup)),
+            regions,
+            service,
+            settings,
+        )
+    }
+
+    /// A verifier that never holds a secret: `keys` gives the derived signing key for each
+    /// request's access key id and scope (date, region, service). Otherwise as [`new`](Self::new);
+    /// SigV4a requests are refused (their key pair is derived from the secret).
+    pub fn with_signing_keys<K: SigningKeyLookup + 'static>(
+        keys: K,
+        regions: &[&str],
+        service: &str,
+        settings: VerifierSettings,
+    ) -> Result<Self> {
+        Self::build(Source::Keys(Box::new(keys)), regions, service, settings)
+    }
+
+    fn build(
+        lookup: Source,
         regions: &[&str],
         service: &str,
         settings: VerifierSettings,
@@ -134,10 +200,13 @@ impl Verifier {
             ));
         }
         Ok(Verifier {
-            lookup: Box::new(lookup),
+            lookup,
             regions: regions.iter().map(|r| (*r).to_owned()).collect(),
             service: service.to_owned(),
-            replay: settings.replay_cache_capacity.map(replay::ReplayCache::new),
+            replay: settings
+                .replay_cache_capacity
+                .map(|n| Box::new(replay::ReplayCache::new(n)) as Box<dyn ReplayStore>),
+            replay_fail_open: false,
             settings,
             keys: KeyCache::new(64),
             ecdsa_keys: EcdsaKeyCache::new(64),
@@ -151,8 +220,8 @@ impl Verifier {
     /// verifier computed ([`Error::mismatch`]). Input errors (`kind().is_invalid_input()`: a bad
     /// header, URL or payload hash, or a size limit) mean the request is not valid HTTP (answer 400).
     pub fn verify(&self, request: &Request<'_>, now: SigningTime) -> Result<VerifiedIdentity> {
-        self.authenticate(request, now, false)
-            .map(|(identity, _)| identity)
+        self.check(request, now)
+            .and_then(|checked| self.record(checked))
     }
 
     /// Verifies the headers of a streaming upload (`x-amz-content-sha256` one of
@@ -181,7 +250,8 @@ impl Verifier {
                 ))
             }
         }
-        let (identity, seed) = self.authenticate(request, now, true)?;
+        let (checked, seed) = self.authenticate(request, now, true)?;
+        let identity = self.record(checked)?;
         let Some(seed) = seed else {
             return Err(Error::new(
                 ErrorKind::XAmzContentSha256Mismatch,
@@ -227,7 +297,7 @@ impl Verifier {
         request: &Request<'r>,
         now: SigningTime,
         streaming: bool,
-    ) -> Result<(VerifiedIdentity, Option<Box<Seed<'r>>>)> {
+    ) -> Result<(Checked, Option<Box<Seed<'r>>>)> {
         let limits = &self.settings.limits;
         let allow_sigv4a = self.settings.allow_sigv4a;
         // The target exactly as received, read strictly: what the signature is checked against is
@@ -293,7 +363,7 @@ impl Verifier {
         auth: AuthParts<'r>,
         now: SigningTime,
         streaming: bool,
-    ) -> Result<(VerifiedIdentity, Option<Box<Seed<'r>>>)> {
+    ) -> Result<(Checked, Option<Box<Seed<'r>>>)> {
         let form = auth.form;
         let algorithm = auth.algorithm;
         let time = checks::amz_date(form, &auth.amz_date)?;
@@ -359,7 +429,19 @@ impl Verifier {
             (payload, None)
         };
 
-        let credentials = self.lookup.lookup(scope.access_key_id).ok_or_else(|| {
+        let found = match &self.lookup {
+            Source::Secrets(lookup) => lookup.lookup(scope.access_key_id).map(Found::Secret),
+            Source::Keys(keys) => {
+                let key_scope = KeyScope {
+                    date: &auth.amz_date[..8],
+                    region,
+                    service: &self.service,
+                };
+                keys.signing_key(scope.access_key_id, &key_scope)
+                    .map(Found::Key)
+            }
+        };
+        let credentials = found.ok_or_else(|| {
             Error::new(
                 ErrorKind::InvalidAccessKeyId,
                 format!(
@@ -368,7 +450,12 @@ impl Verifier {
                 ),
             )
         })?;
-        let token_used = check_token(&credentials, auth.token.as_deref(), now)?;
+        let token_used = check_token(
+            credentials.session_token(),
+            credentials.expires_at(),
+            auth.token.as_deref(),
+            now,
+        )?;
 
         let payload_line = match &payload {
             Some(p) => Cow::Borrowed(p.line.as_ref()),
@@ -404,9 +491,12 @@ impl Verifier {
             };
             match &signature {
                 Signature::Mac(given) => {
-                    let key = self
-                        .keys
-                        .signing_key(&credentials, time, region, &self.service);
+                    let key = match &credentials {
+                        Found::Secret(secret) => {
+                            self.keys.signing_key(secret, time, region, &self.service)
+                        }
+                        Found::Key(derived) => derived.signing_key().clone(),
+                    };
                     // The canonical request and the string to sign share one reused buffer.
                     let expected = canonical::with_scratch(|text| {
                         canonical::write_canonical_request(text, request, &parts, &self.settings);
@@ -436,7 +526,13 @@ impl Verifier {
                     });
                     let sts =
                         crate::sigv4a::string_to_sign(&auth.amz_date, scope.scope, &canonical);
-                    let public_key = self.ecdsa_keys.key(&credentials)?.public_key();
+                    let Found::Secret(secret) = &credentials else {
+                        return Err(Error::new(
+                            ErrorKind::SignatureDoesNotMatch,
+                            "this verifier holds derived SigV4 signing keys, not secrets: a SigV4a signature cannot be checked with them (sign with SigV4)",
+                        ));
+                    };
+                    let public_key = self.ecdsa_keys.key(secret)?.public_key();
                     if !public_key.verify_strict(sts.as_bytes(), signature) {
                         return Err(mismatch(&canonical, &sts));
                     }
@@ -477,9 +573,7 @@ impl Verifier {
                 payload::check_body(&p.line, request.body())?;
             }
         }
-        if let Some(replay) = &self.replay {
-            replay.insert(scope.access_key_id, replay_key, valid_until, now.unix())?;
-        }
+        let replay_claim = ReplayClaim::new(scope.access_key_id, &replay_key, valid_until);
         let identity = VerifiedIdentity {
             access_key_id: scope.access_key_id.to_owned(),
             region: region.to_owned(),
@@ -494,6 +588,7 @@ impl Verifier {
             payload_hash: payload_line.into_owned(),
             algorithm,
             region_set: auth.region_set.map(Cow::into_owned),
+            replay_claim,
         };
         // Boxed: a plain verification then moves a small result, not the chain and framing.
         let seed = stream.map(|(mode, framing)| {
@@ -503,7 +598,9 @@ impl Verifier {
                 chain,
             })
         });
-        Ok((identity, seed))
+        // The replay store is asked by `record`, after the checks (a batch records in its order).
+        let checked = Checked { identity, now };
+        Ok((checked, seed))
     }
 
     /// The regions accepted.
@@ -531,9 +628,31 @@ impl Verifier {
         &self.ecdsa_keys
     }
 
-    /// How many signatures the replay cache holds (0 when it is off).
+    /// How many signatures the replay store holds in this process (0 when it is off or external).
     pub fn replay_cache_len(&self) -> usize {
-        self.replay.as_ref().map_or(0, replay::ReplayCache::len)
+        self.replay.as_ref().map_or(0, |store| store.len())
+    }
+
+    /// This verifier with `store` as its replay store, in place of the in-memory cache of
+    /// [`VerifierSettings::replay_cache_capacity`]: every successful verification then claims
+    /// its [`ReplayClaim`] in `store` (one call). When the store answers
+    /// [`ReplayOutcome::Unavailable`] the request is refused with `ReplayStoreUnavailable`
+    /// (fail closed) unless `fail_open`, which accepts it unproven (the store should log that).
+    pub fn with_replay_store<S: ReplayStore + 'static>(
+        mut self,
+        store: S,
+        fail_open: bool,
+    ) -> Self {
+        self.replay = Some(Box::new(store));
+        self.replay_fail_open = fail_open;
+        self
+    }
+
+    /// [`with_replay_store`](Self::with_replay_store) for a boxed store.
+    pub fn with_boxed_replay_store(mut self, store: Box<dyn ReplayStore>, fail_open: bool) -> Self {
+        self.replay = Some(store);
+        self.replay_fail_open = fail_open;
+        self
     }
 }
 
@@ -547,14 +666,19 @@ fn first_host<'a>(headers: &[(&'a str, &'a str)]) -> Option<&'a str> {
 
 /// The session token: required and equal when the credentials have one, refused when they have
 /// none; credentials past their expiry are refused. Returns whether a token was used.
-fn check_token(credentials: &Credentials, sent: Option<&str>, now: SigningTime) -> Result<bool> {
+fn check_token(
+    token: Option<&str>,
+    expires_at: Option<i64>,
+    sent: Option<&str>,
+    now: SigningTime,
+) -> Result<bool> {
     let invalid = |message: &str| Error::new(ErrorKind::InvalidToken, message.to_owned());
-    if credentials.expires_at().is_some_and(|at| at < now.unix()) {
+    if expires_at.is_some_and(|at| at < now.unix()) {
         return Err(invalid(
             "the credentials for this access key have expired; get new ones",
         ));
     }
-    match (credentials.session_token(), sent) {
+    match (token, sent) {
         (None, None) => Ok(false),
         (None, Some(_)) => Err(invalid(
             "a session token was sent but this access key has none; do not send X-Amz-Security-Token",
@@ -582,111 +706,5 @@ impl fmt::Debug for Verifier {
             .field("settings", &self.settings)
             .field("replay_cache_len", &self.replay_cache_len())
             .finish_non_exhaustive()
-    }
-}
-
-/// The position of the first `needle` in `bytes`, eight bytes at a time.
-pub(crate) fn find_byte(bytes: &[u8], needle: u8) -> Option<usize> {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let pattern = ONES * u64::from(needle);
-    let mut words = bytes.chunks_exact(8);
-    let mut offset = 0;
-    for word in &mut words {
-        let mut eight = [0u8; 8];
-        eight.copy_from_slice(word);
-        let x = u64::from_le_bytes(eight) ^ pattern;
-        // The lowest flagged byte is the first zero byte of `x` (a borrow only flags bytes above one).
-        let zero = x.wrapping_sub(ONES) & !x & HIGH;
-        if zero != 0 {
-            return Some(offset + (zero.trailing_zeros() / 8) as usize);
-        }
-        offset += 8;
-    }
-    words
-        .remainder()
-        .iter()
-        .position(|&b| b == needle)
-        .map(|i| offset + i)
-}
-
-/// Splits `text` at each `sep` (an ASCII byte, so every piece is valid UTF-8); faster than
-/// `str::split` on the fields SigV4 parses.
-pub(crate) fn split_byte(text: &str, sep: u8) -> impl Iterator<Item = &str> {
-    let mut rest = Some(text);
-    std::iter::from_fn(move || {
-        let current = rest?;
-        match find_byte(current.as_bytes(), sep) {
-            Some(i) => {
-                rest = Some(&current[i + 1..]);
-                Some(&current[..i])
-            }
-            None => {
-                rest = None;
-                Some(current)
-            }
-        }
-    })
-}
-
-/// `text` split at the first `sep` (an ASCII byte).
-pub(crate) fn split_once_byte(text: &str, sep: u8) -> Option<(&str, &str)> {
-    let i = find_byte(text.as_bytes(), sep)?;
-    Some((&text[..i], &text[i + 1..]))
-}
-
-/// `text` without leading and trailing spaces and tabs (byte scan; faster than a char pattern).
-pub(crate) fn trim_ws(text: &str) -> &str {
-    let bytes = text.as_bytes();
-    let start = bytes
-        .iter()
-        .position(|&b| b != b' ' && b != b'\t')
-        .unwrap_or(bytes.len());
-    let end = bytes
-        .iter()
-        .rposition(|&b| b != b' ' && b != b'\t')
-        .map_or(start, |i| i + 1);
-    // Both ends sit next to an ASCII byte (or at an end), so they are char boundaries.
-    &text[start..end.max(start)]
-}
-
-#[cfg(test)]
-mod tests {
-    use super::{find_byte, trim_ws};
-
-    #[test]
-    fn finds_the_first_byte() {
-        let text: Vec<u8> = (0..40u8).map(|i| b'a' + i % 26).collect();
-        for needle in [b'a', b'b', b'h', b'i', b'z', b',', 0, 0x80, 0xff] {
-            for start in 0..text.len() {
-                let hay = &text[start..];
-                let want = hay.iter().position(|&b| b == needle);
-                assert_eq!(find_byte(hay, needle), want, "{needle} from {start}");
-            }
-        }
-        // Bytes just below or above the needle, and repeats after the first hit.
-        let tricky = [0x2b, 0x2d, 0x2c, 0x2c, 0x01, 0x00, 0x2c, 0xac, 0x2c, 0x2d];
-        for start in 0..tricky.len() {
-            let hay = &tricky[start..];
-            for needle in [0x2c, 0x00, 0xac, 0x01, 0x2d] {
-                let want = hay.iter().position(|&b| b == needle);
-                assert_eq!(find_byte(hay, needle), want, "{needle} from {start}");
-            }
-        }
-    }
-
-    #[test]
-    fn trims_spaces_and_tabs_only() {
-        for (input, want) in [
-            ("", ""),
-            ("   ", ""),
-            ("\t a b \t", "a b"),
-            ("x", "x"),
-            (" \u{e9} ", "\u{e9}"),
-            ("\u{a0}x\u{a0}", "\u{a0}x\u{a0}"),
-        ] {
-            assert_eq!(trim_ws(input), want, "{input:?}");
-            assert_eq!(trim_ws(input), input.trim_matches([' ', '\t']), "{input:?}");
-        }
     }
 }

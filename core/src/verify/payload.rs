@@ -2,15 +2,16 @@
 
 use std::borrow::Cow;
 
-use crate::canonical::{sha256_hex, EMPTY_SHA256};
 use crate::error::{Error, ErrorKind, Result};
+use crate::hash::{sha256_hex, EMPTY_SHA256};
 use crate::request::Body;
+use crate::sentinel::UNSIGNED_PAYLOAD;
 use crate::settings::{PayloadMode, SigningAlgorithm};
 
 use super::form::Form;
 use super::parse_header::truncate;
 
-const UNSIGNED: &str = "UNSIGNED-PAYLOAD";
+const UNSIGNED: &str = UNSIGNED_PAYLOAD;
 
 /// The payload line of the canonical request and whether the body must be compared after.
 #[derive(Debug)]

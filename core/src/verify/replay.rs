@@ -4,9 +4,11 @@ use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};
 use std::sync::Mutex;
 
+use super::replay_store::{ReplayClaim, ReplayOutcome, ReplayStore};
 use crate::error::{Error, ErrorKind, Result};
+use crate::time::SigningTime;
 
-type Key = (String, [u8; 32]);
+type Key = [u8; 32];
 
 #[derive(Default)]
 struct Inner {
@@ -31,15 +33,10 @@ impl ReplayCache {
         }
     }
 
-    /// Records a verified request valid until `valid_until` (unix seconds, inclusive), or refuses
-    /// it when already seen (or when the cache is full of still-valid entries).
-    pub(crate) fn insert(
-        &self,
-        access_key_id: &str,
-        signature: [u8; 32],
-        valid_until: i64,
-        now: i64,
-    ) -> Result<()> {
+    /// Records a verified request (its claim digest) valid until `valid_until` (unix seconds,
+    /// inclusive), or refuses it when already seen (or when the cache is full of still-valid
+    /// entries). `Ok(false)`: already seen.
+    pub(crate) fn insert(&self, key: Key, valid_until: i64, now: i64) -> Result<bool> {
         let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
         while let Some(Reverse((expiry, _))) = inner.by_expiry.peek() {
             if *expiry >= now {
@@ -49,15 +46,8 @@ impl ReplayCache {
                 inner.seen.remove(&key);
             }
         }
-        let key = (access_key_id.to_owned(), signature);
         if inner.seen.contains_key(&key) {
-            return Err(Error::new(
-                ErrorKind::RequestReplayed,
-                "the same signed request (same access key and signature) was already accepted once, so this copy is \
-                 refused as a replay: sign each request afresh; SigV4 dates have one-second resolution, so identical \
-                 requests sent within one second are equal unless they differ, e.g. by a signed X-Request-Nonce header \
-                 (nonce=True / nonce: true on libsigv4's client helpers)",
-            ));
+            return Ok(false);
         }
         if inner.seen.len() >= self.capacity {
             return Err(Error::new(
@@ -68,9 +58,9 @@ impl ReplayCache {
                 ),
             ));
         }
-        inner.seen.insert(key.clone(), valid_until);
+        inner.seen.insert(key, valid_until);
         inner.by_expiry.push(Reverse((valid_until, key)));
-        Ok(())
+        Ok(true)
     }
 
     pub(crate) fn len(&self) -> usize {
@@ -82,6 +72,23 @@ impl ReplayCache {
     }
 }
 
+/// The in-memory store (the default, one process): a [`ReplayCache`] behind the store interface.
+impl ReplayStore for ReplayCache {
+    fn claim(&self, claim: &ReplayClaim, now: SigningTime) -> Result<ReplayOutcome> {
+        Ok(
+            if self.insert(*claim.digest(), claim.valid_until(), now.unix())? {
+                ReplayOutcome::Fresh
+            } else {
+                ReplayOutcome::Seen
+            },
+        )
+    }
+
+    fn len(&self) -> usize {
+        ReplayCache::len(self)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -89,15 +96,15 @@ mod tests {
     #[test]
     fn keeps_until_expiry_then_forgets() {
         let cache = ReplayCache::new(2);
-        cache.insert("A", [1; 32], 100, 0).unwrap();
-        assert!(cache.insert("A", [1; 32], 100, 50).is_err());
-        cache.insert("B", [1; 32], 100, 50).unwrap();
-        assert!(cache.insert("C", [2; 32], 200, 60).is_err(), "full");
+        assert!(cache.insert([1; 32], 100, 0).unwrap());
+        assert!(!cache.insert([1; 32], 100, 50).unwrap());
+        assert!(cache.insert([3; 32], 100, 50).unwrap());
+        assert!(cache.insert([2; 32], 200, 60).is_err(), "full");
         assert!(
-            cache.insert("A", [1; 32], 100, 100).is_err(),
+            !cache.insert([1; 32], 100, 100).unwrap(),
             "still valid at 100"
         );
-        cache.insert("C", [2; 32], 200, 101).unwrap();
+        assert!(cache.insert([2; 32], 200, 101).unwrap());
         assert_eq!(cache.len(), 1);
     }
 }

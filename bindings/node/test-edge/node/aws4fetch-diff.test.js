@@ -30,6 +30,7 @@ function classes(ref, signed, input) {
   const keys = [...url.searchParams.keys()]
   if (keys.includes('')) out.push('empty-query-name')
   if (ref.service === 's3' && new Set(keys).size !== keys.length) out.push('s3-repeated-query-name')
+  if ([...signed.headers].some(([n, v]) => n !== 'authorization' && v !== v.trim())) out.push('combined-header-edge-space')
   return out
 }
 

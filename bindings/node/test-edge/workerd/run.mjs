@@ -1,7 +1,7 @@
 // Runs the edge suite in workerd (Cloudflare's runtime) through miniflare 4.20251118.0, the last release that
 // runs on Node 20: the Worker is bundled by esbuild with the workerd/worker/browser conditions (as wrangler does),
 // sigv4.wasm is given as a CompiledWasm module, and the Worker fetches from a local server on 127.0.0.1.
-// `--bench` runs bench/node/edge/bench.mjs in the Worker instead and prints its table.
+// The benchmark (bench/node/edge/run.mjs) uses worker() to run its batches in workerd.
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import path from 'node:path'
@@ -40,12 +40,6 @@ export async function worker() {
 async function main() {
   const mf = await worker()
   try {
-    if (process.argv.includes('--bench')) {
-      const res = await mf.dispatchFetch('http://bench.local/bench', { method: 'POST', body: JSON.stringify({}) })
-      const r = await res.json()
-      console.log(JSON.stringify(r))
-      return
-    }
     const { prepare } = require('../prepare.js')
     const server = require('../server.js')
     const { server: srv, url } = await server.start()

@@ -42,11 +42,14 @@ from ._native import (
     Signer,
     StreamingUpload,
     VerifiedIdentity,
+    TrustedProxies,
+    VerifiedStream,
     Verifier,
     uri_encode,
 )
 from ._native import __version__ as __version__
 from ._oneshot import sign_v4
+from ._streaming_middleware import ChunkedReader
 
 __all__ = [
     "Credentials",
@@ -55,6 +58,9 @@ __all__ = [
     "PayloadHasher",
     "Verifier",
     "VerifiedIdentity",
+    "VerifiedStream",
+    "TrustedProxies",
+    "ChunkedReader",
     "StreamingUpload",
     "sign_v4",
     "uri_encode",

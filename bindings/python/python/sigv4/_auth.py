@@ -3,20 +3,16 @@
 from __future__ import annotations
 
 import secrets
-from typing import Any, Iterable, Tuple
+from typing import Iterable, Tuple
 
-from ._native import Signer, SignedRequest
+from ._native import SignedRequest
+
 
 def added_headers(signed: SignedRequest) -> Iterable[Tuple[str, str]]:
     """The headers to set on the outgoing request: exactly the ones signing added (Host when taken
     from the URL, X-Amz-Date, the token, X-Amz-Region-Set for SigV4a, the content hash when signed,
     Authorization), as the core reports them; the caller's own headers are already on the request."""
     return signed.added_headers
-
-
-def make_signer(credentials: Any, region: str, service: str, options: dict) -> Signer:
-    """A signer, or a clear error when arguments are missing."""
-    return Signer(credentials, region, service, **options)
 
 
 #: The header ``nonce=True`` adds (the same name in every language).

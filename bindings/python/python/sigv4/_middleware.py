@@ -1,4 +1,7 @@
-"""What the WSGI and ASGI middleware share: the wire URL, header text, and the AWS-style error answer."""
+"""What the WSGI and ASGI middleware share: the AWS-style error answer and the denial report.
+
+Reading the request (target, headers) is native: ``sigv4._native`` with the core's HTTP rules.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +9,11 @@ import json
 import logging
 import re
 from typing import Any, Callable, List, Optional, Tuple
-from urllib.parse import quote
 
 from ._errors import VerificationError
 from ._native import error_answer as _native_answer
 
-__all__ = ["DEFAULT_MAX_BODY", "IDENTITY_KEY", "error_answer", "report_denied", "requote_path", "header_text"]
+__all__ = ["DEFAULT_MAX_BODY", "IDENTITY_KEY", "error_answer", "report_denied"]
 
 #: The logger denials go to: INFO the request line, code and message; DEBUG the server's canonical
 #: request (session token redacted, as botocore does) and string to sign for a mismatch.
@@ -56,29 +58,6 @@ DEFAULT_MAX_BODY = 16 * 1024 * 1024
 #: Where the verified identity goes: ``environ[IDENTITY_KEY]`` (WSGI), ``scope[IDENTITY_KEY]`` (ASGI).
 IDENTITY_KEY = "sigv4.identity"
 
-# Characters HTTP clients (requests, httpx, browsers, curl) leave unescaped in a path: RFC 3986's
-# pchar plus "/". A decoded path is re-quoted with them when the server gives no raw request target.
-_PATH_SAFE = "/!$&'()*+,;=:@~-._"
-
-
-def requote_path(decoded: str) -> str:
-    """The wire path for a path the server already percent-decoded (WSGI ``PATH_INFO`` is latin-1 text).
-
-    Exact for the S3 services (single encoding signs ``$`` and ``%24`` alike) and for clients that
-    escape only what RFC 3986 requires; a client that escaped more (``%24`` for ``$``) or sent
-    ``%2F`` cannot be reproduced from a decoded path — use a server that passes the raw target.
-    """
-    return quote(decoded.encode("latin-1"), safe=_PATH_SAFE)
-
-
-def header_text(raw: bytes) -> str:
-    """A header value as the client signed it: UTF-8 text when it is UTF-8, else latin-1."""
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return raw.decode("latin-1")
-
-
 def error_answer(
     error: VerificationError, explain_mismatch: bool = False
 ) -> Tuple[int, List[Tuple[str, str]], bytes]:
@@ -112,8 +91,3 @@ def too_large(max_body: int) -> Tuple[int, List[Tuple[str, str]], bytes]:
     ).encode("utf-8")
     return 413, [("Content-Type", "application/json"), ("Content-Length", str(len(body))),
                  ("x-amzn-ErrorType", "RequestEntityTooLarge")], body
-
-
-def now_from(clock: Optional[object]) -> Optional[float]:
-    """The verification time from a ``clock`` callable (epoch seconds), or None for the system clock."""
-    return None if clock is None else clock()  # type: ignore[operator]

@@ -3,12 +3,13 @@
 import datetime
 from typing_extensions import Self, disjoint_base
 
+from sigv4._errors import Error
 from sigv4._streaming import ChunkedBody
-from typing import IO, Any, Dict, Iterable, List, Mapping, MutableMapping, Optional, Tuple, Union, final
+from typing import IO, Any, Callable, Dict, Iterable, List, Mapping, MutableMapping, Optional, Tuple, Union, final
 
 __all__ = [
-    "Credentials", "Signer", "SignedRequest", "PayloadHasher", "Verifier", "VerifiedIdentity",
-    "StreamingUpload", "uri_encode", "error_answer", "scope_has_body", "botocore_sign", "botocore_presign_s3", "EMPTY_SHA256", "__version__",
+    "Credentials", "Signer", "SignedRequest", "PayloadHasher", "Verifier", "VerifiedIdentity", "VerifiedStream", "TrustedProxies",
+    "StreamingUpload", "uri_encode", "sign_v4", "error_answer", "replay_verdict_of", "scope_has_body", "scope_target", "scope_headers", "wire_target", "environ_headers", "botocore_sign", "botocore_presign_s3", "botocore_sign_v4a", "botocore_sign_string", "EMPTY_SHA256", "__version__",
 ]
 
 __version__: str
@@ -189,9 +190,38 @@ class VerifiedIdentity:
     @property
     def payload_signed(self) -> bool: ...
     @property
+    def replay_key(self) -> str: ...
+    def replay_ttl_ms(self, now: float) -> int: ...
+    @property
     def algorithm(self) -> str: ...
     @property
     def region_set(self) -> Optional[str]: ...
+
+@final
+class VerifiedStream:
+    """A streaming (aws-chunked) upload whose headers verified: feed it the wire body."""
+    def feed(self, data: Union[bytes, bytearray, memoryview]) -> bytes: ...
+    def finish(self) -> Dict[str, str]: ...
+    @property
+    def identity(self) -> VerifiedIdentity: ...
+    @property
+    def decoded_length(self) -> int: ...
+    @property
+    def decoded_bytes(self) -> int: ...
+    @property
+    def done(self) -> bool: ...
+    @property
+    def trailer_names(self) -> List[str]: ...
+    @property
+    def content_encoding(self) -> str: ...
+
+@final
+class TrustedProxies:
+    """An opt-in list of trusted proxies (addresses or CIDR blocks) and the core's forwarded-header rule."""
+    def __new__(cls, proxies: Iterable[str]) -> "TrustedProxies": ...
+    def resolve(self, peer: Optional[str], forwarded_host: Optional[str] = None,
+                forwarded_prefix: Optional[str] = None) -> Tuple[Optional[str], str]: ...
+    def trusts(self, peer: str) -> bool: ...
 
 @final
 class Verifier:
@@ -199,7 +229,7 @@ class Verifier:
 
     def __new__(
         cls,
-        credentials: Any,
+        credentials: Any = None,
         region: Optional[str] = None,
         service: Optional[str] = None,  # None: "execute-api"
         *,
@@ -213,9 +243,14 @@ class Verifier:
         normalize_path: Optional[bool] = None,
         sign_session_token: Optional[bool] = None,
         allow_sigv4a: Optional[bool] = None,
+        replay_store: Any = None,
+        signing_keys: Optional[Callable[[str, str, str, str], Union[
+            bytes, bytearray, memoryview, str, Tuple[Union[bytes, str], Optional[str]], None]]] = None,
     ) -> "Verifier": ...
     def verify(self, method: str, url: str, headers: _HeadersArg = None, body: _BodyArg = None,
                now: _TimestampArg = None) -> VerifiedIdentity: ...
+    def verify_streaming(self, method: str, url: str, headers: _HeadersArg = None,
+                         now: _TimestampArg = None) -> VerifiedStream: ...
     def verify_raw(self, method: str, path: Union[bytes, str], query: Union[bytes, str],
                    headers: Iterable[Union[Tuple[bytes, bytes], List[bytes]]], body: _BodyArg = None,
                    now: _TimestampArg = None) -> VerifiedIdentity:
@@ -234,6 +269,12 @@ class Verifier:
                        now: _TimestampArg = None) -> VerifiedIdentity:
         """Verifies a request from a WSGI environ (method, raw target, ``HTTP_*`` headers)."""
         ...
+    def verify_many(self, requests: Iterable[Union[Mapping[str, Any], Tuple[Any, ...]]],
+                    now: _TimestampArg = None, *,
+                    threads: Optional[int] = None) -> List[Union[VerifiedIdentity, Error]]:
+        """Verifies many requests on several threads (GIL released): one result per request, in
+        order, a ``VerifiedIdentity`` or the error (returned, not raised); replay checks in order."""
+        ...
     @property
     def regions(self) -> List[str]: ...
     @property
@@ -242,6 +283,22 @@ class Verifier:
     def replay_cache_len(self) -> int: ...
 
 def uri_encode(text: str) -> str: ...
+def replay_verdict_of(outcome: Union[bool, str], fail_open: bool) -> None: ...
+def sign_v4(
+    access_key: str,
+    secret_key: str,
+    region: str,
+    service: str,
+    method: str,
+    uri: str,
+    query_params: Optional[Iterable[Tuple[str, str]]] = None,
+    headers: _HeadersArg = None,
+    payload: Union[bytes, bytearray, memoryview, str, None] = None,
+    timestamp: _TimestampArg = None,
+    session_token: Optional[str] = None,
+) -> SignedRequest:
+    """The core's one-call signing (``sigv4.sign_v4`` turns the result into its dict)."""
+    ...
 def error_answer(
     code: str,
     message: str,
@@ -253,6 +310,21 @@ def error_answer(
     ...
 def scope_has_body(scope: MutableMapping[str, Any]) -> bool:
     """Whether an ASGI http scope's headers announce a body (Content-Length other than 0, Transfer-Encoding)."""
+    ...
+def scope_target(scope: MutableMapping[str, Any], *, strict: bool = False) -> str:
+    """The request target of an ASGI http scope as the client sent it (raw_path as UTF-8; else
+    latin-1, or with ``strict`` the verifier's refusal: VerificationError InvalidUrl, as for a
+    target that is not ``/path?query``)."""
+    ...
+def scope_headers(scope: MutableMapping[str, Any]) -> List[Tuple[str, str]]:
+    """The headers of an ASGI http scope as (name, value) str pairs, in order."""
+    ...
+def wire_target(environ: MutableMapping[str, Any], *, strict: bool = False) -> str:
+    """The request target of a WSGI environ as the client sent it (REQUEST_URI/RAW_URI, else
+    re-quoted); ``strict`` refuses what the verifier refuses (VerificationError InvalidUrl)."""
+    ...
+def environ_headers(environ: MutableMapping[str, Any]) -> List[Tuple[str, str]]:
+    """The headers of a WSGI environ (HTTP_*, CONTENT_TYPE, CONTENT_LENGTH) as (name, value) str pairs."""
     ...
 def botocore_sign(
     access_key: str,
@@ -277,4 +349,25 @@ def botocore_presign_s3(
 ) -> Optional[str]:
     """The URL botocore's S3 presigner makes of a request without headers, params or body and a plain
     URL, or None for any other URL."""
+    ...
+def botocore_sign_v4a(
+    access_key: str,
+    secret_key: str,
+    region_set: str,
+    service: str,
+    amz_date: str,
+    method: str,
+    path: str,
+    query: str,
+    headers: List[Tuple[str, str]],
+    payload: str,
+    s3: bool,
+) -> Tuple[str, str, str, str]:
+    """``(signature, signed_headers, canonical_request, string_to_sign)`` of a request as botocore's
+    CRT SigV4a signers sign it (the native half of ``sigv4.botocore``'s ``v4a`` signers)."""
+    ...
+def botocore_sign_string(access_key: str, secret_key: str, region: str, service: str, amz_date: str,
+                         text: str) -> str:
+    """The SigV4 HMAC (hex) of ``text`` under the day's signing key: botocore's
+    ``SigV4Auth.signature``, as its S3 POST presigners apply it to the base64 policy."""
     ...

@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, Iterable, Mapping, Optional, Tuple, Union
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Tuple, Union
 
 from . import _native
-from ._credentials import Credentials
+from ._auth import NONCE_HEADER, new_nonce
 
 __all__ = ["sign_v4"]
 
 QueryParams = Union[Mapping[str, Any], Iterable[Tuple[str, Any]], None]
 
 
-def _query_string(query_params: QueryParams) -> str:
+def _pairs(query_params: QueryParams) -> List[Tuple[str, str]]:
     if not query_params:
-        return ""
+        return []
     items = query_params.items() if isinstance(query_params, Mapping) else query_params
-    encode = _native.uri_encode
-    return "&".join(f"{encode(str(key))}={encode(str(value))}" for key, value in items)
+    return [(str(key), str(value)) for key, value in items]
 
 
 def sign_v4(
@@ -32,28 +31,38 @@ def sign_v4(
     payload: Union[bytes, str, None] = None,
     timestamp: Any = None,
     session_token: Optional[str] = None,
+    *,
+    nonce: bool = False,
 ) -> Dict[str, Any]:
     """Signs one request with an ``Authorization`` header, in one call.
 
     ``uri`` is the path as it goes on the wire (``/my-bucket/my-object.txt``; an absolute URL works
-    too); ``query_params`` a mapping or list of (key, value) pairs, not encoded (they are encoded
-    here with SigV4's rules); ``headers`` must include ``host`` when ``uri`` is a path; ``payload``
-    the body (str as UTF-8, or bytes); ``timestamp`` an aware datetime, epoch seconds or
-    ``YYYYMMDDTHHMMSSZ`` (default: now). The service's defaults apply (the S3 family also signs
-    ``x-amz-content-sha256``).
+    too); ``query_params`` a mapping or list of (key, value) pairs, not encoded (the core encodes
+    them with SigV4's rules and appends them); ``headers`` must include ``host`` when ``uri`` is a
+    path; ``payload`` the body (str as UTF-8, or bytes); ``timestamp`` an aware datetime, epoch
+    seconds or ``YYYYMMDDTHHMMSSZ`` (default: now). The service's defaults apply (the S3 family
+    also signs ``x-amz-content-sha256``, as botocore and aws4 do: send every header of ``headers``).
 
     Returns a dict with ``authorization``, ``timestamp`` (the ``X-Amz-Date`` value), ``signature``,
     ``canonical_request`` and ``string_to_sign`` — the fields of the C function ``sigv4_sign_v4`` —
     plus ``url`` (path and encoded query) and ``headers`` (every header to send, a dict).
+    ``nonce=True`` adds a signed random ``X-Request-Nonce`` header (also returned as ``nonce``; it
+    is in ``headers``, send it), so identical calls within one second are distinct requests for a
+    verifier with replay protection.
     Raises ``sigv4.Error`` (with ``.code``) on bad input.
     """
-    query = _query_string(query_params)
-    url = uri
-    if query:
-        url = f"{uri}{'&' if '?' in uri else '?'}{query}"
-    signer = _native.Signer(Credentials(access_key, secret_key, session_token), region, service)
-    signed = signer.sign(method, url, headers, payload, timestamp)
-    return {
+    if not isinstance(nonce, bool):
+        raise TypeError("nonce must be a bool")
+    nonce_value = None
+    if nonce:
+        nonce_value = new_nonce()
+        pairs = list((headers.items() if isinstance(headers, Mapping) else headers) or ())
+        headers = pairs + [(NONCE_HEADER, nonce_value)]
+    signed = _native.sign_v4(
+        access_key, secret_key, region, service, method, uri,
+        _pairs(query_params), headers, payload, timestamp, session_token,
+    )
+    result = {
         "authorization": signed.authorization,
         "timestamp": signed.amz_date,
         "signature": signed.signature,
@@ -62,3 +71,6 @@ def sign_v4(
         "url": signed.url,
         "headers": signed.headers,
     }
+    if nonce_value is not None:
+        result["nonce"] = nonce_value
+    return result

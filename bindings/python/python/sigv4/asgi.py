@@ -19,7 +19,8 @@ give the application the whole URL as its path, so such a request is refused (40
 from __future__ import annotations
 
 import asyncio
-from typing import Any, Awaitable, Callable, List, MutableMapping, Optional, Tuple
+import time
+from typing import Any, Awaitable, Callable, List, MutableMapping, Optional, Sequence, Tuple
 
 from ._errors import VerificationError
 from ._middleware import (
@@ -28,11 +29,14 @@ from ._middleware import (
     OnDenied,
     error_answer,
     report_denied,
-    header_text,
-    requote_path,
     too_large,
 )
 from ._native import Verifier
+from ._forwarded import forwarded_scope, trusted_list
+from .replay import claim_async
+from ._native import scope_headers as _scope_headers
+from ._native import scope_target as _scope_target
+from ._streaming_middleware import StreamTooLarge, asgi_is_streaming, asgi_verify_streaming
 
 __all__ = ["SigV4Middleware", "IDENTITY_KEY", "scope_target", "scope_headers"]
 
@@ -46,24 +50,18 @@ _THREAD_THRESHOLD = 1 << 20
 
 
 def scope_target(scope: Scope) -> str:
-    """The request target (path and query) as the client sent it, from an ASGI http scope."""
-    raw = scope.get("raw_path")
-    if raw:
-        path = raw.decode("latin-1")
-    else:
-        path = requote_path(scope.get("root_path", "") + scope.get("path", "/")) or "/"
-    query = scope.get("query_string", b"")
-    return f"{path}?{query.decode('latin-1')}" if query else path
+    """The request target (path and query) as the client sent it, from an ASGI http scope.
 
-
-def _decoded_path(scope: Scope) -> str:
-    """The wire path re-quoted from the decoded ``path`` (servers without ``raw_path``)."""
-    return requote_path(scope.get("root_path", "") + scope.get("path", "/")) or "/"
+    ``raw_path`` is read as UTF-8 (latin-1 when it is not UTF-8: the ASGI spec decodes ``path``
+    from the same bytes as UTF-8); without ``raw_path``, ``root_path + path`` is re-quoted. The
+    reading is the native one the verifier uses (``sigv4._native.scope_target``).
+    """
+    return _scope_target(scope)
 
 
 def scope_headers(scope: Scope) -> List[Tuple[str, str]]:
-    """The request headers of an ASGI scope, in order, repeated names kept."""
-    return [(name.decode("latin-1"), header_text(value)) for name, value in scope.get("headers", [])]
+    """The request headers of an ASGI scope, in order, repeated names kept (the verifier's reading)."""
+    return _scope_headers(scope)
 
 
 class _Replay:
@@ -86,7 +84,8 @@ class _Replay:
 class SigV4Middleware:
     """Verifies each HTTP request's SigV4 signature before the wrapped ASGI application sees it.
 
-    Arguments as for ``sigv4.wsgi.SigV4Middleware``. On success the ``VerifiedIdentity`` is in
+    Arguments as for ``sigv4.wsgi.SigV4Middleware`` (``trusted_proxies`` reads the peer from
+    ``scope["client"]``). On success the ``VerifiedIdentity`` is in
     ``scope["sigv4.identity"]`` (set in the scope the server passed, which is then handed on).
     """
 
@@ -98,10 +97,16 @@ class SigV4Middleware:
         clock: Optional[Callable[[], float]] = None,
         explain_mismatch: bool = False,
         on_denied: Optional[OnDenied] = None,
+        replay_store: Any = None,
+        trusted_proxies: Optional[Sequence[str]] = None,
     ) -> None:
         if not isinstance(verifier, Verifier):
             raise TypeError("verifier must be a sigv4.Verifier")
+        # An asyncio replay store (sigv4.replay.AsyncRedisReplayStore), claimed after verifying.
+        self.replay_store = replay_store
         self.on_denied = on_denied
+        # Behind a reverse proxy: whose X-Forwarded-Host/-Prefix to honour (sigv4._forwarded).
+        self.trusted_proxies = trusted_list(trusted_proxies)
         self.app = app
         self.verifier = verifier
         self.max_body = max_body
@@ -117,8 +122,13 @@ class SigV4Middleware:
         clock = self.clock
         # An HTTP/1 request announcing no body has none (RFC 9112 6.3): it is verified at once with
         # an empty body, and the application gets the server's own receive. None: read the body.
+        # `checked` is what is verified: the scope, or behind a trusted proxy a copy with the
+        # forwarded host and prefix applied (the application still gets `scope`).
         try:
-            identity = self._verify_bodiless(scope, None if clock is None else clock())
+            checked = scope if self.trusted_proxies is None else forwarded_scope(self.trusted_proxies, scope)
+            identity = self._verify_bodiless(checked, None if clock is None else clock())
+            if identity is not None and self.replay_store is not None:
+                await claim_async(self.replay_store, identity, time.time() if clock is None else clock())
         except VerificationError as error:
             self._denied(error, scope)
             await self._answer(error_answer(error, self.explain_mismatch), send)
@@ -126,6 +136,9 @@ class SigV4Middleware:
         if identity is not None:
             scope[IDENTITY_KEY] = identity
             await self.app(scope, receive, send)
+            return
+        if asgi_is_streaming(scope):
+            await self._streaming(scope, checked, receive, send)
             return
         message = await receive()
         if message["type"] == "http.disconnect":
@@ -144,11 +157,13 @@ class SigV4Middleware:
         # are (UTF-8, latin-1 when not UTF-8), without building Python strings.
         try:
             if len(body) < _THREAD_THRESHOLD:
-                identity = self._verify_scope(scope, body, None if clock is None else clock())
+                identity = self._verify_scope(checked, body, None if clock is None else clock())
             else:
                 identity = await asyncio.get_running_loop().run_in_executor(
-                    None, self._verify_scope, scope, body, None if clock is None else clock()
+                    None, self._verify_scope, checked, body, None if clock is None else clock()
                 )
+            if self.replay_store is not None:
+                await claim_async(self.replay_store, identity, time.time() if clock is None else clock())
         except VerificationError as error:
             self._denied(error, scope)
             await self._answer(error_answer(error, self.explain_mismatch), send)
@@ -156,11 +171,35 @@ class SigV4Middleware:
         scope[IDENTITY_KEY] = identity
         await self.app(scope, _Replay(message, receive), send)
 
+    async def _streaming(self, scope: Scope, checked: Scope, receive: Receive, send: Send) -> None:
+        """An aws-chunked upload: every chunk verified before the application runs (see
+        ``sigv4._streaming_middleware``)."""
+        clock = self.clock
+        try:
+            done = await asgi_verify_streaming(self.verifier, scope, _scope_target(checked, strict=True), _scope_headers(checked),
+                                               receive, self.max_body, None if clock is None else clock())
+        except StreamTooLarge:
+            await self._answer(too_large(self.max_body), send)
+            return
+        except VerificationError as error:
+            self._denied(error, scope)
+            await self._answer(error_answer(error, self.explain_mismatch), send)
+            return
+        if done is None:
+            return
+        identity, body = done
+        if self.replay_store is not None:
+            try:
+                await claim_async(self.replay_store, identity, time.time() if clock is None else clock())
+            except VerificationError as error:
+                self._denied(error, scope)
+                await self._answer(error_answer(error, self.explain_mismatch), send)
+                return
+        scope[IDENTITY_KEY] = identity
+        await self.app(scope, _Replay({"type": "http.request", "body": body, "more_body": False}, receive), send)
+
     def _denied(self, error: VerificationError, scope: Scope) -> None:
-        raw = scope.get("raw_path") or scope.get("path", "").encode("utf-8")
-        query = scope.get("query_string", b"")
-        target = (raw + b"?" + query if query else raw).decode("latin-1")
-        report_denied(error, scope.get("method", ""), target, scope, self.on_denied)
+        report_denied(error, scope.get("method", ""), _scope_target(scope), scope, self.on_denied)
 
     async def _read_rest(self, first: bytes, receive: Receive) -> Optional[bytes]:
         """The rest of a body sent in several messages (None when the client went away or the body

@@ -6,7 +6,10 @@
     sigv4.botocore.install()      # every client and presigner made afterwards signs natively
 
 ``install()`` puts subclasses of botocore's own SigV4 signers in ``botocore.auth.AUTH_TYPE_MAPS``
-(``v4``, ``v4-query``, ``s3v4``, ``s3v4-query``, ``v4-s3express``, ``v4-s3express-query``). They keep
+(``v4``, ``v4-query``, ``s3v4``, ``s3v4-query``, ``v4-s3express``, ``v4-s3express-query``, and the
+S3 POST presigners ``s3v4-presign-post`` / ``v4-s3express-presign-post``) and adds
+SigV4a (``v4a``, ``s3v4a``, ``s3v4a-query``), which botocore otherwise signs only with ``awscrt``
+installed. They keep
 botocore's request preparation as it is — which headers are signed, ``X-Amz-Date`` / ``Date``,
 the session token's placement, ``X-Amz-Content-SHA256`` and ``UNSIGNED-PAYLOAD`` /
 ``STREAMING-UNSIGNED-PAYLOAD-TRAILER`` as botocore picks them, presigned URLs' parameters and
@@ -32,11 +35,12 @@ from botocore.utils import normalize_url_path
 
 from . import _native
 from ._errors import InvalidPayloadHashError
+from ._botocore_clock import amz_date as _amz_date
+from ._botocore_v4a import V4A_SIGNERS
 from ._presign_fast import generate_presigned_url
 
 __all__ = ["install", "uninstall", "installed", "generate_presigned_url", "SIGNERS"]
 
-_SIGV4_TIMESTAMP = _auth.SIGV4_TIMESTAMP
 _PAYLOAD_BUFFER = _auth.PAYLOAD_BUFFER
 # Whitespace that str.split() (botocore's trim) collapses but the core's trim (spaces and tabs,
 # the SigV4 rule) leaves: values holding any are trimmed by botocore's own function first.
@@ -71,8 +75,8 @@ class _CoreSigning:
     def add_auth(self, request: Any) -> None:
         if self.credentials is None:
             raise NoCredentialsError()
-        # botocore's clock, looked up at call time (tests freeze it by patching botocore.auth).
-        request.context["timestamp"] = _auth.get_current_datetime().strftime(_SIGV4_TIMESTAMP)
+        # botocore's clock (looked up at call time: tests freeze it by patching botocore.auth).
+        request.context["timestamp"] = _amz_date()
         self._modify_request_before_signing(request)
         signature, signed_headers = self._core_sign(request)
         self._core_inject(request, signature, signed_headers)
@@ -134,7 +138,7 @@ class _CoreQuerySigning(_CoreSigning):
                  and type(self)._modify_request_before_signing is _auth.SigV4QueryAuth._modify_request_before_signing)
         if plain and self._S3 and self.credentials is not None:
             # boto3's generate_presigned_url for S3: the whole URL in one native call.
-            amz_date = _auth.get_current_datetime().strftime(_SIGV4_TIMESTAMP)
+            amz_date = _amz_date()
             creds = self.credentials
             url = _native.botocore_presign_s3(
                 request.url, request.method.upper(), creds.access_key, creds.secret_key, creds.token,
@@ -155,7 +159,7 @@ class _CoreQuerySigning(_CoreSigning):
         # _modify_request_before_signing writes, without its parse/re-encode round trip.
         if self.credentials is None:
             raise NoCredentialsError()
-        amz_date = _auth.get_current_datetime().strftime(_SIGV4_TIMESTAMP)
+        amz_date = _amz_date()
         request.context["timestamp"] = amz_date
         creds = self.credentials
         url = request.url
@@ -240,6 +244,25 @@ class S3ExpressQueryAuth(_CoreQuerySigning, _auth.S3ExpressQueryAuth):
     _S3 = True
 
 
+class _CorePostSignature:
+    """botocore's POST presigners build the fields and the base64 policy themselves; its
+    ``signature`` (the day's signing key derived, then the HMAC of the policy) is the core's."""
+
+    def signature(self, string_to_sign: str, request: Any) -> str:
+        creds = self.credentials
+        return _native.botocore_sign_string(creds.access_key, creds.secret_key, self._region_name,
+                                            self._service_name, request.context["timestamp"], string_to_sign)
+
+
+class S3SigV4PostAuth(_CorePostSignature, _auth.S3SigV4PostAuth):
+    """botocore's ``S3SigV4PostAuth`` (``s3v4-presign-post``, ``generate_presigned_post``), signing
+    through the core."""
+
+
+class S3ExpressPostAuth(_CorePostSignature, _auth.S3ExpressPostAuth):
+    """botocore's ``S3ExpressPostAuth`` (``v4-s3express-presign-post``), signing through the core."""
+
+
 #: The signature versions ``install()`` replaces, and our signer for each.
 SIGNERS: Dict[str, type] = {
     "v4": SigV4Auth,
@@ -248,6 +271,9 @@ SIGNERS: Dict[str, type] = {
     "s3v4-query": S3SigV4QueryAuth,
     "v4-s3express": S3ExpressAuth,
     "v4-s3express-query": S3ExpressQueryAuth,
+    "s3v4-presign-post": S3SigV4PostAuth,
+    "v4-s3express-presign-post": S3ExpressPostAuth,
+    **V4A_SIGNERS,
 }
 
 _lock = threading.Lock()

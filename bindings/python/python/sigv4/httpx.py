@@ -9,7 +9,8 @@ from typing import Any, Generator
 
 import httpx as _httpx
 
-from ._auth import NONCE_HEADER, added_headers, make_signer, new_nonce
+from ._auth import NONCE_HEADER, added_headers, new_nonce
+from ._native import Signer
 
 __all__ = ["SigV4Auth"]
 
@@ -30,7 +31,7 @@ class SigV4Auth(_httpx.Auth):
     def __init__(
         self, credentials: Any, region: str, service: str, *, nonce: bool = False, **options: Any
     ) -> None:
-        self.signer = make_signer(credentials, region, service, options)
+        self.signer = Signer(credentials, region, service, **options)
         self.nonce = nonce
 
     def sign_request(self, request: _httpx.Request) -> _httpx.Request:

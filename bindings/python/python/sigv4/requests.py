@@ -10,8 +10,9 @@ from typing import Any
 import requests as _requests
 from requests.auth import AuthBase
 
-from ._auth import NONCE_HEADER, added_headers, make_signer, new_nonce
+from ._auth import NONCE_HEADER, added_headers, new_nonce
 from ._errors import InvalidArgumentError
+from ._native import Signer
 
 __all__ = ["SigV4Auth"]
 
@@ -33,7 +34,7 @@ class SigV4Auth(AuthBase):
     def __init__(
         self, credentials: Any, region: str, service: str, *, nonce: bool = False, **options: Any
     ) -> None:
-        self.signer = make_signer(credentials, region, service, options)
+        self.signer = Signer(credentials, region, service, **options)
         self.nonce = nonce
 
     def __call__(self, r: _requests.PreparedRequest) -> _requests.PreparedRequest:

@@ -13,7 +13,7 @@ and an ``x-amzn-ErrorType`` header.
 
 What the client signed is rebuilt from the environ: the ``Host`` header, the raw request target from
 ``REQUEST_URI`` or ``RAW_URI`` when the server provides one (gunicorn, uWSGI, werkzeug do), else
-``SCRIPT_NAME + PATH_INFO`` re-quoted (see ``requote_path``; wsgiref gives only the decoded path),
+``SCRIPT_NAME + PATH_INFO`` re-quoted (the core's ``requote_path``; wsgiref gives only the decoded path),
 ``QUERY_STRING`` as received, and every ``HTTP_*`` header. WSGI servers join a repeated header into
 one value (``"a, b"`` or ``"a,b"``), and drop headers with ``_`` in their names; both sign differently
 from what the client sent, so such requests fail verification. ``wsgiref`` sets ``CONTENT_TYPE`` to
@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import io
 from http import HTTPStatus
-from typing import Any, Callable, Iterable, List, Optional, Tuple
+from typing import Any, Callable, Iterable, List, Optional, Sequence, Tuple
 
 from ._errors import VerificationError
 from ._middleware import (
@@ -41,11 +41,13 @@ from ._middleware import (
     OnDenied,
     error_answer,
     report_denied,
-    header_text,
-    requote_path,
     too_large,
 )
 from ._native import Verifier
+from ._forwarded import forwarded_environ, trusted_list
+from ._native import environ_headers as _environ_headers
+from ._native import wire_target as _wire_target
+from ._streaming_middleware import StreamTooLarge, wsgi_is_streaming, wsgi_verify_streaming
 
 __all__ = ["SigV4Middleware", "IDENTITY_KEY", "wire_target", "environ_headers"]
 
@@ -53,31 +55,17 @@ _StartResponse = Callable[..., Any]
 
 
 def wire_target(environ: dict) -> str:
-    """The request target (path and query) as the client sent it, from a WSGI environ."""
-    raw = environ.get("REQUEST_URI") or environ.get("RAW_URI")
-    if raw:
-        # As received: the verifier reads it with the core's rules (RequestTarget); the middleware
-        # accepts only the origin form (/path?query), the one the application receives as a path.
-        return raw
-    path = requote_path(environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")) or "/"
-    query = environ.get("QUERY_STRING", "")
-    return f"{path}?{query}" if query else path
+    """The request target (path and query) as the client sent it, from a WSGI environ.
+
+    ``REQUEST_URI`` or ``RAW_URI`` as received, else ``SCRIPT_NAME + PATH_INFO`` re-quoted and
+    ``QUERY_STRING``: the native reading the verifier uses (``sigv4._native.wire_target``).
+    """
+    return _wire_target(environ)
 
 
 def environ_headers(environ: dict) -> List[Tuple[str, str]]:
     """The request headers from a WSGI environ (``HTTP_*``, ``CONTENT_TYPE``, ``CONTENT_LENGTH``)."""
-    headers = []
-    for key, value in environ.items():
-        if key.startswith("HTTP_"):
-            name = key[5:].replace("_", "-")
-        elif key in ("CONTENT_TYPE", "CONTENT_LENGTH"):
-            if not value:
-                continue
-            name = key.replace("_", "-")
-        else:
-            continue
-        headers.append((name, header_text(value.encode("latin-1"))))
-    return headers
+    return _environ_headers(environ)
 
 
 def _invented_content_type(environ: dict) -> bool:
@@ -139,7 +127,10 @@ class SigV4Middleware:
     a callable returning epoch seconds (default: the system clock). ``explain_mismatch`` adds the
     server's canonical request and string to sign to ``SignatureDoesNotMatch`` answers. On success
     the ``VerifiedIdentity`` is in ``environ["sigv4.identity"]``. Each refused request is logged on
-    the ``sigv4`` logger and passed to ``on_denied(error, environ)`` when given.
+    the ``sigv4`` logger and passed to ``on_denied(error, environ)`` when given. Behind a reverse
+    proxy, ``trusted_proxies`` (addresses / CIDR blocks, e.g. ``["10.0.0.0/8"]``) names the peers whose
+    ``X-Forwarded-Host`` / ``X-Forwarded-Prefix`` describe what the client signed (ignored from any
+    other peer). An aws-chunked upload is verified chunk by chunk before the application runs.
     """
 
     def __init__(
@@ -150,10 +141,13 @@ class SigV4Middleware:
         clock: Optional[Callable[[], float]] = None,
         explain_mismatch: bool = False,
         on_denied: Optional[OnDenied] = None,
+        trusted_proxies: Optional[Sequence[str]] = None,
     ) -> None:
         if not isinstance(verifier, Verifier):
             raise TypeError("verifier must be a sigv4.Verifier")
         self.on_denied = on_denied
+        # Behind a reverse proxy: whose X-Forwarded-Host/-Prefix to honour (sigv4._forwarded).
+        self.trusted_proxies = trusted_list(trusted_proxies)
         self.app = app
         self.verifier = verifier
         self.max_body = max_body
@@ -162,6 +156,8 @@ class SigV4Middleware:
         self._verify_environ = verifier.verify_environ
 
     def __call__(self, environ: dict, start_response: _StartResponse) -> Iterable[bytes]:
+        if wsgi_is_streaming(environ):
+            return self._streaming(environ, start_response)
         try:
             body = _read_body(environ, self.max_body)
         except _TooLarge:
@@ -169,9 +165,10 @@ class SigV4Middleware:
         if _invented_content_type(environ):
             del environ["CONTENT_TYPE"]
         try:
+            checked = environ if self.trusted_proxies is None else forwarded_environ(self.trusted_proxies, environ)
             # One native call reads the method, target and headers straight from the environ (as
             # wire_target and environ_headers do).
-            identity = self._verify_environ(environ, body, None if self.clock is None else self.clock())
+            identity = self._verify_environ(checked, body, None if self.clock is None else self.clock())
         except VerificationError as error:
             report_denied(error, environ.get("REQUEST_METHOD", ""), wire_target(environ), environ, self.on_denied)
             return self._answer(error_answer(error, self.explain_mismatch), start_response)
@@ -180,6 +177,22 @@ class SigV4Middleware:
             environ["wsgi.input"] = io.BytesIO(body)
             environ["CONTENT_LENGTH"] = str(len(body))
         # (Else no body was announced and nothing was read: the server's wsgi.input stays.)
+        return self.app(environ, start_response)
+
+    def _streaming(self, environ: dict, start_response: _StartResponse) -> Iterable[bytes]:
+        """An aws-chunked upload: every chunk verified before the application runs (see
+        ``sigv4._streaming_middleware``)."""
+        try:
+            checked = environ if self.trusted_proxies is None else forwarded_environ(self.trusted_proxies, environ)
+            target = _wire_target(checked, strict=True)  # the verifier's reading (origin form only)
+            identity = wsgi_verify_streaming(self.verifier, environ, target, _environ_headers(checked),
+                                             self.max_body, None if self.clock is None else self.clock())
+        except StreamTooLarge:
+            return self._answer(too_large(self.max_body), start_response)
+        except VerificationError as error:
+            report_denied(error, environ.get("REQUEST_METHOD", ""), _wire_target(environ), environ, self.on_denied)
+            return self._answer(error_answer(error, self.explain_mismatch), start_response)
+        environ[IDENTITY_KEY] = identity
         return self.app(environ, start_response)
 
     @staticmethod

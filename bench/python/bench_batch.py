@@ -1,0 +1,101 @@
+"""Verifier.verify_many next to a loop of Verifier.verify, same process, same 10,000 requests.
+
+The requests are header-signed by botocore (POST with a small JSON body, distinct paths, signed now).
+Each round times the loop and the batch back to back (order alternating), 7 rounds; the table shows
+the median wall time and CPU time of each and two speedups:
+- wall: loop wall / batch wall — what this run saw; on a shared, saturated machine extra threads get
+  little extra CPU, so this drops towards 1 (or below) whatever the code does;
+- CPU critical path: loop CPU / the batch's critical path in CPU time, max(calling thread's CPU, the
+  worker threads' CPU) — the calling thread reads the requests, builds the results and runs one lane;
+  the workers run the others. This is the wall time the batch would take with a free core per thread,
+  measured in CPU time so that other processes' load does not enter it (it assumes the lanes were
+  balanced; work stealing hands a starved worker's share to the calling thread, which only lowers it).
+The load average before and after is printed. Prints a table; asserts nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import sys
+import time
+from typing import Any, Callable, Dict, List
+
+from botocore.auth import SigV4Auth
+from botocore.awsrequest import AWSRequest
+from botocore.credentials import Credentials
+
+import sigv4
+
+AKID, SECRET = "AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
+COUNT = int(os.environ.get("BATCH_COUNT", "10000"))
+ROUNDS = int(os.environ.get("BATCH_ROUNDS", "7"))
+
+
+def signed_requests(count: int) -> List[Dict[str, Any]]:
+    auth = SigV4Auth(Credentials(AKID, SECRET), "execute-api", "us-east-1")
+    out = []
+    for i in range(count):
+        body = json.dumps({"id": i, "name": f"item {i}"}).encode()
+        req = AWSRequest(method="POST", url=f"https://abc123.execute-api.us-east-1.amazonaws.com/v1/items/{i}",
+                         data=body, headers={"Content-Type": "application/json"})
+        auth.add_auth(req)
+        out.append({"method": "POST", "url": req.url, "headers": list(req.headers.items()), "body": body})
+    return out
+
+
+def timed(fn: Callable[[], Any]) -> tuple:
+    """Wall, process CPU and calling-thread CPU seconds of fn()."""
+    wall, cpu, own = time.perf_counter(), time.process_time(), time.thread_time()
+    fn()
+    return time.perf_counter() - wall, time.process_time() - cpu, time.thread_time() - own
+
+
+def main() -> None:
+    requests = signed_requests(COUNT)
+    verifier = sigv4.Verifier({AKID: SECRET}, region="us-east-1", service="execute-api")
+
+    def loop() -> None:
+        for r in requests:
+            verifier.verify(r["method"], r["url"], r["headers"], r["body"])
+
+    def batch() -> None:
+        results = verifier.verify_many(requests)
+        assert all(isinstance(x, sigv4.VerifiedIdentity) for x in results), "a request failed"
+
+    loop()
+    batch()  # warm up (key cache, allocator)
+    load_before = os.getloadavg()
+    loops: List[tuple] = []
+    batches: List[tuple] = []
+    for i in range(ROUNDS):
+        order = [("loop", loop), ("batch", batch)] if i % 2 == 0 else [("batch", batch), ("loop", loop)]
+        for name, fn in order:
+            (loops if name == "loop" else batches).append(timed(fn))
+    load_after = os.getloadavg()
+    med = statistics.median
+    wall_ratios = [lo[0] / b[0] for lo, b in zip(loops, batches)]
+    # The batch's critical path in CPU time: the calling thread, or the workers (process - caller).
+    critical = [max(b[2], b[1] - b[2]) for b in batches]
+    cpu_ratios = [lo[1] / c for lo, c in zip(loops, critical)]
+    cores = os.cpu_count() or 1
+    us = lambda seconds: seconds * 1e6 / COUNT  # noqa: E731
+    print(f"Python verify_many: {COUNT:,} header-signed requests (botocore), {ROUNDS} rounds, "
+          f"{cores} cores, Python {sys.version.split()[0]}; load average before {load_before[0]:.2f}, "
+          f"after {load_after[0]:.2f}")
+    print(f"| {'µs per request (median)':26} | {'wall':>6} | {'CPU, all threads':>16} | {'CPU critical path':>17} |")
+    print(f"|{'-' * 28}|{'-' * 8}|{'-' * 18}|{'-' * 19}|")
+    print(f"| {'loop of verify()':26} | {us(med([x[0] for x in loops])):6.2f} | "
+          f"{us(med([x[1] for x in loops])):16.2f} | {us(med([x[1] for x in loops])):17.2f} |")
+    print(f"| {'verify_many()':26} | {us(med([x[0] for x in batches])):6.2f} | "
+          f"{us(med([x[1] for x in batches])):16.2f} | {us(med(critical)):17.2f} |")
+    print(f"speedup batch vs loop (target >= 1.7x on 2 cores): CPU critical path {med(cpu_ratios):.2f}x "
+          f"(rounds {min(cpu_ratios):.2f}-{max(cpu_ratios):.2f}); wall {med(wall_ratios):.2f}x "
+          f"(rounds {min(wall_ratios):.2f}-{max(wall_ratios):.2f})")
+    print(f"batch CPU/wall: {med([b[1] / b[0] for b in batches]):.2f} cores of {cores} "
+          f"(loop {med([lo[1] / lo[0] for lo in loops]):.2f})")
+
+
+if __name__ == "__main__":
+    main()

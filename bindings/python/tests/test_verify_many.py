@@ -1,0 +1,187 @@
+"""``Verifier.verify_many``: one result per request, in order, on several threads.
+
+Signed requests come from AWS's v4 suite and from botocore (signed at the current time); each
+entry's result is checked on its own: good ones give the identity, tampered ones their code,
+malformed entries a per-entry error, and with the replay cache a repeat later in the batch is
+``RequestReplayed`` while its first copy is accepted.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Any, Dict, List
+
+import pytest
+from botocore.auth import SigV4Auth
+from botocore.awsrequest import AWSRequest
+from botocore.credentials import Credentials
+
+import sigv4
+from test_verify_vectors import CASES, REFUSED, context, now_of, sendable
+
+AKID, SECRET = "AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
+
+
+def suite_requests() -> List[Dict[str, Any]]:
+    """The suite's cases a plain verifier for ``service`` accepts, header and presigned forms."""
+    out = []
+    for name in CASES:
+        ctx = context(name)
+        if (ctx["credentials"].get("token") or ctx.get("normalize") is False
+                or ctx.get("omit_session_token") or ctx["service"] != "service" or name in REFUSED):
+            continue
+        for form in ("header", "query"):
+            raw = sendable(name, form)
+            out.append({"method": raw.method, "url": raw.target, "headers": list(raw.headers),
+                        "body": raw.body, "now": now_of(ctx)})
+    assert len(out) >= 40
+    return out
+
+
+def tampered(request: Dict[str, Any]) -> Dict[str, Any]:
+    """The request with its signature's last hex digit changed."""
+    def flip(text: str) -> str:
+        return text[:-1] + ("1" if text[-1] == "0" else "0")
+    out = dict(request)
+    headers = [(n, flip(v) if n.lower() == "authorization" else v) for n, v in request["headers"]]
+    if headers == request["headers"]:
+        out["url"] = flip(request["url"])
+    out["headers"] = headers
+    return out
+
+
+def botocore_requests(count: int, body_size: int = 0) -> List[Dict[str, Any]]:
+    """``count`` distinct requests botocore signs now (header form), bodies padded to ``body_size``."""
+    auth = SigV4Auth(Credentials(AKID, SECRET), "service", "us-east-1")
+    out = []
+    for i in range(count):
+        body = f"item {i}".encode().ljust(body_size, b".")
+        req = AWSRequest(method="POST", url=f"https://example.amazonaws.com/items/{i}?n={i}", data=body)
+        auth.add_auth(req)
+        out.append({"method": "POST", "url": req.url, "headers": list(req.headers.items()), "body": body})
+    return out
+
+
+def verifier(replay: bool = False, credentials: Any = None) -> sigv4.Verifier:
+    return sigv4.Verifier(credentials or {AKID: SECRET}, region="us-east-1", service="service",
+                          replay_cache=True if replay else None)
+
+
+def codes(results: List[Any]) -> List[str]:
+    return ["ok" if isinstance(r, sigv4.VerifiedIdentity) else r.code for r in results]
+
+
+@pytest.mark.parametrize("threads", [1, 2, None])
+def test_mixed_good_and_bad_keep_their_order(threads: Any) -> None:
+    good = suite_requests()
+    batch, want = [], []
+    for request in good:
+        batch += [request, tampered(request)]
+        want += ["ok", "SignatureDoesNotMatch"]
+    results = verifier().verify_many(batch, threads=threads)
+    assert codes(results) == want
+    for result in results[::2]:
+        assert result.access_key_id == AKID and result.service == "service"
+    mismatch = results[1]
+    assert isinstance(mismatch, sigv4.VerificationError) and mismatch.canonical_request
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+def test_a_later_duplicate_is_a_replay(threads: int) -> None:
+    fresh = botocore_requests(150)
+    batch = fresh + fresh[:50] + [fresh[-1]]
+    assert codes(verifier(replay=False).verify_many(batch, threads=threads)) == ["ok"] * len(batch)
+    v = verifier(replay=True)
+    assert codes(v.verify_many(batch, threads=threads)) == ["ok"] * 150 + ["RequestReplayed"] * 51
+    # The cache persists: the same batch again is all replays, as single calls would find.
+    assert codes(v.verify_many(fresh[:3])) == ["RequestReplayed"] * 3
+    with pytest.raises(sigv4.VerificationError) as e:
+        v.verify(**fresh[4])
+    assert e.value.code == "RequestReplayed"
+
+
+def test_invalid_entries_give_their_own_errors() -> None:
+    [good] = botocore_requests(1)
+    batch: List[Any] = [
+        good,
+        42,                                                      # not a request
+        {"method": "GET"},                                       # no url
+        {"url": good["url"], "headers": 7},                      # headers of the wrong type
+        {"url": good["url"], "nope": 1},                         # unknown key
+        {"url": good["url"], "headers": good["headers"], "now": "yesterday"},  # bad timestamp
+        ("GET", "/", {"Host": "example.amazonaws.com"}),         # a tuple, unsigned
+        {"method": "G\0T", "url": good["url"], "headers": good["headers"]},
+        {"url": "/", "headers": {"Authorization": "AWS4-HMAC-SHA256 Credential=NOBODY/x"}},
+    ]
+    results = verifier().verify_many(batch)
+    assert len(results) == len(batch)
+    assert isinstance(results[0], sigv4.VerifiedIdentity)
+    for r in results[1:]:
+        assert isinstance(r, sigv4.Error), r
+    assert codes(results[1:5]) == ["InvalidOption"] * 4
+    assert results[5].code == "InvalidTimestamp"
+    assert codes(results[6:]) == ["MissingAuthenticationToken", "InvalidMethod", "IncompleteSignature"]
+    assert all(r.status == 400 for r in results[7:8])
+
+
+def test_empty_and_wrong_arguments() -> None:
+    assert verifier().verify_many([]) == []
+    assert verifier().verify_many(iter(())) == []
+    with pytest.raises(TypeError):
+        verifier().verify_many("GET /")  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        verifier().verify_many({"url": "/"})  # type: ignore[arg-type]
+    with pytest.raises(sigv4.Error):
+        verifier().verify_many([], now="not a time")
+
+
+def test_a_credential_callable_runs_on_the_workers_and_its_errors_stay_per_request() -> None:
+    requests = botocore_requests(200) * 10  # replay cache off: repeats are fine
+    callers = set()
+
+    def lookup(akid: str) -> Any:
+        callers.add(threading.get_ident())
+        if akid != AKID:
+            return None
+        return SECRET
+
+    results = verifier(credentials=lookup).verify_many(requests, threads=2)
+    assert codes(results) == ["ok"] * 2000
+    # Two threads asked (the caller's and a worker): the work was spread, and the worker could take
+    # the GIL for the callable because verify_many had released it.
+    assert len(callers) == 2
+
+    def broken(akid: str) -> Any:
+        raise RuntimeError("lookup down")
+
+    results = verifier(credentials=broken).verify_many(requests[:40], threads=2)
+    assert all(isinstance(r, RuntimeError) and str(r) == "lookup down" for r in results)
+
+
+def test_the_gil_is_released_while_the_batch_runs() -> None:
+    # A Python thread notes the time while a large batch verifies. Holding the GIL through a native
+    # call stops every other Python thread for the whole call, so notes from the middle of the call
+    # prove it was released. Large bodies make hashing (GIL released) most of the call.
+    requests = botocore_requests(50, body_size=256 * 1024) * 8  # 400 entries, 100 MiB (replay off)
+    stamps: List[float] = []
+    stop = threading.Event()
+
+    def note() -> None:
+        while not stop.is_set():
+            stamps.append(time.perf_counter())
+            time.sleep(0.0005)
+
+    v = verifier()
+    counter = threading.Thread(target=note)
+    counter.start()
+    try:
+        t0 = time.perf_counter()
+        results = v.verify_many(requests, threads=1)
+        t1 = time.perf_counter()
+    finally:
+        stop.set()
+        counter.join()
+    assert len(results) == 400 and all(isinstance(r, sigv4.VerifiedIdentity) for r in results)
+    quarter = (t1 - t0) / 4
+    assert any(t0 + quarter < t < t1 - quarter for t in stamps), (t1 - t0, len(stamps))
