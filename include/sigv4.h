@@ -518,6 +518,22 @@ typedef struct sigv4_request {
 } sigv4_request;
 
 /**
+ * A derived-signing-key lookup written in C, for `sigv4_verifier_new_with_signing_keys`.
+ *
+ * Called with the verifier's `userdata`, the access key id of a request and its credential scope:
+ * `date` (`YYYYMMDD`), `region` and `service` (UTF-8, not NUL-terminated, borrowed for the call
+ * only), after every check that needs no key passed. Write the 32 bytes of
+ * `kSigning = HMAC(HMAC(HMAC(HMAC("AWS4" + secret, date), region), service), "aws4_request")` to
+ * `key_out` and return true, or return false when the key is unknown (the request then fails with
+ * `SIGV4_INVALID_ACCESS_KEY_ID`). libsigv4 wipes its copy of the key after use. Requests carrying a
+ * session token are refused (`SIGV4_INVALID_TOKEN`): this lookup has no way to name one.
+ *
+ * Thread safety: as `sigv4_lookup_fn` (called on the verifying thread, concurrently when several
+ * threads verify; must be thread-safe, must not unwind into libsigv4 nor free the verifier).
+ */
+typedef bool (*sigv4_signing_key_fn)(void *userdata, const uint8_t *access_key_id, size_t access_key_id_len, const uint8_t *date, size_t date_len, const uint8_t *region, size_t region_len, const uint8_t *service, size_t service_len, uint8_t *key_out);
+
+/**
  * The parameters of `sigv4_sign_v4` (the field set of KumoMTA's `kumo.crypto.aws_sign_v4`).
  *
  * Zero-initialise it and set the fields; every pointer is only read during the call, every string
@@ -987,6 +1003,15 @@ uint32_t sigv4_verified_identity_algorithm(const struct sigv4_verified_identity 
  * Thread safety: no other thread may use `identity` during or after the call; free once.
  */
 void sigv4_verified_identity_free(struct sigv4_verified_identity *identity);
+
+/**
+ * Creates a verifier that never holds a secret: `lookup(userdata, ...)` gives the derived signing
+ * key per request scope (see `sigv4_signing_key_fn`). Otherwise as `sigv4_verifier_new`; SigV4a
+ * requests are refused (`SIGV4_SIGNATURE_DOES_NOT_MATCH`: their key pair needs the secret).
+ * `SIGV4_NULL_PARAMETER` for a NULL `lookup` (`userdata` may be NULL).
+ * Thread safety: safe from any thread.
+ */
+sigv4_result sigv4_verifier_new_with_signing_keys(sigv4_signing_key_fn lookup, void *userdata, const uint8_t *regions, size_t regions_len, const uint8_t *service, size_t service_len, const struct sigv4_verifier_options *options, struct sigv4_verifier **verifier_out);
 
 /**
  * Copies the canonical request the verifier computed, when the last `sigv4_verifier_verify` or

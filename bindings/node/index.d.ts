@@ -225,6 +225,11 @@ export interface SigV4MiddlewareOptions {
   replayStore?: ReplayStore
   /** Called when a fail-open store accepted a request it could not check (default: console.warn; also on diagnostics_channel `libsigv4:replay-unproven`). */
   onReplayUnproven?: (message: string, req: any) => void
+  /**
+   * Behind a reverse proxy: the proxies (addresses or CIDR blocks, e.g. `['10.0.0.0/8', '::1']`) whose
+   * `X-Forwarded-Host` / `X-Forwarded-Prefix` describe what the client signed; ignored from other peers.
+   */
+  trustedProxies?: string[]
 }
 
 /** A replay store: sets `key` for `ttlMs` unless present, atomically; resolves true when it set it. */

@@ -146,6 +146,13 @@ export interface VerifierOptions {
    * (unknown key). When credentials carry a session token, requests must carry that token.
    */
   credentials?: Record<string, string | { secretAccessKey: string; sessionToken?: string }> | ((accessKeyId: string) => string | { secretAccessKey: string; sessionToken?: string } | undefined | null)
+  /**
+   * Instead of `credentials`, so the verifier never holds a secret: a synchronous function giving the
+   * derived signing key (kSigning for the request's date `YYYYMMDD`, region and service) as a 32-byte
+   * Buffer/Uint8Array or 64 hex digits, `{signingKey, sessionToken}` when requests must carry a session
+   * token, or `undefined` (unknown key). SigV4a requests are then refused.
+   */
+  signingKeys?: (accessKeyId: string, date: string, region: string, service: string) => Uint8Array | string | { signingKey: Uint8Array | string; sessionToken?: string } | undefined | null
   /** The accepted region (or use `regions`). */
   region?: string
   /** Several accepted regions. */

@@ -72,7 +72,7 @@ pub use exact::{sign_exact, sign_exact_v4a, ExactSignature};
 pub use hash::{hex, sha256_hex, PayloadHasher, EMPTY_SHA256};
 pub use http::{
     announces_body, join_target, require_origin_form, requote_path, target_text, wire_text,
-    RequestTarget, TargetForm,
+    Forwarded, RequestTarget, TargetForm, TrustedProxies,
 };
 pub use key::{KeyCache, SigningKey};
 pub use one_call::{one_call_url, sign_v4, OneCall};
@@ -90,9 +90,9 @@ pub use signer::Signer;
 pub use sigv4a::{EcdsaKey, EcdsaKeyCache, EcdsaPublicKey, SIGV4A_ALGORITHM};
 pub use time::SigningTime;
 pub use verify::{
-    parallel_map, replay_verdict, BatchRequest, Checked, CredentialLookup, ReplayClaim,
-    ReplayOutcome, ReplayStore, ReplayVerdict, VerifiedIdentity, VerifiedStream, Verifier,
-    VerifierLimits, VerifierSettings,
+    parallel_map, replay_verdict, BatchRequest, Checked, CredentialLookup, DerivedKey, KeyScope,
+    ReplayClaim, ReplayOutcome, ReplayStore, ReplayVerdict, SigningKeyLookup, VerifiedIdentity,
+    VerifiedStream, Verifier, VerifierLimits, VerifierSettings,
 };
 
 /// The README's Rust examples, compiled and run as doctests so they stay true.

@@ -130,6 +130,36 @@ impl PayloadMode {
     }
 }
 
+impl PayloadMode {
+    /// True for the aws-chunked modes a streaming upload signs (`streaming-*`).
+    pub fn is_streaming(self) -> bool {
+        matches!(
+            self,
+            PayloadMode::StreamingSigned
+                | PayloadMode::StreamingSignedTrailer
+                | PayloadMode::StreamingUnsignedTrailer
+        )
+    }
+
+    /// The `payload` option of a streaming upload: one of the `streaming-*` names, else an
+    /// `InvalidOption` error listing them (every binding's `sign_streaming`/`signStreaming`).
+    pub fn parse_streaming_name(name: &str) -> Result<Self> {
+        Self::parse_name(name)
+            .ok()
+            .filter(|m| m.is_streaming())
+            .ok_or_else(|| {
+                Error::arg(
+                    ErrorKind::InvalidOption,
+                    "payload",
+                    format!(
+                        "payload {name:?} must be streaming-signed, streaming-signed-trailer or \
+                         streaming-unsigned-trailer"
+                    ),
+                )
+            })
+    }
+}
+
 impl SigningAlgorithm {
     /// Parses the API names `sigv4` and `sigv4a` ([`OptionName::parse_name`] with the error).
     pub fn from_name(name: &str) -> Option<Self> {
@@ -230,6 +260,22 @@ mod tests {
         assert_eq!(
             "single".parse::<UriEncoding>().unwrap(),
             UriEncoding::Single
+        );
+    }
+
+    #[test]
+    fn streaming_uploads_take_only_the_streaming_names() {
+        for (name, mode) in PayloadMode::NAMES {
+            let got = PayloadMode::parse_streaming_name(name);
+            assert_eq!(got.is_ok(), name.starts_with("streaming-"), "{name}");
+            assert_eq!(got.is_ok(), mode.is_streaming(), "{name}");
+        }
+        let err = PayloadMode::parse_streaming_name("unsigned").unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::InvalidOption);
+        assert!(
+            err.message().contains("streaming-signed"),
+            "{}",
+            err.message()
         );
     }
 

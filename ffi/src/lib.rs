@@ -25,6 +25,7 @@ mod credentials;
 mod decoder;
 mod encoder;
 mod identity;
+mod key_lookup;
 mod mismatch;
 mod one_call;
 mod options;
@@ -68,6 +69,7 @@ pub use identity::{
     sigv4_verified_identity_service, sigv4_verified_identity_session_token_used,
     sigv4_verified_identity_signed_headers, sigv4_verified_identity_signing_time,
 };
+pub use key_lookup::{sigv4_signing_key_fn, sigv4_verifier_new_with_signing_keys};
 pub use mismatch::{
     sigv4_verifier_last_mismatch_canonical_request, sigv4_verifier_last_mismatch_string_to_sign,
 };

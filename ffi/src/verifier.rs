@@ -33,6 +33,27 @@ fn build(
     options: *const sigv4_verifier_options,
     verifier_out: *mut *mut sigv4_verifier,
 ) -> Result<(), Fail> {
+    build_with(
+        |list, service, settings| Verifier::new(lookup, list, service, settings),
+        regions,
+        regions_len,
+        service,
+        service_len,
+        options,
+        verifier_out,
+    )
+}
+
+/// `build` with the core constructor given (secrets or derived signing keys).
+pub(crate) fn build_with(
+    make: impl FnOnce(&[&str], &str, sigv4::VerifierSettings) -> sigv4::Result<Verifier>,
+    regions: *const u8,
+    regions_len: usize,
+    service: *const u8,
+    service_len: usize,
+    options: *const sigv4_verifier_options,
+    verifier_out: *mut *mut sigv4_verifier,
+) -> Result<(), Fail> {
     let regions = text(regions, regions_len, "regions")?;
     let service = text(service, service_len, "service")?;
     let (settings, store) = if options.is_null() {
@@ -45,7 +66,7 @@ fn build(
         (options.settings_for(service), options.replay_store)
     };
     let list: Vec<&str> = regions.split(',').map(str::trim).collect();
-    let mut inner = Verifier::new(lookup, &list, service, settings)?;
+    let mut inner = make(&list, service, settings)?;
     if let Some(s) = store {
         inner = inner.with_replay_store(s.store, s.fail_open);
     }

@@ -4,8 +4,8 @@
 //! they set; the messages are the Node addon's.
 
 use sigv4::{
-    ContentSha256Header, Error, ErrorKind, PathNormalization, PayloadMode, SessionTokenMode,
-    SigningAlgorithm, SigningSettings, UriEncoding, VerifierSettings,
+    ContentSha256Header, Error, ErrorKind, OptionFlag, OptionName, PathNormalization, PayloadMode,
+    SessionTokenMode, SigningAlgorithm, SigningSettings, UriEncoding, VerifierSettings,
 };
 
 use crate::abi::{integer, msg, Reader};
@@ -76,31 +76,16 @@ fn list<'a>(v: &Value<'a>, what: &'static str) -> Result<Vec<&'a str>, Error> {
     }
 }
 
-fn uri_encoding(v: &Value<'_>) -> Result<UriEncoding, Error> {
-    match string(v, ErrorKind::InvalidOption, "uriEncoding")? {
-        "double" => Ok(UriEncoding::Double),
-        "single" => Ok(UriEncoding::Single),
-        _ => Err(invalid(
-            "uriEncoding",
-            "uriEncoding must be 'double' or 'single'".into(),
-        )),
-    }
+/// An option whose value is one of its names, read with the core's parser (the addon's
+/// `named_option`); the error names the option as JavaScript spells it.
+fn named<T: OptionName>(v: &Value<'_>, js_name: &'static str) -> Result<T, Error> {
+    let text = string(v, ErrorKind::InvalidOption, js_name)?;
+    T::parse_name(text).map_err(|e| invalid(js_name, e.message().replace(T::OPTION, js_name)))
 }
 
-fn path_normalization(v: &Value<'_>) -> Result<PathNormalization, Error> {
-    Ok(if boolean(v, "normalizePath")? {
-        PathNormalization::Enabled
-    } else {
-        PathNormalization::Disabled
-    })
-}
-
-fn session_token_mode(v: &Value<'_>) -> Result<SessionTokenMode, Error> {
-    Ok(if boolean(v, "signSessionToken")? {
-        SessionTokenMode::Signed
-    } else {
-        SessionTokenMode::AppendedAfterSigning
-    })
+/// A boolean option, turned into the setting the core says the flag selects.
+fn flag<T: OptionFlag>(v: &Value<'_>, js_name: &'static str) -> Result<T, Error> {
+    Ok(T::from_flag(boolean(v, js_name)?))
 }
 
 /// The signing settings of a `Signer` for `service` from its options.
@@ -109,24 +94,20 @@ pub fn signing(opts: &[(&str, Value<'_>)], service: &str) -> Result<SigningSetti
     for (name, v) in opts {
         match *name {
             "payload" => {
-                let p = string(v, ErrorKind::InvalidOption, "payload")?;
-                s.payload = Some(PayloadMode::from_name(p).ok_or_else(|| invalid("payload", "payload must be one of signed, unsigned, streaming-signed, streaming-unsigned-trailer, streaming-signed-trailer".into()))?);
+                s.payload = Some(named::<PayloadMode>(v, "payload")?);
             }
             "contentSha256Header" => {
-                s.content_sha256_header = if boolean(v, "contentSha256Header")? {
-                    ContentSha256Header::Include
-                } else {
-                    ContentSha256Header::Omit
-                }
+                s.content_sha256_header = flag::<ContentSha256Header>(v, "contentSha256Header")?
             }
-            "uriEncoding" => s.uri_encoding = uri_encoding(v)?,
-            "normalizePath" => s.path_normalization = path_normalization(v)?,
-            "signSessionToken" => s.session_token_mode = session_token_mode(v)?,
+            "uriEncoding" => s.uri_encoding = named::<UriEncoding>(v, "uriEncoding")?,
+            "normalizePath" => {
+                s.path_normalization = flag::<PathNormalization>(v, "normalizePath")?
+            }
+            "signSessionToken" => {
+                s.session_token_mode = flag::<SessionTokenMode>(v, "signSessionToken")?
+            }
             "algorithm" => {
-                let a = string(v, ErrorKind::InvalidOption, "algorithm")?;
-                s.algorithm = SigningAlgorithm::from_name(a).ok_or_else(|| {
-                    invalid("algorithm", "algorithm must be 'sigv4' or 'sigv4a'".into())
-                })?;
+                s.algorithm = named::<SigningAlgorithm>(v, "algorithm")?;
             }
             "unsignedHeaders" => {
                 let names = match v {
@@ -221,9 +202,13 @@ pub fn verifying(
                     _ => return Err(bad()),
                 }
             }
-            "uriEncoding" => s.uri_encoding = uri_encoding(v)?,
-            "normalizePath" => s.path_normalization = path_normalization(v)?,
-            "signSessionToken" => s.session_token_mode = session_token_mode(v)?,
+            "uriEncoding" => s.uri_encoding = named::<UriEncoding>(v, "uriEncoding")?,
+            "normalizePath" => {
+                s.path_normalization = flag::<PathNormalization>(v, "normalizePath")?
+            }
+            "signSessionToken" => {
+                s.session_token_mode = flag::<SessionTokenMode>(v, "signSessionToken")?
+            }
             _ => {}
         }
     }

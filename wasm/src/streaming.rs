@@ -26,22 +26,7 @@ fn payload(name: Option<&str>) -> Result<PayloadMode, Error> {
     let Some(name) = name else {
         return Ok(PayloadMode::StreamingSigned);
     };
-    PayloadMode::from_name(name)
-        .filter(|m| {
-            matches!(
-                m,
-                PayloadMode::StreamingSigned
-                    | PayloadMode::StreamingSignedTrailer
-                    | PayloadMode::StreamingUnsignedTrailer
-            )
-        })
-        .ok_or_else(|| {
-            Error::from_binding(
-                ErrorKind::InvalidOption,
-                "payload",
-                "payload must be streaming-signed, streaming-signed-trailer or streaming-unsigned-trailer",
-            )
-        })
+    PayloadMode::parse_streaming_name(name)
 }
 
 fn start(handle: u32, buf: &[u8]) -> Result<(Object, Vec<u8>), Error> {

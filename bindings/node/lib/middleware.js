@@ -3,6 +3,7 @@
 // Express/Connect-style `(req, res, next)` function and as a wrapper of a plain node:http handler.
 const { Verifier, VerificationError, VERIFY_RAW } = require('./verifier')
 const { SigV4Error } = require('./errors')
+const { trustedProxies, forwarded } = require('./forwarded')
 const diagnostics = require('node:diagnostics_channel')
 
 /** Every refused request is published here as `{ error, req }` (for tracing/metrics subscribers). */
@@ -60,6 +61,9 @@ function sendAnswer(res, code, answer) {
  * `onDenied(error, req)`: called for every refused request (the `VerificationError` carries the code,
  * message and, for a mismatch, the server's canonical request; never a secret); refusals are also published
  * on the `diagnostics_channel` `libsigv4:denied` as `{ error, req }`.
+ * `trustedProxies`: an array of addresses / CIDR blocks (`['10.0.0.0/8']`) whose `X-Forwarded-Host` /
+ * `X-Forwarded-Prefix` describe what the client signed (the host it signed for, the path prefix the proxy
+ * removed); from any other peer (`req.socket.remoteAddress`) these headers are ignored.
  * Errors other than verification failures (a throwing credential lookup) go to `next(err)`.
  */
 function sigv4Middleware(verifier, options = {}) {
@@ -73,6 +77,8 @@ function sigv4Middleware(verifier, options = {}) {
   const clock = options.clock
   const explain = Boolean(options.explainMismatch)
   const onDenied = options.onDenied
+  // Behind a reverse proxy: whose X-Forwarded-Host/-Prefix describe what the client signed (lib/forwarded.js).
+  const trusted = trustedProxies(options.trustedProxies)
   if (onDenied !== undefined && typeof onDenied !== 'function') {
     throw new SigV4Error('InvalidOption', 'onDenied must be a function (error, req) => void', 'onDenied')
   }
@@ -112,7 +118,12 @@ function sigv4Middleware(verifier, options = {}) {
       if (url.charCodeAt(0) !== 47 /* / */) {
         throw new VerificationError('InvalidUrl', 'the request-target is not a path (/path?query): the application would not receive the path that was signed; send the origin-form target', 'url')
       }
-      who = verifier[VERIFY_RAW](req.method, url, raw, body, clock === undefined ? undefined : clock())
+      if (trusted !== undefined) {
+        const fwd = forwarded(trusted, req, url, raw)
+        who = verifier[VERIFY_RAW](req.method, fwd.url, fwd.raw, body, clock === undefined ? undefined : clock())
+      } else {
+        who = verifier[VERIFY_RAW](req.method, url, raw, body, clock === undefined ? undefined : clock())
+      }
     } catch (e) {
       if (e instanceof VerificationError) {
         denied(e, req)

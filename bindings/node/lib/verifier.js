@@ -104,7 +104,8 @@ function badRequest() {
  * once, or a synchronous function `akid => secret | {secretAccessKey, sessionToken} | undefined`),
  * `region` or `regions`, `service`, `maxSkew` (seconds, default 900), `maxExpires` (default 604800),
  * `mustSignHeaders`, `allowUnsignedPayload` (default: true for S3 only), `allowSigv4a`,
- * `replayCache` (`true` or a capacity: each verified signature is accepted once), and how clients
+ * `replayCache` (`true` or a capacity: each verified signature is accepted once), `signingKeys`
+ * (instead of `credentials`: `(akid, date, region, service) => derived key`, no secret held), and how clients
  * signed: `uriEncoding`, `normalizePath`, `signSessionToken` (service defaults).
  */
 class Verifier {
@@ -122,7 +123,11 @@ class Verifier {
       throw adopt(e)
     }
     this.#handle = this.#native.handle()
-    this.#lookup = typeof options.credentials === 'function' ? options.credentials : undefined
+    // The per-call function the native lookup asks: a `signingKeys` function (derived keys) or a
+    // `credentials` function (secrets); the native side knows which of the two it was built with.
+    this.#lookup = typeof options.signingKeys === 'function'
+      ? options.signingKeys
+      : typeof options.credentials === 'function' ? options.credentials : undefined
   }
 
   /**

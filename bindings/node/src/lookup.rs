@@ -121,11 +121,24 @@ pub fn table(env: sys::napi_env, obj: Value) -> napi::Result<HashMap<String, Cre
 }
 
 fn call(akid: &str) -> Option<Credentials> {
+    call_current(&[akid], |env, result| credentials_from(env, akid, result)).flatten()
+}
+
+/// Calls this thread's lookup function (the one `with_function` set) with string arguments and
+/// reads its answer with `read`. `None` when there is no function, or when it threw or `read`
+/// failed: the JS exception is then pending and the call is marked failed.
+pub fn call_current<T>(
+    args: &[&str],
+    read: impl FnOnce(sys::napi_env, Value) -> napi::Result<T>,
+) -> Option<T> {
     let current = CURRENT.with(|c| c.take());
     let current = current?;
     let env = current.env;
-    let answer = (|| -> Result<Option<Credentials>, ()> {
-        let arg = js::string(env, akid).map_err(|_| ())?;
+    let answer = (|| -> Result<T, ()> {
+        let mut values = Vec::with_capacity(args.len());
+        for arg in args {
+            values.push(js::string(env, arg).map_err(|_| ())?);
+        }
         let mut global = std::ptr::null_mut();
         let mut result = std::ptr::null_mut();
         // SAFETY: env and the function are live for the synchronous verify call running now.
@@ -133,14 +146,19 @@ fn call(akid: &str) -> Option<Credentials> {
             if sys::napi_get_global(env, &mut global) != sys::Status::napi_ok {
                 return Err(());
             }
-            let args = [arg];
-            if sys::napi_call_function(env, global, current.function, 1, args.as_ptr(), &mut result)
-                != sys::Status::napi_ok
+            if sys::napi_call_function(
+                env,
+                global,
+                current.function,
+                values.len(),
+                values.as_ptr(),
+                &mut result,
+            ) != sys::Status::napi_ok
             {
                 return Err(());
             }
         }
-        match credentials_from(env, akid, result) {
+        match read(env, result) {
             Ok(c) => Ok(c),
             Err(e) => {
                 // Leave the error pending so the binding throws it.
@@ -153,7 +171,7 @@ fn call(akid: &str) -> Option<Credentials> {
     })();
     CURRENT.with(|c| c.set(Some(current)));
     match answer {
-        Ok(c) => c,
+        Ok(c) => Some(c),
         Err(()) => {
             FAILED.with(|f| f.set(true));
             None

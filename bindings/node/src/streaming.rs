@@ -114,23 +114,7 @@ pub fn start(env: sys::napi_env, core: &sigv4::Signer, args: Args) -> napi::Resu
             } else {
                 String::new()
             };
-            PayloadMode::from_name(&name)
-                .filter(|m| {
-                    matches!(
-                        m,
-                        PayloadMode::StreamingSigned
-                            | PayloadMode::StreamingSignedTrailer
-                            | PayloadMode::StreamingUnsignedTrailer
-                    )
-                })
-                .ok_or_else(|| {
-                    bad_input(
-                        env,
-                        ErrorKind::InvalidOption,
-                        "payload",
-                        "payload must be streaming-signed, streaming-signed-trailer or streaming-unsigned-trailer",
-                    )
-                })?
+            PayloadMode::parse_streaming_name(&name).map_err(|e| from_core(env, &e))?
         }
     };
     let mut plan = ChunkedPlan::new(mode, decoded_length, chunk_size)

@@ -236,8 +236,17 @@ impl NativeVerifier {
                 },
             };
         let refs: Vec<&str> = regions.iter().map(String::as_str).collect();
-        let core = sigv4::Verifier::new(lookup, &refs, &service, settings)
-            .map_err(|e| from_core(env, &e))?;
+        let core = if crate::key_lookup::wanted(env, o)? {
+            sigv4::Verifier::with_signing_keys(
+                crate::key_lookup::KeyFunction,
+                &refs,
+                &service,
+                settings,
+            )
+        } else {
+            sigv4::Verifier::new(lookup, &refs, &service, settings)
+        }
+        .map_err(|e| from_core(env, &e))?;
         Ok(NativeVerifier {
             core: Arc::new(core),
         })

@@ -780,6 +780,12 @@ function sha256Hex(data) {
 }
 
 /** `{status, contentType, body}`: the core's answer to a failed verification (see src/answer.rs). */
+/** Trusted proxies are an option of the node:http middleware, which runs on the addon only. */
+class NativeTrustedProxies {
+  constructor() { throw nativeError('InvalidOption', 'trustedProxies', 'trustedProxies is an option of the node:http middleware: it needs the Node addon, not the WebAssembly build') }
+  resolve() { return [] }
+}
+
 function errorAnswer(code, message, canonicalRequest, stringToSign, xml) {
   const both = canonicalRequest != null && stringToSign != null
   const len = input([code, message, both ? canonicalRequest : null, both ? stringToSign : null, xml ? '1' : null])
@@ -811,6 +817,7 @@ module.exports = {
   verifyBatch,
   NativeUpload,
   NativeStream,
+  NativeTrustedProxies,
   signWith,
   sdkHandle,
   sdkSign,

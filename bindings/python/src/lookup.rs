@@ -24,6 +24,11 @@ pub fn take_error() -> Option<PyErr> {
     LOOKUP_ERROR.with(|slot| slot.borrow_mut().take())
 }
 
+/// Keeps an exception a Python lookup raised, for the binding to raise after the core's answer.
+pub fn remember_error(error: PyErr) {
+    LOOKUP_ERROR.with(|slot| *slot.borrow_mut() = Some(error));
+}
+
 /// Where the verifier finds secrets.
 pub enum Lookup {
     /// A mapping copied at construction (access key id -> credentials).

@@ -89,27 +89,7 @@ pub fn start(
         Some(value) => count(py, "chunk_size", value)?,
         None => DEFAULT_CHUNK_SIZE,
     };
-    let mode = PayloadMode::from_name(args.payload)
-        .filter(|m| {
-            matches!(
-                m,
-                PayloadMode::StreamingSigned
-                    | PayloadMode::StreamingSignedTrailer
-                    | PayloadMode::StreamingUnsignedTrailer
-            )
-        })
-        .ok_or_else(|| {
-            input(
-                py,
-                ErrorKind::InvalidOption,
-                "payload",
-                format!(
-                    "payload {:?} must be streaming-signed, streaming-signed-trailer or \
-                     streaming-unsigned-trailer",
-                    args.payload
-                ),
-            )
-        })?;
+    let mode = PayloadMode::parse_streaming_name(args.payload).py_err(py)?;
     let chunk_size = usize::try_from(chunk_size).unwrap_or(usize::MAX);
     let mut plan = ChunkedPlan::new(mode, decoded_length, chunk_size)
         .py_err(py)?

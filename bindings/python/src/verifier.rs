@@ -35,6 +35,11 @@ const DEFAULT_REPLAY_CAPACITY: usize = 100_000;
 /// (off), True, or a capacity; each verified signature is then accepted once. ``uri_encoding``,
 /// ``normalize_path`` and ``sign_session_token`` describe how clients signed (service defaults).
 ///
+/// ``signing_keys`` (instead of ``credentials``): a callable ``(access_key_id, date, region, service)
+/// -> key | (key, session_token) | None`` giving the derived signing key (``kSigning``, 32 bytes or
+/// 64 hex digits) for the request's scope, so the verifier never holds a secret (SigV4a requests are
+/// then refused: their key pair needs the secret).
+///
 /// Immutable and safe to share between threads; build one at startup.
 #[pyclass(module = "sigv4", name = "Verifier", frozen)]
 pub struct Verifier {
@@ -171,10 +176,10 @@ fn scope_headers<'py>(scope: &Bound<'py, PyDict>) -> PyResult<crate::headers::He
 #[pymethods]
 impl Verifier {
     #[new]
-    #[pyo3(signature = (credentials, region=None, service=None, *, regions=None,
+    #[pyo3(signature = (credentials=None, region=None, service=None, *, regions=None,
         max_skew=None, max_expires=None, must_sign_headers=None, allow_unsigned_payload=None,
         replay_cache=None, uri_encoding=None, normalize_path=None, sign_session_token=None,
-        allow_sigv4a=None, replay_store=None))]
+        allow_sigv4a=None, replay_store=None, signing_keys=None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -192,7 +197,9 @@ impl Verifier {
         sign_session_token: Option<bool>,
         allow_sigv4a: Option<bool>,
         replay_store: Option<&Bound<'_, PyAny>>,
+        signing_keys: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
+        let keys = crate::key_lookup::argument(py, credentials, signing_keys)?;
         let lookup = Lookup::from_object(credentials)?;
         let region = region.map(crate::text::string_of).transpose()?;
         let service = match service {
@@ -262,8 +269,11 @@ impl Verifier {
             Some(s) => Some(crate::replay::PyReplayStore::from_object(s)?),
             None => None,
         };
-        let mut core = sigv4::Verifier::new(lookup, &refs, service, settings)
-            .map_err(|e| crate::errors::to_py(py, e))?;
+        let mut core = match keys {
+            Some(keys) => sigv4::Verifier::with_signing_keys(keys, &refs, service, settings),
+            None => sigv4::Verifier::new(lookup, &refs, service, settings),
+        }
+        .map_err(|e| crate::errors::to_py(py, e))?;
         if let Some((store, fail_open)) = store {
             core = core.with_replay_store(store, fail_open);
         }

@@ -1,9 +1,11 @@
 //! HTTP framing rules the bindings and their middlewares share, decided here once: what a
 //! request-target may hold and which path and query the application behind a server receives.
 
+mod forwarded;
 mod framing;
 mod target;
 
+pub use forwarded::{Forwarded, TrustedProxies};
 pub use framing::{
     announces_body, join_target, require_origin_form, requote_path, target_text, wire_text,
 };

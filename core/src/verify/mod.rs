@@ -14,6 +14,7 @@
 mod batch;
 mod canonical;
 mod checks;
+mod derived;
 mod form;
 mod headers;
 mod identity;
@@ -47,6 +48,7 @@ pub(crate) use crate::bytes::{find_byte, split_byte, split_once_byte, trim_ws};
 use crate::time::SigningTime;
 
 pub use batch::{parallel_map, BatchRequest, Checked};
+pub use derived::{DerivedKey, KeyScope, SigningKeyLookup};
 pub use identity::VerifiedIdentity;
 pub use lookup::CredentialLookup;
 pub use replay_store::{replay_verdict, ReplayClaim, ReplayOutcome, ReplayStore, ReplayVerdict};
@@ -80,7 +82,7 @@ use form::{AuthParts, Form};
 /// # Ok::<(), sigv4::Error>(())
 /// ```
 pub struct Verifier {
-    lookup: Box<dyn CredentialLookup>,
+    lookup: Source,
     regions: Vec<String>,
     service: String,
     settings: VerifierSettings,
@@ -88,6 +90,36 @@ pub struct Verifier {
     ecdsa_keys: EcdsaKeyCache,
     replay: Option<Box<dyn ReplayStore>>,
     replay_fail_open: bool,
+}
+
+/// Where the verifier gets what it checks signatures with.
+enum Source {
+    /// Secrets (the usual lookup).
+    Secrets(Box<dyn CredentialLookup>),
+    /// Derived signing keys per scope: the verifier never holds a secret.
+    Keys(Box<dyn SigningKeyLookup>),
+}
+
+/// What the lookup found for one request.
+enum Found<'l> {
+    Secret(Cow<'l, Credentials>),
+    Key(DerivedKey),
+}
+
+impl Found<'_> {
+    fn session_token(&self) -> Option<&str> {
+        match self {
+            Found::Secret(c) => c.session_token(),
+            Found::Key(k) => k.session_token(),
+        }
+    }
+
+    fn expires_at(&self) -> Option<i64> {
+        match self {
+            Found::Secret(c) => c.expires_at(),
+            Found::Key(k) => k.expires_at(),
+        }
+    }
 }
 
 /// The signature sent, decoded: SigV4's MAC or SigV4a's ECDSA signature.
@@ -112,6 +144,32 @@ impl Verifier {
     /// cache capacity of 0).
     pub fn new<L: CredentialLookup + 'static>(
         lookup: L,
+        regions: &[&str],
+        service: &str,
+        settings: VerifierSettings,
+    ) -> Result<Self> {
+        Self::build(
+            Source::Secrets(Box::new(lookup)),
+            regions,
+            service,
+            settings,
+        )
+    }
+
+    /// A verifier that never holds a secret: `keys` gives the derived signing key for each
+    /// request's access key id and scope (date, region, service). Otherwise as [`new`](Self::new);
+    /// SigV4a requests are refused (their key pair is derived from the secret).
+    pub fn with_signing_keys<K: SigningKeyLookup + 'static>(
+        keys: K,
+        regions: &[&str],
+        service: &str,
+        settings: VerifierSettings,
+    ) -> Result<Self> {
+        Self::build(Source::Keys(Box::new(keys)), regions, service, settings)
+    }
+
+    fn build(
+        lookup: Source,
         regions: &[&str],
         service: &str,
         settings: VerifierSettings,
@@ -142,7 +200,7 @@ impl Verifier {
             ));
         }
         Ok(Verifier {
-            lookup: Box::new(lookup),
+            lookup,
             regions: regions.iter().map(|r| (*r).to_owned()).collect(),
             service: service.to_owned(),
             replay: settings
@@ -371,7 +429,19 @@ impl Verifier {
             (payload, None)
         };
 
-        let credentials = self.lookup.lookup(scope.access_key_id).ok_or_else(|| {
+        let found = match &self.lookup {
+            Source::Secrets(lookup) => lookup.lookup(scope.access_key_id).map(Found::Secret),
+            Source::Keys(keys) => {
+                let key_scope = KeyScope {
+                    date: &auth.amz_date[..8],
+                    region,
+                    service: &self.service,
+                };
+                keys.signing_key(scope.access_key_id, &key_scope)
+                    .map(Found::Key)
+            }
+        };
+        let credentials = found.ok_or_else(|| {
             Error::new(
                 ErrorKind::InvalidAccessKeyId,
                 format!(
@@ -380,7 +450,12 @@ impl Verifier {
                 ),
             )
         })?;
-        let token_used = check_token(&credentials, auth.token.as_deref(), now)?;
+        let token_used = check_token(
+            credentials.session_token(),
+            credentials.expires_at(),
+            auth.token.as_deref(),
+            now,
+        )?;
 
         let payload_line = match &payload {
             Some(p) => Cow::Borrowed(p.line.as_ref()),
@@ -416,9 +491,12 @@ impl Verifier {
             };
             match &signature {
                 Signature::Mac(given) => {
-                    let key = self
-                        .keys
-                        .signing_key(&credentials, time, region, &self.service);
+                    let key = match &credentials {
+                        Found::Secret(secret) => {
+                            self.keys.signing_key(secret, time, region, &self.service)
+                        }
+                        Found::Key(derived) => derived.signing_key().clone(),
+                    };
                     // The canonical request and the string to sign share one reused buffer.
                     let expected = canonical::with_scratch(|text| {
                         canonical::write_canonical_request(text, request, &parts, &self.settings);
@@ -448,7 +526,13 @@ impl Verifier {
                     });
                     let sts =
                         crate::sigv4a::string_to_sign(&auth.amz_date, scope.scope, &canonical);
-                    let public_key = self.ecdsa_keys.key(&credentials)?.public_key();
+                    let Found::Secret(secret) = &credentials else {
+                        return Err(Error::new(
+                            ErrorKind::SignatureDoesNotMatch,
+                            "this verifier holds derived SigV4 signing keys, not secrets: a SigV4a signature cannot be checked with them (sign with SigV4)",
+                        ));
+                    };
+                    let public_key = self.ecdsa_keys.key(secret)?.public_key();
                     if !public_key.verify_strict(sts.as_bytes(), signature) {
                         return Err(mismatch(&canonical, &sts));
                     }
@@ -582,14 +666,19 @@ fn first_host<'a>(headers: &[(&'a str, &'a str)]) -> Option<&'a str> {
 
 /// The session token: required and equal when the credentials have one, refused when they have
 /// none; credentials past their expiry are refused. Returns whether a token was used.
-fn check_token(credentials: &Credentials, sent: Option<&str>, now: SigningTime) -> Result<bool> {
+fn check_token(
+    token: Option<&str>,
+    expires_at: Option<i64>,
+    sent: Option<&str>,
+    now: SigningTime,
+) -> Result<bool> {
     let invalid = |message: &str| Error::new(ErrorKind::InvalidToken, message.to_owned());
-    if credentials.expires_at().is_some_and(|at| at < now.unix()) {
+    if expires_at.is_some_and(|at| at < now.unix()) {
         return Err(invalid(
             "the credentials for this access key have expired; get new ones",
         ));
     }
-    match (credentials.session_token(), sent) {
+    match (token, sent) {
         (None, None) => Ok(false),
         (None, Some(_)) => Err(invalid(
             "a session token was sent but this access key has none; do not send X-Amz-Security-Token",

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from io import BytesIO
 from typing import Any, Dict, List, Optional, Tuple
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 from botocore import auth as _auth
 from botocore.compat import HTTPHeaders, parse_qs
@@ -43,6 +43,8 @@ _CRT_FORBIDDEN_PARAMS = frozenset({"x-amz-signature", "x-amz-date", "x-amz-crede
                                    "x-amz-region-set"})
 # The CRT's header-value rule: runs of ASCII whitespace (isspace) become one space, ends trimmed.
 _CRT_SPACE = re.compile(r"[ \t\n\v\f\r]+")
+# A '%' the CRT cannot decode in a query (it refuses the request: AWS_ERROR_MALFORMED_INPUT_STRING).
+_BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
 _HTTP_TRIM = " \t"
 
 
@@ -194,8 +196,12 @@ def _check_target(path: str, query: str) -> None:
 
 
 def _check_params(query: str) -> None:
+    if _BAD_ESCAPE.search(query):
+        raise SigV4aSigningError(
+            "the query has a '%' not followed by two hex digits: botocore's CRT signer refuses it "
+            "(AWS_ERROR_MALFORMED_INPUT_STRING); write a literal '%' as %25")
     for piece in query.split("&"):
-        key = piece.partition("=")[0]
+        key = unquote(piece.partition("=")[0])  # the CRT compares the decoded name
         if key.lower() in _CRT_FORBIDDEN_PARAMS:
             raise SigV4aSigningError(
                 f"query parameter {key!r} is set by the signer and must not be in the request "
@@ -271,7 +277,8 @@ class S3SigV4aQueryAuth(S3SigV4aAuth):
         added = "&".join(f"{_native.uri_encode(k)}={_native.uri_encode(v)}" for k, v in auth)
         full = f"{query}&{added}" if query else added
         signature, signed_headers, _, _ = self._core(request, amz_date, full, path, signed, payload)
-        assert signed_headers == signed_names
+        if signed_headers != signed_names:  # X-Amz-SignedHeaders must name what the core signed
+            raise SigV4aSigningError(f"internal: signed {signed_headers!r}, announced {signed_names!r}")
         p = urlsplit(request.url)
         request.url = urlunsplit((p[0], p[1], p[2], f"{full}&X-Amz-Signature={signature}", p[4]))
         request.headers = HTTPHeaders.from_pairs(pairs)

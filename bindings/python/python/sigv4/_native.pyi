@@ -5,10 +5,10 @@ from typing_extensions import Self, disjoint_base
 
 from sigv4._errors import Error
 from sigv4._streaming import ChunkedBody
-from typing import IO, Any, Dict, Iterable, List, Mapping, MutableMapping, Optional, Tuple, Union, final
+from typing import IO, Any, Callable, Dict, Iterable, List, Mapping, MutableMapping, Optional, Tuple, Union, final
 
 __all__ = [
-    "Credentials", "Signer", "SignedRequest", "PayloadHasher", "Verifier", "VerifiedIdentity", "VerifiedStream",
+    "Credentials", "Signer", "SignedRequest", "PayloadHasher", "Verifier", "VerifiedIdentity", "VerifiedStream", "TrustedProxies",
     "StreamingUpload", "uri_encode", "sign_v4", "error_answer", "replay_verdict_of", "scope_has_body", "scope_target", "scope_headers", "wire_target", "environ_headers", "botocore_sign", "botocore_presign_s3", "botocore_sign_v4a", "botocore_sign_string", "EMPTY_SHA256", "__version__",
 ]
 
@@ -216,12 +216,20 @@ class VerifiedStream:
     def content_encoding(self) -> str: ...
 
 @final
+class TrustedProxies:
+    """An opt-in list of trusted proxies (addresses or CIDR blocks) and the core's forwarded-header rule."""
+    def __new__(cls, proxies: Iterable[str]) -> "TrustedProxies": ...
+    def resolve(self, peer: Optional[str], forwarded_host: Optional[str] = None,
+                forwarded_prefix: Optional[str] = None) -> Tuple[Optional[str], str]: ...
+    def trusts(self, peer: str) -> bool: ...
+
+@final
 class Verifier:
     """Checks SigV4 signatures of incoming requests for one service and a set of regions."""
 
     def __new__(
         cls,
-        credentials: Any,
+        credentials: Any = None,
         region: Optional[str] = None,
         service: Optional[str] = None,  # None: "execute-api"
         *,
@@ -236,6 +244,8 @@ class Verifier:
         sign_session_token: Optional[bool] = None,
         allow_sigv4a: Optional[bool] = None,
         replay_store: Any = None,
+        signing_keys: Optional[Callable[[str, str, str, str], Union[
+            bytes, bytearray, memoryview, str, Tuple[Union[bytes, str], Optional[str]], None]]] = None,
     ) -> "Verifier": ...
     def verify(self, method: str, url: str, headers: _HeadersArg = None, body: _BodyArg = None,
                now: _TimestampArg = None) -> VerifiedIdentity: ...

@@ -13,7 +13,7 @@ decoded body is held in memory, at most ``max_body`` bytes; for larger uploads u
 from __future__ import annotations
 
 import io
-from typing import Any, Awaitable, Callable, Dict, List, MutableMapping, Optional, Tuple
+from typing import Any, Awaitable, Callable, Dict, Iterator, List, MutableMapping, Optional, Tuple
 
 from ._native import VerifiedIdentity, VerifiedStream, Verifier
 
@@ -100,7 +100,7 @@ class ChunkedReader(io.RawIOBase):
         self._pending = self._pending[n:]
         return n
 
-    def __iter__(self) -> Any:
+    def __iter__(self) -> Iterator[bytes]:
         if self._pending:
             yield self._pending
             self._pending = b""

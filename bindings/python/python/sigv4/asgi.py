@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from typing import Any, Awaitable, Callable, List, MutableMapping, Optional, Tuple
+from typing import Any, Awaitable, Callable, List, MutableMapping, Optional, Sequence, Tuple
 
 from ._errors import VerificationError
 from ._middleware import (
@@ -32,6 +32,7 @@ from ._middleware import (
     too_large,
 )
 from ._native import Verifier
+from ._forwarded import forwarded_scope, trusted_list
 from .replay import claim_async
 from ._native import scope_headers as _scope_headers
 from ._native import scope_target as _scope_target
@@ -83,7 +84,8 @@ class _Replay:
 class SigV4Middleware:
     """Verifies each HTTP request's SigV4 signature before the wrapped ASGI application sees it.
 
-    Arguments as for ``sigv4.wsgi.SigV4Middleware``. On success the ``VerifiedIdentity`` is in
+    Arguments as for ``sigv4.wsgi.SigV4Middleware`` (``trusted_proxies`` reads the peer from
+    ``scope["client"]``). On success the ``VerifiedIdentity`` is in
     ``scope["sigv4.identity"]`` (set in the scope the server passed, which is then handed on).
     """
 
@@ -96,12 +98,15 @@ class SigV4Middleware:
         explain_mismatch: bool = False,
         on_denied: Optional[OnDenied] = None,
         replay_store: Any = None,
+        trusted_proxies: Optional[Sequence[str]] = None,
     ) -> None:
         if not isinstance(verifier, Verifier):
             raise TypeError("verifier must be a sigv4.Verifier")
         # An asyncio replay store (sigv4.replay.AsyncRedisReplayStore), claimed after verifying.
         self.replay_store = replay_store
         self.on_denied = on_denied
+        # Behind a reverse proxy: whose X-Forwarded-Host/-Prefix to honour (sigv4._forwarded).
+        self.trusted_proxies = trusted_list(trusted_proxies)
         self.app = app
         self.verifier = verifier
         self.max_body = max_body
@@ -117,8 +122,11 @@ class SigV4Middleware:
         clock = self.clock
         # An HTTP/1 request announcing no body has none (RFC 9112 6.3): it is verified at once with
         # an empty body, and the application gets the server's own receive. None: read the body.
+        # `checked` is what is verified: the scope, or behind a trusted proxy a copy with the
+        # forwarded host and prefix applied (the application still gets `scope`).
         try:
-            identity = self._verify_bodiless(scope, None if clock is None else clock())
+            checked = scope if self.trusted_proxies is None else forwarded_scope(self.trusted_proxies, scope)
+            identity = self._verify_bodiless(checked, None if clock is None else clock())
             if identity is not None and self.replay_store is not None:
                 await claim_async(self.replay_store, identity, time.time() if clock is None else clock())
         except VerificationError as error:
@@ -130,7 +138,7 @@ class SigV4Middleware:
             await self.app(scope, receive, send)
             return
         if asgi_is_streaming(scope):
-            await self._streaming(scope, receive, send)
+            await self._streaming(scope, checked, receive, send)
             return
         message = await receive()
         if message["type"] == "http.disconnect":
@@ -149,10 +157,10 @@ class SigV4Middleware:
         # are (UTF-8, latin-1 when not UTF-8), without building Python strings.
         try:
             if len(body) < _THREAD_THRESHOLD:
-                identity = self._verify_scope(scope, body, None if clock is None else clock())
+                identity = self._verify_scope(checked, body, None if clock is None else clock())
             else:
                 identity = await asyncio.get_running_loop().run_in_executor(
-                    None, self._verify_scope, scope, body, None if clock is None else clock()
+                    None, self._verify_scope, checked, body, None if clock is None else clock()
                 )
             if self.replay_store is not None:
                 await claim_async(self.replay_store, identity, time.time() if clock is None else clock())
@@ -163,12 +171,12 @@ class SigV4Middleware:
         scope[IDENTITY_KEY] = identity
         await self.app(scope, _Replay(message, receive), send)
 
-    async def _streaming(self, scope: Scope, receive: Receive, send: Send) -> None:
+    async def _streaming(self, scope: Scope, checked: Scope, receive: Receive, send: Send) -> None:
         """An aws-chunked upload: every chunk verified before the application runs (see
         ``sigv4._streaming_middleware``)."""
         clock = self.clock
         try:
-            done = await asgi_verify_streaming(self.verifier, scope, _scope_target(scope, strict=True), _scope_headers(scope),
+            done = await asgi_verify_streaming(self.verifier, scope, _scope_target(checked, strict=True), _scope_headers(checked),
                                                receive, self.max_body, None if clock is None else clock())
         except StreamTooLarge:
             await self._answer(too_large(self.max_body), send)

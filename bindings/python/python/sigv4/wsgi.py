@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import io
 from http import HTTPStatus
-from typing import Any, Callable, Iterable, List, Optional, Tuple
+from typing import Any, Callable, Iterable, List, Optional, Sequence, Tuple
 
 from ._errors import VerificationError
 from ._middleware import (
@@ -44,6 +44,7 @@ from ._middleware import (
     too_large,
 )
 from ._native import Verifier
+from ._forwarded import forwarded_environ, trusted_list
 from ._native import environ_headers as _environ_headers
 from ._native import wire_target as _wire_target
 from ._streaming_middleware import StreamTooLarge, wsgi_is_streaming, wsgi_verify_streaming
@@ -126,7 +127,10 @@ class SigV4Middleware:
     a callable returning epoch seconds (default: the system clock). ``explain_mismatch`` adds the
     server's canonical request and string to sign to ``SignatureDoesNotMatch`` answers. On success
     the ``VerifiedIdentity`` is in ``environ["sigv4.identity"]``. Each refused request is logged on
-    the ``sigv4`` logger and passed to ``on_denied(error, environ)`` when given.
+    the ``sigv4`` logger and passed to ``on_denied(error, environ)`` when given. Behind a reverse
+    proxy, ``trusted_proxies`` (addresses / CIDR blocks, e.g. ``["10.0.0.0/8"]``) names the peers whose
+    ``X-Forwarded-Host`` / ``X-Forwarded-Prefix`` describe what the client signed (ignored from any
+    other peer). An aws-chunked upload is verified chunk by chunk before the application runs.
     """
 
     def __init__(
@@ -137,10 +141,13 @@ class SigV4Middleware:
         clock: Optional[Callable[[], float]] = None,
         explain_mismatch: bool = False,
         on_denied: Optional[OnDenied] = None,
+        trusted_proxies: Optional[Sequence[str]] = None,
     ) -> None:
         if not isinstance(verifier, Verifier):
             raise TypeError("verifier must be a sigv4.Verifier")
         self.on_denied = on_denied
+        # Behind a reverse proxy: whose X-Forwarded-Host/-Prefix to honour (sigv4._forwarded).
+        self.trusted_proxies = trusted_list(trusted_proxies)
         self.app = app
         self.verifier = verifier
         self.max_body = max_body
@@ -158,9 +165,10 @@ class SigV4Middleware:
         if _invented_content_type(environ):
             del environ["CONTENT_TYPE"]
         try:
+            checked = environ if self.trusted_proxies is None else forwarded_environ(self.trusted_proxies, environ)
             # One native call reads the method, target and headers straight from the environ (as
             # wire_target and environ_headers do).
-            identity = self._verify_environ(environ, body, None if self.clock is None else self.clock())
+            identity = self._verify_environ(checked, body, None if self.clock is None else self.clock())
         except VerificationError as error:
             report_denied(error, environ.get("REQUEST_METHOD", ""), wire_target(environ), environ, self.on_denied)
             return self._answer(error_answer(error, self.explain_mismatch), start_response)
@@ -175,8 +183,9 @@ class SigV4Middleware:
         """An aws-chunked upload: every chunk verified before the application runs (see
         ``sigv4._streaming_middleware``)."""
         try:
-            target = _wire_target(environ, strict=True)  # the verifier's reading (origin form only)
-            identity = wsgi_verify_streaming(self.verifier, environ, target, _environ_headers(environ),
+            checked = environ if self.trusted_proxies is None else forwarded_environ(self.trusted_proxies, environ)
+            target = _wire_target(checked, strict=True)  # the verifier's reading (origin form only)
+            identity = wsgi_verify_streaming(self.verifier, environ, target, _environ_headers(checked),
                                              self.max_body, None if self.clock is None else self.clock())
         except StreamTooLarge:
             return self._answer(too_large(self.max_body), start_response)
