@@ -18,10 +18,16 @@ test-cli: cli-debug $(VENV)/.stamp-sigv4-debug
 	SIGV4_BIN=$(CLI_TARGET)/debug/sigv4 $(PY) -m pytest -q -p no:cacheprovider tests/cli
 	tests/cli/install_test.sh $(MAKE) --no-print-directory C_PROFILE=debug
 
-# awscurl is only needed here, so it is installed here (pinned) rather than with the test deps.
-bench-cli: cli-release $(PY_VENV_STAMP)
-	$(PY) -m pip install -q --disable-pip-version-check awscurl==0.44
-	SIGV4_BIN=$(CLI_TARGET)/release/sigv4 $(PY) $(ROOT)/bench/cli/bench_sign.py
+# awscurl is only needed here, so it is installed here (pinned) in a venv of its own: it requires awscrt, and
+# with awscrt importable botocore swaps its own v4 signers for the CRT's — in the main venv that would change what
+# every later botocore comparison (tests, bench-sdk) measures.
+AWSCURL_VENV := $(ROOT)/build/venv-awscurl
+$(AWSCURL_VENV)/bin/awscurl:
+	python3 -m venv $(AWSCURL_VENV)
+	$(AWSCURL_VENV)/bin/python -m pip install -q --disable-pip-version-check awscurl==0.44
+
+bench-cli: cli-release $(PY_VENV_STAMP) $(AWSCURL_VENV)/bin/awscurl
+	AWSCURL=$(AWSCURL_VENV)/bin/awscurl SIGV4_BIN=$(CLI_TARGET)/release/sigv4 $(PY) $(ROOT)/bench/cli/bench_sign.py
 
 # Part of `make install` (mk/c.mk): $(DESTDIR)$(PREFIX)/bin/sigv4, the build of C_PROFILE.
 install: install-cli

@@ -65,7 +65,8 @@ def main() -> int:
     env.update(AWS_ACCESS_KEY_ID=AKID, AWS_SECRET_ACCESS_KEY=SECRET, AWS_REGION="us-east-1",
                AWS_EC2_METADATA_DISABLED="true", HOME=str(pathlib.Path(os.environ.get("TMPDIR", "/tmp"))))
     common = ["-X", "POST", "-H", "Content-Type: application/json", "--data-binary", BODY]
-    awscurl = shutil.which("awscurl", path=str(pathlib.Path(sys.executable).parent)) or "awscurl"
+    awscurl = os.environ.get("AWSCURL") or shutil.which(
+        "awscurl", path=str(pathlib.Path(sys.executable).parent)) or "awscurl"
     rows = [
         ("sigv4 sign", [BIN, "sign", "--service", "execute-api", *common, url], 200),
         ("sigv4 request", [BIN, "request", "--service", "execute-api", *common, url], 200),
