@@ -61,7 +61,40 @@ def _client_options(timeout: float, asyncio: bool = False) -> dict:
     }
 
 
-class RedisReplayStore:
+class _RedisStore:
+    """What both stores share: the arguments, checked once, and the client (given, or built from
+    ``url`` by ``_connect`` with ``timeout`` and no retries)."""
+
+    _client_type = "redis.Redis"
+
+    def __init__(
+        self,
+        client: Any = None,
+        *,
+        url: Optional[str] = None,
+        prefix: str = DEFAULT_PREFIX,
+        timeout: float = DEFAULT_TIMEOUT,
+        fail_open: bool = False,
+    ) -> None:
+        _check(prefix, timeout)
+        if (client is None) == (url is None):
+            raise TypeError(f"give client= (a {self._client_type}) or url=, exactly one")
+        self.client = self._connect(url, timeout) if client is None else client
+        self.prefix = prefix
+        self.timeout = timeout
+        self.fail_open = bool(fail_open)
+
+    @staticmethod
+    def _connect(url: Any, timeout: float) -> Any:
+        import redis
+
+        return redis.Redis.from_url(url, **_client_options(timeout))
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(prefix={self.prefix!r}, timeout={self.timeout}, fail_open={self.fail_open})"
+
+
+class RedisReplayStore(_RedisStore):
     """A replay store in Redis through ``redis-py`` (synchronous: ``Verifier(replay_store=...)``).
 
     ``client``: a ``redis.Redis`` (its own socket timeouts then apply), or ``url`` to build one with
@@ -70,63 +103,24 @@ class RedisReplayStore:
     requests when Redis fails (logged) instead of refusing them with ``ReplayStoreUnavailable``.
     """
 
-    def __init__(
-        self,
-        client: Any = None,
-        *,
-        url: Optional[str] = None,
-        prefix: str = DEFAULT_PREFIX,
-        timeout: float = DEFAULT_TIMEOUT,
-        fail_open: bool = False,
-    ) -> None:
-        _check(prefix, timeout)
-        if (client is None) == (url is None):
-            raise TypeError("give client= (a redis.Redis) or url=, exactly one")
-        if client is None:
-            import redis
-
-            assert url is not None
-            client = redis.Redis.from_url(url, **_client_options(timeout))
-        self.client = client
-        self.prefix = prefix
-        self.timeout = timeout
-        self.fail_open = bool(fail_open)
-
     def claim(self, key: str, ttl_ms: int) -> bool:
         """Stores ``key`` for ``ttl_ms`` unless present: True when stored (fresh), False when it was
         there (a replay). Raises when Redis fails."""
         return bool(self.client.set(self.prefix + key, b"1", nx=True, px=ttl_ms))
 
-    def __repr__(self) -> str:
-        return f"RedisReplayStore(prefix={self.prefix!r}, timeout={self.timeout}, fail_open={self.fail_open})"
 
-
-class AsyncRedisReplayStore:
+class AsyncRedisReplayStore(_RedisStore):
     """A replay store in Redis through ``redis.asyncio``, for ``sigv4.asgi.SigV4Middleware(...,
     replay_store=...)``. Arguments as ``RedisReplayStore`` (``client``: a ``redis.asyncio.Redis``);
     each claim is also bounded by ``timeout`` with ``asyncio.wait_for``."""
 
-    def __init__(
-        self,
-        client: Any = None,
-        *,
-        url: Optional[str] = None,
-        prefix: str = DEFAULT_PREFIX,
-        timeout: float = DEFAULT_TIMEOUT,
-        fail_open: bool = False,
-    ) -> None:
-        _check(prefix, timeout)
-        if (client is None) == (url is None):
-            raise TypeError("give client= (a redis.asyncio.Redis) or url=, exactly one")
-        if client is None:
-            import redis.asyncio
+    _client_type = "redis.asyncio.Redis"
 
-            assert url is not None
-            client = redis.asyncio.Redis.from_url(url, **_client_options(timeout, asyncio=True))
-        self.client = client
-        self.prefix = prefix
-        self.timeout = timeout
-        self.fail_open = bool(fail_open)
+    @staticmethod
+    def _connect(url: Any, timeout: float) -> Any:
+        import redis.asyncio
+
+        return redis.asyncio.Redis.from_url(url, **_client_options(timeout, asyncio=True))
 
     async def claim(self, key: str, ttl_ms: int) -> bool:
         """As ``RedisReplayStore.claim``, awaited."""
@@ -134,9 +128,6 @@ class AsyncRedisReplayStore:
             self.client.set(self.prefix + key, b"1", nx=True, px=ttl_ms), self.timeout
         )
         return bool(stored)
-
-    def __repr__(self) -> str:
-        return f"AsyncRedisReplayStore(prefix={self.prefix!r}, timeout={self.timeout}, fail_open={self.fail_open})"
 
 
 def _failed(store: Any, error: BaseException) -> str:
