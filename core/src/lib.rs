@@ -23,6 +23,7 @@
 #![deny(missing_docs)]
 
 mod answer;
+mod authorization;
 mod aws4;
 mod bytes;
 mod canonical;
@@ -55,8 +56,9 @@ mod wire;
 
 pub use answer::{error_answer, ErrorAnswer, ErrorFormat};
 pub use aws4::{
-    aws4_canonical_headers, aws4_canonical_request, aws4_sign, aws4_signing_key, Aws4Mode,
-    Aws4Request, Aws4Signature,
+    aws4_authorization, aws4_canonical_headers, aws4_canonical_request, aws4_credential,
+    aws4_credential_scope, aws4_sign, aws4_signed_headers, aws4_signing_key, Aws4Mode, Aws4Request,
+    Aws4Signature,
 };
 pub use chunked::{
     checksum_value_len, sign_streaming, ChunkedDecoder, ChunkedEncoder, ChunkedPlan, ChunkedSigner,
@@ -92,9 +94,9 @@ pub use signer::Signer;
 pub use sigv4a::{EcdsaKey, EcdsaKeyCache, EcdsaPublicKey, SIGV4A_ALGORITHM};
 pub use time::SigningTime;
 pub use verify::{
-    parallel_map, replay_verdict, BatchRequest, Checked, CredentialLookup, DerivedKey, KeyScope,
-    ReplayClaim, ReplayOutcome, ReplayStore, ReplayVerdict, SigningKeyLookup, VerifiedIdentity,
-    VerifiedStream, Verifier, VerifierLimits, VerifierSettings,
+    declared_signed_headers, parallel_map, replay_verdict, BatchRequest, Checked, CredentialLookup,
+    DerivedKey, KeyScope, ReplayClaim, ReplayOutcome, ReplayStore, ReplayVerdict, SigningKeyLookup,
+    VerifiedIdentity, VerifiedStream, Verifier, VerifierLimits, VerifierSettings,
 };
 
 /// The README's Rust examples, compiled and run as doctests so they stay true.

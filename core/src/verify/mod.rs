@@ -14,6 +14,7 @@
 mod batch;
 mod canonical;
 mod checks;
+mod declared;
 mod derived;
 mod form;
 mod headers;
@@ -48,6 +49,7 @@ pub(crate) use crate::bytes::{find_byte, split_byte, split_once_byte, trim_ws};
 use crate::time::SigningTime;
 
 pub use batch::{parallel_map, BatchRequest, Checked};
+pub use declared::declared_signed_headers;
 pub use derived::{DerivedKey, KeyScope, SigningKeyLookup};
 pub use identity::VerifiedIdentity;
 pub use lookup::CredentialLookup;
