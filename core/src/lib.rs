@@ -37,6 +37,7 @@ mod hash;
 mod http;
 mod key;
 mod mac;
+mod nonce;
 mod one_call;
 mod option_names;
 mod output;
@@ -77,6 +78,7 @@ pub use http::{
     Forwarded, RequestTarget, TargetForm, TrustedProxies,
 };
 pub use key::{KeyCache, SigningKey};
+pub use nonce::{nonce_value, NONCE_BYTES, NONCE_HEADER};
 pub use one_call::{one_call_url, sign_v4, OneCall};
 pub use option_names::{option_name, OptionFlag, OptionName};
 pub use output::{Headers, SignedRequest};
