@@ -37,6 +37,7 @@ mod hash;
 mod http;
 mod key;
 mod mac;
+mod nonce;
 mod one_call;
 mod option_names;
 mod output;
@@ -77,6 +78,7 @@ pub use http::{
     Forwarded, RequestTarget, TargetForm, TrustedProxies,
 };
 pub use key::{KeyCache, SigningKey};
+pub use nonce::{nonce_value, NONCE_BYTES, NONCE_HEADER};
 pub use one_call::{one_call_url, sign_v4, OneCall};
 pub use option_names::{option_name, OptionFlag, OptionName};
 pub use output::{Headers, SignedRequest};
@@ -92,9 +94,10 @@ pub use signer::Signer;
 pub use sigv4a::{EcdsaKey, EcdsaKeyCache, EcdsaPublicKey, SIGV4A_ALGORITHM};
 pub use time::SigningTime;
 pub use verify::{
-    declared_signed_headers, parallel_map, replay_verdict, BatchRequest, Checked, CredentialLookup,
-    DerivedKey, KeyScope, ReplayClaim, ReplayOutcome, ReplayStore, ReplayVerdict, SigningKeyLookup,
-    VerifiedIdentity, VerifiedStream, Verifier, VerifierLimits, VerifierSettings,
+    declared_signed_headers, parallel_map, pipeline, replay_verdict, BatchRequest, Checked,
+    CredentialLookup, DerivedKey, KeyScope, Pipeline, ReplayClaim, ReplayOutcome, ReplayStore,
+    ReplayVerdict, SigningKeyLookup, VerifiedIdentity, VerifiedStream, Verifier, VerifierLimits,
+    VerifierSettings,
 };
 
 /// The README's Rust examples, compiled and run as doctests so they stay true.
