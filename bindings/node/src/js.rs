@@ -100,6 +100,14 @@ pub fn string(env: sys::napi_env, s: &str) -> R<Value> {
     Ok(out)
 }
 
+/// A JS number.
+pub fn double(env: sys::napi_env, value: f64) -> R<Value> {
+    let mut out = ptr::null_mut();
+    // SAFETY: env is live.
+    ok(unsafe { sys::napi_create_double(env, value, &mut out) })?;
+    Ok(out)
+}
+
 /// A new array of `len` holes.
 pub fn array(env: sys::napi_env, len: usize) -> R<Value> {
     let mut out = ptr::null_mut();

@@ -7,6 +7,7 @@ mod target;
 
 pub use forwarded::{Forwarded, TrustedProxies};
 pub use framing::{
-    announces_body, join_target, require_origin_form, requote_path, target_text, wire_text,
+    announced_body, announces_body, join_target, require_origin_form, requote_path, target_text,
+    wire_text, AnnouncedBody,
 };
 pub use target::{RequestTarget, TargetForm};
