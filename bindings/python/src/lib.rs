@@ -6,6 +6,7 @@
 
 mod answer;
 mod batch;
+mod batch_chunk;
 mod body;
 mod botocore;
 mod botocore_v4a;
