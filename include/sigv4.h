@@ -25,6 +25,14 @@
 #define SIGV4_STR(s) (const uint8_t *)(s), strlen(s)
 
 /**
+ * `sigv4_sign_v4_with_flags`: add a signed random `X-Request-Nonce` header (32 lowercase hex
+ * digits, 128 bits from the operating system's random source), so two identical calls in the same
+ * second are distinct requests to a verifier's replay protection. Read the value back with
+ * `SIGV4_FIELD_NONCE`.
+ */
+#define SIGV4_SIGN_V4_NONCE 1
+
+/**
  * The callback answer: the key was absent and is now stored (the request is fresh).
  */
 #define SIGV4_REPLAY_FRESH 1
@@ -104,6 +112,12 @@ enum sigv4_field
    * The payload hash used (hex SHA-256, or a sentinel such as `UNSIGNED-PAYLOAD`).
    */
   SIGV4_FIELD_PAYLOAD_HASH = 10,
+  /**
+   * The value of the signed `X-Request-Nonce` header (32 lowercase hex digits when added by
+   * `sigv4_sign_v4_with_flags` with `SIGV4_SIGN_V4_NONCE`; the last one if given twice);
+   * `SIGV4_NOT_AVAILABLE` when the request has none.
+   */
+  SIGV4_FIELD_NONCE = 11,
 };
 #ifndef __cplusplus
 typedef uint32_t sigv4_field;
@@ -375,6 +389,16 @@ typedef struct sigv4_credential_store sigv4_credential_store;
 typedef struct sigv4_credentials sigv4_credentials;
 
 /**
+ * A derived signing key (kSigning) with the session token requests signed with it must carry, as a
+ * `sigv4_derived_key_fn` answers it.
+ *
+ * Created by `sigv4_derived_key_new`; ownership passes to libsigv4 when a lookup returns it (it is
+ * freed there); free one you did not return with `sigv4_derived_key_free`. The key and the token
+ * are held in memory that is wiped when the handle is freed, and never appear in any message.
+ */
+typedef struct sigv4_derived_key sigv4_derived_key;
+
+/**
  * The result of a signing: the URL and headers to send, and every value SigV4 computed.
  *
  * Created by the signing functions, freed by `sigv4_signed_request_free`. Immutable: any number of
@@ -526,12 +550,29 @@ typedef struct sigv4_request {
  * `kSigning = HMAC(HMAC(HMAC(HMAC("AWS4" + secret, date), region), service), "aws4_request")` to
  * `key_out` and return true, or return false when the key is unknown (the request then fails with
  * `SIGV4_INVALID_ACCESS_KEY_ID`). libsigv4 wipes its copy of the key after use. Requests carrying a
- * session token are refused (`SIGV4_INVALID_TOKEN`): this lookup has no way to name one.
+ * session token are refused (`SIGV4_INVALID_TOKEN`): this lookup has no way to name one — use
+ * `sigv4_derived_key_fn` (`sigv4_verifier_new_with_derived_keys`) for temporary credentials.
  *
  * Thread safety: as `sigv4_lookup_fn` (called on the verifying thread, concurrently when several
  * threads verify; must be thread-safe, must not unwind into libsigv4 nor free the verifier).
  */
 typedef bool (*sigv4_signing_key_fn)(void *userdata, const uint8_t *access_key_id, size_t access_key_id_len, const uint8_t *date, size_t date_len, const uint8_t *region, size_t region_len, const uint8_t *service, size_t service_len, uint8_t *key_out);
+
+/**
+ * A derived-key lookup written in C that can name a session token, for
+ * `sigv4_verifier_new_with_derived_keys`.
+ *
+ * Called as `sigv4_signing_key_fn` (the verifier's `userdata`, the request's access key id and
+ * credential scope: `date` `YYYYMMDD`, `region`, `service`; UTF-8, not NUL-terminated, borrowed for
+ * the call only; after every check that needs no key passed). Return a key made with
+ * `sigv4_derived_key_new` (libsigv4 takes ownership and frees it), or NULL when the key is unknown
+ * (the request then fails with `SIGV4_INVALID_ACCESS_KEY_ID`). A key with a session token requires
+ * exactly that token in the request; a key without one refuses requests that carry a token.
+ *
+ * Thread safety: as `sigv4_signing_key_fn` (called on the verifying thread, concurrently when
+ * several threads verify; must be thread-safe, must not unwind into libsigv4 nor free the verifier).
+ */
+typedef struct sigv4_derived_key *(*sigv4_derived_key_fn)(void *userdata, const uint8_t *access_key_id, size_t access_key_id_len, const uint8_t *date, size_t date_len, const uint8_t *region, size_t region_len, const uint8_t *service, size_t service_len);
 
 /**
  * The parameters of `sigv4_sign_v4` (the field set of KumoMTA's `kumo.crypto.aws_sign_v4`).
@@ -1014,6 +1055,37 @@ void sigv4_verified_identity_free(struct sigv4_verified_identity *identity);
 sigv4_result sigv4_verifier_new_with_signing_keys(sigv4_signing_key_fn lookup, void *userdata, const uint8_t *regions, size_t regions_len, const uint8_t *service, size_t service_len, const struct sigv4_verifier_options *options, struct sigv4_verifier **verifier_out);
 
 /**
+ * Creates a derived signing key for a `sigv4_derived_key_fn` to return.
+ *
+ * `key`/`key_len`: the 32 bytes of `kSigning` (required). `session_token`/`session_token_len`:
+ * the session token of the temporary credentials the key was derived from (UTF-8, not
+ * NUL-terminated), or NULL and 0 for long-term keys; when given, a request verified with this key
+ * must carry exactly this token (`X-Amz-Security-Token`), else it fails with
+ * `SIGV4_INVALID_TOKEN`. The bytes are copied.
+ *
+ * On success writes a new handle to `*key_out`. Returns `SIGV4_OK`, `SIGV4_NULL_PARAMETER` (NULL
+ * `key` or `key_out`, or NULL `session_token` with a non-zero length), `SIGV4_INVALID_UTF8` or
+ * `SIGV4_INVALID_CREDENTIALS` (a key that is not 32 bytes; an empty session token or one with
+ * control characters). Thread safety: safe to call from any thread (also inside a lookup).
+ */
+sigv4_result sigv4_derived_key_new(const uint8_t *key, size_t key_len, const uint8_t *session_token, size_t session_token_len, struct sigv4_derived_key **key_out);
+
+/**
+ * Frees a derived key that was not returned to libsigv4, wiping it. NULL does nothing.
+ * Thread safety: no other thread may use `key` during or after the call.
+ */
+void sigv4_derived_key_free(struct sigv4_derived_key *key);
+
+/**
+ * Creates a verifier that never holds a secret and accepts temporary credentials:
+ * `lookup(userdata, ...)` gives the derived signing key per request scope together with the session
+ * token requests must carry (see `sigv4_derived_key_fn`). Otherwise as
+ * `sigv4_verifier_new_with_signing_keys` (SigV4a requests are refused). `SIGV4_NULL_PARAMETER` for
+ * a NULL `lookup` (`userdata` may be NULL). Thread safety: safe from any thread.
+ */
+sigv4_result sigv4_verifier_new_with_derived_keys(sigv4_derived_key_fn lookup, void *userdata, const uint8_t *regions, size_t regions_len, const uint8_t *service, size_t service_len, const struct sigv4_verifier_options *options, struct sigv4_verifier **verifier_out);
+
+/**
  * Copies the canonical request the verifier computed, when the last `sigv4_verifier_verify` or
  * `sigv4_verifier_verify_streaming` on the calling thread returned `SIGV4_SIGNATURE_DOES_NOT_MATCH`,
  * and a NUL into `buf` (compare it with the client's to find the difference).
@@ -1053,6 +1125,23 @@ sigv4_result sigv4_verifier_last_mismatch_string_to_sign(char *buf, size_t buf_l
  * `SIGV4_INVALID_TIMESTAMP`. Thread safety: safe to call from any number of threads at once.
  */
 sigv4_result sigv4_sign_v4(const struct sigv4_sign_v4_params *params, struct sigv4_signed_request **signed_out);
+
+/**
+ * `sigv4_sign_v4` with options that the parameter struct (fixed layout: part of the ABI) has no
+ * field for: `flags` is a bitwise OR of `SIGV4_SIGN_V4_*` values (0 = exactly `sigv4_sign_v4`).
+ *
+ * `SIGV4_SIGN_V4_NONCE` adds a signed `X-Request-Nonce` header with a fresh random value to the
+ * headers to sign (after the caller's; it is also in the header list the result gives to send).
+ * Use it when the same request may be sent twice within one second to a verifier with replay
+ * protection: without it, the second copy has the same signature and is refused with
+ * `SIGV4_REQUEST_REPLAYED`. The nonce is available as `SIGV4_FIELD_NONCE` on the result.
+ *
+ * Returns what `sigv4_sign_v4` returns, and `SIGV4_INVALID_OPTION` for a flag bit this version
+ * does not know (so a program built against a newer header fails clearly on an older library),
+ * or `SIGV4_UNEXPECTED_ERROR` if the operating system gives no random bytes.
+ * Thread safety: safe to call from any number of threads at once.
+ */
+sigv4_result sigv4_sign_v4_with_flags(const struct sigv4_sign_v4_params *params, uint32_t flags, struct sigv4_signed_request **signed_out);
 
 /**
  * Creates an options handle with nothing set (every option takes the service default).

@@ -81,7 +81,7 @@ c-test-build: c-lib-debug
 		$(C_CC) $(C_CFLAGS) -pthread tests/c/$$t.c $(C_SUITE) -L$(C_DEBUG_LIB) -Wl,-rpath,$(C_DEBUG_LIB) -lsigv4 -o $(C_OUT)/test/$$t; \
 		$(C_CC) $(C_CFLAGS) $(C_SANITIZE) -pthread tests/c/$$t.c $(C_SUITE) $(C_DEBUG_LIB)/libsigv4.a $(C_SYSLIBS) -o $(C_OUT)/asan/$$t; \
 	done
-	for t in streaming verify_bad_inputs error_table one_call derived_keys; do \
+	for t in streaming verify_bad_inputs error_table one_call one_call_nonce derived_keys; do \
 		$(C_CC) $(C_CFLAGS) tests/c/$$t.c $(C_UTIL) -L$(C_DEBUG_LIB) -Wl,-rpath,$(C_DEBUG_LIB) -lsigv4 -o $(C_OUT)/test/$$t; \
 		$(C_CC) $(C_CFLAGS) $(C_SANITIZE) tests/c/$$t.c $(C_UTIL) $(C_DEBUG_LIB)/libsigv4.a $(C_SYSLIBS) -o $(C_OUT)/asan/$$t; \
 	done
@@ -109,6 +109,7 @@ define c_run_tests
 	$(1) $(2)/streaming $(C_VECTORS) $(5)
 	$(1) $(2)/error_table $(ROOT)/tests/behaviour/errors.json
 	$(1) $(2)/one_call $(ROOT)/tests/behaviour/one_call.json
+	$(1) $(2)/one_call_nonce
 	$(1) $(2)/derived_keys
 endef
 

@@ -1,4 +1,4 @@
-"""One instance of the fleet benchmark: ``fleet_server.py MODE PORT [REDIS_URL]`` serves a small ASGI app
+"""One Python instance of the fleet benchmark: ``fleet_server.py MODE PORT REDIS_URL PREFIX`` serves a small ASGI app
 behind sigv4.asgi.SigV4Middleware on 127.0.0.1:PORT (uvicorn, httptools). MODE: ``none`` (no replay
 check), ``memory`` (the per-process cache: not fleet-safe, the reference) or ``redis``
 (AsyncRedisReplayStore: the fleet shares one Redis)."""
@@ -30,7 +30,7 @@ def main() -> None:
     if mode == "memory":
         cache = True
     elif mode == "redis":
-        store = AsyncRedisReplayStore(url=sys.argv[3], prefix="sigv4-bench:", timeout=2.0)
+        store = AsyncRedisReplayStore(url=sys.argv[3], prefix=sys.argv[4], timeout=2.0)
     verifier = sigv4.Verifier(KEYS, region="us-east-1", service="execute-api", max_skew=3600, replay_cache=cache)
     uvicorn.run(sigv4.asgi.SigV4Middleware(app, verifier, replay_store=store), host="127.0.0.1", port=port,
                 log_level="warning", access_log=False, http="httptools", backlog=2048)

@@ -17,11 +17,15 @@ use std::borrow::Cow;
 
 use sha2::{Digest, Sha256};
 
+use crate::authorization::{push_authorization, push_credential, push_scope};
 use crate::encode::encode_into;
 use crate::error::{Error, ErrorKind, Result};
 use crate::hash::{push_hex, write_hex32, EMPTY_SHA256};
 use crate::key::SigningKey;
 use crate::sentinel::UNSIGNED_PAYLOAD;
+
+/// The only algorithm `aws4` signs with.
+const ALGORITHM: &str = "AWS4-HMAC-SHA256";
 
 /// Which of `aws4`'s service-dependent rules apply (from `aws4`'s `canonicalString`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -282,12 +286,7 @@ pub fn aws4_canonical_request(request: &Aws4Request<'_>, mode: Aws4Mode) -> Resu
     out.push('\n');
     write_headers(&mut out, request.headers);
     out.push_str("\n\n");
-    for (i, (name, _)) in request.headers.iter().enumerate() {
-        if i > 0 {
-            out.push(';');
-        }
-        out.push_str(name);
-    }
+    push_signed_headers(&mut out, request.headers);
     out.push('\n');
     if mode.s3 && mode.sign_query {
         out.push_str(UNSIGNED_PAYLOAD);
@@ -317,15 +316,12 @@ pub fn aws4_sign(
     let [date, region, service] = scope;
     let mut string_to_sign =
         String::with_capacity(40 + datetime.len() + date.len() + region.len() + service.len() + 64);
-    string_to_sign.push_str("AWS4-HMAC-SHA256\n");
+    string_to_sign.push_str(ALGORITHM);
+    string_to_sign.push('\n');
     string_to_sign.push_str(datetime);
     string_to_sign.push('\n');
-    string_to_sign.push_str(date);
-    string_to_sign.push('/');
-    string_to_sign.push_str(region);
-    string_to_sign.push('/');
-    string_to_sign.push_str(service);
-    string_to_sign.push_str("/aws4_request\n");
+    push_scope(&mut string_to_sign, date, Some(region), service);
+    string_to_sign.push('\n');
     push_hex(
         &mut string_to_sign,
         &Sha256::digest(canonical_request.as_bytes()),
@@ -338,6 +334,67 @@ pub fn aws4_sign(
         string_to_sign,
         signature,
     })
+}
+
+/// `aws4`'s `signedHeaders()`: the filtered header names in the order given, joined by `;`
+/// (repeats kept, as in the canonical request's signed-headers line).
+fn push_signed_headers(out: &mut String, headers: &[(&str, &str)]) {
+    for (i, (name, _)) in headers.iter().enumerate() {
+        if i > 0 {
+            out.push(';');
+        }
+        out.push_str(name);
+    }
+}
+
+/// `aws4`'s `signedHeaders()` for the filtered `headers` (see [`Aws4Request::headers`]).
+pub fn aws4_signed_headers(headers: &[(&str, &str)]) -> String {
+    let mut out = String::new();
+    push_signed_headers(&mut out, headers);
+    out
+}
+
+/// `aws4`'s `credentialString()`: the scope `date/region/service/aws4_request` (free text, the
+/// scope [`aws4_sign`] signs with).
+pub fn aws4_credential_scope(scope: [&str; 3]) -> String {
+    let [date, region, service] = scope;
+    let mut out = String::with_capacity(date.len() + region.len() + service.len() + 15);
+    push_scope(&mut out, date, Some(region), service);
+    out
+}
+
+/// The `X-Amz-Credential` value `aws4` puts in a presigned query:
+/// `accessKeyId + '/' + credentialString()`.
+pub fn aws4_credential(access_key_id: &str, scope: [&str; 3]) -> String {
+    let [date, region, service] = scope;
+    let mut out = String::new();
+    push_credential(&mut out, access_key_id, date, Some(region), service);
+    out
+}
+
+/// `aws4`'s `authHeader()`: the `Authorization` value for `signature` (from [`aws4_sign`] over
+/// the same headers and scope).
+pub fn aws4_authorization(
+    access_key_id: &str,
+    scope: [&str; 3],
+    headers: &[(&str, &str)],
+    signature: &str,
+) -> String {
+    let [date, region, service] = scope;
+    let names: usize = headers.iter().map(|(n, _)| n.len() + 1).sum();
+    let mut out = String::with_capacity(
+        access_key_id.len() + date.len() + region.len() + service.len() + names + 140,
+    );
+    push_authorization(
+        &mut out,
+        ALGORITHM,
+        |t| {
+            push_credential(t, access_key_id, date, Some(region), service);
+        },
+        |t| push_signed_headers(t, headers),
+        signature,
+    );
+    out
 }
 
 /// `aws4`'s signing key: `HMAC("AWS4" + secret, date)`, then region, service, `aws4_request`,
@@ -419,6 +476,39 @@ mod tests {
             ..m
         };
         assert_eq!(line(&canonical("/", Some(&q), s3), 2), "a%2A=%27&b=2");
+    }
+
+    // Expected: aws4 1.13.2's credentialString(), signedHeaders() and authHeader() for
+    // { host: 'example.amazonaws.com', service: 'service', region: 'us-east-1',
+    //   headers: { 'X-Amz-Date': '20150830T123600Z' } } with the AWS suite's credentials.
+    #[test]
+    fn strings_as_aws4_writes_them() {
+        let scope = ["20150830", "us-east-1", "service"];
+        let headers = [
+            ("host", "example.amazonaws.com"),
+            ("x-amz-date", "20150830T123600Z"),
+        ];
+        assert_eq!(
+            aws4_credential_scope(scope),
+            "20150830/us-east-1/service/aws4_request"
+        );
+        assert_eq!(
+            aws4_credential("AKIDEXAMPLE", scope),
+            "AKIDEXAMPLE/20150830/us-east-1/service/aws4_request"
+        );
+        assert_eq!(aws4_signed_headers(&headers), "host;x-amz-date");
+        assert_eq!(aws4_signed_headers(&[]), "");
+        assert_eq!(
+            aws4_authorization(
+                "AKIDEXAMPLE",
+                scope,
+                &headers,
+                "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31"
+            ),
+            "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, \
+             SignedHeaders=host;x-amz-date, \
+             Signature=5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31"
+        );
     }
 
     #[test]

@@ -10,6 +10,7 @@ use std::ops::Range;
 
 use sha2::{Digest, Sha256};
 
+use crate::authorization::push_scope;
 use crate::canonical::{
     canonical_header, sort_and_merge, write_canonical_request, write_signed_headers,
     write_string_to_sign, CanonicalInput,
@@ -230,14 +231,7 @@ fn exact(
     );
     let amz_date_range = field(&mut text, |t| t.push_str(amz_date));
     let credential_scope = field(&mut text, |t| {
-        t.push_str(date_stamp);
-        t.push('/');
-        if let Some(region) = scope_region {
-            t.push_str(region);
-            t.push('/');
-        }
-        t.push_str(service);
-        t.push_str("/aws4_request");
+        push_scope(t, date_stamp, scope_region, service)
     });
     let signed_headers = field(&mut text, |t| write_signed_headers(t, &headers));
     let canonical_request = field(&mut text, |t| {

@@ -23,6 +23,7 @@
 #![deny(missing_docs)]
 
 mod answer;
+mod authorization;
 mod aws4;
 mod bytes;
 mod canonical;
@@ -36,6 +37,7 @@ mod hash;
 mod http;
 mod key;
 mod mac;
+mod nonce;
 mod one_call;
 mod option_names;
 mod output;
@@ -54,8 +56,9 @@ mod wire;
 
 pub use answer::{error_answer, ErrorAnswer, ErrorFormat};
 pub use aws4::{
-    aws4_canonical_headers, aws4_canonical_request, aws4_sign, aws4_signing_key, Aws4Mode,
-    Aws4Request, Aws4Signature,
+    aws4_authorization, aws4_canonical_headers, aws4_canonical_request, aws4_credential,
+    aws4_credential_scope, aws4_sign, aws4_signed_headers, aws4_signing_key, Aws4Mode, Aws4Request,
+    Aws4Signature,
 };
 pub use chunked::{
     checksum_value_len, sign_streaming, ChunkedDecoder, ChunkedEncoder, ChunkedPlan, ChunkedSigner,
@@ -75,6 +78,7 @@ pub use http::{
     wire_text, AnnouncedBody, Forwarded, RequestTarget, TargetForm, TrustedProxies,
 };
 pub use key::{KeyCache, SigningKey};
+pub use nonce::{nonce_value, NONCE_BYTES, NONCE_HEADER};
 pub use one_call::{one_call_url, sign_v4, OneCall};
 pub use option_names::{option_name, OptionFlag, OptionName};
 pub use output::{Headers, SignedRequest};
@@ -90,9 +94,10 @@ pub use signer::Signer;
 pub use sigv4a::{EcdsaKey, EcdsaKeyCache, EcdsaPublicKey, SIGV4A_ALGORITHM};
 pub use time::SigningTime;
 pub use verify::{
-    parallel_map, replay_verdict, BatchRequest, Checked, CredentialLookup, DerivedKey, KeyScope,
-    ReplayClaim, ReplayOutcome, ReplayStore, ReplayVerdict, SigningKeyLookup, VerifiedIdentity,
-    VerifiedStream, Verifier, VerifierLimits, VerifierSettings,
+    declared_signed_headers, parallel_map, pipeline, replay_verdict, BatchRequest, Checked,
+    CredentialLookup, DerivedKey, KeyScope, Pipeline, ReplayClaim, ReplayOutcome, ReplayStore,
+    ReplayVerdict, SigningKeyLookup, VerifiedIdentity, VerifiedStream, Verifier, VerifierLimits,
+    VerifierSettings,
 };
 
 /// The README's Rust examples, compiled and run as doctests so they stay true.

@@ -85,8 +85,15 @@ pub const SDK_SIGNATURE_FIELDS: [&str; 4] = [
 /// then `nQuery` query pairs and `nHeaders` header pairs. `nQuery` is `-` when the path has no
 /// query, or `=` when one field follows `nHeaders` instead of the query pairs: a query of
 /// `name=value` pairs joined by `&` that needs no decoding (split natively).
-pub const AWS4_REQUEST_FIELDS: [&str; 6] =
-    ["method", "path", "datetime", "date", "nQuery", "nHeaders"];
+pub const AWS4_REQUEST_FIELDS: [&str; 7] = [
+    "method",
+    "path",
+    "datetime",
+    "date",
+    "accessKeyId",
+    "nQuery",
+    "nHeaders",
+];
 
 /// Every kind of record by name, for the JS side's layout check.
 pub const LAYOUTS: [(&str, &[&str]); 6] = [
@@ -347,6 +354,9 @@ pub struct Aws4Fields<'a> {
     pub datetime: &'a str,
     /// The scope's date.
     pub date: &'a str,
+    /// The access key id (for the `Authorization` value and the credential; may be empty when
+    /// only the signature is asked for).
+    pub access_key_id: &'a str,
     /// Query pairs, `None` when the path has none.
     pub query: Option<Vec<(&'a str, &'a str)>>,
     /// Header pairs.
@@ -364,10 +374,15 @@ fn count(field: &str) -> Option<Option<usize>> {
 /// the fields do not match their counts (the JS side then sends the record escaped).
 pub fn aws4_request<S: AsRef<str>>(fields: &[S]) -> Option<Aws4Fields<'_>> {
     let field = |i: usize| fields.get(i).map(AsRef::as_ref);
-    let raw_query = field(4)? == "=";
-    let nq = if raw_query { None } else { count(field(4)?)? };
-    let nh = count(field(5)?)??;
-    let first = 6 + usize::from(raw_query);
+    let fixed = AWS4_REQUEST_FIELDS.len();
+    let raw_query = field(fixed - 2)? == "=";
+    let nq = if raw_query {
+        None
+    } else {
+        count(field(fixed - 2)?)?
+    };
+    let nh = count(field(fixed - 1)?)??;
+    let first = fixed + usize::from(raw_query);
     let nq_pairs = nq.unwrap_or(0);
     if fields.len() != first + 2 * (nq_pairs + nh) {
         return None;
@@ -375,7 +390,7 @@ pub fn aws4_request<S: AsRef<str>>(fields: &[S]) -> Option<Aws4Fields<'_>> {
     let (query_fields, header_fields) = fields[first..].split_at(2 * nq_pairs);
     let query = if raw_query {
         Some(
-            field(6)?
+            field(fixed)?
                 .split('&')
                 .map(|p| p.split_once('=').unwrap_or((p, "")))
                 .collect(),
@@ -388,6 +403,7 @@ pub fn aws4_request<S: AsRef<str>>(fields: &[S]) -> Option<Aws4Fields<'_>> {
         path: field(1)?,
         datetime: field(2)?,
         date: field(3)?,
+        access_key_id: field(4)?,
         query,
         headers: pairs(header_fields),
     })
@@ -442,19 +458,20 @@ mod tests {
 
     #[test]
     fn aws4_request_counts_query_and_headers() {
-        let f = fields("GET\x00/p\x00D T\x00D\x001\x001\x00a\x00b\x00host\x00h");
+        let f = fields("GET\x00/p\x00D T\x00D\x00AKID\x001\x001\x00a\x00b\x00host\x00h");
         let r = aws4_request(&f).map(|r| (r.query, r.headers));
         assert_eq!(r, Some((Some(vec![("a", "b")]), vec![("host", "h")])));
-        let f = fields("GET\x00/p\x00DT\x00D\x00-\x000");
+        let f = fields("GET\x00/p\x00DT\x00D\x00AKID\x00-\x000");
         let r = aws4_request(&f).map(|r| (r.query, r.headers.len()));
         assert_eq!(r, Some((None, 0)));
-        let f = fields("GET\x00/p\x00DT\x00D\x00=\x000\x00a=1&b");
+        let f = fields("GET\x00/p\x00DT\x00D\x00AKID\x00=\x000\x00a=1&b");
         let r = aws4_request(&f).and_then(|r| r.query);
         assert_eq!(r, Some(vec![("a", "1"), ("b", "")]));
         // A NUL inside a field: the counts do not match.
-        assert!(
-            aws4_request(&fields("GET\x00/p\x00DT\x00D\x00-\x001\x00host\x00h\x00x")).is_none()
-        );
+        assert!(aws4_request(&fields(
+            "GET\x00/p\x00DT\x00D\x00AKID\x00-\x001\x00host\x00h\x00x"
+        ))
+        .is_none());
         assert!(aws4_request(&fields("GET\x00/p")).is_none());
     }
 

@@ -4,6 +4,7 @@ use std::borrow::Cow;
 
 use sha2::{Digest, Sha256};
 
+use crate::authorization::{push_authorization, push_credential};
 use crate::canonical::{
     canonical_header, lower_name, sort_and_merge, write_canonical_request, write_signed_headers,
     write_string_to_sign, CanonicalHeader, CanonicalInput,
@@ -248,7 +249,13 @@ pub(crate) fn sign_with(
         caller.added_host.as_deref(),
     ));
     let region_in_scope = if adds.v4a { None } else { Some(params.region) };
-    let scope_start = write_credential(&mut text, akid, amz_date, region_in_scope, params.service);
+    let scope_start = push_credential(
+        &mut text,
+        akid,
+        &amz_date[..8],
+        region_in_scope,
+        params.service,
+    );
     let credential = end_field(&mut text, 0);
     let at = text.len();
     write_signed_headers(&mut text, &signed);
@@ -767,19 +774,22 @@ fn write_sent_headers(
     }
     let name = push_field(text, "Authorization");
     let value_start = text.len();
-    text.push_str(auth.algorithm_name);
-    text.push_str(" Credential=");
-    write_credential(
+    let signature = push_authorization(
         text,
-        auth.akid,
-        auth.amz_date,
-        auth.region_in_scope,
-        auth.service,
+        auth.algorithm_name,
+        |t| {
+            push_credential(
+                t,
+                auth.akid,
+                &auth.amz_date[..8],
+                auth.region_in_scope,
+                auth.service,
+            );
+        },
+        |t| write_signed_headers(t, auth.signed),
+        auth.signature,
     );
-    text.push_str(", SignedHeaders=");
-    write_signed_headers(text, auth.signed);
-    text.push_str(", Signature=");
-    let signature = push_field(text, auth.signature);
+    end_field(text, value_start);
     let authorization_at = Some(headers.len());
     headers.push(HeaderSpan {
         name,
@@ -791,29 +801,6 @@ fn write_sent_headers(
         added_at,
         signature: Some(signature),
     }
-}
-
-/// Appends `AKID/date/region/service/aws4_request` (no region for SigV4a), returning where the
-/// scope (`date/...`) starts.
-fn write_credential(
-    text: &mut String,
-    akid: &str,
-    amz_date: &str,
-    region: Option<&str>,
-    service: &str,
-) -> usize {
-    text.push_str(akid);
-    text.push('/');
-    let scope_start = text.len();
-    text.push_str(&amz_date[..8]);
-    text.push('/');
-    if let Some(region) = region {
-        text.push_str(region);
-        text.push('/');
-    }
-    text.push_str(service);
-    text.push_str("/aws4_request");
-    scope_start
 }
 
 fn write_decimal(mut value: u64, buf: &mut [u8; 20]) -> &str {

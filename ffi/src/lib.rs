@@ -69,11 +69,17 @@ pub use identity::{
     sigv4_verified_identity_service, sigv4_verified_identity_session_token_used,
     sigv4_verified_identity_signed_headers, sigv4_verified_identity_signing_time,
 };
-pub use key_lookup::{sigv4_signing_key_fn, sigv4_verifier_new_with_signing_keys};
+pub use key_lookup::{
+    sigv4_derived_key, sigv4_derived_key_fn, sigv4_derived_key_free, sigv4_derived_key_new,
+    sigv4_signing_key_fn, sigv4_verifier_new_with_derived_keys,
+    sigv4_verifier_new_with_signing_keys,
+};
 pub use mismatch::{
     sigv4_verifier_last_mismatch_canonical_request, sigv4_verifier_last_mismatch_string_to_sign,
 };
-pub use one_call::{sigv4_sign_v4, sigv4_sign_v4_params};
+pub use one_call::{
+    sigv4_sign_v4, sigv4_sign_v4_params, sigv4_sign_v4_with_flags, SIGV4_SIGN_V4_NONCE,
+};
 pub use options::{
     sigv4_algorithm, sigv4_payload, sigv4_signing_options,
     sigv4_signing_options_add_unsigned_header, sigv4_signing_options_free,

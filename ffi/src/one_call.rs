@@ -1,10 +1,10 @@
 //! `sigv4_sign_v4`: one call for the common case, with the parameters of KumoMTA's `aws_sign_v4`.
 
-use sigv4::{OneCall, SigningTime};
+use sigv4::{nonce_value, OneCall, SigningTime, NONCE_BYTES, NONCE_HEADER};
 
 use crate::boundary::{guard, handle, into_handle, opt_bytes, opt_text, out_ptr, text, write};
 use crate::request::{pairs, sigv4_pair};
-use crate::result::sigv4_result;
+use crate::result::{sigv4_result, Fail};
 use crate::signed::sigv4_signed_request;
 use crate::time::now;
 
@@ -84,50 +84,115 @@ pub extern "C" fn sigv4_sign_v4(
     params: *const sigv4_sign_v4_params,
     signed_out: *mut *mut sigv4_signed_request,
 ) -> sigv4_result {
-    guard(|| {
-        out_ptr(signed_out, "signed_out")?;
-        let p = handle(params, "params")?;
-        let access_key = text(p.access_key, p.access_key_len, "access_key")?;
-        let secret_key = text(p.secret_key, p.secret_key_len, "secret_key")?;
-        let region = text(p.region, p.region_len, "region")?;
-        let service = text(p.service, p.service_len, "service")?;
-        let method = text(p.method, p.method_len, "method")?;
-        let uri = text(p.uri, p.uri_len, "uri")?;
-        let query = pairs(
-            p.query_params,
-            p.query_params_len,
-            [
-                "query_params",
-                "query parameter name",
-                "query parameter value",
-            ],
-        )?;
-        let headers = pairs(
-            p.headers,
-            p.headers_len,
-            ["headers", "header name", "header value"],
-        )?;
-        let payload = opt_bytes(p.payload, p.payload_len, "payload")?.unwrap_or(&[]);
-        let time = match opt_text(p.timestamp, p.timestamp_len, "timestamp")? {
-            Some(t) => SigningTime::parse(t)?,
-            None => now()?,
-        };
-        let token = opt_text(p.session_token, p.session_token_len, "session_token")?;
+    guard(|| sign(params, 0, signed_out))
+}
 
-        let signed = sigv4::sign_v4(&OneCall {
-            access_key,
-            secret_key,
-            session_token: token,
-            region,
-            service,
-            method,
-            uri,
-            query_params: &query,
-            headers: &headers,
-            payload,
-            time,
-        })?;
-        write(signed_out, into_handle(sigv4_signed_request::new(signed)));
-        Ok(())
-    })
+/// `sigv4_sign_v4_with_flags`: add a signed random `X-Request-Nonce` header (32 lowercase hex
+/// digits, 128 bits from the operating system's random source), so two identical calls in the same
+/// second are distinct requests to a verifier's replay protection. Read the value back with
+/// `SIGV4_FIELD_NONCE`.
+pub const SIGV4_SIGN_V4_NONCE: u32 = 1;
+
+/// Every flag `sigv4_sign_v4_with_flags` knows.
+const KNOWN_FLAGS: u32 = SIGV4_SIGN_V4_NONCE;
+
+/// `sigv4_sign_v4` with options that the parameter struct (fixed layout: part of the ABI) has no
+/// field for: `flags` is a bitwise OR of `SIGV4_SIGN_V4_*` values (0 = exactly `sigv4_sign_v4`).
+///
+/// `SIGV4_SIGN_V4_NONCE` adds a signed `X-Request-Nonce` header with a fresh random value to the
+/// headers to sign (after the caller's; it is also in the header list the result gives to send).
+/// Use it when the same request may be sent twice within one second to a verifier with replay
+/// protection: without it, the second copy has the same signature and is refused with
+/// `SIGV4_REQUEST_REPLAYED`. The nonce is available as `SIGV4_FIELD_NONCE` on the result.
+///
+/// Returns what `sigv4_sign_v4` returns, and `SIGV4_INVALID_OPTION` for a flag bit this version
+/// does not know (so a program built against a newer header fails clearly on an older library),
+/// or `SIGV4_UNEXPECTED_ERROR` if the operating system gives no random bytes.
+/// Thread safety: safe to call from any number of threads at once.
+#[no_mangle]
+pub extern "C" fn sigv4_sign_v4_with_flags(
+    params: *const sigv4_sign_v4_params,
+    flags: u32,
+    signed_out: *mut *mut sigv4_signed_request,
+) -> sigv4_result {
+    guard(|| sign(params, flags, signed_out))
+}
+
+fn new_nonce() -> Result<String, Fail> {
+    let mut random = [0u8; NONCE_BYTES];
+    getrandom::getrandom(&mut random).map_err(|e| {
+        Fail::new(
+            sigv4_result::SIGV4_UNEXPECTED_ERROR,
+            format!("no random bytes for the nonce from the operating system: {e}"),
+        )
+    })?;
+    Ok(nonce_value(&random))
+}
+
+fn sign(
+    params: *const sigv4_sign_v4_params,
+    flags: u32,
+    signed_out: *mut *mut sigv4_signed_request,
+) -> Result<(), Fail> {
+    out_ptr(signed_out, "signed_out")?;
+    if flags & !KNOWN_FLAGS != 0 {
+        return Err(Fail::new(
+            sigv4_result::SIGV4_INVALID_OPTION,
+            format!(
+                "flags {flags:#x} has bits this version does not know (known: SIGV4_SIGN_V4_NONCE = {SIGV4_SIGN_V4_NONCE})"
+            ),
+        ));
+    }
+    let p = handle(params, "params")?;
+    let access_key = text(p.access_key, p.access_key_len, "access_key")?;
+    let secret_key = text(p.secret_key, p.secret_key_len, "secret_key")?;
+    let region = text(p.region, p.region_len, "region")?;
+    let service = text(p.service, p.service_len, "service")?;
+    let method = text(p.method, p.method_len, "method")?;
+    let uri = text(p.uri, p.uri_len, "uri")?;
+    let query = pairs(
+        p.query_params,
+        p.query_params_len,
+        [
+            "query_params",
+            "query parameter name",
+            "query parameter value",
+        ],
+    )?;
+    let mut headers = pairs(
+        p.headers,
+        p.headers_len,
+        ["headers", "header name", "header value"],
+    )?;
+    // Appended after the caller's headers, as the Python and Node helpers do.
+    let nonce = if flags & SIGV4_SIGN_V4_NONCE != 0 {
+        Some(new_nonce()?)
+    } else {
+        None
+    };
+    if let Some(nonce) = &nonce {
+        headers.push((NONCE_HEADER, nonce));
+    }
+    let payload = opt_bytes(p.payload, p.payload_len, "payload")?.unwrap_or(&[]);
+    let time = match opt_text(p.timestamp, p.timestamp_len, "timestamp")? {
+        Some(t) => SigningTime::parse(t)?,
+        None => now()?,
+    };
+    let token = opt_text(p.session_token, p.session_token_len, "session_token")?;
+
+    let signed = sigv4::sign_v4(&OneCall {
+        access_key,
+        secret_key,
+        session_token: token,
+        region,
+        service,
+        method,
+        uri,
+        query_params: &query,
+        headers: &headers,
+        payload,
+        time,
+    })?;
+    write(signed_out, into_handle(sigv4_signed_request::new(signed)));
+    Ok(())
 }

@@ -5,7 +5,7 @@
 
 use std::os::raw::c_char;
 
-use sigv4::SignedRequest;
+use sigv4::{SignedRequest, NONCE_HEADER};
 
 use crate::boundary::{copy_out, free_handle, guard, handle, out_ptr, write, write_opt};
 use crate::result::{sigv4_result, Fail};
@@ -35,6 +35,10 @@ pub enum sigv4_field {
     SIGV4_FIELD_STRING_TO_SIGN = 9,
     /// The payload hash used (hex SHA-256, or a sentinel such as `UNSIGNED-PAYLOAD`).
     SIGV4_FIELD_PAYLOAD_HASH = 10,
+    /// The value of the signed `X-Request-Nonce` header (32 lowercase hex digits when added by
+    /// `sigv4_sign_v4_with_flags` with `SIGV4_SIGN_V4_NONCE`; the last one if given twice);
+    /// `SIGV4_NOT_AVAILABLE` when the request has none.
+    SIGV4_FIELD_NONCE = 11,
 }
 
 /// The result of a signing: the URL and headers to send, and every value SigV4 computed.
@@ -71,6 +75,16 @@ impl sigv4_signed_request {
             8 => s.canonical_request(),
             9 => s.string_to_sign(),
             10 => s.payload_hash(),
+            11 => s
+                .headers()
+                .rfind(|(name, _)| name.eq_ignore_ascii_case(NONCE_HEADER))
+                .map(|(_, value)| value)
+                .ok_or_else(|| {
+                    Fail::new(
+                        sigv4_result::SIGV4_NOT_AVAILABLE,
+                        "the request has no X-Request-Nonce header (sign with SIGV4_SIGN_V4_NONCE)",
+                    )
+                })?,
             _ => {
                 return Err(Fail::new(
                     sigv4_result::SIGV4_INVALID_OPTION,

@@ -290,7 +290,8 @@ static void signing(sigv4_credentials *c) {
   CHECK_RESULT(sigv4_signed_request_field(NULL, SIGV4_FIELD_URL, &v, &n), SIGV4_NULL_PARAMETER);
   CHECK_RESULT(sigv4_signed_request_field(out, SIGV4_FIELD_URL, NULL, &n), SIGV4_NULL_PARAMETER);
   CHECK_RESULT(sigv4_signed_request_field(out, 0, &v, &n), SIGV4_INVALID_OPTION);
-  CHECK_RESULT(sigv4_signed_request_field(out, 11, &v, &n), SIGV4_INVALID_OPTION);
+  CHECK_RESULT(sigv4_signed_request_field(out, 12, &v, &n), SIGV4_INVALID_OPTION);
+  CHECK_RESULT(sigv4_signed_request_field(out, SIGV4_FIELD_NONCE, &v, &n), SIGV4_NOT_AVAILABLE);
   CHECK_RESULT(sigv4_signed_request_url(NULL, &v, &n), SIGV4_NULL_PARAMETER);
   CHECK_RESULT(sigv4_signed_request_signature(out, NULL, &n), SIGV4_NULL_PARAMETER);
   CHECK_RESULT(sigv4_signed_request_method(NULL, &v, &n), SIGV4_NULL_PARAMETER);

@@ -27,6 +27,8 @@ const AWS4_SIGN_QUERY: u32 = 4;
 const AWS4_CODECOMMIT_GIT: u32 = 8;
 const AWS4_ESCAPED: u32 = 16;
 const AWS4_SIGNATURE: u32 = 64;
+const AWS4_AUTHORIZATION: u32 = 128;
+const AWS4_STRINGS: u32 = 256;
 
 /// One `sdkHandle`: credentials and scope, with a derived-key cache.
 pub struct SdkState {
@@ -200,8 +202,17 @@ fn aws4_sign(handle: u32, buf: &[u8]) -> Result<Option<Vec<u8>>, Error> {
     let Some(request) = packed::aws4_request(&fields) else {
         return Ok(None);
     };
-    let (datetime, date) = (request.datetime, request.date);
+    let (datetime, date, akid) = (request.datetime, request.date, request.access_key_id);
     let headers = request.headers;
+    let scope = [date, key.region.as_str(), key.service.as_str()];
+    if flags & AWS4_STRINGS != 0 {
+        return Ok(Some(abi::framed(&[
+            &sigv4::aws4_credential_scope(scope),
+            &sigv4::aws4_signed_headers(&headers),
+            &sigv4::aws4_credential(akid, scope),
+            &sigv4::aws4_canonical_headers(&headers),
+        ])));
+    }
     let request = Aws4Request {
         method: request.method,
         path: request.path,
@@ -227,13 +238,11 @@ fn aws4_sign(handle: u32, buf: &[u8]) -> Result<Option<Vec<u8>>, Error> {
             }
         }
     };
-    let out = sigv4::aws4_sign(
-        &request,
-        mode,
-        datetime,
-        [date, &key.region, &key.service],
-        &signing_key,
-    )?;
+    let out = sigv4::aws4_sign(&request, mode, datetime, scope, &signing_key)?;
+    if flags & AWS4_AUTHORIZATION != 0 {
+        let value = sigv4::aws4_authorization(akid, scope, &headers, &out.signature);
+        return Ok(Some(value.into_bytes()));
+    }
     if flags & AWS4_SIGNATURE != 0 {
         return Ok(Some(out.signature.into_bytes()));
     }

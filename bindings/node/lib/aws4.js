@@ -14,8 +14,11 @@ var escapeField = require('./packed').escapeField
 var aws4Sign = native.aws4Sign
 var aws4Handle = native.aws4Handle
 
-// Flags of aws4Sign (bindings/node/src/aws4.rs).
-var S3 = 1, DECODE_PATH = 2, SIGN_QUERY = 4, CODECOMMIT_GIT = 8, ESCAPED = 16, SIGNATURE = 64
+// Flags of aws4Sign (bindings/node/src/aws4.rs). SIGNATURE (64) asks for one string, the signature, or with
+// bit 128 the Authorization value; STRINGS for [credentialString, signedHeaders, X-Amz-Credential,
+// canonicalHeaders], nothing signed.
+var S3 = 1, DECODE_PATH = 2, SIGN_QUERY = 4, CODECOMMIT_GIT = 8, ESCAPED = 16, SIGNATURE = 64,
+    AUTHORIZATION = SIGNATURE | 128, STRINGS = 256
 
 // One native handle (secret, region, service and the key of the last date) per credentials,
 // region and service, as aws4 caches its derived keys per secret, date, region and service.
@@ -204,8 +207,9 @@ RequestSigner.prototype.prepareRequest = function() {
       query['X-Amz-Date'] = this.getDateTime()
 
     query['X-Amz-Algorithm'] = 'AWS4-HMAC-SHA256'
-    query['X-Amz-Credential'] = this.credentials.accessKeyId + '/' + this.credentialString()
-    query['X-Amz-SignedHeaders'] = this.signedHeaders()
+    var texts = coreStrings(this, CREDENTIAL | DATE | NAMES)
+    query['X-Amz-Credential'] = texts[2]
+    query['X-Amz-SignedHeaders'] = texts[1]
 
   } else {
 
@@ -281,18 +285,26 @@ RequestSigner.prototype.getDate = function() {
   return this.getDateTime().substr(0, 8)
 }
 
-// aws4's array joins written as concatenations (the same strings, fewer allocations).
+// The Authorization value, written by the core (sigv4::aws4_authorization) in the call that signs.
+// aws4 reads the access key id, the date (credentialString) and the header names (signedHeaders)
+// before signature(), so on a request not yet prepared they are read before prepareRequest().
 RequestSigner.prototype.authHeader = function() {
-  return 'AWS4-HMAC-SHA256 Credential=' + this.credentials.accessKeyId + '/' + this.credentialString() +
-    ', SignedHeaders=' + this.signedHeaders() + ', Signature=' + this.signature()
+  var akid = '' + this.credentials.accessKeyId
+  this.getDate()
+  if (!this.filteredHeaders) this.filterHeaders()
+  return signWithCore(this, AUTHORIZATION, true, akid)
 }
 
 /**
  * Runs the core's aws4 mode over what aws4's canonicalString reads: the signature (`SIGNATURE`
- * in flags), else [canonicalString, stringToSign, signature, canonicalHeaders]. A module function,
- * not a method: aws4's RequestSigner has no such member (test/dts-runtime.test.js).
+ * in flags), the Authorization value (`AUTHORIZATION`, for `akid`), else [canonicalString,
+ * stringToSign, signature, canonicalHeaders]. `dateFirst`: aws4's signature(), stringToSign() and
+ * authHeader() read the date before canonicalString() prepares a request (which may then set
+ * another from X-Amz-Date); they sign with that first one. A module function, not a method:
+ * aws4's RequestSigner has no such member (test/dts-runtime.test.js).
  */
-function signWithCore(signer, flags) {
+function signWithCore(signer, flags, dateFirst, akid) {
+  var date = dateFirst ? signer.getDate() : '', datetime = dateFirst ? signer.getDateTime() : ''
   if (!signer.parsedPath) signer.prepareRequest()
   if (!signer.filteredHeaders) signer.filterHeaders()
 
@@ -307,16 +319,17 @@ function signWithCore(signer, flags) {
     if (sha) given = String(sha)
     else if (request.body) body = cryptoData(request.body, 'data')
   }
-  var date = signer.getDate()
   // hmac(key, region) and hmac(key, service) in aws4: strings only.
   cryptoData(region, 'data')
   cryptoData(service, 'data')
+  var authorization = (flags & AUTHORIZATION) === AUTHORIZATION
+  if (!authorization) akid = ''
 
   // A record of core/src/packed.rs AWS4_REQUEST_FIELDS (lib/packed.js LAYOUTS.aws4Request).
-  var fields = [String(request.method || 'GET'), parsed.path, String(signer.getDateTime()), date, '-', 0]
+  var fields = [String(request.method || 'GET'), parsed.path, String(datetime), date, akid, '-', 0]
   if (parsed.simple && parsed.parsedQuery === undefined) {
     // A simple query (see isSimpleQuery), never parsed: its pairs as written, split natively.
-    fields[4] = '='
+    fields[5] = '='
     fields.push(parsed.rawQuery)
   } else if (parsed.query) {
     var query = parsed.query, keys = Object.keys(query), nq = 0
@@ -333,23 +346,62 @@ function signWithCore(signer, flags) {
         for (var v = 0; v < value.length; v++) { fields.push(key, queryText(value[v])); nq++ }
       }
     }
-    fields[4] = nq
+    fields[5] = nq
   }
   var filtered = signer.filteredHeaders
-  fields[5] = filtered.length
+  fields[6] = filtered.length
   for (var i = 0; i < filtered.length; i++) fields.push(filtered[i][0], filtered[i][1].toString())
 
   var secret = '' + signer.credentials.secretAccessKey
   var out = callCore(handleFor(secret, region, service), fields, body, given, flags)
-  if (flags & SIGNATURE) return out
+  if ((flags & SIGNATURE) && !authorization) return out
   // A lone surrogate reaches the core as U+FFFD, as crypto hashes it in aws4 (so the signature
-  // is the same), but aws4's canonicalString shows it as it is: run the texts again with each
-  // lone surrogate as a placeholder, put back afterwards (the hash line stays the real one).
+  // is the same), but aws4's texts show it as it is: run them again with each lone surrogate as a
+  // placeholder, put back afterwards (the hash line and the signature stay the real ones).
+  if (authorization) {
+    // The Authorization value shows the access key id, the scope and the header names.
+    if (isWellFormed(akid + date + region + service) && namesWellFormed(filtered)) return out
+    var auth = callCore(handleFor(secret, placeholders(region), placeholders(service)), fields.map(placeholders), body, given, flags)
+    return restore(auth.slice(0, auth.lastIndexOf('=') + 1)) + out.slice(out.lastIndexOf('=') + 1)
+  }
   var all = fields.join('') + region + service
   if (isWellFormed(all) || all.indexOf('\ufdd0') >= 0) return out
   var shown = callCore(handleFor(secret, placeholders(region), placeholders(service)), fields.map(placeholders), body, given, flags)
   var sts = shown[1].slice(0, shown[1].lastIndexOf('\n')) + out[1].slice(out[1].lastIndexOf('\n'))
   return [restore(shown[0]), restore(sts), out[2], restore(shown[3])]
+}
+
+function namesWellFormed(filtered) {
+  for (var i = 0; i < filtered.length; i++) if (!isWellFormed(filtered[i][0])) return false
+  return true
+}
+
+// What coreStrings reads (each may throw or cache as it does in the aws4 method that reads it).
+var CREDENTIAL = 1, DATE = 2, NAMES = 4, VALUES = 8
+
+// The core's [credentialString(), signedHeaders(), X-Amz-Credential, canonicalHeaders()], asked
+// without signing or preparing the request; `reads` says which of the access key id, getDate(),
+// the filtered header names and their values the caller's aws4 code reads.
+function coreStrings(signer, reads) {
+  var akid = reads & CREDENTIAL ? '' + signer.credentials.accessKeyId : ''
+  var date = reads & DATE ? signer.getDate() : ''
+  var fields = ['', '', '', String(date), akid, '-', 0]
+  if (reads & NAMES) {
+    if (!signer.filteredHeaders) signer.filterHeaders()
+    var filtered = signer.filteredHeaders
+    fields[6] = filtered.length
+    for (var i = 0; i < filtered.length; i++) fields.push(filtered[i][0], reads & VALUES ? filtered[i][1].toString() : '')
+  }
+  // As Array.prototype.join converts them in aws4's credentialString().
+  var region = scopeText(signer.region), service = scopeText(signer.service)
+  var out = callCore(handleFor('', region, service), fields, null, null, STRINGS)
+  var all = fields.join('') + region + service
+  if (isWellFormed(all) || all.indexOf('\ufdd0') >= 0) return out
+  return callCore(handleFor('', placeholders(region), placeholders(service)), fields.map(placeholders), null, null, STRINGS).map(restore)
+}
+
+function scopeText(v) {
+  return typeof v === 'string' ? v : [v].join()
 }
 
 function callCore(handle, fields, body, given, flags) {
@@ -372,15 +424,15 @@ function restore(s) {
 }
 
 RequestSigner.prototype.signature = function() {
-  return signWithCore(this, SIGNATURE)
+  return signWithCore(this, SIGNATURE, true)
 }
 
 RequestSigner.prototype.stringToSign = function() {
-  return signWithCore(this, 0)[1]
+  return signWithCore(this, 0, true)[1]
 }
 
 RequestSigner.prototype.canonicalString = function() {
-  return signWithCore(this, 0)[0]
+  return signWithCore(this, 0, false)[0]
 }
 
 RequestSigner.prototype.filterHeaders = function() {
@@ -400,22 +452,16 @@ RequestSigner.prototype.filterHeaders = function() {
 }
 
 RequestSigner.prototype.canonicalHeaders = function() {
-  return signWithCore(this, 0)[3]
+  // aws4 filters the headers but does not prepare the request here.
+  return coreStrings(this, NAMES | VALUES)[3]
 }
 
 RequestSigner.prototype.signedHeaders = function() {
-  if (!this.filteredHeaders) this.filterHeaders()
-
-  var filtered = this.filteredHeaders, out = ''
-  for (var i = 0; i < filtered.length; i++) out += (i ? ';' : '') + filtered[i][0]
-  return out
+  return coreStrings(this, NAMES)[1]
 }
 
 RequestSigner.prototype.credentialString = function() {
-  var region = this.region, service = this.service
-  // Strings concatenated; anything else converted as Array.prototype.join does.
-  return this.getDate() + '/' + (typeof region === 'string' ? region : [region].join()) + '/' +
-    (typeof service === 'string' ? service : [service].join()) + '/aws4_request'
+  return coreStrings(this, DATE)[0]
 }
 
 RequestSigner.prototype.defaultCredentials = function() {

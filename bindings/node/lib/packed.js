@@ -14,7 +14,7 @@ const LAYOUTS = Object.freeze({
   verifyRequest: ['method', 'url'],
   sdkRequest: ['method', 'url', 'amzDate'],
   sdkSignature: ['signature', 'signedHeaders', 'canonicalRequest', 'stringToSign'],
-  aws4Request: ['method', 'path', 'datetime', 'date', 'nQuery', 'nHeaders'],
+  aws4Request: ['method', 'path', 'datetime', 'date', 'accessKeyId', 'nQuery', 'nHeaders'],
 })
 
 /** Where a signed request's header pairs start. */

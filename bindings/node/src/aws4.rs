@@ -25,8 +25,12 @@ const DECODE_PATH: u32 = 2;
 const SIGN_QUERY: u32 = 4;
 const CODECOMMIT_GIT: u32 = 8;
 const ESCAPED: u32 = 16;
-/// Return the signature only.
+/// Return one string: the signature.
 const SIGNATURE: u32 = 64;
+/// With `SIGNATURE`: the string is `authHeader()` (the `Authorization` value) instead.
+const AUTHORIZATION: u32 = 128;
+/// Return `[credentialString, signedHeaders, X-Amz-Credential, canonicalHeaders]` without signing.
+const STRINGS: u32 = 256;
 
 /// A secret, region and service (free text, as aws4 takes them), with the key of the last date.
 struct Aws4Key {
@@ -58,9 +62,10 @@ pub fn aws4_handle(env: Env, secret: String, region: String, service: String) ->
     )
 }
 
-/// `aws4Sign(handle, packed, body, payloadHash, flags)`: the signature (`SIGNATURE`), or
-/// `[canonicalString, stringToSign, signature, canonicalHeaders]`; `null` when the packed fields
-/// need escaping (see the module docs).
+/// `aws4Sign(handle, packed, body, payloadHash, flags)`: the signature (`SIGNATURE`), the
+/// `Authorization` value (`SIGNATURE | AUTHORIZATION`), `[credentialString, signedHeaders,
+/// X-Amz-Credential, canonicalHeaders]` (`STRINGS`, nothing signed), or `[canonicalString, stringToSign, signature,
+/// canonicalHeaders]`; `null` when the packed fields need escaping (see the module docs).
 #[napi(
     js_name = "aws4Sign",
     ts_args_type = "signer: object, packed: string, body: string | Uint8Array | null | undefined, payloadHash: string | null | undefined, flags: number",
@@ -113,8 +118,18 @@ pub fn aws4_sign(
     };
     // SAFETY: the borrowed body is used only within this call.
     let body = unsafe { input::body(env, body_v)? };
-    let (datetime, date) = (request.datetime, request.date);
+    let (datetime, date, akid) = (request.datetime, request.date, request.access_key_id);
     let headers = request.headers;
+    let scope = [date, key.region.as_str(), key.service.as_str()];
+    if flags & STRINGS != 0 {
+        let texts = [
+            sigv4::aws4_credential_scope(scope),
+            sigv4::aws4_signed_headers(&headers),
+            sigv4::aws4_credential(akid, scope),
+            sigv4::aws4_canonical_headers(&headers),
+        ];
+        return strings(env, &texts.each_ref().map(String::as_str));
+    }
     let request = Aws4Request {
         method: request.method,
         path: request.path,
@@ -140,28 +155,31 @@ pub fn aws4_sign(
             }
         }
     };
-    let out = sigv4::aws4_sign(
-        &request,
-        mode,
-        datetime,
-        [date, &key.region, &key.service],
-        &signing_key,
-    )
-    .map_err(|e| from_core(env, &e))?;
+    let out = sigv4::aws4_sign(&request, mode, datetime, scope, &signing_key)
+        .map_err(|e| from_core(env, &e))?;
+    if flags & AUTHORIZATION != 0 {
+        let value = sigv4::aws4_authorization(akid, scope, &headers, &out.signature);
+        return crate::output::js_string(env, &value).map(Raw);
+    }
     if flags & SIGNATURE != 0 {
         return crate::output::js_string(env, &out.signature).map(Raw);
     }
     let canonical_headers = sigv4::aws4_canonical_headers(&headers);
-    let array = js::array(env, 4).map_err(|_| failed(env, "result"))?;
-    for (i, text) in [
-        &out.canonical_request,
-        &out.string_to_sign,
-        &out.signature,
-        &canonical_headers,
-    ]
-    .into_iter()
-    .enumerate()
-    {
+    strings(
+        env,
+        &[
+            &out.canonical_request,
+            &out.string_to_sign,
+            &out.signature,
+            &canonical_headers,
+        ],
+    )
+}
+
+/// A JS array of `texts`.
+fn strings(env: sys::napi_env, texts: &[&str]) -> napi::Result<Raw> {
+    let array = js::array(env, texts.len()).map_err(|_| failed(env, "result"))?;
+    for (i, text) in texts.iter().enumerate() {
         let v = crate::output::js_string(env, text)?;
         js::set_element(env, array, i as u32, v).map_err(|_| failed(env, "result"))?;
     }

@@ -1,42 +1,20 @@
-//! `Verifier.verify_many`: many requests read from Python with the GIL held, verified by the
-//! core's batch (several threads, the GIL released), answered as one list in order.
+//! `Verifier.verify_many`: requests read from Python in chunks with the GIL held, verified by the
+//! core's pipeline on several threads while the next chunk is read (the GIL released whenever this
+//! thread verifies or waits), answered as one list in order.
 
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
-use pyo3::types::{PyAny, PyDict, PyList, PyString, PyTuple};
-use sigv4::{Body, Checked, SigningTime};
+use pyo3::types::{PyAny, PyDict, PyList, PyString};
+use sigv4::{Checked, Pipeline};
 
-use crate::body::{hash_stream, BodyInput};
+use crate::batch_chunk::{Chunk, Spec};
 use crate::errors::verification;
-use crate::headers::HeaderTexts;
 use crate::identity::VerifiedIdentity;
 use crate::lookup;
-use crate::text::Text;
 use crate::timestamp;
 
-/// One request read from Python: texts borrowed from the objects it holds alive.
-struct Entry<'py> {
-    method: Text<'py>,
-    url: Text<'py>,
-    headers: HeaderTexts<'py>,
-    body: BodyInput<'py>,
-    /// The hash of a file or iterable body (read with the GIL held, before the batch starts).
-    stream_hash: Option<String>,
-    now: SigningTime,
-}
-
-/// What a worker thread sees of one entry: plain borrowed data (no Python object), or the
-/// exception reading it raised.
-enum Item<'a> {
-    Ready {
-        method: &'a str,
-        url: &'a str,
-        headers: Vec<(&'a str, &'a str)>,
-        body: Body<'a>,
-        now: SigningTime,
-    },
-    Unreadable,
-}
+/// Up to this many requests (when the input has a length) are verified on the calling thread.
+const SMALL_BATCH: usize = 32;
 
 /// A failure of one entry: the core's, or an exception the credential callable raised.
 enum Failure {
@@ -44,123 +22,30 @@ enum Failure {
     Python(PyErr),
 }
 
-impl From<sigv4::Error> for Failure {
-    fn from(e: sigv4::Error) -> Self {
-        Failure::Core(e)
-    }
+type Outcome = Result<Checked, Failure>;
+
+/// A chunk of entries and, once checked, their outcomes (None for an unreadable entry). Jobs are
+/// reused from chunk to chunk.
+#[derive(Default)]
+struct Job {
+    chunk: Chunk,
+    outcomes: Vec<Option<Outcome>>,
 }
 
-fn text_field<'py>(value: &Bound<'py, PyAny>, what: &str) -> PyResult<Text<'py>> {
-    let s = value.cast::<PyString>().map_err(|_| {
-        PyTypeError::new_err(format!(
-            "verify_many: {what} must be a str, not {}",
-            value
-                .get_type()
-                .name()
-                .map_or_else(|_| "?".into(), |n| n.to_string())
-        ))
-    })?;
-    Text::from_str(s)
-}
-
-/// Reads one entry: a mapping `{"method", "url", "headers", "body", "now"}` (the arguments of
-/// `verify`; `url` required) or a tuple `(method, url[, headers[, body]])`.
-fn entry<'py>(
-    py: Python<'py>,
-    value: &Bound<'py, PyAny>,
-    default_now: SigningTime,
-) -> PyResult<Entry<'py>> {
-    let (method, url, headers, body, now) = if let Ok(map) = value.cast::<PyDict>() {
-        // Interned keys, and the unknown-key scan only when the dict holds more than it should:
-        // this loop runs on one thread before the batch spreads out, so it is kept short.
-        let mut present = 0;
-        let mut get = |key: &Bound<'py, PyString>| -> PyResult<Option<Bound<'py, PyAny>>> {
-            let found = map.get_item(key)?;
-            present += usize::from(found.is_some());
-            Ok(found.filter(|v| !v.is_none()))
-        };
-        let fields = (
-            get(pyo3::intern!(py, "method"))?,
-            get(pyo3::intern!(py, "url"))?,
-            get(pyo3::intern!(py, "headers"))?,
-            get(pyo3::intern!(py, "body"))?,
-            get(pyo3::intern!(py, "now"))?,
-        );
-        if map.len() > present {
-            for key in map.keys() {
-                let known = key
-                    .cast::<PyString>()
-                    .ok()
-                    .and_then(|k| crate::text::str_of(k).ok())
-                    .map(|k| matches!(&*k, "method" | "url" | "headers" | "body" | "now"));
-                if known != Some(true) {
-                    return Err(PyTypeError::new_err(format!(
-                        "verify_many: unknown request key {}; use method, url, headers, body, now",
-                        key.repr()?
-                    )));
-                }
-            }
-        }
-        let (method, url, headers, body, now) = fields;
-        let url =
-            url.ok_or_else(|| PyTypeError::new_err("verify_many: a request needs a \"url\""))?;
-        (method, url, headers, body, now)
-    } else if let Ok(tuple) = value.cast::<PyTuple>() {
-        if !(2..=4).contains(&tuple.len()) {
-            return Err(PyTypeError::new_err(
-                "verify_many: a request tuple is (method, url[, headers[, body]])",
-            ));
-        }
-        let at = |i: usize| tuple.get_item(i).ok().filter(|v| !v.is_none());
-        (at(0), tuple.get_item(1)?, at(2), at(3), None)
-    } else {
-        return Err(PyTypeError::new_err(format!(
-            "verify_many: each request must be a dict {{method, url, headers, body}} or a tuple \
-             (method, url, headers, body), not {}",
-            value.get_type().name()?
-        )));
-    };
-    let method = match &method {
-        Some(m) => text_field(m, "method")?,
-        None => Text::Owned("GET".to_owned()),
-    };
-    let url = text_field(&url, "url")?;
-    let headers = crate::headers::extract_texts(headers.as_ref())?;
-    let body = BodyInput::extract(body.as_ref())?;
-    let stream_hash = match &body {
-        BodyInput::Stream(stream) => Some(hash_stream(stream)?),
-        _ => None,
-    };
-    let now = match &now {
-        Some(n) => timestamp::parse(py, Some(n))?,
-        None => default_now,
-    };
-    Ok(Entry {
-        method,
-        url,
-        headers,
-        body,
-        stream_hash,
-        now,
-    })
-}
-
-fn item<'a>(entry: &'a PyResult<Entry<'_>>) -> Item<'a> {
-    let Ok(e) = entry else {
-        return Item::Unreadable;
-    };
-    let body = match (&e.stream_hash, e.body.as_slice()) {
-        (Some(hash), _) => Body::Precomputed(hash),
-        (None, Some(bytes)) => Body::Bytes(bytes),
-        (None, None) => Body::Bytes(&[]),
-    };
-    Item::Ready {
-        method: e.method.as_str(),
-        url: e.url.as_str(),
-        headers: crate::headers::as_pairs(&e.headers),
-        body,
-        now: e.now,
-    }
+/// Checks every entry of a chunk (on any thread, without the GIL).
+fn check_chunk(core: &sigv4::Verifier, job: &mut Job) {
+    let mut headers = Vec::with_capacity(16);
+    let chunk = &job.chunk;
+    job.outcomes.clear();
+    job.outcomes.extend(chunk.specs.iter().map(|spec| {
+        let r = chunk.view(spec, &mut headers)?;
+        let checked = core.check_http(r.method, r.url, &headers, r.body, r.now);
+        // A callable's exception was kept on this thread.
+        Some(match lookup::take_error() {
+            Some(raised) => Err(Failure::Python(raised)),
+            None => checked.map_err(Failure::Core),
+        })
+    }));
 }
 
 /// The error of an entry that could not be read: a `sigv4.Error` (code `InvalidOption`) in place
@@ -172,6 +57,102 @@ fn unreadable_entry(py: Python<'_>, raised: PyErr) -> PyErr {
         return crate::errors::input(py, sigv4::ErrorKind::InvalidOption, "requests", message);
     }
     raised
+}
+
+/// Records a finished chunk in the replay cache (in order) and appends its results to `out`.
+fn answer(
+    py: Python<'_>,
+    core: &sigv4::Verifier,
+    job: &mut Job,
+    out: &Bound<'_, PyList>,
+) -> PyResult<()> {
+    for (spec, outcome) in job.chunk.specs.drain(..).zip(job.outcomes.drain(..)) {
+        let value: Bound<'_, PyAny> = match (spec, outcome) {
+            (Spec::Unreadable(raised), _) => unreadable_entry(py, raised)
+                .into_value(py)
+                .into_any()
+                .into_bound(py),
+            (_, Some(Ok(checked))) => match core.record(checked) {
+                Ok(who) => Bound::new(py, VerifiedIdentity::new(who))?.into_any(),
+                Err(e) => verification(py, e).into_value(py).into_bound(py).into_any(),
+            },
+            (_, Some(Err(Failure::Core(e)))) => {
+                verification(py, e).into_value(py).into_bound(py).into_any()
+            }
+            (_, Some(Err(Failure::Python(raised)))) => {
+                raised.into_value(py).into_bound(py).into_any()
+            }
+            (_, None) => unreachable!("a readable entry always has an outcome"),
+        };
+        out.append(value)?;
+    }
+    job.chunk.clear();
+    Ok(())
+}
+
+/// Pauses Python's cyclic garbage collector while the results are built, and restores it: the
+/// batch allocates one tracked object per request that all stay alive, so every collection in the
+/// meantime would walk the growing list for nothing.
+struct GcPause<'py> {
+    gc: Option<Bound<'py, PyAny>>,
+}
+
+impl<'py> GcPause<'py> {
+    fn new(py: Python<'py>) -> PyResult<Self> {
+        let gc = py.import("gc")?.into_any();
+        if !gc.call_method0("isenabled")?.is_truthy()? {
+            return Ok(GcPause { gc: None });
+        }
+        gc.call_method0("disable")?;
+        Ok(GcPause { gc: Some(gc) })
+    }
+}
+
+impl Drop for GcPause<'_> {
+    fn drop(&mut self) {
+        if let Some(gc) = &self.gc {
+            let _ = gc.call_method0("enable");
+        }
+    }
+}
+
+/// The calling thread's part: read chunks, hand them over, answer the finished ones in order.
+fn drive(
+    py: Python<'_>,
+    core: &sigv4::Verifier,
+    requests: &Bound<'_, PyAny>,
+    default_now: sigv4::SigningTime,
+    pipe: &Pipeline<'_, Job, ()>,
+) -> PyResult<Py<PyList>> {
+    let out = PyList::empty(py);
+    let mut spare: Vec<Job> = Vec::new();
+    let mut job = Job::default();
+    for value in requests.try_iter()? {
+        job.chunk.read(py, &value?, default_now);
+        if !job.chunk.is_full() {
+            continue;
+        }
+        pipe.submit(std::mem::replace(&mut job, spare.pop().unwrap_or_default()));
+        while let Some((mut done, ())) = pipe.try_next() {
+            answer(py, core, &mut done, &out)?;
+            spare.push(done);
+        }
+        // Ahead of the workers: wait for the oldest chunk (without the GIL) and answer it.
+        if pipe.is_ahead() {
+            let next = py.detach(|| pipe.next());
+            if let Some((mut done, ())) = next {
+                answer(py, core, &mut done, &out)?;
+                spare.push(done);
+            }
+        }
+    }
+    if !job.chunk.specs.is_empty() {
+        pipe.submit(job);
+    }
+    while let Some((mut done, ())) = py.detach(|| pipe.next()) {
+        answer(py, core, &mut done, &out)?;
+    }
+    Ok(out.unbind())
 }
 
 /// `Verifier.verify_many(requests, now=None, *, threads=None)`: one result per request, in order —
@@ -189,50 +170,19 @@ pub fn verify_many(
         ));
     }
     let default_now = timestamp::parse(py, now)?;
-    let mut entries = Vec::new();
-    for value in requests.try_iter()? {
-        entries.push(entry(py, &value?, default_now));
-    }
-    let items: Vec<Item<'_>> = entries.iter().map(item).collect();
-    // The GIL is released while the core works; a credential callable takes it back per lookup.
-    let results = py.detach(|| {
-        core.verify_many_with(&items, threads.unwrap_or(0), |core, item| match item {
-            Item::Ready {
-                method,
-                url,
-                headers,
-                body,
-                now,
-            } => {
-                let checked: Result<Checked, sigv4::Error> =
-                    core.check_http(method, url, headers, *body, *now);
-                // A callable's exception was kept on this (worker) thread.
-                match lookup::take_error() {
-                    Some(raised) => Err(Failure::Python(raised)),
-                    None => checked.map_err(Failure::Core),
-                }
-            }
-            Item::Unreadable => Err(Failure::Core(sigv4::Error::from_binding(
-                sigv4::ErrorKind::InvalidOption,
-                "requests",
-                "unreadable entry",
-            ))),
-        })
-    });
-    let out = PyList::empty(py);
-    for (result, entry) in results.into_iter().zip(entries) {
-        let value: Bound<'_, PyAny> = match (result, entry) {
-            (_, Err(unreadable)) => unreadable_entry(py, unreadable)
-                .into_value(py)
-                .into_bound(py)
-                .into_any(),
-            (Ok(who), _) => Bound::new(py, VerifiedIdentity::new(who))?.into_any(),
-            (Err(Failure::Core(e)), _) => {
-                verification(py, e).into_value(py).into_bound(py).into_any()
-            }
-            (Err(Failure::Python(raised)), _) => raised.into_value(py).into_bound(py).into_any(),
-        };
-        out.append(value)?;
-    }
-    Ok(out.unbind())
+    let _gc = GcPause::new(py)?;
+    // This thread reads and answers while `threads` workers verify; a batch that fits in one
+    // chunk is verified here (a thread start would cost more than it saves). A credential
+    // callable takes the GIL back per lookup (on a worker, while this thread waits without it).
+    let small = requests.len().is_ok_and(|n| n <= SMALL_BATCH);
+    let workers = match threads {
+        _ if small => 0,
+        Some(n) if n > 0 => n,
+        _ => std::thread::available_parallelism().map_or(1, usize::from),
+    };
+    sigv4::pipeline(
+        workers,
+        |job: &mut Job| check_chunk(core, job),
+        |pipe| drive(py, core, requests, default_now, pipe),
+    )
 }

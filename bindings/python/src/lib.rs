@@ -6,6 +6,7 @@
 
 mod answer;
 mod batch;
+mod batch_chunk;
 mod body;
 mod botocore;
 mod botocore_v4a;
@@ -56,6 +57,19 @@ fn scope_has_body(scope: &Bound<'_, pyo3::types::PyDict>) -> PyResult<bool> {
     }
 }
 
+/// The header names a request declares signed: the ``SignedHeaders`` field of ``authorization``
+/// (an ``Authorization`` header value), or without one the query's ``X-Amz-SignedHeaders``
+/// (decoded), split on ``;`` as sent. ``None`` when the request declares none (unsigned, or its
+/// fields are malformed: verifying it fails). Read by the verifier's own parsers, nothing
+/// verified: for server quirks that must be undone before verifying (wsgiref's invented
+/// ``Content-Type``).
+#[pyfunction]
+#[pyo3(signature = (authorization, query))]
+fn declared_signed_headers(authorization: Option<&str>, query: &str) -> Option<Vec<String>> {
+    sigv4::declared_signed_headers(authorization, query)
+        .map(|names| names.into_iter().map(|n| n.into_owned()).collect())
+}
+
 /// The native half of ``sigv4``.
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -73,6 +87,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(answer::error_answer, m)?)?;
     m.add_function(wrap_pyfunction!(replay::replay_verdict_of, m)?)?;
     m.add_function(wrap_pyfunction!(scope_has_body, m)?)?;
+    m.add_function(wrap_pyfunction!(declared_signed_headers, m)?)?;
     m.add_function(wrap_pyfunction!(raw::py_scope_target, m)?)?;
     m.add_function(wrap_pyfunction!(raw::py_scope_headers, m)?)?;
     m.add_function(wrap_pyfunction!(raw::py_wire_target, m)?)?;

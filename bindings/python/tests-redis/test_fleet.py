@@ -139,6 +139,70 @@ def test_async_store_verdicts(redis_server):
     asyncio.run(run())
 
 
+def test_async_store_groups_concurrent_claims(redis_server):
+    """Claims made in one event-loop iteration share one pipelined round trip; each is still its own
+    SET NX PX: of two concurrent claims of one key exactly one is fresh, every key gets the window as
+    its TTL, and when Redis is unreachable every claim of the group fails (none is fresh)."""
+    import asyncio
+
+    prefix = f"t-{uuid.uuid4().hex}:"
+    keys = [f"k{i}" for i in range(300)]
+
+    async def run():
+        store = AsyncRedisReplayStore(url=redis_server.url, prefix=prefix, timeout=5)
+        answers = await asyncio.gather(*(store.claim(k, 60_000) for k in keys + keys))
+        fresh = dict.fromkeys(keys, 0)
+        for k, a in zip(keys + keys, answers):
+            fresh[k] += a is True
+            assert a in (True, False)
+        assert set(fresh.values()) == {1}, fresh
+        alone = await store.claim("alone", 60_000)  # a group of one (no pipeline)
+        assert alone is True and await store.claim("alone", 60_000) is False
+        down = AsyncRedisReplayStore(url=_dead_url(), timeout=0.5)
+        failures = await asyncio.gather(*(down.claim(k, 1000) for k in keys[:50]), return_exceptions=True)
+        assert all(isinstance(f, Exception) for f in failures), failures
+        await store.client.aclose()
+
+    asyncio.run(run())
+    client = redis_server.client()
+    ttls = [client.pttl(prefix + k) for k in keys]
+    assert all(55_000 < t <= 60_000 for t in ttls), ttls[:5]
+
+
+def test_sync_store_threads_and_fork(redis_server):
+    """The redis-py store built from a URL gives each thread its own connection: 8 threads claiming
+    distinct keys all get fresh answers, a key claimed by two threads is fresh once; a forked child
+    opens its own connection instead of sharing the parent's socket."""
+    import os
+    import threading
+
+    prefix = f"t-{uuid.uuid4().hex}:"
+    store = RedisReplayStore(url=redis_server.url, prefix=prefix, timeout=5)
+    assert store.claim("parent", 60_000) is True
+    results = []
+
+    def work(j):
+        results.append([store.claim(f"t{j}-{i}", 60_000) for i in range(50)] + [store.claim("shared", 60_000)])
+
+    threads = [threading.Thread(target=work, args=(j,)) for j in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert all(all(r[:-1]) for r in results)
+    assert sum(r[-1] for r in results) == 1
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: a claim must work on its own connection
+        try:
+            os.write(write, b"1" if store.claim("child", 60_000) is True and store.claim("parent", 60_000) is False else b"0")
+        finally:
+            os._exit(0)
+    os.waitpid(pid, 0)
+    assert os.read(read, 1) == b"1"
+    assert store.claim("child", 60_000) is False
+
+
 # -- two processes sharing one Redis --------------------------------------------------------------
 
 

@@ -148,8 +148,8 @@ def test_a_credential_callable_runs_on_the_workers_and_its_errors_stay_per_reque
 
     results = verifier(credentials=lookup).verify_many(requests, threads=2)
     assert codes(results) == ["ok"] * 2000
-    # Two threads asked (the caller's and a worker): the work was spread, and the worker could take
-    # the GIL for the callable because verify_many had released it.
+    # Two threads asked (the two workers; the calling thread only reads and answers): the work was
+    # spread, and the workers could take the GIL for the callable because verify_many released it.
     assert len(callers) == 2
 
     def broken(akid: str) -> Any:

@@ -14,6 +14,7 @@
 mod batch;
 mod canonical;
 mod checks;
+mod declared;
 mod derived;
 mod form;
 mod headers;
@@ -22,6 +23,7 @@ mod lookup;
 mod parse_header;
 mod parse_query;
 mod payload;
+mod pipeline;
 mod region_set;
 mod replay;
 mod replay_store;
@@ -48,9 +50,11 @@ pub(crate) use crate::bytes::{find_byte, split_byte, split_once_byte, trim_ws};
 use crate::time::SigningTime;
 
 pub use batch::{parallel_map, BatchRequest, Checked};
+pub use declared::declared_signed_headers;
 pub use derived::{DerivedKey, KeyScope, SigningKeyLookup};
 pub use identity::VerifiedIdentity;
 pub use lookup::CredentialLookup;
+pub use pipeline::{pipeline, Pipeline};
 pub use replay_store::{replay_verdict, ReplayClaim, ReplayOutcome, ReplayStore, ReplayVerdict};
 pub use settings::{VerifierLimits, VerifierSettings};
 pub use streaming::VerifiedStream;

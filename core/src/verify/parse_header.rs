@@ -28,14 +28,7 @@ pub(crate) fn parse<'a>(
     if value.is_empty() {
         return Err(Form::Header.malformed("the Authorization header is empty"));
     }
-    // The algorithm runs to the first space or tab; SigV4's name has neither.
-    let (algorithm, rest) = match value.strip_prefix("AWS4-HMAC-SHA256 ") {
-        Some(rest) => (ALGORITHM, rest),
-        None => match value.bytes().position(|b| b == b' ' || b == b'\t') {
-            Some(i) => (&value[..i], &value[i + 1..]),
-            None => (value, ""),
-        },
-    };
+    let (algorithm, rest) = split_algorithm(value);
     let algorithm = match algorithm {
         ALGORITHM => SigningAlgorithm::Sigv4,
         SIGV4A_ALGORITHM if allow_sigv4a => SigningAlgorithm::Sigv4a,
@@ -100,6 +93,29 @@ pub(crate) fn parse<'a>(
         expires: None,
         token: scan.token.map(Cow::Borrowed),
     })
+}
+
+/// The algorithm name and the fields after it: the name runs to the first space or tab (SigV4's
+/// name has neither).
+fn split_algorithm(value: &str) -> (&str, &str) {
+    match value.strip_prefix("AWS4-HMAC-SHA256 ") {
+        Some(rest) => (ALGORITHM, rest),
+        None => match value.bytes().position(|b| b == b' ' || b == b'\t') {
+            Some(i) => (&value[..i], &value[i + 1..]),
+            None => (value, ""),
+        },
+    }
+}
+
+/// The `SignedHeaders` field of an `Authorization` value, found as [`parse`] finds it (any
+/// algorithm name); `None` when the fields are malformed.
+pub(crate) fn signed_headers_field(value: &str) -> Option<&str> {
+    let (_, rest) = split_algorithm(super::trim_ws(value));
+    let (_, signed_headers, _) = match usual_layout(rest) {
+        Some(fields) => fields,
+        None => fields(rest).ok()?,
+    };
+    Some(signed_headers)
 }
 
 /// The three fields in the form SDKs send them, `Credential=c, SignedHeaders=s, Signature=x`,

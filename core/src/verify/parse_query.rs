@@ -115,6 +115,12 @@ pub(crate) fn scan(query: &str) -> Result<QueryAuth<'_>> {
     Ok(out)
 }
 
+/// The decoded `X-Amz-SignedHeaders` of a query, found as [`scan`] finds it; `None` when absent or
+/// when the authentication parameters are malformed.
+pub(crate) fn signed_headers_param(query: &str) -> Option<Cow<'_, str>> {
+    scan(query).ok()?.values[SIGNED_HEADERS].take()
+}
+
 /// Checks `X-Amz-Expires`: a plain decimal integer (no sign, no leading zero) in 1..=`max`.
 pub(crate) fn parse_expires(text: &str, max: u32) -> Result<u32> {
     let plain = !text.is_empty()

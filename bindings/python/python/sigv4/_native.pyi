@@ -9,7 +9,7 @@ from typing import IO, Any, Callable, Dict, Iterable, List, Mapping, MutableMapp
 
 __all__ = [
     "Credentials", "Signer", "SignedRequest", "PayloadHasher", "Verifier", "VerifiedIdentity", "VerifiedStream", "TrustedProxies",
-    "StreamingUpload", "uri_encode", "sign_v4", "error_answer", "replay_verdict_of", "scope_has_body", "scope_target", "scope_headers", "wire_target", "environ_headers", "botocore_sign", "botocore_presign_s3", "botocore_sign_v4a", "botocore_sign_string", "EMPTY_SHA256", "__version__",
+    "StreamingUpload", "uri_encode", "sign_v4", "error_answer", "replay_verdict_of", "scope_has_body", "declared_signed_headers", "scope_target", "scope_headers", "wire_target", "environ_headers", "botocore_sign", "botocore_presign_s3", "botocore_sign_v4a", "botocore_sign_string", "EMPTY_SHA256", "__version__",
 ]
 
 __version__: str
@@ -310,6 +310,10 @@ def error_answer(
     ...
 def scope_has_body(scope: MutableMapping[str, Any]) -> bool:
     """Whether an ASGI http scope's headers announce a body (Content-Length other than 0, Transfer-Encoding)."""
+    ...
+def declared_signed_headers(authorization: Optional[str], query: str) -> Optional[List[str]]:
+    """The header names a request declares signed (the Authorization header's SignedHeaders, else
+    the query's X-Amz-SignedHeaders), as the verifier reads them; None when it declares none."""
     ...
 def scope_target(scope: MutableMapping[str, Any], *, strict: bool = False) -> str:
     """The request target of an ASGI http scope as the client sent it (raw_path as UTF-8; else

@@ -43,7 +43,7 @@ from ._middleware import (
     report_denied,
     too_large,
 )
-from ._native import Verifier
+from ._native import Verifier, declared_signed_headers
 from ._forwarded import forwarded_environ, trusted_list
 from ._native import environ_headers as _environ_headers
 from ._native import wire_target as _wire_target
@@ -80,16 +80,9 @@ def _invented_content_type(environ: dict) -> bool:
         return False
     if not str(environ.get("SERVER_SOFTWARE", "")).startswith("WSGIServer/"):
         return False
-    auth = str(environ.get("HTTP_AUTHORIZATION", ""))
-    at = auth.find("SignedHeaders=")
-    if at >= 0:
-        signed = auth[at + len("SignedHeaders="):].split(",", 1)[0]
-    else:
-        query = str(environ.get("QUERY_STRING", ""))
-        at = query.find("X-Amz-SignedHeaders=")
-        signed = query[at:].split("&", 1)[0].replace("%3B", ";").replace("%3b", ";") if at >= 0 else ""
-        signed = signed[len("X-Amz-SignedHeaders="):] if signed else ""
-    return "content-type" not in signed.strip().lower().split(";")
+    auth = environ.get("HTTP_AUTHORIZATION")
+    signed = declared_signed_headers(None if auth is None else str(auth), str(environ.get("QUERY_STRING", "")))
+    return signed is None or "content-type" not in signed
 
 
 class _TooLarge(Exception):

@@ -1,0 +1,345 @@
+//! A chunk of `verify_many` entries read out of Python: their texts and small bodies copied into
+//! one buffer per chunk (no Python object reaches the worker threads, and no reference count per
+//! text is taken and dropped later), large bodies held by reference.
+
+use pyo3::exceptions::PyTypeError;
+use pyo3::prelude::*;
+use pyo3::types::{PyAny, PyBytes, PyDict, PyList, PyString, PyTuple};
+use sigv4::{Body, SigningTime};
+
+use crate::body::{hash_stream, BodyInput};
+use crate::text::str_of;
+use crate::timestamp;
+
+/// Bodies at least this long are held by reference instead of copied into the chunk.
+const HOLD_BODY: usize = 16 * 1024;
+
+/// A chunk is handed to a thread when it holds this many entries...
+pub const CHUNK_ENTRIES: usize = 256;
+/// ...or this many bytes of texts and bodies (large bodies: fewer per chunk, better balance).
+pub const CHUNK_BYTES: usize = 256 * 1024;
+
+/// A byte range of the chunk's text or body buffer.
+type Span = (usize, usize);
+
+/// A `bytes` body kept alive by the chunk (immutable, so its buffer stays valid and unchanged).
+struct Held {
+    _keep: Py<PyBytes>,
+    ptr: *const u8,
+    len: usize,
+}
+
+// SAFETY: `ptr` points into the immutable buffer of the `bytes` object `keep` owns a reference to;
+// the buffer is only read, and lives as long as this value.
+unsafe impl Send for Held {}
+unsafe impl Sync for Held {}
+
+/// Where an entry's body is.
+pub enum BodySpec {
+    /// Bytes in the chunk's body buffer.
+    Copied(Span),
+    /// A large `bytes`, by reference (index into `held`).
+    Held(usize),
+    /// The hash of a file or iterable body, read with the GIL held (text buffer).
+    Hash(Span),
+}
+
+/// One entry of a chunk.
+pub enum Spec {
+    /// Read: spans of the chunk's buffers.
+    Ready {
+        method: Span,
+        url: Span,
+        /// Range of the chunk's header pairs.
+        headers: Span,
+        body: BodySpec,
+        now: SigningTime,
+    },
+    /// Reading it raised this (the entry's result).
+    Unreadable(PyErr),
+}
+
+/// Entries read from Python, ready for any thread.
+#[derive(Default)]
+pub struct Chunk {
+    text: String,
+    bodies: Vec<u8>,
+    pairs: Vec<(Span, Span)>,
+    held: Vec<Held>,
+    /// The entries, in order.
+    pub specs: Vec<Spec>,
+}
+
+/// One entry's request, borrowed from its chunk.
+pub struct View<'a> {
+    /// The method.
+    pub method: &'a str,
+    /// The URL.
+    pub url: &'a str,
+    /// The body (bytes or a precomputed hash).
+    pub body: Body<'a>,
+    /// The verification instant.
+    pub now: SigningTime,
+}
+
+impl Chunk {
+    /// Empties the chunk, keeping its buffers for the next one (fresh buffers per chunk cost page
+    /// faults and allocator consolidation on every chunk).
+    pub fn clear(&mut self) {
+        self.text.clear();
+        self.bodies.clear();
+        self.pairs.clear();
+        self.held.clear();
+        self.specs.clear();
+    }
+
+    /// Whether the chunk is full enough to hand over.
+    pub fn is_full(&self) -> bool {
+        self.specs.len() >= CHUNK_ENTRIES || self.text.len() + self.bodies.len() >= CHUNK_BYTES
+    }
+
+    fn str_at(&self, (start, end): Span) -> &str {
+        &self.text[start..end]
+    }
+
+    fn push_text(&mut self, s: &str) -> Span {
+        let start = self.text.len();
+        self.text.push_str(s);
+        (start, self.text.len())
+    }
+
+    /// The request of a `Ready` spec, its headers appended to `headers` (cleared first).
+    pub fn view<'a>(
+        &'a self,
+        spec: &'a Spec,
+        headers: &mut Vec<(&'a str, &'a str)>,
+    ) -> Option<View<'a>> {
+        let Spec::Ready {
+            method,
+            url,
+            headers: range,
+            body,
+            now,
+        } = spec
+        else {
+            return None;
+        };
+        headers.clear();
+        headers.extend(
+            self.pairs[range.0..range.1]
+                .iter()
+                .map(|&(n, v)| (self.str_at(n), self.str_at(v))),
+        );
+        let body = match *body {
+            BodySpec::Copied((start, end)) => Body::Bytes(&self.bodies[start..end]),
+            // SAFETY: see `Held`.
+            BodySpec::Held(i) => Body::Bytes(unsafe {
+                std::slice::from_raw_parts(self.held[i].ptr, self.held[i].len)
+            }),
+            BodySpec::Hash(span) => Body::Precomputed(self.str_at(span)),
+        };
+        Some(View {
+            method: self.str_at(*method),
+            url: self.str_at(*url),
+            body,
+            now: *now,
+        })
+    }
+
+    /// Reads one entry (see [`crate::batch::verify_many`]); an entry that cannot be read becomes
+    /// `Unreadable` with the exception, and leaves nothing else behind.
+    pub fn read(&mut self, py: Python<'_>, value: &Bound<'_, PyAny>, default_now: SigningTime) {
+        let marks = (
+            self.text.len(),
+            self.bodies.len(),
+            self.pairs.len(),
+            self.held.len(),
+        );
+        match self.read_entry(py, value, default_now) {
+            Ok(spec) => self.specs.push(spec),
+            Err(e) => {
+                self.text.truncate(marks.0);
+                self.bodies.truncate(marks.1);
+                self.pairs.truncate(marks.2);
+                self.held.truncate(marks.3);
+                self.specs.push(Spec::Unreadable(e));
+            }
+        }
+    }
+
+    fn read_entry(
+        &mut self,
+        py: Python<'_>,
+        value: &Bound<'_, PyAny>,
+        default_now: SigningTime,
+    ) -> PyResult<Spec> {
+        let (method, url, headers, body, now) = fields(py, value)?;
+        let method = match &method {
+            Some(m) => self.push_text(&str_of(text_field(m, "method")?)?),
+            None => self.push_text("GET"),
+        };
+        let url = self.push_text(&str_of(text_field(&url, "url")?)?);
+        let start = self.pairs.len();
+        if let Some(h) = headers.as_ref().filter(|h| !self.headers_fast(h)) {
+            self.pairs.truncate(start);
+            for (name, value) in crate::headers::extract_texts(Some(h))? {
+                let pair = (
+                    self.push_text(name.as_str()),
+                    self.push_text(value.as_str()),
+                );
+                self.pairs.push(pair);
+            }
+        }
+        let headers = (start, self.pairs.len());
+        let body = match BodyInput::extract(body.as_ref())? {
+            BodyInput::Bytes(b) if b.as_bytes().len() >= HOLD_BODY => {
+                let data = b.as_bytes();
+                self.held.push(Held {
+                    ptr: data.as_ptr(),
+                    len: data.len(),
+                    _keep: b.unbind(),
+                });
+                BodySpec::Held(self.held.len() - 1)
+            }
+            BodyInput::Stream(stream) => BodySpec::Hash(self.push_text(&hash_stream(&stream)?)),
+            input => {
+                let start = self.bodies.len();
+                self.bodies
+                    .extend_from_slice(input.as_slice().unwrap_or_default());
+                BodySpec::Copied((start, self.bodies.len()))
+            }
+        };
+        let now = match &now {
+            Some(n) => timestamp::parse(py, Some(n))?,
+            None => default_now,
+        };
+        Ok(Spec::Ready {
+            method,
+            url,
+            headers,
+            body,
+            now,
+        })
+    }
+
+    /// Copies headers in the common shapes (a list of `(str, str)` tuples, a dict of str) without
+    /// the general reader; false (pairs possibly half-copied) for anything else, which the general
+    /// reader then handles, errors included.
+    fn headers_fast(&mut self, headers: &Bound<'_, PyAny>) -> bool {
+        let mut copy = |name: &Bound<'_, PyAny>, value: &Bound<'_, PyAny>| -> bool {
+            let (Ok(n), Ok(v)) = (name.cast::<PyString>(), value.cast::<PyString>()) else {
+                return false;
+            };
+            let (Ok(n), Ok(v)) = (str_of(n), str_of(v)) else {
+                return false;
+            };
+            let pair = (self.push_text(&n), self.push_text(&v));
+            self.pairs.push(pair);
+            true
+        };
+        if let Ok(list) = headers.cast::<PyList>() {
+            for item in list.iter() {
+                let Ok(t) = item.cast::<PyTuple>() else {
+                    return false;
+                };
+                if t.len() != 2 {
+                    return false;
+                }
+                let (Ok(n), Ok(v)) = (t.get_borrowed_item(0), t.get_borrowed_item(1)) else {
+                    return false;
+                };
+                if !copy(&n, &v) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        if let Ok(dict) = headers.cast::<PyDict>() {
+            for (n, v) in dict.iter() {
+                if !copy(&n, &v) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        false
+    }
+}
+
+type Fields<'py> = (
+    Option<Bound<'py, PyAny>>,
+    Bound<'py, PyAny>,
+    Option<Bound<'py, PyAny>>,
+    Option<Bound<'py, PyAny>>,
+    Option<Bound<'py, PyAny>>,
+);
+
+/// The fields of one entry: a mapping `{"method", "url", "headers", "body", "now"}` (the
+/// arguments of `verify`; `url` required) or a tuple `(method, url[, headers[, body]])`. None for
+/// absent or None values.
+fn fields<'py>(py: Python<'py>, value: &Bound<'py, PyAny>) -> PyResult<Fields<'py>> {
+    if let Ok(map) = value.cast::<PyDict>() {
+        // Interned keys, and the unknown-key scan only when the dict holds more than it should.
+        let mut present = 0;
+        let mut get = |key: &Bound<'py, PyString>| -> PyResult<Option<Bound<'py, PyAny>>> {
+            let found = map.get_item(key)?;
+            present += usize::from(found.is_some());
+            Ok(found.filter(|v| !v.is_none()))
+        };
+        let fields = (
+            get(pyo3::intern!(py, "method"))?,
+            get(pyo3::intern!(py, "url"))?,
+            get(pyo3::intern!(py, "headers"))?,
+            get(pyo3::intern!(py, "body"))?,
+            get(pyo3::intern!(py, "now"))?,
+        );
+        if map.len() > present {
+            for key in map.keys() {
+                let known = key
+                    .cast::<PyString>()
+                    .ok()
+                    .and_then(|k| str_of(k).ok())
+                    .map(|k| matches!(&*k, "method" | "url" | "headers" | "body" | "now"));
+                if known != Some(true) {
+                    return Err(PyTypeError::new_err(format!(
+                        "verify_many: unknown request key {}; use method, url, headers, body, now",
+                        key.repr()?
+                    )));
+                }
+            }
+        }
+        let (method, url, headers, body, now) = fields;
+        let url =
+            url.ok_or_else(|| PyTypeError::new_err("verify_many: a request needs a \"url\""))?;
+        return Ok((method, url, headers, body, now));
+    }
+    if let Ok(tuple) = value.cast::<PyTuple>() {
+        if !(2..=4).contains(&tuple.len()) {
+            return Err(PyTypeError::new_err(
+                "verify_many: a request tuple is (method, url[, headers[, body]])",
+            ));
+        }
+        let at = |i: usize| tuple.get_item(i).ok().filter(|v| !v.is_none());
+        return Ok((at(0), tuple.get_item(1)?, at(2), at(3), None));
+    }
+    Err(PyTypeError::new_err(format!(
+        "verify_many: each request must be a dict {{method, url, headers, body}} or a tuple \
+         (method, url, headers, body), not {}",
+        value.get_type().name()?
+    )))
+}
+
+fn text_field<'a, 'py>(
+    value: &'a Bound<'py, PyAny>,
+    what: &str,
+) -> PyResult<&'a Bound<'py, PyString>> {
+    value.cast::<PyString>().map_err(|_| {
+        PyTypeError::new_err(format!(
+            "verify_many: {what} must be a str, not {}",
+            value
+                .get_type()
+                .name()
+                .map_or_else(|_| "?".into(), |n| n.to_string())
+        ))
+    })
+}
