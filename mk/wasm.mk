@@ -30,7 +30,7 @@ wasm-build: $(WASM_OUT)
 # Node with the WebAssembly backend (LIBSIGV4_BACKEND=wasm, and the fallback with the addon hidden),
 # and the differential test against aws4fetch.
 # The Node package's own tests that exercise the core through the backend, rerun on the WebAssembly build.
-WASM_NODE_TESTS := vectors verify-vectors sigv4a streaming errors verify-handle verify-hostile aws4 aws4-portable aws4-diff \
+WASM_NODE_TESTS := vectors verify-vectors sigv4a streaming errors verify-handle verify-hostile aws4 aws4-portable aws4-diff middleware verify-target \
   integrations-verify behaviour-one-call
 
 test-edge-node: $(WASM_OUT)

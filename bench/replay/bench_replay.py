@@ -15,7 +15,7 @@ persistence, SIGV4_REDIS_URL), release builds of both bindings.
    redis-server's CPU per request, the load average during the run.
 The machine may be shared: the CPU columns and same-run ratios are the comparable numbers.
 Environment: BENCH_SECONDS (default 5), BENCH_CONNECTIONS per instance (32), BENCH_N (in-process
-requests, 10000), BENCH_ROUNDS (fleet rounds, median reported; 1)."""
+requests, 10000), BENCH_IN_PROCESS_ROUNDS (3) and BENCH_ROUNDS (fleet, 1): the median is reported."""
 
 from __future__ import annotations
 
@@ -46,6 +46,7 @@ SECONDS = int(os.environ.get("BENCH_SECONDS", "5"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "32"))
 N = int(os.environ.get("BENCH_N", "10000"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "1"))
+IN_PROCESS_ROUNDS = int(os.environ.get("BENCH_IN_PROCESS_ROUNDS", "3"))
 TICK = os.sysconf("SC_CLK_TCK")
 MODES = ("none", "memory", "redis")
 
@@ -63,7 +64,7 @@ def sign_file(path: Path, n: int, tag: str, stamp: str) -> list:
 
 def python_in_process(rows: list, stamp: str) -> list:
     out = []
-    for mode in MODES:
+    for mode in MODES * IN_PROCESS_ROUNDS:
         kwargs: dict = {"max_skew": 3600}
         if mode == "memory":
             kwargs["replay_cache"] = len(rows) + 1
@@ -81,8 +82,15 @@ def python_in_process(rows: list, stamp: str) -> list:
 
 
 def node_in_process(file: Path) -> list:
-    run = subprocess.run(["node", str(HERE / "in_process.js"), str(file), URL], capture_output=True, text=True, check=True)
+    env = dict(os.environ, BENCH_IN_PROCESS_ROUNDS=str(IN_PROCESS_ROUNDS))
+    run = subprocess.run(["node", str(HERE / "in_process.js"), str(file), URL], capture_output=True, text=True, check=True, env=env)
     return [json.loads(line) for line in run.stdout.splitlines() if line.startswith("{")]
+
+
+def medians(samples: list) -> list:
+    """One row per mode: the median wall and CPU time over the rounds."""
+    return [{"mode": mode, "us": statistics.median(s["us"] for s in samples if s["mode"] == mode),
+             "cpu_us": statistics.median(s["cpu_us"] for s in samples if s["mode"] == mode)} for mode in MODES]
 
 
 def free_port() -> int:
@@ -182,9 +190,9 @@ def main() -> None:
         work = Path(d)
         one = work / "in-process.tsv"
         rows = sign_file(one, N, f"p{time.time_ns()}-", stamp)
-        results = {"python": python_in_process(rows, stamp), "node": node_in_process(one)}
+        results = {"python": medians(python_in_process(rows, stamp)), "node": medians(node_in_process(one))}
         print(f"1. Cost per verification, one process, one request at a time ({N} distinct header-signed requests; "
-              f"release builds)")
+              f"release builds; median of {IN_PROCESS_ROUNDS} rounds)")
         print(f"| {'language':<8} | {'replay check':<36} | {'wall us':>8} | {'CPU us':>7} | {'added CPU us':>12} | {'added wall us':>13} |")
         print(f"|{'-' * 10}|{'-' * 38}|{'-' * 10}|{'-' * 9}|{'-' * 14}|{'-' * 15}|")
         for language, rs in results.items():
@@ -194,7 +202,7 @@ def main() -> None:
                       f"{r['cpu_us'] - base['cpu_us']:>+12.1f} | {r['us'] - base['us']:>+13.1f} |", flush=True)
         print()
 
-        per_server = 20000 * SECONDS  # enough that wrk never wraps around (a wrapped request is a replay)
+        per_server = 30000 * SECONDS  # enough that wrk never wraps around (a wrapped request is a replay)
         files = [work / f"fleet-{i}.tsv" for i in range(2)]
         for i, f in enumerate(files):
             sign_file(f, per_server, f"f{i}-{time.time_ns()}-", stamp)

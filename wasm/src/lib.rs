@@ -15,6 +15,7 @@
 
 mod abi;
 mod compat;
+mod framing;
 mod one_call;
 mod options;
 mod signer;

@@ -93,8 +93,9 @@ class RedisReplayStore:
             assert url is not None
             client = redis.Redis.from_url(url, **_client_options(timeout))
             # A forked worker (gunicorn --preload) must not share its parent's sockets.
-            forget = weakref.WeakMethod(self._forget_connections)
-            os.register_at_fork(after_in_child=lambda: (forget() or (lambda: None))())
+            if hasattr(os, "register_at_fork"):  # POSIX
+                forget = weakref.WeakMethod(self._forget_connections)
+                os.register_at_fork(after_in_child=lambda: (forget() or (lambda: None))())
         self.client = client
         self.prefix = prefix
         self.timeout = timeout
