@@ -4,6 +4,7 @@ use crate::error::Result;
 
 use super::form::Form;
 use super::parse_header::truncate;
+use super::scope::or_list;
 
 /// True when the region-set entry `entry` covers `region`: equal, `*`, or a prefix ending in `*`
 /// (`us-*` covers `us-east-1`).
@@ -46,7 +47,7 @@ pub(crate) fn covered_region<'r>(
         None => Err(form.malformed(format!(
             "X-Amz-Region-Set {:?} does not include this service's region; expecting a set with {} (or *)",
             truncate(region_set),
-            regions.join(" or ")
+            or_list(regions)
         ))),
     }
 }
