@@ -1,12 +1,15 @@
 'use strict'
-// Benchmark: verifier.verifyMany (an AsyncTask on libuv's pool, spread over the cores) next to a loop
-// of verifier.verify, same process, same 10,000 requests header-signed by aws4 (POST, small JSON
-// body, distinct paths, signed now). Each round times the loop and the batch back to back (order
-// alternating), 7 rounds; prints wall and CPU time per request and two speedups: wall (what this run
-// saw: on a shared, saturated machine extra threads get little extra CPU) and CPU critical path =
-// loop CPU / (event-loop thread CPU + the worker threads' CPU / 2): the wall time of the batch with a
-// free core per thread, in CPU time so that other processes' load does not enter it (it assumes the
-// two lanes were balanced). The event-loop thread's CPU is read from /proc/self/task/<pid>/schedstat.
+// Benchmark: verifier.verifyMany (chunks checked on libuv's pool while the event loop copies the next
+// ones) next to a loop of verifier.verify, same process, same 10,000 requests header-signed by aws4
+// (POST, small JSON body, distinct paths, signed now). Each round times the loop and the batch back
+// to back (order alternating), 7 rounds; prints wall and CPU time per request and two speedups:
+// - wall: what this run saw; the verdict against the target on a quiet machine (on a shared,
+//   saturated one extra threads get little extra CPU, so it drops towards 1 whatever the code does);
+// - CPU critical path: loop CPU / max(event-loop thread CPU, all threads' CPU / cores): the event loop
+//   only copies requests and builds results while pool threads check, so this is the shortest wall
+//   time the batch can take with the machine's cores free to it (the event loop's serial share, or
+//   the whole work spread over the cores), in CPU time so that other processes' load does not enter
+//   it. The event-loop thread's CPU is read from /proc/self/task/<pid>/schedstat.
 // Prints a table; asserts nothing. `make bench-batch` (release build).
 const fs = require('node:fs')
 const os = require('node:os')
@@ -18,6 +21,7 @@ const AKID = 'AKIDEXAMPLE'
 const SECRET = 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY'
 const COUNT = Number(process.env.BATCH_COUNT || 10000)
 const ROUNDS = Number(process.env.BATCH_ROUNDS || 7)
+const CORES = os.availableParallelism ? os.availableParallelism() : os.cpus().length
 
 function signedRequests(count) {
   const out = []
@@ -50,19 +54,17 @@ async function timed(fn) {
   const used = process.cpuUsage(cpu)
   const total = (used.user + used.system) / 1000
   const main = mainCpu() - own
-  return { wall, cpu: total, critical: main + (total - main) / 2 }
+  return { wall, cpu: total, main, critical: Math.max(main, total / CORES) }
 }
 
 async function main() {
   const requests = signedRequests(COUNT)
   const verifier = new Verifier({ credentials: { [AKID]: SECRET }, region: 'us-east-1', service: 'execute-api' })
   const loop = () => { for (const r of requests) verifier.verify(r) }
-  const batch = async () => {
-    const results = await verifier.verifyMany(requests)
-    if (!results.every((r) => r.accessKeyId === AKID)) throw new Error('a request failed')
-  }
+  const batch = () => verifier.verifyMany(requests)
   loop()
-  await batch() // warm up
+  // Warm up, and check once, outside the timings, that all verified.
+  if (!(await batch()).every((r) => r.accessKeyId === AKID)) throw new Error('a request failed')
   const loadBefore = os.loadavg()[0]
   const loops = []
   const batches = []
@@ -75,18 +77,22 @@ async function main() {
     }
   }
   const loadAfter = os.loadavg()[0]
-  const cores = os.availableParallelism ? os.availableParallelism() : os.cpus().length
+  const cores = CORES
   const us = (ms) => ((ms * 1000) / COUNT).toFixed(2)
   const col = (xs, k) => median(xs.map((x) => x[k]))
   const wallRatios = loops.map((l, i) => l.wall / batches[i].wall)
   const cpuRatios = loops.map((l, i) => l.cpu / batches[i].critical)
   const range = (xs) => `${Math.min(...xs).toFixed(2)}-${Math.max(...xs).toFixed(2)}`
   console.log(`Node verifyMany: ${COUNT.toLocaleString('en')} header-signed requests (aws4), ${ROUNDS} rounds, ${cores} cores, Node ${process.version}; load average before ${loadBefore.toFixed(2)}, after ${loadAfter.toFixed(2)}`)
-  console.log('| µs per request (median)    |   wall | CPU, all threads | CPU critical path |')
-  console.log('|----------------------------|--------|------------------|-------------------|')
-  console.log(`| loop of verify()           | ${us(col(loops, 'wall')).padStart(6)} | ${us(col(loops, 'cpu')).padStart(16)} | ${us(col(loops, 'cpu')).padStart(17)} |`)
-  console.log(`| await verifyMany()         | ${us(col(batches, 'wall')).padStart(6)} | ${us(col(batches, 'cpu')).padStart(16)} | ${us(col(batches, 'critical')).padStart(17)} |`)
-  console.log(`speedup batch vs loop (target >= 1.7x on 2 cores): CPU critical path ${median(cpuRatios).toFixed(2)}x (rounds ${range(cpuRatios)}); wall ${median(wallRatios).toFixed(2)}x (rounds ${range(wallRatios)})`)
+  console.log('| µs per request (median)    |   wall | CPU, all threads | CPU, event loop | CPU critical path |')
+  console.log('|----------------------------|--------|------------------|-----------------|-------------------|')
+  console.log(`| loop of verify()           | ${us(col(loops, 'wall')).padStart(6)} | ${us(col(loops, 'cpu')).padStart(16)} | ${us(col(loops, 'main')).padStart(15)} | ${us(col(loops, 'cpu')).padStart(17)} |`)
+  console.log(`| await verifyMany()         | ${us(col(batches, 'wall')).padStart(6)} | ${us(col(batches, 'cpu')).padStart(16)} | ${us(col(batches, 'main')).padStart(15)} | ${us(col(batches, 'critical')).padStart(17)} |`)
+  // The bench's own threads add up to 2 to the load average while it runs.
+  const quiet = loadBefore < cores ? 'quiet machine' : 'machine NOT quiet: wall is not the verdict'
+  const wall = median(wallRatios)
+  console.log(`speedup batch vs loop, wall (target >= 1.7x on 2 cores; ${quiet}): ${wall.toFixed(2)}x (rounds ${range(wallRatios)})${loadBefore < cores ? (wall >= 1.7 ? ' -> MET' : ' -> not met') : ''}`)
+  console.log(`speedup batch vs loop, CPU critical path: ${median(cpuRatios).toFixed(2)}x (rounds ${range(cpuRatios)})`)
   console.log(`batch CPU/wall: ${median(batches.map((b) => b.cpu / b.wall)).toFixed(2)} cores of ${cores} (loop ${median(loops.map((l) => l.cpu / l.wall)).toFixed(2)})`)
 }
 

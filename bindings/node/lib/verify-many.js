@@ -1,7 +1,8 @@
 'use strict'
-// Verifier#verifyMany: the requests are copied to the native side one by one on the event loop, then
-// verified together by the core's batch on libuv's thread pool (an AsyncTask spread over the cores);
-// one result per request, in order: a VerifiedIdentity or the error (returned, not thrown).
+// Verifier#verifyMany: the requests go to the native side in chunks; each chunk is checked on libuv's
+// thread pool (an AsyncTask) while the event loop copies the next ones, then finished in order on the
+// event loop (replay cache, results). One result per request, in order: a VerifiedIdentity or the
+// error (returned, not thrown).
 const native = require('#native')
 const { VerifiedIdentity } = require('./identity')
 const { SigV4Error } = require('./errors')
@@ -20,26 +21,34 @@ function threadCount(options) {
   return threads
 }
 
-const hasNul = (s) => s.indexOf('\0') !== -1
+/** Requests per chunk: enough that a chunk's fixed costs (a task, two native calls) vanish, few
+ * enough that the first chunk starts early and the last one ends soon after the event loop's part. */
+const CHUNK = 256
+
+/** Chunks in flight when `threads` is not given: one per core where the platform says how many,
+ * else libuv's pool size (the most that run at once anyway). */
+function defaultLanes() {
+  const cores = globalThis.navigator && globalThis.navigator.hardwareConcurrency
+  if (Number.isInteger(cores) && cores > 0) return cores
+  const pool = typeof process === 'object' && process.env ? Number(process.env.UV_THREADPOOL_SIZE) : NaN
+  return Number.isInteger(pool) && pool > 0 ? pool : 4
+}
 
 /**
  * `[record, headerCount]` of `r` in the packed verify format (method NUL url [NUL name NUL value]...,
  * src/batch.rs) with its headers `flat` (lib/headers.js's list), or undefined when `r` is not packed
  * here: method absent or a string, url a string, body absent, a string or bytes, no payloadHash, no
- * own `now`, and no NUL anywhere (which the field-by-field path reports with the code verify gives).
+ * own `now`. A NUL inside a field is not looked for here: the native side sees the record's field
+ * count disagree with `headerCount` and has JS verify that request on its own (which reports it
+ * with the code `verify` gives).
  */
 function packed(r, flat) {
   const { method = 'GET', url, body } = r
-  if (typeof method !== 'string' || typeof url !== 'string' || hasNul(method) || hasNul(url)) return undefined
+  if (typeof method !== 'string' || typeof url !== 'string') return undefined
   if ((r.payloadHash !== undefined && r.payloadHash !== null) || (r.now !== undefined && r.now !== null)) return undefined
   if (body !== undefined && body !== null && typeof body !== 'string' && !(body instanceof Uint8Array)) return undefined
-  let record = method + '\0' + url
-  if (flat === undefined) return [record, 0]
-  for (let i = 0; i < flat.length; i++) {
-    if (hasNul(flat[i])) return undefined
-    record += '\0' + flat[i]
-  }
-  return [record, flat.length >> 1]
+  if (flat === undefined) return [method + '\0' + url, 0]
+  return [method + '\0' + url + '\0' + flat.join('\0'), flat.length >> 1]
 }
 
 /**
@@ -68,58 +77,83 @@ async function verifyMany(verifier, handle, lookup, requests, options, helpers) 
     })
   }
   const out = new Array(list.length)
-  const batch = new native.NativeBatch()
-  const at = []
-  // Requests in the common shapes go packed, many per native call (packed()); the others are read
-  // field by field as verify reads them. Packed ones wait in these arrays until the next field-read
-  // one (or the end), so the batch keeps the array's order.
-  let records = []
-  let counts = []
-  let bodies = []
-  const flush = () => {
-    if (records.length === 0) return
-    batch.addPacked(records, counts, bodies, now)
-    records = []
-    counts = []
-    bodies = []
-  }
-  for (let i = 0; i < list.length; i++) {
-    const r = list[i]
-    if (r === null || typeof r !== 'object') {
-      out[i] = notARequest()
-      continue
-    }
-    let flat
+  const single = (r) => {
     try {
-      flat = headerList(r.headers)
+      return verifier.verify(r, { now: nowOf(r) })
     } catch (e) {
-      out[i] = adopt(e)
-      continue
+      return adopt(e)
     }
-    const p = packed(r, flat)
-    if (p !== undefined) {
-      records.push(p[0])
-      counts.push(p[1])
-      bodies.push(r.body)
-      at.push(i)
-      continue
+  }
+  // Chunks being checked on the pool, oldest first; at most `lanes` at once.
+  const lanes = threads || defaultLanes()
+  const inFlight = []
+  const finishOldest = async () => {
+    const { batch, at, checked } = inFlight.shift()
+    await checked
+    const results = batch.finish(handle)
+    for (let k = 0; k < results.length; k++) {
+      const v = results[k]
+      out[at[k]] = typeof v === 'string'
+        ? new VerifiedIdentity(v)
+        : v === null
+          ? single(list[at[k]])
+          : new VerificationError(v[0], v[1], v[2] ?? undefined, v[3] ?? undefined, v[4] ?? undefined)
+    }
+  }
+  for (let start = 0; start < list.length; start += CHUNK) {
+    const end = Math.min(start + CHUNK, list.length)
+    const batch = new native.NativeBatch()
+    const at = []
+    // Requests in the common shapes go packed, many per native call (packed()); the others are read
+    // field by field as verify reads them. Packed ones wait in these arrays until the next field-read
+    // one (or the chunk's end), so the chunk keeps the array's order.
+    let records = []
+    let counts = []
+    let bodies = []
+    const flush = () => {
+      if (records.length === 0) return
+      batch.addPacked(records, counts, bodies, now)
+      records = []
+      counts = []
+      bodies = []
+    }
+    for (let i = start; i < end; i++) {
+      const r = list[i]
+      if (r === null || typeof r !== 'object') {
+        out[i] = notARequest()
+        continue
+      }
+      let flat
+      try {
+        flat = headerList(r.headers)
+      } catch (e) {
+        out[i] = adopt(e)
+        continue
+      }
+      const p = packed(r, flat)
+      if (p !== undefined) {
+        records.push(p[0])
+        counts.push(p[1])
+        bodies.push(r.body)
+        at.push(i)
+        continue
+      }
+      flush()
+      try {
+        batch.add(r.method, r.url, flat, r.body, r.payloadHash, nowOf(r))
+        at.push(i)
+      } catch (e) {
+        out[i] = adopt(e)
+      }
     }
     flush()
-    try {
-      batch.add(r.method, r.url, flat, r.body, r.payloadHash, nowOf(r))
-      at.push(i)
-    } catch (e) {
-      out[i] = adopt(e)
-    }
+    if (at.length === 0) continue
+    inFlight.push({ batch, at, checked: native.checkBatch(handle, batch) })
+    // The pool has `lanes` chunks: finish the oldest (in order: the replay cache sees the batch's
+    // order) before copying more.
+    if (inFlight.length >= lanes) await finishOldest()
   }
-  flush()
-  const results = at.length === 0 ? [] : await native.verifyBatch(handle, batch, threads)
-  for (let k = 0; k < results.length; k++) {
-    const v = results[k]
-    out[at[k]] = typeof v === 'string'
-      ? new VerifiedIdentity(v)
-      : new VerificationError(v[0], v[1], v[2] ?? undefined, v[3] ?? undefined, v[4] ?? undefined)
-  }
+  while (inFlight.length > 0) await finishOldest()
   return out
 }
 

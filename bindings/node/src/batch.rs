@@ -1,8 +1,10 @@
-//! `verifier.verifyMany`: requests copied out of JS one by one (`NativeBatch.add`, on the event
-//! loop), then verified by the core's batch on libuv's thread pool (an `AsyncTask`, several
-//! threads), answered as one array in order.
+//! `verifier.verifyMany`: lib/verify-many.js cuts the requests into chunks; each chunk is copied
+//! out of JS (`NativeBatch.addPacked` / `add`, on the event loop), checked on libuv's thread pool
+//! (`checkBatch`, an `AsyncTask`) while the event loop copies the next chunks, then finished in
+//! order on the event loop (`NativeBatch.finish`: the replay cache, in the batch's order, and the
+//! results). The chunks in flight at once are the threads used.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use napi::bindgen_prelude::{AsyncTask, Env};
 use napi::{sys, Task};
@@ -29,10 +31,24 @@ enum Entry {
     },
 }
 
-/// Requests read for one `verifyMany` call.
+/// What checking one entry gave.
+enum Outcome {
+    /// Signature and every check but the replay cache passed: the identity record (written on
+    /// the pool thread) and what the replay cache needs.
+    Checked(sigv4::Checked, String),
+    /// A check failed.
+    Failed(sigv4::Error),
+    /// A packed record whose fields do not match its header count (a NUL inside a field): JS
+    /// verifies that request on its own, which reports the NUL as `verify` does.
+    Single,
+}
+
+/// One chunk of a `verifyMany` call: its requests, then (once `checkBatch` ran) their outcomes.
 #[napi]
 pub struct NativeBatch {
     requests: Vec<Entry>,
+    /// Written by the pool thread, taken by `finish`.
+    outcomes: Arc<Mutex<Option<Vec<Outcome>>>>,
 }
 
 #[napi]
@@ -43,6 +59,7 @@ impl NativeBatch {
     pub fn new() -> Self {
         NativeBatch {
             requests: Vec::new(),
+            outcomes: Arc::default(),
         }
     }
 
@@ -128,32 +145,69 @@ impl NativeBatch {
     pub fn length(&self) -> u32 {
         self.requests.len() as u32
     }
+
+    /// Finishes a checked chunk on the event loop, chunks in the batch's order: records the
+    /// requests that passed in the replay cache of the verifier behind `verifier` (its handle) and
+    /// answers one entry per request: the identity record (a string, as `verify` returns),
+    /// `[code, message, argument, canonicalRequest, stringToSign]` (null where absent), or null
+    /// for a request JS must verify on its own (a NUL inside a packed field).
+    #[napi(
+        ts_args_type = "verifier: object",
+        ts_return_type = "Array<string | Array<string | null> | null>"
+    )]
+    pub fn finish(&mut self, env: Env, verifier: Raw) -> napi::Result<Raw> {
+        let env = env.raw();
+        // SAFETY: as in `check_batch`.
+        let core = &unsafe { handle_of(env, verifier)? }.0;
+        let fail = |_| failed(env, "result");
+        let outcomes = lock(&self.outcomes).take().ok_or_else(|| {
+            napi::Error::new(
+                napi::Status::GenericFailure,
+                "finish: the batch was not checked (await checkBatch first)",
+            )
+        })?;
+        let array = js::array(env, outcomes.len()).map_err(fail)?;
+        for (i, outcome) in outcomes.into_iter().enumerate() {
+            let value = match outcome {
+                Outcome::Checked(checked, record) => match core.record(checked) {
+                    Ok(_) => output::js_string(env, &record)?,
+                    Err(e) => error_record(env, &e).map_err(fail)?,
+                },
+                Outcome::Failed(e) => error_record(env, &e).map_err(fail)?,
+                Outcome::Single => js::null(env).map_err(fail)?,
+            };
+            js::set_element(env, array, i as u32, value).map_err(fail)?;
+        }
+        Ok(Raw(array))
+    }
 }
 
-/// Starts verifying every request of `batch` (emptied) with the verifier behind `verifier` (its
-/// handle) on up to `threads` threads (0: every core). Resolves to one entry per request: the
-/// identity record (a string, as `verify` returns) or `[code, message, argument,
-/// canonicalRequest, stringToSign]` (null where absent).
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Starts checking the requests of `batch` (emptied) with the verifier behind `verifier` (its
+/// handle) on libuv's thread pool: every check but the replay cache. Resolves (to the number of
+/// requests) when `batch.finish` can answer.
 #[napi(
-    js_name = "verifyBatch",
-    ts_args_type = "verifier: object, batch: NativeBatch, threads: number",
-    ts_return_type = "Promise<Array<string | Array<string | null>>>"
+    js_name = "checkBatch",
+    ts_args_type = "verifier: object, batch: NativeBatch",
+    ts_return_type = "Promise<number>"
 )]
-pub fn verify_batch(
+pub fn check_batch(
     env: Env,
     verifier: Raw,
     batch: &mut NativeBatch,
-    threads: u32,
-) -> napi::Result<AsyncTask<BatchTask>> {
+) -> napi::Result<AsyncTask<CheckTask>> {
     let env = env.raw();
     // SAFETY: VERIFIER handles hold a VerifierHandle; the caller holds the handle for this call.
     // A verifier whose credentials are a JS function cannot run off the event loop (the function
     // is reachable on the calling thread only): lib/verifier.js verifies those one by one.
     let core = Arc::clone(&unsafe { handle_of(env, verifier)? }.0);
-    Ok(AsyncTask::new(BatchTask {
+    Ok(AsyncTask::new(CheckTask {
         core,
         requests: std::mem::take(&mut batch.requests),
-        threads: threads as usize,
+        outcomes: Arc::clone(&batch.outcomes),
     }))
 }
 
@@ -163,16 +217,16 @@ unsafe fn handle_of<'a>(env: sys::napi_env, verifier: Raw) -> napi::Result<&'a V
     crate::handle::get::<VerifierHandle>(env, &VERIFIER, verifier.0)
 }
 
-/// One `verifyMany` on the thread pool.
-pub struct BatchTask {
+/// One chunk's checks on the thread pool.
+pub struct CheckTask {
     core: Arc<sigv4::Verifier>,
     requests: Vec<Entry>,
-    threads: usize,
+    outcomes: Arc<Mutex<Option<Vec<Outcome>>>>,
 }
 
-/// Checks one entry (on a worker thread): a packed record is split here.
-fn check(core: &sigv4::Verifier, entry: &Entry) -> Result<sigv4::Checked, sigv4::Error> {
-    match entry {
+/// Checks one entry (on a pool thread): a packed record is split here.
+fn check(core: &sigv4::Verifier, entry: &Entry) -> Outcome {
+    let checked = match entry {
         Entry::Read(r) => {
             core.check_http(&r.method, &r.url, &r.header_refs(), r.core_body(), r.time)
         }
@@ -183,41 +237,45 @@ fn check(core: &sigv4::Verifier, entry: &Entry) -> Result<sigv4::Checked, sigv4:
             time,
         } => {
             let fields = packed::fields(record);
-            let request = packed::verify_request(&fields, *count)?;
-            let body = sigv4::Body::Bytes(body.as_bytes());
-            core.check_http(request.method, request.url, &request.headers, body, *time)
+            // Method, URL, then the pairs (no headers: the URL may be followed by an empty field).
+            let fits = fields.len() == 2 + 2 * count
+                || (*count == 0 && fields.len() == 3 && fields[2].is_empty());
+            if !fits {
+                return Outcome::Single;
+            }
+            match packed::verify_request(&fields, *count) {
+                Ok(request) => {
+                    let body = sigv4::Body::Bytes(body.as_bytes());
+                    core.check_http(request.method, request.url, &request.headers, body, *time)
+                }
+                Err(e) => Err(e),
+            }
         }
+    };
+    match checked {
+        // The identity record is written here, off the event loop.
+        Ok(c) => {
+            let record = packed::identity(c.identity());
+            Outcome::Checked(c, record)
+        }
+        Err(e) => Outcome::Failed(e),
     }
 }
 
-impl Task for BatchTask {
-    /// The identity record (see `sigv4::packed::identity`) or the error, per request.
-    type Output = Vec<Result<String, sigv4::Error>>;
-    type JsValue = Raw;
+impl Task for CheckTask {
+    type Output = usize;
+    type JsValue = u32;
 
     fn compute(&mut self) -> napi::Result<Self::Output> {
-        let verified = self
-            .core
-            .verify_many_with(&self.requests, self.threads, check);
-        // The identity records are written on the threads too: the event loop only makes strings.
-        Ok(sigv4::parallel_map(&verified, self.threads, |r| {
-            r.as_ref().map(packed::identity).map_err(Clone::clone)
-        }))
+        let outcomes: Vec<Outcome> = self.requests.iter().map(|e| check(&self.core, e)).collect();
+        let n = outcomes.len();
+        self.requests = Vec::new();
+        *lock(&self.outcomes) = Some(outcomes);
+        Ok(n)
     }
 
-    fn resolve(&mut self, env: Env, output: Self::Output) -> napi::Result<Raw> {
-        let env = env.raw();
-        let fail = |_| failed(env, "result");
-        let array = js::array(env, output.len()).map_err(fail)?;
-        for (i, result) in output.iter().enumerate() {
-            let value = match result {
-                Ok(who) => output::js_string(env, who)?,
-                Err(e) => error_record(env, e).map_err(fail)?,
-            };
-            js::set_element(env, array, i as u32, value).map_err(fail)?;
-        }
-        self.requests = Vec::new();
-        Ok(Raw(array))
+    fn resolve(&mut self, _env: Env, output: Self::Output) -> napi::Result<u32> {
+        Ok(output as u32)
     }
 }
 

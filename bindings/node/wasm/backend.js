@@ -679,7 +679,12 @@ class VerifierHandle {
   constructor(verifier) { this.verifier = verifier }
 }
 
-/** `verify` for `method NUL url [NUL name NUL value]...` with `count` header pairs. */
+/**
+ * `verify` for `method NUL url [NUL name NUL value]...` with `count` header pairs, with the addon's
+ * framing answers (src/verifier.rs `verify_packed`, the core's rules through `sigv4_http_framing`): a
+ * target that is not origin-form is refused; with no `body` (not read yet), a request whose headers
+ * announce one gets a number instead (its Content-Length, -1 when unknown).
+ */
 function verifyPacked(handle, packed, count, body, now, lookupFn) {
   if (!(handle instanceof VerifierHandle)) throw nativeError('InvalidOption', 'verifier', 'verifier must be a handle from NativeVerifier.handle()')
   const verifier = handle.verifier
@@ -692,15 +697,23 @@ function verifyPacked(handle, packed, count, body, now, lookupFn) {
     const e = nativeError('InvalidHeaderValue', 'headers', 'a NUL byte in the URL or a header is not valid HTTP')
     throw e
   }
+  check(exportsOf().sigv4_http_framing(input([parts[1], ...rest])), null)
+  const announced = outString()
+  if (!present(body) && announced !== '') return Number(announced)
   return verifier.verify(parts[0], parts[1], rest.length ? rest : undefined, body, undefined, now, lookupFn)
 }
 
 /** The requests of each `NativeBatch` (kept off its prototype: the addon's class has only `add` and `length`). */
 const batches = new WeakMap()
 
+/** The results of each `NativeBatch` once `checkBatch` ran (what `finish` answers). */
+const checkedBatches = new WeakMap()
+
 /**
- * The requests of one `verifyMany` (lib/verify-many.js). The addon verifies them on its thread pool; the
- * WebAssembly build has no threads, so `verifyBatch` verifies them here one by one, in order (same results).
+ * One chunk of a `verifyMany` (lib/verify-many.js). The addon checks it on its thread pool and records it in
+ * the replay cache in `finish`; the WebAssembly build has no threads, so `checkBatch` verifies it here one by
+ * one, in order (chunks are checked in the batch's order, so the replay cache sees the same order), and
+ * `finish` hands the results over.
  */
 class NativeBatch {
   constructor() { batches.set(this, []) }
@@ -716,22 +729,33 @@ class NativeBatch {
     for (let i = 0; i < records.length; i++) {
       const parts = records[i].split('\0')
       const rest = parts.slice(2)
-      if (rest.length !== 2 * counts[i]) throw nativeError('InvalidHeaderValue', 'headers', 'a NUL byte in the URL or a header is not valid HTTP')
-      list.push([parts[0], parts[1], rest.length ? rest : undefined, bodies[i], undefined, at])
+      // A NUL inside a field (the count disagrees): null, which lib/verify-many.js verifies on its own.
+      if (rest.length !== 2 * counts[i]) list.push(null)
+      else list.push([parts[0], parts[1], rest.length ? rest : undefined, bodies[i], undefined, at])
     }
   }
 
   get length() { return batches.get(this).length }
+
+  /** The results of `checkBatch`: one identity string or `[code, message, argument, canonicalRequest, stringToSign]` each. */
+  finish(handle) {
+    if (!(handle instanceof VerifierHandle)) throw nativeError('InvalidOption', 'verifier', 'verifier must be a handle from NativeVerifier.handle()')
+    const out = checkedBatches.get(this)
+    if (out === undefined) throw nativeError('InvalidOption', 'batch', 'finish: the batch was not checked (await checkBatch first)')
+    checkedBatches.delete(this)
+    return out
+  }
 }
 
-/** Verifies (and empties) `batch`: one identity string or `[code, message, argument, canonicalRequest, stringToSign]` each. */
-function verifyBatch(handle, batch, threads) {
+/** Verifies (and empties) `batch`; `batch.finish()` then gives the results. */
+function checkBatch(handle, batch) {
   if (!(handle instanceof VerifierHandle)) throw nativeError('InvalidOption', 'verifier', 'verifier must be a handle from NativeVerifier.handle()')
   if (!batches.has(batch)) throw nativeError('InvalidOption', 'batch', 'batch must be a NativeBatch')
-  void threads
   const requests = batches.get(batch)
   batches.set(batch, [])
-  const out = requests.map(([method, url, headers, body, payloadHash, now]) => {
+  const out = requests.map((entry) => {
+    if (entry === null) return null
+    const [method, url, headers, body, payloadHash, now] = entry
     try {
       return handle.verifier.verify(method, url, headers, body, payloadHash, now)
     } catch (e) {
@@ -739,7 +763,8 @@ function verifyBatch(handle, batch, threads) {
       return [code, String(e.message), e.argument ?? null, e.canonicalRequest ?? null, e.stringToSign ?? null]
     }
   })
-  return Promise.resolve(out)
+  checkedBatches.set(batch, out)
+  return Promise.resolve(out.length)
 }
 
 /** The decoder of a verified streaming upload. */
@@ -783,7 +808,7 @@ function sha256Hex(data) {
 /** Trusted proxies are an option of the node:http middleware, which runs on the addon only. */
 class NativeTrustedProxies {
   constructor() { throw nativeError('InvalidOption', 'trustedProxies', 'trustedProxies is an option of the node:http middleware: it needs the Node addon, not the WebAssembly build') }
-  resolve() { return [] }
+  resolve() { return [] } // never reached: the constructor throws
 }
 
 function errorAnswer(code, message, canonicalRequest, stringToSign, xml) {
@@ -814,7 +839,7 @@ module.exports = {
   NativeSigner,
   NativeVerifier,
   NativeBatch,
-  verifyBatch,
+  checkBatch,
   NativeUpload,
   NativeStream,
   NativeTrustedProxies,

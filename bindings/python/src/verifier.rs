@@ -434,7 +434,8 @@ impl Verifier {
     /// (``verify``'s arguments) or a tuple ``(method, url[, headers[, body]])``. ``now`` applies to
     /// entries without their own. With the replay cache on, requests are recorded in the list's
     /// order: a signed request repeated later in the batch is ``RequestReplayed``. ``threads``:
-    /// at most this many threads (default: the available cores).
+    /// worker threads that verify (default: the available cores) while this thread reads the
+    /// requests and builds the results, chunk by chunk.
     #[pyo3(signature = (requests, now=None, *, threads=None))]
     fn verify_many(
         &self,
