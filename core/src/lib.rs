@@ -29,6 +29,7 @@ mod bytes;
 mod canonical;
 mod chunked;
 mod credentials;
+pub mod dropins;
 mod encode;
 mod error;
 mod event_stream;
@@ -74,8 +75,8 @@ pub use event_stream::{
 pub use exact::{sign_exact, sign_exact_v4a, ExactSignature};
 pub use hash::{hex, sha256_hex, PayloadHasher, EMPTY_SHA256};
 pub use http::{
-    announces_body, join_target, require_origin_form, requote_path, target_text, wire_text,
-    Forwarded, RequestTarget, TargetForm, TrustedProxies,
+    announced_body, announces_body, join_target, require_origin_form, requote_path, target_text,
+    wire_text, AnnouncedBody, Forwarded, RequestTarget, TargetForm, TrustedProxies,
 };
 pub use key::{KeyCache, SigningKey};
 pub use nonce::{nonce_value, NONCE_BYTES, NONCE_HEADER};

@@ -192,7 +192,9 @@ fn flag(b: bool) -> &'static str {
 
 /// The verified identity as a record (see [`IDENTITY_FIELDS`]).
 pub fn identity(who: &VerifiedIdentity) -> String {
-    let mut out = String::with_capacity(160);
+    // Room for the whole record (a 64-digit payload hash and replay key among the fields), so it
+    // is written without growing.
+    let mut out = String::with_capacity(256 + 8 * who.signed_headers.len());
     out.push_str(&who.access_key_id);
     push(&mut out, &who.region, false);
     push(&mut out, &who.service, false);
@@ -213,7 +215,8 @@ pub fn identity(who: &VerifiedIdentity) -> String {
     push(&mut out, &who.payload_hash, false);
     push(&mut out, who.algorithm.name(), false);
     push(&mut out, who.region_set.as_deref().unwrap_or(""), false);
-    push(&mut out, &who.replay_claim.key(), false);
+    out.push(SEP);
+    who.replay_claim.push_key(&mut out);
     out.push(SEP);
     push_integer(&mut out, who.replay_claim.expires_at_millis());
     out

@@ -1,6 +1,7 @@
 //! The borrowed view of an HTTP request that signing and verification read.
 
 use crate::error::{Error, ErrorKind, Result};
+use crate::http::{default_port, split_query, strip_port, CONTROL, HASH, QUESTION, URL_CLASS};
 
 /// The body, or what stands for it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -68,18 +69,13 @@ impl<'a> Request<'a> {
                     end = i;
                     break;
                 }
-                _ => {
-                    if question.is_none() {
-                        question = Some(i);
-                    }
-                }
+                QUESTION if question.is_none() => question = Some(i),
+                // The verifier's other classes (space, '\\', '%'): a caller's URL may hold them.
+                _ => {}
             }
         }
         let url = &url[..end];
-        let (before_query, query) = match question {
-            Some(q) => (&url[..q], &url[q + 1..]),
-            None => (url, ""),
-        };
+        let (before_query, query) = split_query(url, question);
         let (authority, path) = split_url(before_query)?;
         Ok(Request {
             method,
@@ -139,24 +135,6 @@ impl<'a> Request<'a> {
         self.body
     }
 }
-
-const CONTROL: u8 = 1;
-const HASH: u8 = 2;
-const QUESTION: u8 = 3;
-
-/// Byte classes for the URL scan: 0 ordinary, or one of CONTROL, HASH, QUESTION.
-const URL_CLASS: [u8; 256] = {
-    let mut table = [0u8; 256];
-    let mut i = 0;
-    while i < 0x20 {
-        table[i] = CONTROL;
-        i += 1;
-    }
-    table[0x7f] = CONTROL;
-    table[b'#' as usize] = HASH;
-    table[b'?' as usize] = QUESTION;
-    table
-};
 
 const HOST_END: u8 = 1;
 const HOST_BAD: u8 = 2;
@@ -225,41 +203,46 @@ fn split_url(url: &str) -> Result<(Option<&str>, &str)> {
     if worst == HOST_BAD {
         return Err(bad("URL host contains characters a host never has"));
     }
-    let default_port = if scheme.eq_ignore_ascii_case("https") {
-        Some(":443")
-    } else if scheme.eq_ignore_ascii_case("http") {
-        Some(":80")
-    } else {
-        None
-    };
-    let authority = match default_port {
-        Some(port) if authority.ends_with(port) && !authority.ends_with("]") => {
-            &authority[..authority.len() - port.len()]
-        }
-        _ => authority,
+    let authority = match default_port(scheme) {
+        Some(port) => strip_port(authority, port),
+        None => authority,
     };
     Ok((Some(authority), target))
 }
 
+/// HTTP token bytes (RFC 9110 `tchar`: letters, digits and ``!#$%&'*+-.^_`|~``), one load per
+/// byte: the signer's checks of methods and header names and the verifier's scans read this table.
+pub(crate) const TOKEN: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut i = 0;
+    while i < 256 {
+        let b = i as u8;
+        table[i] = b.is_ascii_alphanumeric()
+            || matches!(
+                b,
+                b'!' | b'#'
+                    | b'$'
+                    | b'%'
+                    | b'&'
+                    | b'\''
+                    | b'*'
+                    | b'+'
+                    | b'-'
+                    | b'.'
+                    | b'^'
+                    | b'_'
+                    | b'`'
+                    | b'|'
+                    | b'~'
+            );
+        i += 1;
+    }
+    table
+};
+
+/// Whether `b` is an HTTP token byte ([`TOKEN`]).
 pub(crate) fn is_token_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric()
-        || matches!(
-            b,
-            b'!' | b'#'
-                | b'$'
-                | b'%'
-                | b'&'
-                | b'\''
-                | b'*'
-                | b'+'
-                | b'-'
-                | b'.'
-                | b'^'
-                | b'_'
-                | b'`'
-                | b'|'
-                | b'~'
-        )
+    TOKEN[usize::from(b)]
 }
 
 fn validate_method(method: &str) -> Result<()> {

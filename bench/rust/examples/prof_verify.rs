@@ -1,30 +1,15 @@
 //! Profiling aid: verifies W1 in a loop (warm key cache), for callgrind or perf: the header form
 //! through `verify`, or with `presigned` AWS's presigned W1 through `verify_http` (URL split
 //! included, as the bindings call it).
-//! `cargo run --release -p sigv4 --example prof_verify -- 20000 [presigned]`
-use sigv4::{Body, Credentials, Request, SigningTime, Verifier, VerifierSettings};
-
-const W1_AUTH: &str = "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=host;x-amz-date, Signature=b97d918cfa904a5beff61c982a1b6f458b799221646efd99d3219ec94cdf2500";
-const W1_PRESIGNED: &str = "https://example.amazonaws.com/?Param2=value2&Param1=value1&X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIDEXAMPLE%2F20150830%2Fus-east-1%2Fservice%2Faws4_request&X-Amz-Date=20150830T123600Z&X-Amz-SignedHeaders=host&X-Amz-Expires=3600&X-Amz-Signature=86012e2c9ad4d77369f5d81c11f75158aae4f895a085212cc6d3f923d300bed5";
+//! `cargo run --release -p sigv4-bench --example prof_verify -- 20000 [presigned]`
+use sigv4::{Body, Request, SigningTime};
+use sigv4_bench::{count_arg, verifier, w1_headers, T0, W1_AUTH, W1_PRESIGNED, W1_URL};
 
 fn main() {
-    let creds = Credentials::new(
-        "AKIDEXAMPLE",
-        "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
-        None,
-    )
-    .expect("credentials");
-    let verifier = Verifier::new(
-        creds,
-        &["us-east-1"],
-        "service",
-        VerifierSettings::for_service("service"),
-    )
-    .expect("verifier");
-    let now = SigningTime::from_unix(1_440_938_220).expect("time");
-    let args: Vec<String> = std::env::args().collect();
-    let n: u32 = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(20000);
-    let presigned = args.get(2).is_some_and(|a| a == "presigned");
+    let verifier = verifier("service");
+    let now = SigningTime::from_unix(T0 + 60).expect("time");
+    let n = count_arg(20_000);
+    let presigned = std::env::args().nth(2).is_some_and(|a| a == "presigned");
     let mut ok = 0u32;
     if presigned {
         let headers = [("Host", "example.amazonaws.com")];
@@ -34,18 +19,8 @@ fn main() {
             ok += u32::from(result.is_ok());
         }
     } else {
-        let headers = [
-            ("Host", "example.amazonaws.com"),
-            ("X-Amz-Date", "20150830T123600Z"),
-            ("Authorization", W1_AUTH),
-        ];
-        let request = Request::new(
-            "GET",
-            "https://example.amazonaws.com/?Param2=value2&Param1=value1",
-            &headers,
-            Body::Bytes(b""),
-        )
-        .expect("request");
+        let headers = w1_headers(W1_AUTH);
+        let request = Request::new("GET", W1_URL, &headers, Body::Bytes(b"")).expect("request");
         for _ in 0..n {
             ok += u32::from(verifier.verify(std::hint::black_box(&request), now).is_ok());
         }

@@ -1,27 +1,13 @@
 //! Profiling aid: signs W1 in a loop (for callgrind/perf).
-use sigv4::{Body, Credentials, Request, Signer, SigningTime};
+//! `cargo run --release -p sigv4-bench --example prof_w1 -- 20000`
+use sigv4::{Body, Request};
+use sigv4_bench::{count_arg, signer, t0, W1_URL};
+
 fn main() {
-    let creds = Credentials::new(
-        "AKIDEXAMPLE",
-        "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
-        None,
-    )
-    .unwrap();
-    let signer = Signer::new(creds, "us-east-1", "service").unwrap();
-    let t = SigningTime::from_unix(1_440_938_160).unwrap();
-    let n: u32 = std::env::args()
-        .nth(1)
-        .and_then(|a| a.parse().ok())
-        .unwrap_or(20000);
+    let (signer, t) = (signer("service"), t0());
     let mut total = 0;
-    for _ in 0..n {
-        let req = Request::new(
-            "GET",
-            "https://example.amazonaws.com/?Param2=value2&Param1=value1",
-            &[],
-            Body::default(),
-        )
-        .unwrap();
+    for _ in 0..count_arg(20_000) {
+        let req = Request::new("GET", W1_URL, &[], Body::default()).unwrap();
         total += signer.sign(&req, t).unwrap().signature().len();
     }
     println!("{total}");

@@ -5,17 +5,11 @@
 use std::hint::black_box;
 use std::time::Instant;
 
-use sigv4::{Body, Credentials, Request, Signer, SigningTime};
+use sigv4::{Body, Request};
+use sigv4_bench::{signer, t0, W1_URL};
 
 fn main() -> Result<(), sigv4::Error> {
-    let creds = Credentials::new(
-        "AKIDEXAMPLE",
-        "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
-        None,
-    )?;
-    let signer = Signer::new(creds, "us-east-1", "service")?;
-    let time = SigningTime::from_unix(1_440_938_160)?;
-    let url = "https://example.amazonaws.com/?Param2=value2&Param1=value1";
+    let (signer, time, url) = (signer("service"), t0(), W1_URL);
     let iters = 5_000u32;
     let mut samples = Vec::new();
     for batch in 0..42 {

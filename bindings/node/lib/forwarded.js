@@ -26,7 +26,8 @@ function trustedProxies(list) {
 /**
  * `{url, raw}` to verify for `req` (url = the received target, raw = req.rawHeaders): unchanged, or with
  * the forwarded prefix before the path and the forwarded host as `Host`. Throws a VerificationError
- * (InvalidHeaderValue) for a malformed value from a trusted proxy.
+ * (InvalidHeaderValue) for a malformed value from a trusted proxy, InvalidUrl for a target that is not
+ * origin-form (checked natively before a prefix could hide it).
  */
 function forwarded(trusted, req, url, raw) {
   let host
@@ -40,7 +41,7 @@ function forwarded(trusted, req, url, raw) {
   const peer = req.socket ? req.socket.remoteAddress : undefined
   let found
   try {
-    found = trusted.resolve(peer, host, prefix)
+    found = trusted.resolve(peer, host, prefix, url)
   } catch (e) {
     throw adopt(e)
   }

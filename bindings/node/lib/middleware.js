@@ -1,7 +1,7 @@
 'use strict'
 // HTTP middleware: only correctly SigV4-signed requests reach the handler. Works as an
 // Express/Connect-style `(req, res, next)` function and as a wrapper of a plain node:http handler.
-const { Verifier, VerificationError, VERIFY_RAW } = require('./verifier')
+const { Verifier, VerificationError, VERIFY_RAW, packRequest } = require('./verifier')
 const { SigV4Error } = require('./errors')
 const { trustedProxies, forwarded } = require('./forwarded')
 const diagnostics = require('node:diagnostics_channel')
@@ -14,6 +14,8 @@ const { claimReplay } = require('./replay-store')
 /** Largest body read into memory to verify (bytes); larger requests get 413. */
 const DEFAULT_MAX_BODY = 16 * 1024 * 1024
 const EMPTY = Buffer.alloc(0)
+/** The middleware's request path with a node:http handler in place of `next` (withSigV4). */
+const RUN = Symbol('libsigv4.run')
 const BODY_ALREADY_READ = 'sigv4Middleware: a body parser consumed the request body before it could be verified. ' +
   'Put app.use(sigv4Middleware(verifier)) before express.json()/urlencoded()/text(), or keep the raw bytes: ' +
   'express.json({ verify: (req, res, buf) => { req.rawBody = buf } }) (express.raw() works as it is)'
@@ -105,85 +107,49 @@ function sigv4Middleware(verifier, options = {}) {
     try { onDenied(error, req) } catch { /* a broken hook must not turn a 403 into a crash */ }
   }
 
-  function finish(req, res, next, body) {
-    let who
-    try {
-      const raw = req.rawHeaders
-      if ((raw.length & 1) !== 0) throw new VerificationError('InvalidHeaderName', 'the header list is not name, value pairs', 'headers')
-      // The target exactly as received (Express: before any mount point cut it), absolute-form
-      // included: the core reads it and refuses what the application could read differently.
-      const url = req.originalUrl === undefined ? req.url : req.originalUrl
-      // Only the origin form (/path?query): node:http hands an absolute-form target (meant for
-      // proxies) to the handler as req.url, a URL rather than the path that was signed.
-      if (url.charCodeAt(0) !== 47 /* / */) {
-        throw new VerificationError('InvalidUrl', 'the request-target is not a path (/path?query): the application would not receive the path that was signed; send the origin-form target', 'url')
-      }
-      if (trusted !== undefined) {
-        const fwd = forwarded(trusted, req, url, raw)
-        who = verifier[VERIFY_RAW](req.method, fwd.url, fwd.raw, body, clock === undefined ? undefined : clock())
-      } else {
-        who = verifier[VERIFY_RAW](req.method, url, raw, body, clock === undefined ? undefined : clock())
-      }
-    } catch (e) {
-      if (e instanceof VerificationError) {
-        denied(e, req)
-        return sendAnswer(res, e.code, e.answer({ explain }))
-      }
-      return next(e)
-    }
-    if (replayStore !== undefined) {
-      claimReplay(replayStore, who, clock === undefined ? undefined : clock()).then((message) => {
-        if (message !== undefined) unproven(message, req)
-        accept(req, next, who, body)
-      }, (e) => {
-        if (!(e instanceof VerificationError)) return next(e)
-        denied(e, req)
-        sendAnswer(res, e.code, e.answer({ explain }))
-      })
-      return
-    }
-    accept(req, next, who, body)
+  // Per request: `handler` is the node:http handler of withSigV4 (undefined for the Express-style
+  // middleware, which calls `next`): on success it runs directly, without a `next` closure per request.
+
+  /** A verification failure answers with the core's status and body; any other error goes on. */
+  function refuse(e, req, res, next, handler) {
+    if (!(e instanceof VerificationError)) return failed(e, res, next, handler)
+    denied(e, req)
+    sendAnswer(res, e.code, e.answer({ explain }))
   }
 
-  function accept(req, next, who, body) {
+  function accept(req, res, next, handler, who, body) {
     req.sigv4 = who
     req.rawBody = body
     if (req.body === undefined) {
       req.body = body
       req._body = true
     }
-    next()
+    if (handler === undefined) next()
+    else handler(req, res)
   }
 
-  return function sigv4(req, res, next) {
-    // Read the two framing headers from rawHeaders: req.headers is built lazily, and a handler
-    // that never needs it should not pay for it here.
-    const raw = req.rawHeaders
-    let length
-    let chunked = false
-    for (let i = 0; i < raw.length; i += 2) {
-      const n = raw[i]
-      if (n.length === 14 && n.toLowerCase() === 'content-length') length = raw[i + 1]
-      else if (n.length === 17 && n.toLowerCase() === 'transfer-encoding') chunked = true
+  /** Verified: accept, after the shared replay store's claim when there is one. */
+  function verified(req, res, next, handler, who, body) {
+    if (replayStore === undefined) return accept(req, res, next, handler, who, body)
+    claimReplay(replayStore, who, clock === undefined ? undefined : clock()).then((message) => {
+      if (message !== undefined) unproven(message, req)
+      accept(req, res, next, handler, who, body)
+    }, (e) => refuse(e, req, res, next, handler))
+  }
+
+  /** Verifies the request `packed` (lib/verifier.js packRequest, `count` header pairs) with its body. */
+  function withBody(req, res, next, handler, packed, count, body) {
+    let who
+    try {
+      who = verifier[VERIFY_RAW](packed, count, body, clock === undefined ? undefined : clock())
+    } catch (e) {
+      return refuse(e, req, res, next, handler)
     }
-    if (length === undefined && !chunked) {
-      // No body (RFC 9112 6.3): verify now, without waiting for the stream.
-      return finish(req, res, next, EMPTY)
-    }
-    if (req._body === true || req.readableEnded) {
-      // A body parser (express.json, .urlencoded, .text, .raw) ran first: the stream is consumed and
-      // 'end' will never come again. Verify the bytes it kept, or answer now rather than hang.
-      const kept = Buffer.isBuffer(req.rawBody) ? req.rawBody : Buffer.isBuffer(req.body) ? req.body : undefined
-      if (kept !== undefined) return finish(req, res, next, kept)
-      return sendError(res, 500, 'InternalFailure', BODY_ALREADY_READ)
-    }
-    if (length !== undefined) {
-      const n = Number(length)
-      if (n > maxBody) {
-        return sendError(res, 413, 'RequestEntityTooLarge', `the request body is larger than ${maxBody} bytes`)
-      }
-      if (n === 0) return finish(req, res, next, EMPTY)
-    }
+    verified(req, res, next, handler, who, body)
+  }
+
+  /** Reads the body (at most maxBody bytes, else 413), then verifies. */
+  function readBody(req, res, next, handler, packed, count) {
     const chunks = []
     let size = 0
     let over = false
@@ -201,10 +167,61 @@ function sigv4Middleware(verifier, options = {}) {
     })
     req.on('end', () => {
       if (over) return
-      finish(req, res, next, chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size))
+      withBody(req, res, next, handler, packed, count, chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size))
     })
-    req.on('error', (e) => { if (!over) next(e) })
+    req.on('error', (e) => { if (!over) failed(e, res, next, handler) })
   }
+
+  function run(req, res, next, handler) {
+    const raw = req.rawHeaders
+    // The target exactly as received (Express: before any mount point cut it), absolute-form
+    // included: the core refuses one that is not origin-form (node:http hands an absolute-form
+    // target, meant for proxies, to the handler as req.url: a URL, not the path that was signed).
+    const url = req.originalUrl === undefined ? req.url : req.originalUrl
+    let packed
+    let count
+    let who
+    try {
+      if ((raw.length & 1) !== 0) throw new VerificationError('InvalidHeaderName', 'the header list is not name, value pairs', 'headers')
+      if (trusted === undefined) {
+        packed = packRequest(req.method, url, raw)
+        count = raw.length >> 1
+      } else {
+        const fwd = forwarded(trusted, req, url, raw)
+        packed = packRequest(req.method, fwd.url, fwd.raw)
+        count = fwd.raw.length >> 1
+      }
+      // No body yet: the core verifies a request whose headers announce none (RFC 9112 6.3) at once,
+      // else answers with the announced length (-1: unknown) and the body is read first.
+      who = verifier[VERIFY_RAW](packed, count, undefined, clock === undefined ? undefined : clock())
+    } catch (e) {
+      return refuse(e, req, res, next, handler)
+    }
+    if (typeof who !== 'number') return verified(req, res, next, handler, who, EMPTY)
+    if (req._body === true || req.readableEnded) {
+      // A body parser (express.json, .urlencoded, .text, .raw) ran first: the stream is consumed and
+      // 'end' will never come again. Verify the bytes it kept, or answer now rather than hang.
+      const kept = Buffer.isBuffer(req.rawBody) ? req.rawBody : Buffer.isBuffer(req.body) ? req.body : undefined
+      if (kept !== undefined) return withBody(req, res, next, handler, packed, count, kept)
+      return sendError(res, 500, 'InternalFailure', BODY_ALREADY_READ)
+    }
+    if (who > maxBody) {
+      return sendError(res, 413, 'RequestEntityTooLarge', `the request body is larger than ${maxBody} bytes`)
+    }
+    readBody(req, res, next, handler, packed, count)
+  }
+
+  const middleware = function sigv4(req, res, next) { run(req, res, next, undefined) }
+  middleware[RUN] = run
+  return middleware
+}
+
+/** An unexpected error (a throwing credential lookup, a stream error): Express gets it through
+ * `next(err)`; withSigV4 answers 500 (or drops the connection when the answer has started). */
+function failed(e, res, next, handler) {
+  if (handler === undefined) return next(e)
+  if (!res.headersSent) sendError(res, 500, 'InternalFailure', 'the request could not be verified')
+  else res.destroy(e)
 }
 
 /**
@@ -216,17 +233,8 @@ function sigv4Middleware(verifier, options = {}) {
  * ```
  */
 function withSigV4(verifier, handler, options) {
-  const mw = sigv4Middleware(verifier, options)
-  return function verified(req, res) {
-    mw(req, res, (err) => {
-      if (err) {
-        if (!res.headersSent) sendError(res, 500, 'InternalFailure', 'the request could not be verified')
-        else res.destroy(err)
-        return
-      }
-      handler(req, res)
-    })
-  }
+  const run = sigv4Middleware(verifier, options)[RUN]
+  return function verified(req, res) { run(req, res, undefined, handler) }
 }
 
 module.exports = { sigv4Middleware, withSigV4, sendError, DEFAULT_MAX_BODY }

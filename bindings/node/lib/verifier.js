@@ -87,6 +87,14 @@ function adopt(e) {
 /** Internal: verification of an IncomingMessage's parts (the middleware's fast path). */
 const VERIFY_RAW = Symbol('libsigv4.verifyRaw')
 
+/**
+ * Internal: `method`, the raw request target `url` and Node's flat `rawHeaders` as one record for
+ * `[VERIFY_RAW]` (lib/packed.js LAYOUTS.verifyRequest, then the header pairs).
+ */
+function packRequest(method, url, rawHeaders) {
+  return method + '\0' + url + '\0' + rawHeaders.join('\0')
+}
+
 /** The identity of the native NUL-separated fields (src/verifier.rs `identity_flat`), lazily read. */
 function identity(flat) {
   return new VerifiedIdentity(flat)
@@ -150,18 +158,19 @@ class Verifier {
   }
 
   /**
-   * Verifies `method`, the raw request target `url` and Node's flat `rawHeaders` with `body`: the
-   * request goes to the native side as one record (lib/packed.js LAYOUTS.verifyRequest, then the header
-   * pairs), through the verifier's handle (see `verifyPacked` in src/verifier.rs).
+   * Verifies a request packed by `packRequest` with `count` header pairs and `body`, through the
+   * verifier's handle (see `verifyPacked` in src/verifier.rs). With `body` undefined (not read yet) the
+   * answer is a number instead when the headers announce a body (the announced Content-Length, -1 when
+   * unknown): read it and call again. The core refuses a target that is not origin-form (InvalidUrl).
    */
-  [VERIFY_RAW](method, url, rawHeaders, body, now) {
+  [VERIFY_RAW](packed, count, body, now) {
     let flat
     try {
-      flat = verifyPacked(this.#handle, method + '\0' + url + '\0' + rawHeaders.join('\0'), rawHeaders.length >> 1, body, now, this.#lookup)
+      flat = verifyPacked(this.#handle, packed, count, body, now, this.#lookup)
     } catch (e) {
       throw adopt(e)
     }
-    return new VerifiedIdentity(flat)
+    return typeof flat === 'number' ? flat : new VerifiedIdentity(flat)
   }
 
   /**
@@ -264,4 +273,4 @@ class VerifiedStream {
   }
 }
 
-module.exports = { Verifier, VerificationError, VerifiedStream, VerifiedIdentity, adopt, identity, VERIFY_RAW }
+module.exports = { Verifier, VerificationError, VerifiedStream, VerifiedIdentity, adopt, identity, VERIFY_RAW, packRequest }

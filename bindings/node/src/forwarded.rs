@@ -25,7 +25,9 @@ impl NativeTrustedProxies {
     /// `[host, prefix]` the client signed when `peer` is trusted (`host` empty: keep `Host`;
     /// `prefix` empty: none), or `[]` when the forwarded headers are ignored. `forwardedHost` and
     /// `forwardedPrefix` are the header values (repeated headers joined with `,`). Throws
-    /// `InvalidHeaderValue` for a malformed value from a trusted proxy.
+    /// `InvalidHeaderValue` for a malformed value from a trusted proxy. `target` is the request-target
+    /// as received: one that is not origin-form is refused first (`InvalidUrl`, the core's
+    /// `require_origin_form`), as the verifier would refuse it without the prefix put before it.
     #[napi]
     pub fn resolve(
         &self,
@@ -33,7 +35,9 @@ impl NativeTrustedProxies {
         peer: Option<String>,
         forwarded_host: Option<String>,
         forwarded_prefix: Option<String>,
+        target: String,
     ) -> napi::Result<Vec<String>> {
+        sigv4::require_origin_form(&target).map_err(|e| from_core(env.raw(), &e))?;
         let mut headers = Vec::with_capacity(2);
         if let Some(h) = &forwarded_host {
             headers.push(("x-forwarded-host", h.as_str()));

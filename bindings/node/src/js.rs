@@ -77,9 +77,12 @@ pub fn read_string_into(env: sys::napi_env, value: Value, out: &mut String) -> R
     ok(unsafe {
         sys::napi_get_value_string_utf8(env, value, bytes.as_mut_ptr().cast(), room, &mut written)
     })?;
-    // SAFETY: N-API wrote `written` bytes of valid UTF-8 (it encodes lone surrogates as U+FFFD).
+    // SAFETY: N-API wrote `written` bytes of valid UTF-8 (it encodes lone surrogates as U+FFFD),
+    // whole characters only: no second pass to validate them.
     unsafe { bytes.set_len(written) };
-    *out = String::from_utf8(bytes).map_err(|_| Fail)?;
+    debug_assert!(std::str::from_utf8(&bytes).is_ok());
+    // SAFETY: see above.
+    *out = unsafe { String::from_utf8_unchecked(bytes) };
     Ok(())
 }
 
@@ -97,6 +100,14 @@ pub fn string(env: sys::napi_env, s: &str) -> R<Value> {
     ok(unsafe {
         sys::napi_create_string_utf8(env, s.as_ptr().cast(), s.len() as isize, &mut out)
     })?;
+    Ok(out)
+}
+
+/// A JS number.
+pub fn double(env: sys::napi_env, value: f64) -> R<Value> {
+    let mut out = ptr::null_mut();
+    // SAFETY: env is live.
+    ok(unsafe { sys::napi_create_double(env, value, &mut out) })?;
     Ok(out)
 }
 

@@ -67,7 +67,7 @@ pub struct NativeSigner {
     core: Option<Arc<sigv4::Signer>>,
 }
 
-/// The request arguments of a signing call, as JS passed them.
+/// The request arguments of a signing call, as JS passed them (the same six for every call).
 struct RequestArgs {
     method: Option<Raw>,
     url: Raw,
@@ -75,6 +75,43 @@ struct RequestArgs {
     body: Option<Raw>,
     payload_hash: Option<Raw>,
     timestamp: Option<Raw>,
+}
+
+impl RequestArgs {
+    fn new(
+        method: Option<Raw>,
+        url: Raw,
+        headers: Option<Raw>,
+        body: Option<Raw>,
+        payload_hash: Option<Raw>,
+        timestamp: Option<Raw>,
+    ) -> Self {
+        RequestArgs {
+            method,
+            url,
+            headers,
+            body,
+            payload_hash,
+            timestamp,
+        }
+    }
+
+    /// Reads the arguments (see `input::request_args`).
+    ///
+    /// # Safety
+    /// The body may be borrowed from a JS buffer: the result must not outlive the call, and no JS
+    /// may run while it is alive (or its body must be copied first).
+    unsafe fn read<'a>(self, env: sys::napi_env) -> napi::Result<input::RequestIn<'a>> {
+        input::request_args(
+            env,
+            self.method,
+            self.url,
+            self.headers,
+            self.body,
+            self.payload_hash,
+            self.timestamp,
+        )
+    }
 }
 
 /// Signs (or presigns, with `expires`) the request in `args`; the result as a record of
@@ -88,17 +125,7 @@ fn sign_args(
     expires: Option<u64>,
 ) -> napi::Result<Raw> {
     // SAFETY: the borrowed body lives only within this call; no JS runs until we return.
-    let req = unsafe {
-        input::request_args(
-            env,
-            args.method,
-            args.url,
-            args.headers,
-            args.body,
-            args.payload_hash,
-            args.timestamp,
-        )?
-    };
+    let req = unsafe { args.read(env)? };
     let headers = req.header_refs();
     let request = Request::new(&req.method, &req.url, &headers, req.core_body())
         .map_err(|e| from_core(env, &e))?;
@@ -253,34 +280,14 @@ impl NativeSigner {
         self.credentials.as_ref().ok_or_else(|| no_credentials(env))
     }
 
-    #[allow(clippy::too_many_arguments)]
     fn run(
         &self,
         env: sys::napi_env,
-        method: Option<Raw>,
-        url: Raw,
-        headers: Option<Raw>,
-        body: Option<Raw>,
-        payload_hash: Option<Raw>,
-        timestamp: Option<Raw>,
+        args: RequestArgs,
         expires: Option<u64>,
     ) -> napi::Result<Raw> {
         let creds = self.current_credentials(env)?;
-        sign_args(
-            env,
-            &self.scope,
-            creds,
-            self.core.as_deref(),
-            RequestArgs {
-                method,
-                url,
-                headers,
-                body,
-                payload_hash,
-                timestamp,
-            },
-            expires,
-        )
+        sign_args(env, &self.scope, creds, self.core.as_deref(), args, expires)
     }
 
     /// Signs with an `Authorization` header. Arguments are the request's fields (`url` required);
@@ -300,16 +307,8 @@ impl NativeSigner {
         payload_hash: Option<Raw>,
         timestamp: Option<Raw>,
     ) -> napi::Result<Raw> {
-        self.run(
-            env.raw(),
-            method,
-            url,
-            headers,
-            body,
-            payload_hash,
-            timestamp,
-            None,
-        )
+        let args = RequestArgs::new(method, url, headers, body, payload_hash, timestamp);
+        self.run(env.raw(), args, None)
     }
 
     /// Presigns for `expiresIn` seconds (1..604800); same arguments and result form as `sign`.
@@ -331,16 +330,8 @@ impl NativeSigner {
     ) -> napi::Result<Raw> {
         let env = env.raw();
         let expires = input::expires_in(env, expires_in.map(|o| o.0), 3600)?;
-        self.run(
-            env,
-            method,
-            url,
-            headers,
-            body,
-            payload_hash,
-            timestamp,
-            Some(expires),
-        )
+        let args = RequestArgs::new(method, url, headers, body, payload_hash, timestamp);
+        self.run(env, args, Some(expires))
     }
 
     /// A handle for `signWith` holding this signer's current credentials and scope (see
@@ -414,17 +405,7 @@ impl NativeSigner {
             .clone()
             .ok_or_else(|| no_credentials(env))?;
         // SAFETY: the body is copied below before this call returns.
-        let req = unsafe {
-            input::request_args(
-                env,
-                args.method,
-                args.url,
-                args.headers,
-                args.body,
-                args.payload_hash,
-                args.timestamp,
-            )?
-        };
+        let req = unsafe { args.read(env)? };
         let body = match &req.payload_hash {
             Some(h) => OwnedBody::Precomputed(h.clone()),
             None => OwnedBody::Bytes(req.body.as_bytes().to_vec()),
@@ -458,14 +439,7 @@ impl NativeSigner {
         payload_hash: Option<Raw>,
         timestamp: Option<Raw>,
     ) -> napi::Result<AsyncTask<SignTask>> {
-        let args = RequestArgs {
-            method,
-            url,
-            headers,
-            body,
-            payload_hash,
-            timestamp,
-        };
+        let args = RequestArgs::new(method, url, headers, body, payload_hash, timestamp);
         self.task(env.raw(), args, None)
     }
 
@@ -488,14 +462,7 @@ impl NativeSigner {
     ) -> napi::Result<AsyncTask<SignTask>> {
         let env = env.raw();
         let expires = input::expires_in(env, expires_in.map(|o| o.0), 3600)?;
-        let args = RequestArgs {
-            method,
-            url,
-            headers,
-            body,
-            payload_hash,
-            timestamp,
-        };
+        let args = RequestArgs::new(method, url, headers, body, payload_hash, timestamp);
         self.task(env, args, Some(expires))
     }
 }
@@ -590,14 +557,7 @@ pub fn sign_with_handle(
         &h.scope,
         &h.credentials,
         h.core.as_deref(),
-        RequestArgs {
-            method,
-            url,
-            headers,
-            body,
-            payload_hash,
-            timestamp,
-        },
+        RequestArgs::new(method, url, headers, body, payload_hash, timestamp),
         None,
     )
 }

@@ -373,12 +373,19 @@ impl NativeVerifier {
 
 /// `verify` for a request packed into one string, on a verifier handle (what the middleware
 /// sends: one string read instead of one per header, and no class method call):
-/// the record of `sigv4::packed::VERIFY_REQUEST_FIELDS` with `count` header pairs. Returns the
-/// identity record as `verify` does.
+/// the record of `sigv4::packed::VERIFY_REQUEST_FIELDS` with `count` header pairs, the target as
+/// the server received it. Returns the identity record as `verify` does.
+///
+/// The middleware's HTTP/1 framing questions are answered in the same call, by the core's rules:
+/// a target that is not origin-form is refused (`sigv4::require_origin_form`), and with no `body`
+/// (undefined or null: not read yet) a request whose headers announce one
+/// (`sigv4::announced_body`) is not verified: the answer is then a number, the announced
+/// `Content-Length` or -1 when the length is not known (`Transfer-Encoding`); read the body and
+/// call again with it. A request announcing none is verified with an empty body.
 #[napi(
     js_name = "verifyPacked",
     ts_args_type = "verifier: object, packed: string, count: number, body: string | Uint8Array | undefined | null, now: Date | number | string | undefined | null, lookup: Function | undefined | null",
-    ts_return_type = "string"
+    ts_return_type = "string | number"
 )]
 pub fn verify_packed(
     env: Env,
@@ -404,10 +411,25 @@ pub fn verify_packed(
     let fields = packed::fields(&text);
     let request =
         packed::verify_request(&fields, count as usize).map_err(|e| verification_error(env, &e))?;
+    sigv4::require_origin_form(request.url).map_err(|e| verification_error(env, &e))?;
+    let body = present(env, body)?;
+    if body.is_none() {
+        let announced = match sigv4::announced_body(request.headers.iter().copied()) {
+            sigv4::AnnouncedBody::None => None,
+            // Lengths past 2^53 stay above any maxBody as a double.
+            sigv4::AnnouncedBody::Length(n) => Some(n as f64),
+            sigv4::AnnouncedBody::Unknown => Some(-1.0),
+        };
+        if let Some(n) = announced {
+            return js::double(env, n)
+                .map(Raw)
+                .map_err(|_| failed(env, "result"));
+        }
+    }
     let time = input::timestamp(env, present(env, now)?)?;
     let function = lookup_fn(env, lookup)?;
     // SAFETY: borrowed for this call only; copied below when JS (the lookup) runs meanwhile.
-    let mut body = unsafe { input::body(env, present(env, body)?)? };
+    let mut body = unsafe { input::body(env, body)? };
     if function.is_some() {
         body = body.into_owned();
     }

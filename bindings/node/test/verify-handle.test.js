@@ -8,7 +8,7 @@ const util = require('node:util')
 const path = require('node:path')
 const fs = require('node:fs')
 const native = require('../lib/native')
-const { Verifier, VerifiedIdentity, VERIFY_RAW } = require('../lib/verifier')
+const { Verifier, VerifiedIdentity, VERIFY_RAW, packRequest } = require('../lib/verifier')
 const { parseRequest, ROOT } = require('./vectors')
 
 const SUITE = path.join(ROOT, 'aws-signing-test-suite', 'v4')
@@ -32,6 +32,32 @@ test('verifyPacked on a handle verifies both forms of W1 and returns the identit
     assert.deepEqual(p.slice(0, 3), [AKID, 'us-east-1', 'service'])
     assert.equal(p[4], '20150830T123600Z')
     assert.equal(p[5], form === 'query' ? '1' : '0')
+  }
+})
+
+test('verifyPacked answers the HTTP/1 framing questions (RFC 9112 6.3, 3.2) before verifying', () => {
+  const handle = new native.NativeVerifier(OPTIONS).handle()
+  const r = w1('header')
+  const withHeaders = (...extra) => [pack({ ...r, flat: [...r.flat, ...extra] }), r.flat.length / 2 + extra.length / 2]
+  // No body given (not read yet): a request announcing one is not verified; the answer is its length.
+  assert.equal(native.verifyPacked(handle, ...withHeaders('Content-Length', '5'), undefined, T0, undefined), 5)
+  assert.equal(native.verifyPacked(handle, ...withHeaders('content-length', ' 12 '), null, T0, undefined), 12)
+  // Transfer-Encoding (overriding any Content-Length) or a length that is not a number: unknown, -1.
+  assert.equal(native.verifyPacked(handle, ...withHeaders('Transfer-Encoding', 'chunked'), undefined, T0, undefined), -1)
+  assert.equal(native.verifyPacked(handle, ...withHeaders('Content-Length', '5', 'Transfer-Encoding', 'chunked'), undefined, T0, undefined), -1)
+  assert.equal(native.verifyPacked(handle, ...withHeaders('Content-Length', 'five'), undefined, T0, undefined), -1)
+  // Announcing none (no header, or Content-Length: 0): verified at once with an empty body.
+  assert.equal(typeof native.verifyPacked(handle, pack(r), r.flat.length / 2, undefined, T0, undefined), 'string')
+  // (Content-Length is not among the signed headers of the vector, so the request still verifies.)
+  assert.equal(typeof native.verifyPacked(handle, ...withHeaders('Content-Length', '0'), undefined, T0, undefined), 'string')
+  // A body given: verified whatever the headers announce.
+  assert.throws(() => native.verifyPacked(handle, ...withHeaders('Content-Length', '5'), Buffer.from('hello'), T0, undefined), (e) => e.code === 'SignatureDoesNotMatch')
+  // Only origin-form targets, with or without a body.
+  for (const target of [`http://example.amazonaws.com${r.url}`, '*', 'example.amazonaws.com:443']) {
+    for (const body of [undefined, Buffer.alloc(0)]) {
+      assert.throws(() => native.verifyPacked(handle, pack({ ...r, url: target }), r.flat.length / 2, body, T0, undefined),
+        (e) => e.code === 'InvalidUrl' && /origin-form/.test(e.message), target)
+    }
   }
 })
 
@@ -79,7 +105,7 @@ test('a handle keeps its verifier alive after the NativeVerifier is gone', () =>
 test('VerifiedIdentity: lazy getters, toJSON and inspect give the same plain object', () => {
   const v = new Verifier(OPTIONS)
   const r = w1('query')
-  const who = v[VERIFY_RAW](r.method, r.url, r.flat, Buffer.alloc(0), T0)
+  const who = v[VERIFY_RAW](packRequest(r.method, r.url, r.flat), r.flat.length >> 1, Buffer.alloc(0), T0)
   assert.ok(who instanceof VerifiedIdentity)
   const expected = {
     accessKeyId: AKID,

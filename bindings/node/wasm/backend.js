@@ -679,7 +679,12 @@ class VerifierHandle {
   constructor(verifier) { this.verifier = verifier }
 }
 
-/** `verify` for `method NUL url [NUL name NUL value]...` with `count` header pairs. */
+/**
+ * `verify` for `method NUL url [NUL name NUL value]...` with `count` header pairs, with the addon's
+ * framing answers (src/verifier.rs `verify_packed`, the core's rules through `sigv4_http_framing`): a
+ * target that is not origin-form is refused; with no `body` (not read yet), a request whose headers
+ * announce one gets a number instead (its Content-Length, -1 when unknown).
+ */
 function verifyPacked(handle, packed, count, body, now, lookupFn) {
   if (!(handle instanceof VerifierHandle)) throw nativeError('InvalidOption', 'verifier', 'verifier must be a handle from NativeVerifier.handle()')
   const verifier = handle.verifier
@@ -692,6 +697,9 @@ function verifyPacked(handle, packed, count, body, now, lookupFn) {
     const e = nativeError('InvalidHeaderValue', 'headers', 'a NUL byte in the URL or a header is not valid HTTP')
     throw e
   }
+  check(exportsOf().sigv4_http_framing(input([parts[1], ...rest])), null)
+  const announced = outString()
+  if (!present(body) && announced !== '') return Number(announced)
   return verifier.verify(parts[0], parts[1], rest.length ? rest : undefined, body, undefined, now, lookupFn)
 }
 
@@ -800,7 +808,7 @@ function sha256Hex(data) {
 /** Trusted proxies are an option of the node:http middleware, which runs on the addon only. */
 class NativeTrustedProxies {
   constructor() { throw nativeError('InvalidOption', 'trustedProxies', 'trustedProxies is an option of the node:http middleware: it needs the Node addon, not the WebAssembly build') }
-  resolve() { return [] }
+  resolve() { return [] } // never reached: the constructor throws
 }
 
 function errorAnswer(code, message, canonicalRequest, stringToSign, xml) {

@@ -16,10 +16,51 @@ pub fn announces_body<'a, I>(headers: I) -> bool
 where
     I: IntoIterator<Item = (&'a str, &'a str)>,
 {
-    headers.into_iter().any(|(name, value)| {
-        name.eq_ignore_ascii_case("transfer-encoding")
-            || (name.eq_ignore_ascii_case("content-length") && !is_zero_length(value))
-    })
+    announced_body(headers) != AnnouncedBody::None
+}
+
+/// What a request's framing headers say about its body (RFC 9112 section 6.3), for a middleware
+/// that must decide whether to read one before verifying.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AnnouncedBody {
+    /// No `Transfer-Encoding` and no `Content-Length` other than zero: the request has no body.
+    None,
+    /// A `Content-Length` of this many bytes (more than zero), no `Transfer-Encoding`.
+    Length(u64),
+    /// A body of a length not known in advance: a `Transfer-Encoding` (which overrides any
+    /// `Content-Length`), or a `Content-Length` that is not a number (the server reads what it
+    /// reads, and the verifier then sees that rather than a guess).
+    Unknown,
+}
+
+/// What the headers of an HTTP/1 request announce about its body (see [`AnnouncedBody`]); the
+/// length lets a middleware refuse an oversized body before reading it. [`announces_body`] is
+/// `announced_body(..) != AnnouncedBody::None`.
+pub fn announced_body<'a, I>(headers: I) -> AnnouncedBody
+where
+    I: IntoIterator<Item = (&'a str, &'a str)>,
+{
+    let mut body = AnnouncedBody::None;
+    for (name, value) in headers {
+        if name.len() == 17 && name.eq_ignore_ascii_case("transfer-encoding") {
+            return AnnouncedBody::Unknown;
+        }
+        if name.len() == 14 && name.eq_ignore_ascii_case("content-length") && !is_zero_length(value)
+        {
+            let digits = value.trim_matches([' ', '\t']);
+            let this = match digits.parse::<u64>() {
+                Ok(n) if digits.bytes().all(|b| b.is_ascii_digit()) => AnnouncedBody::Length(n),
+                _ => AnnouncedBody::Unknown,
+            };
+            // Two different lengths: which one frames the body is the server's guess.
+            body = if body == AnnouncedBody::None || body == this {
+                this
+            } else {
+                AnnouncedBody::Unknown
+            };
+        }
+    }
+    body
 }
 
 /// `0`, `00`, ... with optional surrounding whitespace (RFC 9110 section 8.6: `1*DIGIT`).
@@ -131,6 +172,64 @@ mod tests {
         assert!(announces_body([("Content-Length", "zero")]));
         assert!(announces_body([("Transfer-Encoding", "chunked")]));
         assert!(announces_body([("TRANSFER-ENCODING", "")]));
+    }
+
+    #[test]
+    fn the_announced_body_has_a_length_or_none() {
+        use AnnouncedBody::{Length, Unknown};
+        assert_eq!(announced_body([]), AnnouncedBody::None);
+        assert_eq!(announced_body([("Host", "a")]), AnnouncedBody::None);
+        assert_eq!(
+            announced_body([("Content-Length", "0")]),
+            AnnouncedBody::None
+        );
+        assert_eq!(
+            announced_body([("content-length", " 00 ")]),
+            AnnouncedBody::None
+        );
+        assert_eq!(announced_body([("Content-Length", "17")]), Length(17));
+        assert_eq!(announced_body([("CONTENT-LENGTH", " 5\t")]), Length(5));
+        assert_eq!(announced_body([("Content-Length", "")]), Unknown);
+        assert_eq!(announced_body([("Content-Length", "+5")]), Unknown);
+        assert_eq!(announced_body([("Content-Length", "5, 5")]), Unknown);
+        assert_eq!(
+            announced_body([("Content-Length", "99999999999999999999999")]),
+            Unknown
+        );
+        // RFC 9112 6.3: Transfer-Encoding overrides Content-Length, in either order.
+        assert_eq!(
+            announced_body([("Content-Length", "5"), ("Transfer-Encoding", "chunked")]),
+            Unknown
+        );
+        assert_eq!(
+            announced_body([("transfer-encoding", "chunked"), ("Content-Length", "5")]),
+            Unknown
+        );
+        assert_eq!(
+            announced_body([("Content-Length", "5"), ("Content-Length", "5")]),
+            Length(5)
+        );
+        assert_eq!(
+            announced_body([("Content-Length", "5"), ("Content-Length", "6")]),
+            Unknown
+        );
+        assert_eq!(
+            announced_body([("Content-Length", "5"), ("Content-Length", "0")]),
+            Length(5)
+        );
+        for headers in [
+            vec![],
+            vec![("Content-Length", "0")],
+            vec![("Content-Length", "3")],
+            vec![("Content-Length", "x")],
+            vec![("Transfer-Encoding", "")],
+        ] {
+            let pairs = headers.iter().copied();
+            assert_eq!(
+                announces_body(pairs.clone()),
+                announced_body(pairs) != AnnouncedBody::None
+            );
+        }
     }
 
     #[test]

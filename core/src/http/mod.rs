@@ -7,6 +7,10 @@ mod target;
 
 pub use forwarded::{Forwarded, TrustedProxies};
 pub use framing::{
-    announces_body, join_target, require_origin_form, requote_path, target_text, wire_text,
+    announced_body, announces_body, join_target, require_origin_form, requote_path, target_text,
+    wire_text, AnnouncedBody,
+};
+pub(crate) use target::{
+    default_port, split_query, strip_port, CLASS as URL_CLASS, CONTROL, HASH, QUESTION,
 };
 pub use target::{RequestTarget, TargetForm};

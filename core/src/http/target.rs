@@ -27,14 +27,16 @@ pub struct RequestTarget<'a> {
     query: &'a str,
 }
 
-const CONTROL: u8 = 1;
+pub(crate) const CONTROL: u8 = 1;
 const SPACE: u8 = 2;
-const HASH: u8 = 3;
+pub(crate) const HASH: u8 = 3;
 const BACKSLASH: u8 = 4;
 const PERCENT: u8 = 5;
-const QUESTION: u8 = 6;
+pub(crate) const QUESTION: u8 = 6;
 
-/// Byte classes for the one pass over a target; 0 is an ordinary byte.
+/// Byte classes for the one pass over a target; 0 is an ordinary byte. The signer's URL scan
+/// ([`Request::new`](crate::Request::new)) reads the same table for what both refuse or split on:
+/// controls, `#` and the first `?`.
 ///
 /// Refused anywhere (RFC 3986 section 3 allows none of them in a path or query, and each one is
 /// read differently by some server, client or URL parser):
@@ -53,7 +55,7 @@ const QUESTION: u8 = 6;
 /// test suite signs raw and every server passes through as the same bytes), and `"` `<` `>` `[`
 /// `]` `^` `` ` `` `{` `|` `}`, which WHATWG URL clients (browsers, `fetch`) send unescaped in
 /// queries and some paths, and which no server or parser reads as a delimiter.
-const CLASS: [u8; 256] = {
+pub(crate) const CLASS: [u8; 256] = {
     let mut table = [0u8; 256];
     let mut i = 0;
     while i < 0x20 {
@@ -138,10 +140,7 @@ impl<'a> RequestTarget<'a> {
             }
             i += 1;
         }
-        let (before, query) = match question {
-            Some(q) => (&target[..q], &target[q + 1..]),
-            None => (target, ""),
-        };
+        let (before, query) = split_query(target, question);
         if before.starts_with('/') {
             return Ok(Self::new(TargetForm::Origin, None, before, query));
         }
@@ -155,11 +154,7 @@ impl<'a> RequestTarget<'a> {
                 "the request-target must be a path starting with '/' (origin-form) or an absolute http(s) URL (absolute-form)",
             ));
         };
-        let default_port = if scheme.eq_ignore_ascii_case("https") {
-            ":443"
-        } else if scheme.eq_ignore_ascii_case("http") {
-            ":80"
-        } else {
+        let Some(default_port) = default_port(scheme) else {
             return Err(refused(
                 "an absolute-form request-target must use the http or https scheme",
             ));
@@ -296,8 +291,29 @@ fn check_authority(authority: &str) -> Result<()> {
 }
 
 /// `authority` without the scheme's default port (`:80` for http, `:443` for https).
-fn strip_port<'s>(authority: &'s str, default_port: &str) -> &'s str {
+/// `authority` without `default_port` (`host:443` and `host` name the same origin for https).
+pub(crate) fn strip_port<'s>(authority: &'s str, default_port: &str) -> &'s str {
     authority.strip_suffix(default_port).unwrap_or(authority)
+}
+
+/// The port an `http` or `https` URL implies (scheme letter case ignored); `None` for others.
+pub(crate) fn default_port(scheme: &str) -> Option<&'static str> {
+    if scheme.eq_ignore_ascii_case("https") {
+        Some(":443")
+    } else if scheme.eq_ignore_ascii_case("http") {
+        Some(":80")
+    } else {
+        None
+    }
+}
+
+/// `text` split at the first `?` (at `question`, found by the caller's scan): before it, and the
+/// query after it (empty without one).
+pub(crate) fn split_query(text: &str, question: Option<usize>) -> (&str, &str) {
+    match question {
+        Some(q) => (&text[..q], &text[q + 1..]),
+        None => (text, ""),
+    }
 }
 
 /// At most 64 characters of `text`, for messages.

@@ -3,9 +3,7 @@
 use subtle::ConstantTimeEq;
 
 use crate::error::{Error, ErrorKind, Result};
-#[cfg(test)]
-use crate::request::is_token_byte;
-use crate::request::Request;
+use crate::request::{Request, TOKEN};
 use crate::sigv4a::StrictSignature;
 use crate::time::SigningTime;
 
@@ -195,41 +193,12 @@ pub(crate) fn signed_headers<'a>(
     Ok(())
 }
 
-/// HTTP token bytes (`request::is_token_byte`) that are not upper-case letters.
+/// HTTP token bytes ([`TOKEN`]) that are not upper-case letters.
 const LOWER_TOKEN: [bool; 256] = {
     let mut table = [false; 256];
     let mut i = 0;
     while i < 256 {
         table[i] = TOKEN[i] && !(i as u8).is_ascii_uppercase();
-        i += 1;
-    }
-    table
-};
-
-/// HTTP token bytes (RFC 9110 `tchar`), as `request::is_token_byte` defines them, one load per byte.
-pub(crate) const TOKEN: [bool; 256] = {
-    let mut table = [false; 256];
-    let mut i = 0;
-    while i < 256 {
-        let b = i as u8;
-        table[i] = b.is_ascii_alphanumeric()
-            || matches!(
-                b,
-                b'!' | b'#'
-                    | b'$'
-                    | b'%'
-                    | b'&'
-                    | b'\''
-                    | b'*'
-                    | b'+'
-                    | b'-'
-                    | b'.'
-                    | b'^'
-                    | b'_'
-                    | b'`'
-                    | b'|'
-                    | b'~'
-            );
         i += 1;
     }
     table
@@ -384,12 +353,15 @@ mod tests {
     }
 
     #[test]
-    fn token_table_matches_is_token_byte() {
+    fn token_tables_are_rfc9110_tchar() {
+        // RFC 9110 section 5.6.2: tchar = ALPHA / DIGIT and these.
+        let symbols = b"!#$%&'*+-.^_`|~";
         for b in 0..=255u8 {
-            assert_eq!(TOKEN[usize::from(b)], is_token_byte(b), "{b}");
+            let tchar = b.is_ascii_alphanumeric() || symbols.contains(&b);
+            assert_eq!(TOKEN[usize::from(b)], tchar, "{b}");
             assert_eq!(
                 LOWER_TOKEN[usize::from(b)],
-                is_token_byte(b) && !b.is_ascii_uppercase(),
+                tchar && !b.is_ascii_uppercase(),
                 "{b}"
             );
         }

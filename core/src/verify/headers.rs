@@ -4,11 +4,11 @@
 use crate::error::{Error, ErrorKind, Result};
 use crate::request::{validate_header_name, validate_header_value, Request};
 
-use super::checks::TOKEN;
 use super::form::Form;
 use super::parse_header::truncate;
 use super::settings::{VerifierLimits, VerifierSettings};
 use super::small::SmallList;
+use crate::request::TOKEN;
 
 /// The headers the verifier itself reads, found in one pass.
 #[derive(Debug, Default)]

@@ -5,11 +5,8 @@ use std::hint::black_box;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use sha2::{Digest, Sha256};
-use sigv4::{Body, Credentials, Request, Signer, SigningTime};
-
-const AKID: &str = "AKIDEXAMPLE";
-const SECRET: &str = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
-const T0: u64 = 1_440_938_160;
+use sigv4::{Body, Request, Signer, SigningTime};
+use sigv4_bench::{creds, AKID, SECRET, T0};
 
 /// Batches per measurement: the median resists the other processes of a shared machine.
 const BATCHES: u32 = 31;
@@ -39,10 +36,6 @@ fn fmt(d: Duration) -> String {
     } else {
         format!("{:.3} µs", ns as f64 / 1000.0)
     }
-}
-
-fn creds() -> Credentials {
-    Credentials::new(AKID, SECRET, None).expect("valid credentials")
 }
 
 fn theirs(
@@ -97,8 +90,8 @@ struct Row {
 }
 
 fn main() {
-    let t = SigningTime::from_unix(T0 as i64).expect("time");
-    let st = UNIX_EPOCH + Duration::from_secs(T0);
+    let t = SigningTime::from_unix(T0).expect("time");
+    let st = UNIX_EPOCH + Duration::from_secs(T0 as u64);
     let mut rows = Vec::new();
 
     // W1: GET with a query, service "service".
@@ -119,7 +112,7 @@ fn main() {
         met: warm.as_nanos() <= 700,
     });
     let cold = per_call(20_000, |i| {
-        let day = SigningTime::from_unix(T0 as i64 + i64::from(i) * 86_400).expect("time");
+        let day = SigningTime::from_unix(T0 + i64::from(i) * 86_400).expect("time");
         let req = Request::new("GET", w1_url, &[], Body::default()).expect("request");
         black_box(signer.sign(&req, day).expect("sign"));
     });

@@ -7,16 +7,8 @@
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-use sigv4::{Body, Credentials, Request, Signer, SigningTime, Verifier, VerifierSettings};
-
-const AKID: &str = "AKIDEXAMPLE";
-const SECRET: &str = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
-const T0: i64 = 1_440_938_160;
-const W1_URL: &str = "https://example.amazonaws.com/?Param2=value2&Param1=value1";
-/// AWS's signature of W1 (header form) from the test suite.
-const W1_AUTH: &str = "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=host;x-amz-date, Signature=b97d918cfa904a5beff61c982a1b6f458b799221646efd99d3219ec94cdf2500";
-/// AWS's presigned W1 (query form) from the test suite.
-const W1_PRESIGNED: &str = "https://example.amazonaws.com/?Param2=value2&Param1=value1&X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIDEXAMPLE%2F20150830%2Fus-east-1%2Fservice%2Faws4_request&X-Amz-Date=20150830T123600Z&X-Amz-SignedHeaders=host&X-Amz-Expires=3600&X-Amz-Signature=86012e2c9ad4d77369f5d81c11f75158aae4f895a085212cc6d3f923d300bed5";
+use sigv4::{Body, Request, SigningTime, Verifier, VerifierSettings};
+use sigv4_bench::{creds, signer, verifier, w1_headers, T0, W1_AUTH, W1_PRESIGNED, W1_URL};
 
 /// AWS's SigV4a signature of get-vanilla (header form) from the v4a test suite.
 const V4A_AUTH: &str = "AWS4-ECDSA-P256-SHA256 Credential=AKIDEXAMPLE/20150830/service/aws4_request, SignedHeaders=host;x-amz-date;x-amz-region-set, Signature=3046022100fddaaf816a31e30d04973875b13bc27b98da10907a3a1872fd5819a221334abc022100de2ee81d83b54f31efc82834de07e6cd4d5c6f25bfa08e0f29a15bb0977c343e";
@@ -55,20 +47,6 @@ fn fmt(d: Duration) -> String {
     format!("{:.3} µs", d.as_nanos() as f64 / 1000.0)
 }
 
-fn creds() -> Credentials {
-    Credentials::new(AKID, SECRET, None).expect("valid credentials")
-}
-
-fn verifier() -> Verifier {
-    Verifier::new(
-        creds(),
-        &["us-east-1"],
-        "service",
-        VerifierSettings::for_service("service"),
-    )
-    .expect("verifier")
-}
-
 struct Row {
     name: &'static str,
     time: Timing,
@@ -76,17 +54,25 @@ struct Row {
     met: Option<bool>,
 }
 
+impl Row {
+    /// A row with no target.
+    fn info(name: &'static str, time: Timing) -> Self {
+        Row {
+            name,
+            time,
+            target: "",
+            met: None,
+        }
+    }
+}
+
 fn main() {
     let now = SigningTime::from_unix(T0 + 60).expect("time");
     let mut rows = Vec::new();
 
     // W1, header form, warm: the key cache already holds the day's key.
-    let v = verifier();
-    let headers = [
-        ("Host", "example.amazonaws.com"),
-        ("X-Amz-Date", "20150830T123600Z"),
-        ("Authorization", W1_AUTH),
-    ];
+    let v = verifier("service");
+    let headers = w1_headers(W1_AUTH);
     let request = Request::new("GET", W1_URL, &headers, Body::Bytes(b"")).expect("request");
     v.verify(&request, now).expect("W1 verifies");
     let warm = per_call(200_000, |_| {
@@ -106,12 +92,7 @@ fn main() {
                 .is_ok(),
         );
     });
-    rows.push(Row {
-        name: "W1 verify_http (URL split included), warm",
-        time: http,
-        target: "",
-        met: None,
-    });
+    rows.push(Row::info("W1 verify_http (URL split included), warm", http));
 
     // W1, presigned URL, warm.
     let q_headers = [("Host", "example.amazonaws.com")];
@@ -120,15 +101,10 @@ fn main() {
     let q = per_call(200_000, |_| {
         black_box(v.verify(black_box(&presigned), now).is_ok());
     });
-    rows.push(Row {
-        name: "W1 verify, presigned URL, warm",
-        time: q,
-        target: "",
-        met: None,
-    });
+    rows.push(Row::info("W1 verify, presigned URL, warm", q));
 
     // Cold: every call a different day, so every call derives its key (cache of 64 keys, 1000 days).
-    let signer = Signer::new(creds(), "us-east-1", "service").expect("signer");
+    let signer = signer("service");
     let plain = Request::new("GET", W1_URL, &[], Body::Bytes(b"")).expect("request");
     let days: Vec<(SigningTime, Vec<(String, String)>)> = (0..1000)
         .map(|d| {
@@ -142,46 +118,32 @@ fn main() {
         let r = Request::new("GET", W1_URL, &pairs, Body::Bytes(b"")).expect("request");
         black_box(v.verify(&r, *t).is_ok());
     });
-    rows.push(Row {
-        name: "W1 verify, cold (new day each call: key derived)",
-        time: cold,
-        target: "",
-        met: None,
-    });
+    rows.push(Row::info(
+        "W1 verify, cold (new day each call: key derived)",
+        cold,
+    ));
 
     // Rejections: a wrong signature (full work), an unknown key (no crypto).
     let bad_auth = W1_AUTH.replace("b97d", "b97e");
-    let bad_headers = [
-        ("Host", "example.amazonaws.com"),
-        ("X-Amz-Date", "20150830T123600Z"),
-        ("Authorization", bad_auth.as_str()),
-    ];
+    let bad_headers = w1_headers(&bad_auth);
     let bad = Request::new("GET", W1_URL, &bad_headers, Body::Bytes(b"")).expect("request");
     let rejected = per_call(100_000, |_| {
         black_box(v.verify(black_box(&bad), now).is_err());
     });
-    rows.push(Row {
-        name: "W1 rejected: SignatureDoesNotMatch (with detail)",
-        time: rejected,
-        target: "",
-        met: None,
-    });
+    rows.push(Row::info(
+        "W1 rejected: SignatureDoesNotMatch (with detail)",
+        rejected,
+    ));
     let unknown_auth = W1_AUTH.replace("AKIDEXAMPLE", "AKIDUNKNOWN");
-    let unknown_headers = [
-        ("Host", "example.amazonaws.com"),
-        ("X-Amz-Date", "20150830T123600Z"),
-        ("Authorization", unknown_auth.as_str()),
-    ];
+    let unknown_headers = w1_headers(&unknown_auth);
     let unknown = Request::new("GET", W1_URL, &unknown_headers, Body::Bytes(b"")).expect("request");
     let unknown_t = per_call(200_000, |_| {
         black_box(v.verify(black_box(&unknown), now).is_err());
     });
-    rows.push(Row {
-        name: "W1 rejected: InvalidAccessKeyId (no crypto)",
-        time: unknown_t,
-        target: "",
-        met: None,
-    });
+    rows.push(Row::info(
+        "W1 rejected: InvalidAccessKeyId (no crypto)",
+        unknown_t,
+    ));
 
     // SigV4a: AWS's signed get-vanilla (header form), warm (public key cached): one ECDSA verify.
     let mut v4a_settings = VerifierSettings::for_service("service");
@@ -199,22 +161,14 @@ fn main() {
     let v4a_t = per_call(2_000, |_| {
         black_box(v4a.verify(black_box(&v4a_request), now).is_ok());
     });
-    rows.push(Row {
-        name: "SigV4a get-vanilla verify, header form, warm (ECDSA P-256)",
-        time: v4a_t,
-        target: "",
-        met: None,
-    });
+    rows.push(Row::info(
+        "SigV4a get-vanilla verify, header form, warm (ECDSA P-256)",
+        v4a_t,
+    ));
 
     // Streaming: verify_streaming on the headers of a signed aws-chunked upload (no body).
-    let s3 = Verifier::new(
-        creds(),
-        &["us-east-1"],
-        "s3",
-        VerifierSettings::for_service("s3"),
-    )
-    .expect("verifier");
-    let s3_signer = Signer::new(creds(), "us-east-1", "s3").expect("signer");
+    let s3 = verifier("s3");
+    let s3_signer = sigv4_bench::signer("s3");
     let plan = sigv4::ChunkedPlan::new(sigv4::PayloadMode::StreamingSigned, 1 << 20, 65_536)
         .expect("plan");
     let put = Request::new(
@@ -244,12 +198,10 @@ fn main() {
     let stream_t = per_call(100_000, |_| {
         black_box(s3.verify_streaming(black_box(&up_request), now).is_ok());
     });
-    rows.push(Row {
-        name: "verify_streaming (headers + decoder set-up), warm",
-        time: stream_t,
-        target: "",
-        met: None,
-    });
+    rows.push(Row::info(
+        "verify_streaming (headers + decoder set-up), warm",
+        stream_t,
+    ));
 
     // Reference: signing W1 with a warm signer.
     let sign_req = Request::new("GET", W1_URL, &[], Body::Bytes(b"")).expect("request");
@@ -257,12 +209,7 @@ fn main() {
     let sign = per_call(200_000, |_| {
         black_box(signer.sign(black_box(&sign_req), t0).is_ok());
     });
-    rows.push(Row {
-        name: "reference: W1 sign, warm (our signer)",
-        time: sign,
-        target: "",
-        met: None,
-    });
+    rows.push(Row::info("reference: W1 sign, warm (our signer)", sign));
 
     println!(
         "libsigv4 core verification benchmark (one thread; per call, median and best of 31 batches)"

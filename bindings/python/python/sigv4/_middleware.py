@@ -1,4 +1,5 @@
-"""What the WSGI and ASGI middleware share: the AWS-style error answer and the denial report.
+"""What the WSGI and ASGI middleware share: their settings, the AWS-style error answer and the denial
+report.
 
 Reading the request (target, headers) is native: ``sigv4._native`` with the core's HTTP rules.
 """
@@ -11,6 +12,8 @@ import re
 from typing import Any, Callable, List, Optional, Tuple
 
 from ._errors import VerificationError
+from ._forwarded import trusted_list
+from ._native import Verifier
 from ._native import error_answer as _native_answer
 
 __all__ = ["DEFAULT_MAX_BODY", "IDENTITY_KEY", "error_answer", "report_denied"]
@@ -91,3 +94,29 @@ def too_large(max_body: int) -> Tuple[int, List[Tuple[str, str]], bytes]:
     ).encode("utf-8")
     return 413, [("Content-Type", "application/json"), ("Content-Length", str(len(body))),
                  ("x-amzn-ErrorType", "RequestEntityTooLarge")], body
+
+
+class MiddlewareSettings:
+    """The settings of both middlewares (``sigv4.wsgi`` and ``sigv4.asgi`` ``SigV4Middleware``),
+    checked and kept once; each adds its own verifying calls."""
+
+    def __init__(
+        self,
+        app: Any,
+        verifier: Verifier,
+        max_body: int,
+        clock: Optional[Callable[[], float]],
+        explain_mismatch: bool,
+        on_denied: Optional[OnDenied],
+        trusted_proxies: Any,
+    ) -> None:
+        if not isinstance(verifier, Verifier):
+            raise TypeError("verifier must be a sigv4.Verifier")
+        self.app = app
+        self.verifier = verifier
+        self.max_body = max_body
+        self.clock = clock
+        self.explain_mismatch = explain_mismatch
+        self.on_denied = on_denied
+        # Behind a reverse proxy: whose X-Forwarded-Host/-Prefix to honour (sigv4._forwarded).
+        self.trusted_proxies = trusted_list(trusted_proxies)

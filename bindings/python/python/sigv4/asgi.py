@@ -26,13 +26,14 @@ from ._errors import VerificationError
 from ._middleware import (
     DEFAULT_MAX_BODY,
     IDENTITY_KEY,
+    MiddlewareSettings,
     OnDenied,
     error_answer,
     report_denied,
     too_large,
 )
 from ._native import Verifier
-from ._forwarded import forwarded_scope, trusted_list
+from ._forwarded import forwarded_scope
 from .replay import claim_async
 from ._native import scope_headers as _scope_headers
 from ._native import scope_target as _scope_target
@@ -81,7 +82,7 @@ class _Replay:
         return message
 
 
-class SigV4Middleware:
+class SigV4Middleware(MiddlewareSettings):
     """Verifies each HTTP request's SigV4 signature before the wrapped ASGI application sees it.
 
     Arguments as for ``sigv4.wsgi.SigV4Middleware`` (``trusted_proxies`` reads the peer from
@@ -100,18 +101,9 @@ class SigV4Middleware:
         replay_store: Any = None,
         trusted_proxies: Optional[Sequence[str]] = None,
     ) -> None:
-        if not isinstance(verifier, Verifier):
-            raise TypeError("verifier must be a sigv4.Verifier")
+        super().__init__(app, verifier, max_body, clock, explain_mismatch, on_denied, trusted_proxies)
         # An asyncio replay store (sigv4.replay.AsyncRedisReplayStore), claimed after verifying.
         self.replay_store = replay_store
-        self.on_denied = on_denied
-        # Behind a reverse proxy: whose X-Forwarded-Host/-Prefix to honour (sigv4._forwarded).
-        self.trusted_proxies = trusted_list(trusted_proxies)
-        self.app = app
-        self.verifier = verifier
-        self.max_body = max_body
-        self.clock = clock
-        self.explain_mismatch = explain_mismatch
         self._verify_scope = verifier.verify_scope
         self._verify_bodiless = verifier.verify_bodiless_scope
 

@@ -38,13 +38,14 @@ from ._errors import VerificationError
 from ._middleware import (
     DEFAULT_MAX_BODY,
     IDENTITY_KEY,
+    MiddlewareSettings,
     OnDenied,
     error_answer,
     report_denied,
     too_large,
 )
 from ._native import Verifier, declared_signed_headers
-from ._forwarded import forwarded_environ, trusted_list
+from ._forwarded import forwarded_environ
 from ._native import environ_headers as _environ_headers
 from ._native import wire_target as _wire_target
 from ._streaming_middleware import StreamTooLarge, wsgi_is_streaming, wsgi_verify_streaming
@@ -112,7 +113,7 @@ def _read_body(environ: dict, max_body: int) -> bytes:
     return b""
 
 
-class SigV4Middleware:
+class SigV4Middleware(MiddlewareSettings):
     """Verifies each request's SigV4 signature before the wrapped WSGI application sees it.
 
     ``verifier`` is a ``sigv4.Verifier``. The body (at most ``max_body`` bytes, default 16 MiB) is
@@ -136,16 +137,7 @@ class SigV4Middleware:
         on_denied: Optional[OnDenied] = None,
         trusted_proxies: Optional[Sequence[str]] = None,
     ) -> None:
-        if not isinstance(verifier, Verifier):
-            raise TypeError("verifier must be a sigv4.Verifier")
-        self.on_denied = on_denied
-        # Behind a reverse proxy: whose X-Forwarded-Host/-Prefix to honour (sigv4._forwarded).
-        self.trusted_proxies = trusted_list(trusted_proxies)
-        self.app = app
-        self.verifier = verifier
-        self.max_body = max_body
-        self.clock = clock
-        self.explain_mismatch = explain_mismatch
+        super().__init__(app, verifier, max_body, clock, explain_mismatch, on_denied, trusted_proxies)
         self._verify_environ = verifier.verify_environ
 
     def __call__(self, environ: dict, start_response: _StartResponse) -> Iterable[bytes]:
