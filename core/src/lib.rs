@@ -29,6 +29,7 @@ mod bytes;
 mod canonical;
 mod chunked;
 mod credentials;
+pub mod dropins;
 mod encode;
 mod error;
 mod event_stream;

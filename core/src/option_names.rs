@@ -29,19 +29,29 @@ pub trait OptionName: Sized + Copy + 'static {
             .find(|(n, _)| *n == name)
             .map(|(_, v)| *v)
             .ok_or_else(|| {
-                let names: Vec<String> =
-                    Self::NAMES.iter().map(|(n, _)| format!("{n:?}")).collect();
-                Error::arg(
-                    ErrorKind::InvalidOption,
-                    Self::OPTION,
-                    format!(
-                        "{} {name:?} is not one of {}",
-                        Self::OPTION,
-                        names.join(", ")
-                    ),
-                )
+                let names: Vec<&str> = Self::NAMES.iter().map(|(n, _)| *n).collect();
+                not_one_of(Self::OPTION, name, &names)
             })
     }
+}
+
+/// The error for a name that is none of `names` (not generic: one copy for every option, which
+/// matters in the WebAssembly build's size). The names are plain words: quoted as `{:?}` would.
+fn not_one_of(option: &'static str, name: &str, names: &[&str]) -> Error {
+    let mut listed = String::new();
+    for (i, n) in names.iter().enumerate() {
+        if i > 0 {
+            listed.push_str(", ");
+        }
+        listed.push('"');
+        listed.push_str(n);
+        listed.push('"');
+    }
+    Error::arg(
+        ErrorKind::InvalidOption,
+        option,
+        format!("{option} {name:?} is not one of {listed}"),
+    )
 }
 
 /// The name of `value` (the inverse of [`OptionName::parse_name`]).

@@ -1,7 +1,6 @@
 //! What a signing returns: what to send, and the intermediate texts for inspection.
 
 use std::borrow::Cow;
-use std::collections::hash_map::{Entry, HashMap};
 use std::ffi::CStr;
 use std::fmt;
 use std::iter::FusedIterator;
@@ -105,11 +104,13 @@ impl SignedRequest {
     /// `", "`, as maps usually do, would send a value the signature does not cover.)
     pub fn merged_headers(&self) -> Vec<(&str, Cow<'_, str>)> {
         let mut out: Vec<(&str, Cow<'_, str>)> = Vec::with_capacity(self.headers.len());
-        let mut index: HashMap<String, usize> = HashMap::new();
+        // A linear search, not a map: a signed request has a handful of headers (the caller's own),
+        // where comparing names beats allocating and hashing a lowercase key per header, and it
+        // keeps a hash map's code out of the WebAssembly build (size limit, issue 16).
         for (name, value) in self.headers() {
-            match index.entry(name.to_ascii_lowercase()) {
-                Entry::Occupied(at) => {
-                    let joined = &mut out[*at.get()].1;
+            match out.iter().position(|(n, _)| n.eq_ignore_ascii_case(name)) {
+                Some(at) => {
+                    let joined = &mut out[at].1;
                     if let Cow::Borrowed(first) = *joined {
                         *joined = Cow::Owned(trim_value(first).into_owned());
                     }
@@ -117,10 +118,7 @@ impl SignedRequest {
                     joined.push(',');
                     joined.push_str(&trim_value(value));
                 }
-                Entry::Vacant(slot) => {
-                    slot.insert(out.len());
-                    out.push((name, Cow::Borrowed(value)));
-                }
+                None => out.push((name, Cow::Borrowed(value))),
             }
         }
         out

@@ -29,9 +29,9 @@ pub enum Object {
     /// The decoder of a verified streaming upload.
     Stream(Rc<RefCell<sigv4::ChunkedDecoder>>),
     /// A signer of `libsigv4/aws-sdk` and `libsigv4/aws4fetch` (`sdkHandle`).
-    Sdk(Rc<crate::compat::SdkState>),
+    Sdk(Rc<sigv4::dropins::SdkSigner>),
     /// A signer of `libsigv4/aws4` (`aws4Handle`).
-    Aws4(Rc<crate::compat::Aws4State>),
+    Aws4(Rc<sigv4::dropins::Aws4Signer>),
 }
 
 fn reserve(buf: &RefCell<Vec<u8>>, len: usize) -> *mut u8 {

@@ -55,7 +55,7 @@ pub extern "C" fn sigv4_error_answer(len: usize) -> i32 {
                 sigv4::Error::from_binding(
                     sigv4::ErrorKind::InvalidOption,
                     "code",
-                    format!("{code:?} is not an error code of the core"),
+                    abi::msg(code, ": not an error code of the core"),
                 )
             })?;
             let mismatch = match (canonical, sts) {
@@ -71,7 +71,8 @@ pub extern "C" fn sigv4_error_answer(len: usize) -> i32 {
                 sigv4::ErrorFormat::Json
             };
             let a = sigv4::error_answer(kind, message, mismatch.as_ref(), format);
-            Ok(format!("{}\0{}\0{}", a.status, a.content_type, a.body).into_bytes())
+            let status = a.status.to_string();
+            Ok(abi::nul_join(&[&status, a.content_type, &a.body]))
         })())
     })
 }

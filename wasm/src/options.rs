@@ -80,7 +80,12 @@ fn list<'a>(v: &Value<'a>, what: &'static str) -> Result<Vec<&'a str>, Error> {
 /// `named_option`); the error names the option as JavaScript spells it.
 fn named<T: OptionName>(v: &Value<'_>, js_name: &'static str) -> Result<T, Error> {
     let text = string(v, ErrorKind::InvalidOption, js_name)?;
-    T::parse_name(text).map_err(|e| invalid(js_name, e.message().replace(T::OPTION, js_name)))
+    T::parse_name(text).map_err(|e| renamed(&e, T::OPTION, js_name))
+}
+
+/// The core's error with the option named as JavaScript spells it (not generic: one copy).
+fn renamed(e: &Error, option: &str, js_name: &'static str) -> Error {
+    invalid(js_name, e.message().replace(option, js_name))
 }
 
 /// A boolean option, turned into the setting the core says the flag selects.

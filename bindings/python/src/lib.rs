@@ -40,6 +40,20 @@ fn uri_encode(text: &Bound<'_, PyString>) -> PyResult<String> {
     Ok(sigv4::uri_encode(&crate::text::str_of(text)?))
 }
 
+/// The nonce header value for `sigv4::NONCE_BYTES` random bytes (the core's format), for
+/// `nonce=True`: the header name, size and format have one home in every language.
+#[pyfunction]
+fn nonce_value(random: &[u8]) -> PyResult<String> {
+    let bytes: &[u8; sigv4::NONCE_BYTES] = random.try_into().map_err(|_| {
+        pyo3::exceptions::PyValueError::new_err(format!(
+            "a nonce is made of {} random bytes (got {})",
+            sigv4::NONCE_BYTES,
+            random.len()
+        ))
+    })?;
+    Ok(sigv4::nonce_value(bytes))
+}
+
 /// Whether an ASGI http ``scope``'s headers announce a body (a ``Content-Length`` other than 0,
 /// or a ``Transfer-Encoding``): without either, the request has none (RFC 9112 6.3) and the
 /// middleware verifies it without reading the (empty) body.
@@ -83,6 +97,9 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<verify_stream::VerifiedStream>()?;
     m.add_class::<forwarded::TrustedProxies>()?;
     m.add_function(wrap_pyfunction!(uri_encode, m)?)?;
+    m.add_function(wrap_pyfunction!(nonce_value, m)?)?;
+    m.add("NONCE_HEADER", sigv4::NONCE_HEADER)?;
+    m.add("NONCE_BYTES", sigv4::NONCE_BYTES)?;
     m.add_function(wrap_pyfunction!(one_call::sign_v4, m)?)?;
     m.add_function(wrap_pyfunction!(answer::error_answer, m)?)?;
     m.add_function(wrap_pyfunction!(replay::replay_verdict_of, m)?)?;

@@ -66,3 +66,17 @@ def test_without_nonce_the_copy_is_refused_with_advice(make):
     assert e.value.status == 403
     assert "already accepted once" in str(e.value)
     assert "X-Request-Nonce" in str(e.value) and "nonce=True" in str(e.value)
+
+
+def test_the_nonce_header_and_format_come_from_the_core():
+    """The header name is the documented one (README, C's SIGV4_FIELD_NONCE, Node's lib/nonce.js), the
+    value is the random bytes in lowercase hex, and a wrong number of bytes is refused by name."""
+    from sigv4 import _auth, _native
+
+    assert _auth.NONCE_HEADER == "X-Request-Nonce"
+    assert _native.NONCE_BYTES == 16
+    assert _native.nonce_value(bytes(range(16))) == bytes(range(16)).hex()
+    assert re.fullmatch(r"[0-9a-f]{32}", _auth.new_nonce())
+    assert _auth.new_nonce() != _auth.new_nonce()
+    with pytest.raises(ValueError, match="16 random bytes"):
+        _native.nonce_value(b"short")

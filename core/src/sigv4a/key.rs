@@ -8,11 +8,12 @@
 use std::fmt;
 
 use p256::ecdsa::signature::{Signer as _, Verifier as _};
-use p256::ecdsa::{DerSignature, Signature, SigningKey as P256SigningKey, VerifyingKey};
+use p256::ecdsa::{Signature, SigningKey as P256SigningKey, VerifyingKey};
 use zeroize::Zeroizing;
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::key::hmac_sha256;
+use crate::sigv4a::der;
 
 /// The algorithm name, also the KDF label.
 pub const SIGV4A_ALGORITHM: &str = "AWS4-ECDSA-P256-SHA256";
@@ -97,8 +98,8 @@ impl EcdsaKey {
     ///
     /// Nonces are deterministic (RFC 6979), so the same input gives the same signature.
     pub fn sign_der(&self, data: &[u8]) -> Vec<u8> {
-        let signature: DerSignature = self.key.sign(data);
-        signature.as_bytes().to_vec()
+        let signature: Signature = self.key.sign(data);
+        der::encode(&signature.to_bytes().into())
     }
 
     /// The public key.
@@ -155,12 +156,11 @@ impl EcdsaPublicKey {
         self.key.verify(data, &signature.0).is_ok()
     }
 
-    /// True when `der_signature` is a valid signature of `data` under this key.
+    /// True when `der_signature` is a valid signature of `data` under this key, in canonical DER
+    /// (as [`StrictSignature::parse`] reads it).
     pub fn verify_der(&self, data: &[u8], der_signature: &[u8]) -> bool {
-        match Signature::from_der(der_signature) {
-            Ok(signature) => self.key.verify(data, &signature).is_ok(),
-            Err(_) => false,
-        }
+        StrictSignature::parse(der_signature)
+            .is_some_and(|signature| self.verify_strict(data, &signature))
     }
 }
 
@@ -196,9 +196,9 @@ pub(crate) struct StrictSignature(Signature);
 impl StrictSignature {
     /// The signature, or `None` when `der` is not the canonical DER of a valid (r, s).
     pub(crate) fn parse(der: &[u8]) -> Option<Self> {
-        let signature = Signature::from_der(der).ok()?;
-        // Re-encoding must give the same bytes: no alternative encoding of the same (r, s).
-        (signature.to_der().as_bytes() == der).then_some(StrictSignature(signature))
+        // der::decode reads only the canonical encoding; from_slice checks 0 < r, s < n.
+        let rs = der::decode(der)?;
+        Signature::from_slice(&rs).ok().map(StrictSignature)
     }
 }
 

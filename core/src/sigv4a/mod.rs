@@ -9,6 +9,7 @@
 //! uses this key: keeping both here made `sign` and `sigv4a` import each other).
 
 mod cache;
+mod der;
 mod key;
 
 pub use cache::EcdsaKeyCache;

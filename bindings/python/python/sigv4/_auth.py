@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from typing import Iterable, Tuple
 
+from . import _native
 from ._native import SignedRequest
 
 
@@ -15,11 +16,12 @@ def added_headers(signed: SignedRequest) -> Iterable[Tuple[str, str]]:
     return signed.added_headers
 
 
-#: The header ``nonce=True`` adds (the same name in every language).
-NONCE_HEADER = "X-Request-Nonce"
+#: The header ``nonce=True`` adds (the core's ``NONCE_HEADER``: the same name in every language).
+NONCE_HEADER: str = _native.NONCE_HEADER
 
 
 def new_nonce() -> str:
-    """128 random bits as 32 lowercase hex digits: signed into the request, it makes two identical
-    calls in the same second distinct, so a verifier's replay protection accepts both."""
-    return secrets.token_hex(16)
+    """128 random bits as 32 lowercase hex digits (the core's format): signed into the request, it
+    makes two identical calls in the same second distinct, so a verifier's replay protection
+    accepts both."""
+    return _native.nonce_value(secrets.token_bytes(_native.NONCE_BYTES))

@@ -9,11 +9,13 @@ from typing import IO, Any, Callable, Dict, Iterable, List, Mapping, MutableMapp
 
 __all__ = [
     "Credentials", "Signer", "SignedRequest", "PayloadHasher", "Verifier", "VerifiedIdentity", "VerifiedStream", "TrustedProxies",
-    "StreamingUpload", "uri_encode", "sign_v4", "error_answer", "replay_verdict_of", "scope_has_body", "declared_signed_headers", "scope_target", "scope_headers", "wire_target", "environ_headers", "botocore_sign", "botocore_presign_s3", "botocore_sign_v4a", "botocore_sign_string", "EMPTY_SHA256", "__version__",
+    "StreamingUpload", "uri_encode", "nonce_value", "NONCE_HEADER", "NONCE_BYTES", "sign_v4", "error_answer", "replay_verdict_of", "scope_has_body", "declared_signed_headers", "scope_target", "scope_headers", "wire_target", "environ_headers", "botocore_sign", "botocore_presign_s3", "botocore_sign_v4a", "botocore_sign_string", "EMPTY_SHA256", "__version__",
 ]
 
 __version__: str
 EMPTY_SHA256: str
+NONCE_HEADER: str
+NONCE_BYTES: int
 
 # Names and values: str, or bytes holding UTF-8 (requests keeps header values as either).
 _Text = Union[str, bytes]
@@ -283,6 +285,7 @@ class Verifier:
     def replay_cache_len(self) -> int: ...
 
 def uri_encode(text: str) -> str: ...
+def nonce_value(random: bytes) -> str: ...
 def replay_verdict_of(outcome: Union[bool, str], fail_open: bool) -> None: ...
 def sign_v4(
     access_key: str,
