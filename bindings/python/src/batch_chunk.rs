@@ -14,8 +14,9 @@ use crate::timestamp;
 /// Bodies at least this long are held by reference instead of copied into the chunk.
 const HOLD_BODY: usize = 16 * 1024;
 
-/// A chunk is handed to a thread when it holds this many entries...
-pub const CHUNK_ENTRIES: usize = 256;
+/// A chunk is handed to a thread when it holds this many entries (small enough that the workers
+/// start soon and the last chunk's tail, one worker busy and the other idle, stays short)...
+pub const CHUNK_ENTRIES: usize = 128;
 /// ...or this many bytes of texts and bodies (large bodies: fewer per chunk, better balance).
 pub const CHUNK_BYTES: usize = 256 * 1024;
 

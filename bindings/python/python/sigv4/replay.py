@@ -64,14 +64,11 @@ def _client_options(timeout: float, asyncio: bool = False) -> dict:
     }
 
 
-class RedisReplayStore:
-    """A replay store in Redis through ``redis-py`` (synchronous: ``Verifier(replay_store=...)``).
+class _RedisStore:
+    """What both stores share: the arguments, checked once; ``client`` as given, or built from ``url``
+    by the store's ``_connect`` (``timeout`` as its timeouts, no retries)."""
 
-    ``client``: a ``redis.Redis`` (its own socket timeouts then apply), or ``url`` to build one with
-    ``timeout`` as its connect and socket timeout and no retries (a retry would multiply the time a
-    request waits while Redis is down). ``prefix`` goes before every key. ``fail_open``: accept
-    requests when Redis fails (logged) instead of refusing them with ``ReplayStoreUnavailable``.
-    """
+    _client_type = "redis.Redis"
 
     def __init__(
         self,
@@ -84,22 +81,45 @@ class RedisReplayStore:
     ) -> None:
         _check(prefix, timeout)
         if (client is None) == (url is None):
-            raise TypeError("give client= (a redis.Redis) or url=, exactly one")
-        self._url = url
-        self._local = threading.local()
-        if client is None:
-            import redis
-
-            assert url is not None
-            client = redis.Redis.from_url(url, **_client_options(timeout))
-            # A forked worker (gunicorn --preload) must not share its parent's sockets.
-            if hasattr(os, "register_at_fork"):  # POSIX
-                forget = weakref.WeakMethod(self._forget_connections)
-                os.register_at_fork(after_in_child=lambda: (forget() or (lambda: None))())
-        self.client = client
+            raise TypeError(f"give client= (a {self._client_type}) or url=, exactly one")
         self.prefix = prefix
         self.timeout = timeout
         self.fail_open = bool(fail_open)
+        self._start()
+        self.client = client if url is None else self._connect(url)
+
+    def _start(self) -> None:
+        """The store's own state, set up before the client."""
+
+    def _connect(self, url: str) -> Any:
+        raise NotImplementedError
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(prefix={self.prefix!r}, timeout={self.timeout}, fail_open={self.fail_open})"
+
+
+class RedisReplayStore(_RedisStore):
+    """A replay store in Redis through ``redis-py`` (synchronous: ``Verifier(replay_store=...)``).
+
+    ``client``: a ``redis.Redis`` (its own socket timeouts then apply), or ``url`` to build one with
+    ``timeout`` as its connect and socket timeout and no retries (a retry would multiply the time a
+    request waits while Redis is down). ``prefix`` goes before every key. ``fail_open``: accept
+    requests when Redis fails (logged) instead of refusing them with ``ReplayStoreUnavailable``.
+    """
+
+    def _start(self) -> None:
+        self._url: Optional[str] = None
+        self._local = threading.local()
+
+    def _connect(self, url: str) -> Any:
+        import redis
+
+        self._url = url
+        # A forked worker (gunicorn --preload) must not share its parent's sockets.
+        if hasattr(os, "register_at_fork"):  # POSIX
+            forget = weakref.WeakMethod(self._forget_connections)
+            os.register_at_fork(after_in_child=lambda: (forget() or (lambda: None))())
+        return redis.Redis.from_url(url, **_client_options(self.timeout))
 
     def _connection(self) -> Any:
         """The client a claim goes through: the caller's ``client`` as given; for ``url=``, one
@@ -127,11 +147,7 @@ class RedisReplayStore:
         # One round trip: SET key 1 NX PX ttl (execute_command skips set()'s argument building).
         return bool(self._connection().execute_command("SET", self.prefix + key, b"1", "NX", "PX", ttl_ms))
 
-    def __repr__(self) -> str:
-        return f"RedisReplayStore(prefix={self.prefix!r}, timeout={self.timeout}, fail_open={self.fail_open})"
-
-
-class AsyncRedisReplayStore:
+class AsyncRedisReplayStore(_RedisStore):
     """A replay store in Redis through ``redis.asyncio``, for ``sigv4.asgi.SigV4Middleware(...,
     replay_store=...)``. Arguments as ``RedisReplayStore`` (``client``: a ``redis.asyncio.Redis``).
 
@@ -143,31 +159,18 @@ class AsyncRedisReplayStore:
     or exceeds ``timeout``, every claim of the group fails (fail closed, or accepted and logged with
     ``fail_open``)."""
 
-    def __init__(
-        self,
-        client: Any = None,
-        *,
-        url: Optional[str] = None,
-        prefix: str = DEFAULT_PREFIX,
-        timeout: float = DEFAULT_TIMEOUT,
-        fail_open: bool = False,
-    ) -> None:
-        _check(prefix, timeout)
-        if (client is None) == (url is None):
-            raise TypeError("give client= (a redis.asyncio.Redis) or url=, exactly one")
-        if client is None:
-            import redis.asyncio
+    _client_type = "redis.asyncio.Redis"
 
-            assert url is not None
-            client = redis.asyncio.Redis.from_url(url, **_client_options(timeout, asyncio=True))
-        self.client = client
-        self.prefix = prefix
-        self.timeout = timeout
-        self.fail_open = bool(fail_open)
+    def _start(self) -> None:
         # Claims waiting for their loop's next iteration, per event loop; and the groups in flight
         # (a task nobody references may be collected before it finishes).
         self._waiting: Dict[asyncio.AbstractEventLoop, List[Tuple[str, int, "asyncio.Future[bool]"]]] = {}
         self._sending: Set["asyncio.Task[None]"] = set()
+
+    def _connect(self, url: str) -> Any:
+        import redis.asyncio
+
+        return redis.asyncio.Redis.from_url(url, **_client_options(self.timeout, asyncio=True))
 
     async def claim(self, key: str, ttl_ms: int) -> bool:
         """As ``RedisReplayStore.claim``, awaited."""
@@ -215,9 +218,6 @@ class AsyncRedisReplayStore:
         for key, ttl_ms, _ in group:
             pipe.execute_command("SET", key, b"1", "NX", "PX", ttl_ms)
         return list(await pipe.execute(raise_on_error=False))
-
-    def __repr__(self) -> str:
-        return f"AsyncRedisReplayStore(prefix={self.prefix!r}, timeout={self.timeout}, fail_open={self.fail_open})"
 
 
 async def _within(seconds: float, work: Any) -> Any:
