@@ -5,7 +5,7 @@
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyAny, PyDict, PyList, PyString};
-use sigv4::{Checked, Pipeline};
+use sigv4::{PendingRecord, Pipeline};
 
 use crate::batch_chunk::{Chunk, Spec};
 use crate::errors::verification;
@@ -22,7 +22,9 @@ enum Failure {
     Python(PyErr),
 }
 
-type Outcome = Result<Checked, Failure>;
+/// A checked entry: its identity (converted on the thread that checked it, so that the core
+/// identity's strings are freed where they were allocated) and its replay record.
+type Outcome = Result<(VerifiedIdentity, PendingRecord), Failure>;
 
 /// A chunk of entries and, once checked, their outcomes (None for an unreadable entry). Jobs are
 /// reused from chunk to chunk.
@@ -35,6 +37,7 @@ struct Job {
 /// Checks every entry of a chunk (on any thread, without the GIL).
 fn check_chunk(core: &sigv4::Verifier, job: &mut Job) {
     let mut headers = Vec::with_capacity(16);
+    let mut scope = None;
     let chunk = &job.chunk;
     job.outcomes.clear();
     job.outcomes.extend(chunk.specs.iter().map(|spec| {
@@ -43,7 +46,10 @@ fn check_chunk(core: &sigv4::Verifier, job: &mut Job) {
         // A callable's exception was kept on this thread.
         Some(match lookup::take_error() {
             Some(raised) => Err(Failure::Python(raised)),
-            None => checked.map_err(Failure::Core),
+            None => checked.map_err(Failure::Core).map(|checked| {
+                let (identity, pending) = checked.into_parts();
+                (VerifiedIdentity::sharing(identity, &mut scope), pending)
+            }),
         })
     }));
 }
@@ -72,8 +78,8 @@ fn answer(
                 .into_value(py)
                 .into_any()
                 .into_bound(py),
-            (_, Some(Ok(checked))) => match core.record(checked) {
-                Ok(who) => Bound::new(py, VerifiedIdentity::new(who))?.into_any(),
+            (_, Some(Ok((who, pending)))) => match core.record_pending(&pending) {
+                Ok(()) => untracked(Bound::new(py, who)?.into_any()),
                 Err(e) => verification(py, e).into_value(py).into_bound(py).into_any(),
             },
             (_, Some(Err(Failure::Core(e)))) => {
@@ -88,6 +94,17 @@ fn answer(
     }
     job.chunk.clear();
     Ok(())
+}
+
+/// `object` taken out of the cyclic garbage collector's lists: a `VerifiedIdentity` holds no
+/// Python reference, so it can never be part of a cycle, and a batch's ten thousand results would
+/// otherwise be walked by every collection while they live.
+fn untracked(object: Bound<'_, PyAny>) -> Bound<'_, PyAny> {
+    // SAFETY: `object` is a live object of a GC type (pyo3 classes are); untracking an object
+    // that holds no references only keeps the collector from visiting it (its deallocation
+    // untracks again, which is allowed).
+    unsafe { pyo3::ffi::PyObject_GC_UnTrack(object.as_ptr().cast()) };
+    object
 }
 
 /// Pauses Python's cyclic garbage collector while the results are built, and restores it: the
@@ -137,10 +154,9 @@ fn drive(
             answer(py, core, &mut done, &out)?;
             spare.push(done);
         }
-        // Ahead of the workers: wait for the oldest chunk (without the GIL) and answer it.
-        if pipe.is_ahead() {
-            let next = py.detach(|| pipe.next());
-            if let Some((mut done, ())) = next {
+        // Ahead of the workers: verify a queued chunk here (without the GIL), then go on reading.
+        if pipe.is_ahead() && py.detach(|| pipe.help()) {
+            while let Some((mut done, ())) = pipe.try_next() {
                 answer(py, core, &mut done, &out)?;
                 spare.push(done);
             }
@@ -171,14 +187,16 @@ pub fn verify_many(
     }
     let default_now = timestamp::parse(py, now)?;
     let _gc = GcPause::new(py)?;
-    // This thread reads and answers while `threads` workers verify; a batch that fits in one
-    // chunk is verified here (a thread start would cost more than it saves). A credential
-    // callable takes the GIL back per lookup (on a worker, while this thread waits without it).
+    // `threads` verify: this thread (which also reads and answers, and verifies whenever it is
+    // ahead of the workers) and `threads - 1` workers, so the default (one per core) keeps every
+    // core busy without oversubscribing them. A batch that fits in one chunk is verified here (a
+    // thread start would cost more than it saves). A credential callable takes the GIL back per
+    // lookup (this thread verifies without it).
     let small = requests.len().is_ok_and(|n| n <= SMALL_BATCH);
     let workers = match threads {
         _ if small => 0,
-        Some(n) if n > 0 => n,
-        _ => std::thread::available_parallelism().map_or(1, usize::from),
+        Some(n) if n > 0 => n - 1,
+        _ => std::thread::available_parallelism().map_or(1, usize::from) - 1,
     };
     sigv4::pipeline(
         workers,
