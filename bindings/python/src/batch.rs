@@ -2,12 +2,14 @@
 //! core's pipeline on several threads while the next chunk is read (the GIL released whenever this
 //! thread verifies or waits), answered as one list in order.
 
+use std::cell::Cell;
+
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyAny, PyDict, PyList, PyString};
 use sigv4::{PendingRecord, Pipeline};
 
-use crate::batch_chunk::{Chunk, Spec};
+use crate::batch_chunk::{Chunk, Spec, CHUNK_ENTRIES};
 use crate::errors::verification;
 use crate::identity::VerifiedIdentity;
 use crate::lookup;
@@ -15,6 +17,11 @@ use crate::timestamp;
 
 /// Up to this many requests (when the input has a length) are verified on the calling thread.
 const SMALL_BATCH: usize = 32;
+
+thread_local! {
+    /// Whether this thread reads the batch (its chunks are warm in its cache already).
+    static IS_CALLER: Cell<bool> = const { Cell::new(false) };
+}
 
 /// A failure of one entry: the core's, or an exception the credential callable raised.
 enum Failure {
@@ -34,8 +41,24 @@ struct Job {
     outcomes: Vec<Option<Outcome>>,
 }
 
+/// The first chunk's size: the workers start as soon as it is read (the chunks then double up to
+/// [`CHUNK_ENTRIES`]).
+const FIRST_CHUNK: usize = 16;
+
+/// The size of the chunk after one of `last` entries, `left` entries (when known) still to read:
+/// doubling from [`FIRST_CHUNK`] to [`CHUNK_ENTRIES`], and a quarter of what is left near the end,
+/// so that the threads run out of work at about the same time (the last chunks are the tail where
+/// one thread may wait for another).
+fn next_chunk(last: usize, left: Option<usize>) -> usize {
+    let size = (last * 2).min(CHUNK_ENTRIES);
+    left.map_or(size, |left| size.min(left / 4).max(FIRST_CHUNK))
+}
+
 /// Checks every entry of a chunk (on any thread, without the GIL).
 fn check_chunk(core: &sigv4::Verifier, job: &mut Job) {
+    if !IS_CALLER.with(Cell::get) {
+        job.chunk.warm();
+    }
     let mut headers = Vec::with_capacity(16);
     let mut scope = None;
     let chunk = &job.chunk;
@@ -144,11 +167,15 @@ fn drive(
     let out = PyList::empty(py);
     let mut spare: Vec<Job> = Vec::new();
     let mut job = Job::default();
+    let mut left = requests.len().ok();
+    let mut size = FIRST_CHUNK;
     for value in requests.try_iter()? {
         job.chunk.read(py, &value?, default_now);
-        if !job.chunk.is_full() {
+        if !job.chunk.is_full(size) {
             continue;
         }
+        left = left.map(|n| n.saturating_sub(job.chunk.len()));
+        size = next_chunk(size, left);
         pipe.submit(std::mem::replace(&mut job, spare.pop().unwrap_or_default()));
         while let Some((mut done, ())) = pipe.try_next() {
             answer(py, core, &mut done, &out)?;
@@ -201,6 +228,11 @@ pub fn verify_many(
     sigv4::pipeline(
         workers,
         |job: &mut Job| check_chunk(core, job),
-        |pipe| drive(py, core, requests, default_now, pipe),
+        |pipe| {
+            IS_CALLER.with(|c| c.set(true));
+            let out = drive(py, core, requests, default_now, pipe);
+            IS_CALLER.with(|c| c.set(false));
+            out
+        },
     )
 }

@@ -73,13 +73,15 @@ def codes(results: List[Any]) -> List[str]:
 
 
 @pytest.mark.parametrize("threads", [1, 2, None])
-def test_mixed_good_and_bad_keep_their_order(threads: Any) -> None:
+@pytest.mark.parametrize("as_iterator", [False, True])
+def test_mixed_good_and_bad_keep_their_order(threads: Any, as_iterator: bool) -> None:
     good = suite_requests()
     batch, want = [], []
-    for request in good:
+    for request in good * 4:
         batch += [request, tampered(request)]
         want += ["ok", "SignatureDoesNotMatch"]
-    results = verifier().verify_many(batch, threads=threads)
+    # A list (its length known: chunks shrink towards the end) or an iterator (no length).
+    results = verifier().verify_many(iter(batch) if as_iterator else batch, threads=threads)
     assert codes(results) == want
     for result in results[::2]:
         assert result.access_key_id == AKID and result.service == "service"
