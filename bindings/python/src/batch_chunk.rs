@@ -294,6 +294,9 @@ impl Chunk {
     }
 }
 
+/// The keys of a request dict, in the order [`fields`] returns them.
+const FIELDS: [&str; 5] = ["method", "url", "headers", "body", "now"];
+
 type Fields<'py> = (
     Option<Bound<'py, PyAny>>,
     Bound<'py, PyAny>,
@@ -307,36 +310,35 @@ type Fields<'py> = (
 /// absent or None values.
 fn fields<'py>(py: Python<'py>, value: &Bound<'py, PyAny>) -> PyResult<Fields<'py>> {
     if let Ok(map) = value.cast::<PyDict>() {
-        // Interned keys, and the unknown-key scan only when the dict holds more than it should.
-        let mut present = 0;
-        let mut get = |key: &Bound<'py, PyString>| -> PyResult<Option<Bound<'py, PyAny>>> {
-            let found = map.get_item(key)?;
-            present += usize::from(found.is_some());
-            Ok(found.filter(|v| !v.is_none()))
-        };
-        let fields = (
-            get(pyo3::intern!(py, "method"))?,
-            get(pyo3::intern!(py, "url"))?,
-            get(pyo3::intern!(py, "headers"))?,
-            get(pyo3::intern!(py, "body"))?,
-            get(pyo3::intern!(py, "now"))?,
-        );
-        if map.len() > present {
-            for key in map.keys() {
-                let known = key
+        // One pass over the entries (cheaper than a lookup per field): keys are matched by
+        // identity with the interned names first (literal keys in Python code are interned), by
+        // text otherwise (keys parsed from JSON are not).
+        let names = [
+            pyo3::intern!(py, "method"),
+            pyo3::intern!(py, "url"),
+            pyo3::intern!(py, "headers"),
+            pyo3::intern!(py, "body"),
+            pyo3::intern!(py, "now"),
+        ];
+        let mut found: [Option<Bound<'py, PyAny>>; 5] = Default::default();
+        for (key, value) in map.iter() {
+            let slot = match names.iter().position(|name| key.is(name)) {
+                Some(i) => Some(i),
+                None => key
                     .cast::<PyString>()
                     .ok()
                     .and_then(|k| str_of(k).ok())
-                    .map(|k| matches!(&*k, "method" | "url" | "headers" | "body" | "now"));
-                if known != Some(true) {
-                    return Err(PyTypeError::new_err(format!(
-                        "verify_many: unknown request key {}; use method, url, headers, body, now",
-                        key.repr()?
-                    )));
-                }
-            }
+                    .and_then(|k| FIELDS.iter().position(|name| *name == &*k)),
+            };
+            let Some(i) = slot else {
+                return Err(PyTypeError::new_err(format!(
+                    "verify_many: unknown request key {}; use method, url, headers, body, now",
+                    key.repr()?
+                )));
+            };
+            found[i] = Some(value).filter(|v| !v.is_none());
         }
-        let (method, url, headers, body, now) = fields;
+        let [method, url, headers, body, now] = found;
         let url =
             url.ok_or_else(|| PyTypeError::new_err("verify_many: a request needs a \"url\""))?;
         return Ok((method, url, headers, body, now));

@@ -8,6 +8,7 @@ malformed entries a per-entry error, and with the replay cache a repeat later in
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from typing import Any, Dict, List
@@ -135,6 +136,18 @@ def test_a_later_duplicate_is_a_replay(threads: int) -> None:
     with pytest.raises(sigv4.VerificationError) as e:
         v.verify(**fresh[4])
     assert e.value.code == "RequestReplayed"
+
+
+def test_entries_parsed_from_json_verify() -> None:
+    # Keys parsed from JSON are not interned (a request log read back), headers are lists of lists
+    # and bodies text: the same results as the dicts built in Python.
+    fresh = botocore_requests(60)
+    logged = json.loads(json.dumps([dict(r, body=r["body"].decode()) for r in fresh]))
+    assert codes(verifier().verify_many(logged)) == ["ok"] * 60
+    logged[7]["bdy"] = logged[7].pop("body")
+    results = verifier().verify_many(logged)
+    assert results[7].code == "InvalidOption" and "'bdy'" in str(results[7])
+    assert codes(results[:7] + results[8:]) == ["ok"] * 59
 
 
 def test_invalid_entries_give_their_own_errors() -> None:
