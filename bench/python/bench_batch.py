@@ -6,12 +6,14 @@ the median wall time and CPU time of each and two speedups:
 - wall: loop wall / batch wall — what this run saw; on a shared, saturated machine extra threads get
   little extra CPU, so this drops towards 1 (or below) whatever the code does;
 - CPU critical path: loop CPU / the batch's critical path in CPU time, max(calling thread's CPU, all
-  threads' CPU / cores) — the calling thread only reads the requests and builds the results (it
-  never verifies while there are workers), the worker threads verify chunk k while it reads chunk
-  k+1. This is the shortest wall time the batch can take with the machine's cores free to it (the
-  calling thread's serial share, or the whole work spread over the cores), measured in CPU time so
-  that other processes' load does not enter it; on a quiet machine the wall speedup should come
-  close to it (the last chunk and the thread starts are not overlapped).
+  threads' CPU / cores) — the calling thread reads the requests and builds the results (it alone
+  can touch Python objects) and verifies queued chunks whenever it is ahead of the worker threads,
+  which verify chunk k while it reads chunk k+1. This is the shortest wall time the batch can take
+  with the machine's cores free to it (the calling thread's share, or the whole work spread over
+  the cores), measured in CPU time so that other processes' load does not enter it; on a quiet
+  machine the wall speedup should come close to it (the first chunk's read, the last chunk and the
+  thread start are not overlapped). Waiting threads poll for up to 50 µs before they sleep, and
+  that polling counts as CPU here.
 The load average before and after is printed; the wall line is the figure against the target when
 the machine is quiet (load average before below the core count: the bench itself adds up to 2).
 Prints a table; asserts nothing.

@@ -2,12 +2,14 @@
 //! core's pipeline on several threads while the next chunk is read (the GIL released whenever this
 //! thread verifies or waits), answered as one list in order.
 
+use std::cell::Cell;
+
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyAny, PyDict, PyList, PyString};
-use sigv4::{Checked, Pipeline};
+use sigv4::{PendingRecord, Pipeline};
 
-use crate::batch_chunk::{Chunk, Spec};
+use crate::batch_chunk::{Chunk, Spec, CHUNK_ENTRIES};
 use crate::errors::verification;
 use crate::identity::VerifiedIdentity;
 use crate::lookup;
@@ -16,13 +18,20 @@ use crate::timestamp;
 /// Up to this many requests (when the input has a length) are verified on the calling thread.
 const SMALL_BATCH: usize = 32;
 
+thread_local! {
+    /// Whether this thread reads the batch (its chunks are warm in its cache already).
+    static IS_CALLER: Cell<bool> = const { Cell::new(false) };
+}
+
 /// A failure of one entry: the core's, or an exception the credential callable raised.
 enum Failure {
     Core(sigv4::Error),
     Python(PyErr),
 }
 
-type Outcome = Result<Checked, Failure>;
+/// A checked entry: its identity (converted on the thread that checked it, so that the core
+/// identity's strings are freed where they were allocated) and its replay record.
+type Outcome = Result<(VerifiedIdentity, PendingRecord), Failure>;
 
 /// A chunk of entries and, once checked, their outcomes (None for an unreadable entry). Jobs are
 /// reused from chunk to chunk.
@@ -32,9 +41,26 @@ struct Job {
     outcomes: Vec<Option<Outcome>>,
 }
 
+/// The first chunk's size: the workers start as soon as it is read (the chunks then double up to
+/// [`CHUNK_ENTRIES`]).
+const FIRST_CHUNK: usize = 16;
+
+/// The size of the chunk after one of `last` entries, `left` entries (when known) still to read:
+/// doubling from [`FIRST_CHUNK`] to [`CHUNK_ENTRIES`], and a quarter of what is left near the end,
+/// so that the threads run out of work at about the same time (the last chunks are the tail where
+/// one thread may wait for another).
+fn next_chunk(last: usize, left: Option<usize>) -> usize {
+    let size = (last * 2).min(CHUNK_ENTRIES);
+    left.map_or(size, |left| size.min(left / 4).max(FIRST_CHUNK))
+}
+
 /// Checks every entry of a chunk (on any thread, without the GIL).
 fn check_chunk(core: &sigv4::Verifier, job: &mut Job) {
+    if !IS_CALLER.with(Cell::get) {
+        job.chunk.warm();
+    }
     let mut headers = Vec::with_capacity(16);
+    let mut scope = None;
     let chunk = &job.chunk;
     job.outcomes.clear();
     job.outcomes.extend(chunk.specs.iter().map(|spec| {
@@ -43,7 +69,10 @@ fn check_chunk(core: &sigv4::Verifier, job: &mut Job) {
         // A callable's exception was kept on this thread.
         Some(match lookup::take_error() {
             Some(raised) => Err(Failure::Python(raised)),
-            None => checked.map_err(Failure::Core),
+            None => checked.map_err(Failure::Core).map(|checked| {
+                let (identity, pending) = checked.into_parts();
+                (VerifiedIdentity::sharing(identity, &mut scope), pending)
+            }),
         })
     }));
 }
@@ -72,8 +101,8 @@ fn answer(
                 .into_value(py)
                 .into_any()
                 .into_bound(py),
-            (_, Some(Ok(checked))) => match core.record(checked) {
-                Ok(who) => Bound::new(py, VerifiedIdentity::new(who))?.into_any(),
+            (_, Some(Ok((who, pending)))) => match core.record_pending(&pending) {
+                Ok(()) => untracked(Bound::new(py, who)?.into_any()),
                 Err(e) => verification(py, e).into_value(py).into_bound(py).into_any(),
             },
             (_, Some(Err(Failure::Core(e)))) => {
@@ -88,6 +117,17 @@ fn answer(
     }
     job.chunk.clear();
     Ok(())
+}
+
+/// `object` taken out of the cyclic garbage collector's lists: a `VerifiedIdentity` holds no
+/// Python reference, so it can never be part of a cycle, and a batch's ten thousand results would
+/// otherwise be walked by every collection while they live.
+fn untracked(object: Bound<'_, PyAny>) -> Bound<'_, PyAny> {
+    // SAFETY: `object` is a live object of a GC type (pyo3 classes are); untracking an object
+    // that holds no references only keeps the collector from visiting it (its deallocation
+    // untracks again, which is allowed).
+    unsafe { pyo3::ffi::PyObject_GC_UnTrack(object.as_ptr().cast()) };
+    object
 }
 
 /// Pauses Python's cyclic garbage collector while the results are built, and restores it: the
@@ -127,20 +167,23 @@ fn drive(
     let out = PyList::empty(py);
     let mut spare: Vec<Job> = Vec::new();
     let mut job = Job::default();
+    let mut left = requests.len().ok();
+    let mut size = FIRST_CHUNK;
     for value in requests.try_iter()? {
         job.chunk.read(py, &value?, default_now);
-        if !job.chunk.is_full() {
+        if !job.chunk.is_full(size) {
             continue;
         }
+        left = left.map(|n| n.saturating_sub(job.chunk.len()));
+        size = next_chunk(size, left);
         pipe.submit(std::mem::replace(&mut job, spare.pop().unwrap_or_default()));
         while let Some((mut done, ())) = pipe.try_next() {
             answer(py, core, &mut done, &out)?;
             spare.push(done);
         }
-        // Ahead of the workers: wait for the oldest chunk (without the GIL) and answer it.
-        if pipe.is_ahead() {
-            let next = py.detach(|| pipe.next());
-            if let Some((mut done, ())) = next {
+        // Ahead of the workers: verify a queued chunk here (without the GIL), then go on reading.
+        if pipe.is_ahead() && py.detach(|| pipe.help()) {
+            while let Some((mut done, ())) = pipe.try_next() {
                 answer(py, core, &mut done, &out)?;
                 spare.push(done);
             }
@@ -171,18 +214,25 @@ pub fn verify_many(
     }
     let default_now = timestamp::parse(py, now)?;
     let _gc = GcPause::new(py)?;
-    // This thread reads and answers while `threads` workers verify; a batch that fits in one
-    // chunk is verified here (a thread start would cost more than it saves). A credential
-    // callable takes the GIL back per lookup (on a worker, while this thread waits without it).
+    // `threads` verify: this thread (which also reads and answers, and verifies whenever it is
+    // ahead of the workers) and `threads - 1` workers, so the default (one per core) keeps every
+    // core busy without oversubscribing them. A batch that fits in one chunk is verified here (a
+    // thread start would cost more than it saves). A credential callable takes the GIL back per
+    // lookup (this thread verifies without it).
     let small = requests.len().is_ok_and(|n| n <= SMALL_BATCH);
     let workers = match threads {
         _ if small => 0,
-        Some(n) if n > 0 => n,
-        _ => std::thread::available_parallelism().map_or(1, usize::from),
+        Some(n) if n > 0 => n - 1,
+        _ => std::thread::available_parallelism().map_or(1, usize::from) - 1,
     };
     sigv4::pipeline(
         workers,
         |job: &mut Job| check_chunk(core, job),
-        |pipe| drive(py, core, requests, default_now, pipe),
+        |pipe| {
+            IS_CALLER.with(|c| c.set(true));
+            let out = drive(py, core, requests, default_now, pipe);
+            IS_CALLER.with(|c| c.set(false));
+            out
+        },
     )
 }

@@ -3,7 +3,10 @@
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyAny, PyTuple};
+use std::sync::Arc;
+
 use sigv4::VerifiedIdentity as CoreIdentity;
+use sigv4::{ReplayClaim, SigningAlgorithm, SigningTime};
 
 /// `datetime.datetime.fromtimestamp` and `datetime.timezone.utc`, imported once.
 static DATETIME: PyOnceLock<(Py<PyAny>, Py<PyAny>)> = PyOnceLock::new();
@@ -33,13 +36,118 @@ fn datetime(py: Python<'_>, seconds: i64) -> PyResult<Py<PyAny>> {
 /// ``UNSIGNED-PAYLOAD``) and ``payload_signed``. Immutable; holds no secret.
 #[pyclass(module = "sigv4", name = "VerifiedIdentity", frozen)]
 pub struct VerifiedIdentity {
-    inner: CoreIdentity,
+    /// Held once for the identities of a batch that share it (see [`VerifiedIdentity::sharing`]).
+    scope: Arc<Scope>,
+    signing_time: SigningTime,
+    presigned: bool,
+    expires_at: Option<SigningTime>,
+    session_token_used: bool,
+    payload_hash: PayloadHash,
+    payload_signed: bool,
+    replay_claim: ReplayClaim,
+}
+
+/// What the identities of a batch usually have in common (one key, one scope, one client's signed
+/// headers): a batch's results share it instead of holding a copy each — ten thousand results
+/// alive at once cost page faults and allocator work per string otherwise.
+#[derive(PartialEq)]
+pub struct Scope {
+    access_key_id: String,
+    region: String,
+    service: String,
+    signed_headers: Vec<String>,
+    algorithm: SigningAlgorithm,
+    region_set: Option<String>,
+}
+
+/// The payload line, inline when it fits (every form SigV4 defines does: a 64-digit hash or a
+/// literal such as `UNSIGNED-PAYLOAD`), so that an identity allocates nothing of its own.
+enum PayloadHash {
+    Inline(u8, [u8; 64]),
+    Long(Box<str>),
+}
+
+impl PayloadHash {
+    fn new(text: &str) -> Self {
+        let mut bytes = [0; 64];
+        match u8::try_from(text.len()) {
+            Ok(len) if text.len() <= bytes.len() => {
+                bytes[..text.len()].copy_from_slice(text.as_bytes());
+                PayloadHash::Inline(len, bytes)
+            }
+            _ => PayloadHash::Long(text.into()),
+        }
+    }
+
+    fn as_str(&self) -> &str {
+        match self {
+            // A copy of a whole `str`: valid UTF-8.
+            PayloadHash::Inline(len, bytes) => {
+                std::str::from_utf8(&bytes[..usize::from(*len)]).unwrap_or_default()
+            }
+            PayloadHash::Long(text) => text,
+        }
+    }
 }
 
 impl VerifiedIdentity {
     /// Wraps a core result.
     pub fn new(inner: CoreIdentity) -> Self {
-        VerifiedIdentity { inner }
+        Self::sharing(inner, &mut None)
+    }
+
+    /// Wraps a core result, sharing `last`'s scope when it is the same (else `last` becomes this
+    /// identity's): a batch converts its results with one `last` per chunk.
+    pub fn sharing(inner: CoreIdentity, last: &mut Option<Arc<Scope>>) -> Self {
+        let same = last.as_deref().is_some_and(|s| {
+            s.access_key_id == inner.access_key_id
+                && s.region == inner.region
+                && s.service == inner.service
+                && s.signed_headers == inner.signed_headers
+                && s.algorithm == inner.algorithm
+                && s.region_set == inner.region_set
+        });
+        let payload_signed = inner.payload_signed();
+        let CoreIdentity {
+            access_key_id,
+            region,
+            service,
+            signed_headers,
+            signing_time,
+            presigned,
+            expires_at,
+            session_token_used,
+            payload_hash,
+            algorithm,
+            region_set,
+            replay_claim,
+            ..
+        } = inner;
+        let scope = match last {
+            Some(scope) if same => Arc::clone(scope),
+            _ => {
+                let scope = Arc::new(Scope {
+                    access_key_id,
+                    region,
+                    service,
+                    signed_headers,
+                    algorithm,
+                    region_set,
+                });
+                *last = Some(Arc::clone(&scope));
+                scope
+            }
+        };
+        VerifiedIdentity {
+            scope,
+            signing_time,
+            presigned,
+            expires_at,
+            session_token_used,
+            payload_hash: PayloadHash::new(&payload_hash),
+            payload_signed,
+            replay_claim,
+        }
     }
 }
 
@@ -48,114 +156,105 @@ impl VerifiedIdentity {
     /// The access key id that signed.
     #[getter]
     fn access_key_id(&self) -> &str {
-        &self.inner.access_key_id
+        &self.scope.access_key_id
     }
 
     /// The region of the credential scope.
     #[getter]
     fn region(&self) -> &str {
-        &self.inner.region
+        &self.scope.region
     }
 
     /// The service of the credential scope.
     #[getter]
     fn service(&self) -> &str {
-        &self.inner.service
+        &self.scope.service
     }
 
     /// The signed header names, lowercase and sorted.
     #[getter]
     fn signed_headers<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
-        PyTuple::new(py, self.inner.signed_headers.iter().map(String::as_str))
+        PyTuple::new(py, self.scope.signed_headers.iter().map(String::as_str))
     }
 
     /// The signing time as ``YYYYMMDDTHHMMSSZ``.
     #[getter]
     fn amz_date(&self) -> String {
-        self.inner.amz_date()
+        self.signing_time.amz_date()
     }
 
     /// The signing time as an aware UTC datetime.
     #[getter]
     fn signing_time(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        datetime(py, self.inner.signing_time.unix())
+        datetime(py, self.signing_time.unix())
     }
 
     /// True for a presigned URL, False for an ``Authorization`` header.
     #[getter]
     fn presigned(&self) -> bool {
-        self.inner.presigned
+        self.presigned
     }
 
     /// For a presigned URL, the last instant it is valid (aware UTC datetime); else None.
     #[getter]
     fn expires_at(&self, py: Python<'_>) -> PyResult<Option<Py<PyAny>>> {
-        self.inner
-            .expires_at
-            .map(|t| datetime(py, t.unix()))
-            .transpose()
+        self.expires_at.map(|t| datetime(py, t.unix())).transpose()
     }
 
     /// True when the request carried the session token of the looked-up credentials.
     #[getter]
     fn session_token_used(&self) -> bool {
-        self.inner.session_token_used
+        self.session_token_used
     }
 
     /// The payload line that was signed: the body's hex SHA-256, or ``UNSIGNED-PAYLOAD``.
     #[getter]
     fn payload_hash(&self) -> &str {
-        &self.inner.payload_hash
+        self.payload_hash.as_str()
     }
 
     /// True when the body is covered by the signature (not ``UNSIGNED-PAYLOAD``).
     #[getter]
     fn payload_signed(&self) -> bool {
-        self.inner.payload_signed()
+        self.payload_signed
     }
 
     /// The key a replay store remembers this request under (64 hex digits, before any prefix;
     /// the same in every language).
     #[getter]
     fn replay_key(&self) -> String {
-        self.inner.replay_claim.key()
+        self.replay_claim.key()
     }
 
     /// Milliseconds a replay store must keep ``replay_key`` at ``now`` (unix seconds, float; the
     /// end of the request's validity window; at least 1).
     fn replay_ttl_ms(&self, now: f64) -> u64 {
         // Milliseconds floored: the ttl may come out up to 1 ms long, never short.
-        self.inner
-            .replay_claim
-            .ttl_millis((now * 1000.0).floor() as i64)
+        self.replay_claim.ttl_millis((now * 1000.0).floor() as i64)
     }
 
     /// ``AWS4-HMAC-SHA256`` (SigV4) or ``AWS4-ECDSA-P256-SHA256`` (SigV4a).
     #[getter]
     fn algorithm(&self) -> &'static str {
-        self.inner.algorithm.name()
+        self.scope.algorithm.name()
     }
 
     /// SigV4a: the signed region set (``X-Amz-Region-Set``); None for SigV4.
     #[getter]
     fn region_set(&self) -> Option<&str> {
-        self.inner.region_set.as_deref()
+        self.scope.region_set.as_deref()
     }
 
     fn __repr__(&self) -> String {
         format!(
             "VerifiedIdentity(access_key_id={:?}, region={:?}, service={:?}, signed_headers={:?}, \
              amz_date={:?}, presigned={})",
-            self.inner.access_key_id,
-            self.inner.region,
-            self.inner.service,
-            self.inner.signed_headers.join(";"),
-            self.inner.amz_date(),
-            if self.inner.presigned {
-                "True"
-            } else {
-                "False"
-            }
+            self.scope.access_key_id,
+            self.scope.region,
+            self.scope.service,
+            self.scope.signed_headers.join(";"),
+            self.signing_time.amz_date(),
+            if self.presigned { "True" } else { "False" }
         )
     }
 }

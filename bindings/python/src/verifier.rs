@@ -432,8 +432,9 @@ impl Verifier {
     /// (``verify``'s arguments) or a tuple ``(method, url[, headers[, body]])``. ``now`` applies to
     /// entries without their own. With the replay cache on, requests are recorded in the list's
     /// order: a signed request repeated later in the batch is ``RequestReplayed``. ``threads``:
-    /// worker threads that verify (default: the available cores) while this thread reads the
-    /// requests and builds the results, chunk by chunk.
+    /// threads that verify, this one included (default: the available cores); this thread also
+    /// reads the requests and builds the results, chunk by chunk, and verifies whenever it is
+    /// ahead of the others.
     #[pyo3(signature = (requests, now=None, *, threads=None))]
     fn verify_many(
         &self,

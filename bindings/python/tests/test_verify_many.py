@@ -8,6 +8,7 @@ malformed entries a per-entry error, and with the replay cache a repeat later in
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from typing import Any, Dict, List
@@ -73,18 +74,54 @@ def codes(results: List[Any]) -> List[str]:
 
 
 @pytest.mark.parametrize("threads", [1, 2, None])
-def test_mixed_good_and_bad_keep_their_order(threads: Any) -> None:
+@pytest.mark.parametrize("as_iterator", [False, True])
+def test_mixed_good_and_bad_keep_their_order(threads: Any, as_iterator: bool) -> None:
     good = suite_requests()
     batch, want = [], []
-    for request in good:
+    for request in good * 4:
         batch += [request, tampered(request)]
         want += ["ok", "SignatureDoesNotMatch"]
-    results = verifier().verify_many(batch, threads=threads)
+    # A list (its length known: chunks shrink towards the end) or an iterator (no length).
+    results = verifier().verify_many(iter(batch) if as_iterator else batch, threads=threads)
     assert codes(results) == want
     for result in results[::2]:
         assert result.access_key_id == AKID and result.service == "service"
     mismatch = results[1]
     assert isinstance(mismatch, sigv4.VerificationError) and mismatch.canonical_request
+
+
+IDENTITY_FIELDS = ("access_key_id", "region", "service", "signed_headers", "amz_date", "signing_time",
+                   "presigned", "expires_at", "session_token_used", "payload_hash", "payload_signed",
+                   "replay_key", "algorithm", "region_set")
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+def test_identities_equal_single_calls_when_keys_regions_and_headers_vary(threads: int) -> None:
+    # A batch's identities share what neighbours have in common (key, scope, signed headers):
+    # alternate everything so that a shared part leaking into the wrong identity would show.
+    keys = {AKID: SECRET, "AKIDOTHER": "otherSecretKeyOtherSecretKeyOtherSecret00"}
+    batch = []
+    for i in range(300):
+        akid = AKID if i % 3 else "AKIDOTHER"
+        region = "us-west-2" if i % 4 == 1 else "us-east-1"
+        headers = {"X-Extra": str(i)} if i % 5 == 2 else {}
+        unsigned = i % 7 == 3
+        req = AWSRequest(method="PUT", url=f"https://example.amazonaws.com/k/{i}", data=f"b{i}".encode(),
+                         headers=dict(headers, **({"X-Amz-Content-SHA256": "UNSIGNED-PAYLOAD"} if unsigned else {})))
+        SigV4Auth(Credentials(akid, keys[akid]), "service", region).add_auth(req)
+        batch.append({"method": "PUT", "url": req.url, "headers": list(req.headers.items()), "body": req.body})
+    v = sigv4.Verifier(keys, regions=["us-east-1", "us-west-2"], service="service", allow_unsigned_payload=True)
+    results = v.verify_many(batch, threads=threads)
+    assert codes(results) == ["ok"] * len(batch)
+    for request, got in zip(batch, results):
+        want = v.verify(**request)
+        for field in IDENTITY_FIELDS:
+            assert getattr(got, field) == getattr(want, field), field
+        assert repr(got) == repr(want)
+    assert {r.access_key_id for r in results} == set(keys)
+    assert {r.region for r in results} == {"us-east-1", "us-west-2"}
+    assert {r.payload_hash for r in results} >= {"UNSIGNED-PAYLOAD"}
+    assert len({r.signed_headers for r in results}) >= 2
 
 
 @pytest.mark.parametrize("threads", [1, 2])
@@ -99,6 +136,18 @@ def test_a_later_duplicate_is_a_replay(threads: int) -> None:
     with pytest.raises(sigv4.VerificationError) as e:
         v.verify(**fresh[4])
     assert e.value.code == "RequestReplayed"
+
+
+def test_entries_parsed_from_json_verify() -> None:
+    # Keys parsed from JSON are not interned (a request log read back), headers are lists of lists
+    # and bodies text: the same results as the dicts built in Python.
+    fresh = botocore_requests(60)
+    logged = json.loads(json.dumps([dict(r, body=r["body"].decode()) for r in fresh]))
+    assert codes(verifier().verify_many(logged)) == ["ok"] * 60
+    logged[7]["bdy"] = logged[7].pop("body")
+    results = verifier().verify_many(logged)
+    assert results[7].code == "InvalidOption" and "'bdy'" in str(results[7])
+    assert codes(results[:7] + results[8:]) == ["ok"] * 59
 
 
 def test_invalid_entries_give_their_own_errors() -> None:
@@ -148,8 +197,9 @@ def test_a_credential_callable_runs_on_the_workers_and_its_errors_stay_per_reque
 
     results = verifier(credentials=lookup).verify_many(requests, threads=2)
     assert codes(results) == ["ok"] * 2000
-    # Two threads asked (the two workers; the calling thread only reads and answers): the work was
-    # spread, and the workers could take the GIL for the callable because verify_many released it.
+    # Two threads asked (a worker and the calling thread, which verifies whenever it is ahead): the
+    # work was spread, and the worker could take the GIL for the callable because verify_many
+    # released it.
     assert len(callers) == 2
 
     def broken(akid: str) -> Any:

@@ -10,7 +10,7 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
-use super::{replay_verdict, VerifiedIdentity, Verifier};
+use super::{replay_verdict, ReplayClaim, VerifiedIdentity, Verifier};
 use crate::error::{Error, Result};
 use crate::request::{Body, Request};
 use crate::time::SigningTime;
@@ -38,6 +38,26 @@ impl Checked {
     pub fn identity(&self) -> &VerifiedIdentity {
         &self.identity
     }
+
+    /// The identity, and what [`Verifier::record_pending`] needs to finish the verification: a
+    /// binding can convert (and free) the identity on the thread that checked it and record the
+    /// request later, in order, on another thread (freeing memory on another thread than the one
+    /// that allocated it is what makes a batch's results slow to build).
+    pub fn into_parts(self) -> (VerifiedIdentity, PendingRecord) {
+        let pending = PendingRecord {
+            claim: self.identity.replay_claim.clone(),
+            now: self.now,
+        };
+        (self.identity, pending)
+    }
+}
+
+/// The replay part of a [`Checked`] request (see [`Checked::into_parts`]): its claim and the
+/// verification instant.
+#[derive(Debug, Clone)]
+pub struct PendingRecord {
+    claim: ReplayClaim,
+    now: SigningTime,
 }
 
 /// One request of a batch, as the bindings hold it: the parts [`Request::new`] takes and the
@@ -80,14 +100,22 @@ impl Verifier {
     /// returns the identity, or `RequestReplayed` when the same signed request was accepted
     /// before.
     pub fn record(&self, checked: Checked) -> Result<VerifiedIdentity> {
+        let (identity, pending) = checked.into_parts();
+        self.record_pending(&pending)?;
+        Ok(identity)
+    }
+
+    /// [`record`](Self::record) for a request split by [`Checked::into_parts`]: Ok when the
+    /// request is accepted (its identity is then the verification's result).
+    pub fn record_pending(&self, pending: &PendingRecord) -> Result<()> {
         if let Some(store) = &self.replay {
             // A fail-open acceptance is reported by the store itself (it saw the failure).
             replay_verdict(
-                store.claim(&checked.identity.replay_claim, checked.now)?,
+                store.claim(&pending.claim, pending.now)?,
                 self.replay_fail_open,
             )?;
         }
-        Ok(checked.identity)
+        Ok(())
     }
 
     /// Verifies every request of `requests`, spread over up to `threads` threads (0: the

@@ -49,7 +49,7 @@ use crate::sigv4a::EcdsaKeyCache;
 pub(crate) use crate::bytes::{find_byte, split_byte, split_once_byte, trim_ws};
 use crate::time::SigningTime;
 
-pub use batch::{parallel_map, BatchRequest, Checked};
+pub use batch::{parallel_map, BatchRequest, Checked, PendingRecord};
 pub use declared::declared_signed_headers;
 pub use derived::{DerivedKey, KeyScope, SigningKeyLookup};
 pub use identity::VerifiedIdentity;
