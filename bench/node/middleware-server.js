@@ -50,7 +50,7 @@ function expressApp() {
   const app = express()
   app.disable('x-powered-by')
   app.disable('etag')
-  if (mode === 'express-sigv4') app.use(sigv4Middleware(verifier))
+  if (mode.startsWith('express-sigv4')) app.use(sigv4Middleware(verifier, options))
   if (mode === 'express-filen') {
     const { awsVerify, rawBodyFromVerify } = pkgRequire('@filen/aws4-express')
     app.use(express.raw({ type: '*/*', verify: rawBodyFromVerify }))
