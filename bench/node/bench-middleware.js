@@ -17,7 +17,12 @@
 //   server CPU per request too.
 // The table shows the median ratio over the rounds. BENCH_SECONDS, BENCH_ROUNDS, BENCH_CONNECTIONS
 // override the defaults; BENCH_PIN=1 (alternating) pins the servers to CPU 1 and autocannon to CPU 0.
-// BENCH_CONTROLS=1 (simultaneous) adds two control rows for the presigned GET: withSigV4 with the
+// withSigV4 runs with its default `coalesce: true` (the requests of one event-loop turn verified back to
+// back after it) and, for comparison, with `coalesce: false`. Since coalescing changes how the server
+// schedules its work, two control rows keep the verifier's own cost visible: withSigV4 (coalescing) with
+// the verification replaced by nothing, against the bare server (what the scheduling alone does) and as
+// the baseline of withSigV4 itself (what the verification costs in the same coalescing server).
+// BENCH_CONTROLS=1 (simultaneous) adds two more control rows for the presigned GET: coalesce off with the
 // verification replaced by nothing, and by a 5 µs busy wait (see middleware-server.js).
 const { spawn, execFileSync } = require('node:child_process')
 const path = require('node:path')
@@ -144,12 +149,16 @@ async function main() {
   const cases = [
     ['node:http, GET presigned URL (replayed)', 'presigned', 'sigv4', 'plain', 0.7],
     ['node:http, POST signed headers + body (replayed)', 'header', 'sigv4', 'plain', 0.7],
+    ['node:http, GET presigned, withSigV4 coalesce: false', 'presigned', 'sigv4-each', 'plain'],
+    ['node:http, POST, withSigV4 coalesce: false', 'header', 'sigv4-each', 'plain'],
+    ['control: GET presigned, withSigV4 with the verification replaced by nothing', 'presigned', 'noop', 'plain'],
+    ['GET presigned, withSigV4 vs the row above (the verification alone)', 'presigned', 'sigv4', 'noop', 0.7],
     ['Express 4, POST signed headers + body, sigv4Middleware', 'header', 'express-sigv4', 'express-plain', 0.9],
     ['Express 4, POST signed headers + body, @filen/aws4-express', 'header', 'express-filen', 'express-plain', undefined],
   ]
   if (CONTROLS) {
-    cases.push(['control: GET, verification replaced by nothing', 'presigned', 'noop', 'plain'])
-    cases.push(['control: GET, verification replaced by a 5 µs busy wait', 'presigned', 'spin5', 'plain'])
+    cases.push(['control: GET, coalesce: false, verification replaced by nothing', 'presigned', 'noop-each', 'plain'])
+    cases.push(['control: GET, coalesce: false, verification replaced by a 5 µs busy wait', 'presigned', 'spin5-each', 'plain'])
   }
   const all = {}
   for (const mode of new Set(cases.flatMap((c) => [c[3], c[2]]))) all[mode] = await startServer(mode)
@@ -184,7 +193,8 @@ async function main() {
         `${(ratio * 100).toFixed(1)}% (${ratios.map((r) => (r * 100).toFixed(0)).join(' ')})`,
         `${cpuWithout.toFixed(1)} / ${cpuWith.toFixed(1)}`,
         `${(median(cpuRatios) * 100).toFixed(1)}%`,
-        mode === 'noop' || mode === 'spin5' ? '(control)' : target === undefined ? '(competitor)'
+        mode === 'noop' || mode === 'noop-each' || mode === 'spin5-each' ? '(control)'
+          : mode === 'sigv4-each' ? '(coalesce off)' : target === undefined ? '(competitor)'
           : `>= ${target * 100}%: rate ${ratio >= target ? 'yes' : 'NO'}, CPU ${median(cpuRatios) >= target ? 'yes' : 'NO'}`,
       ])
     }

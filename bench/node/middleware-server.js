@@ -8,14 +8,15 @@ const { Verifier, withSigV4, sigv4Middleware } = pkgRequire(dir)
 
 const mode = process.argv[2]
 
-// Controls (BENCH_CONTROLS=1 in bench-middleware.js): withSigV4 with the verification replaced by
-// nothing (`noop`: what the middleware's JavaScript costs) or by a busy wait of 5 µs (`spin5`: what
-// any 5 µs of work per request costs this server), so the verifier's share can be told apart.
-if (mode === 'noop' || mode === 'spin5') {
+// Controls: withSigV4 with the verification replaced by nothing (`noop`: what the middleware's
+// JavaScript and its per-turn scheduling (`coalesce`) do to the server; `noop-each` with coalesce off)
+// or by a busy wait of 5 µs (`spin5-each`, coalesce off, BENCH_CONTROLS=1: what any 5 µs of work per request costs this
+// server), so the verifier's share can be told apart.
+if (mode === 'noop' || mode === 'noop-each' || mode === 'spin5-each') {
   const { Verifier: V, VERIFY_RAW } = pkgRequire('./lib/verifier')
   const { VerifiedIdentity } = pkgRequire('./lib/identity')
   const who = () => new VerifiedIdentity('AKIDBENCH\0us-east-1\0execute-api\0host\0\0' + '0\0\0' + '0\0\0AWS4-HMAC-SHA256\0')
-  V.prototype[VERIFY_RAW] = mode === 'noop' ? who : function spin() {
+  V.prototype[VERIFY_RAW] = mode.startsWith('noop') ? who : function spin() {
     const until = process.hrtime.bigint() + 5000n
     while (process.hrtime.bigint() < until);
     return who()
@@ -64,7 +65,9 @@ function expressApp() {
   return app
 }
 
-const server = http.createServer(mode.startsWith('express-') ? expressApp() : mode === 'plain' ? handler : withSigV4(verifier, handler))
+// `*-each`: withSigV4 with `coalesce: false` (each request verified inside the 'request' event).
+const options = { coalesce: !mode.endsWith('-each') }
+const server = http.createServer(mode.startsWith('express-') ? expressApp() : mode === 'plain' ? handler : withSigV4(verifier, handler, options))
 server.keepAliveTimeout = 60000
 server.listen(0, '127.0.0.1', () => console.log(`listening on ${server.address().port}`))
 process.on('message', (m) => {

@@ -177,9 +177,7 @@ fn push_integer(out: &mut String, n: i64) {
             break;
         }
     }
-    for &d in &digits[at..] {
-        out.push(char::from(d));
-    }
+    out.extend(digits[at..].iter().map(|&d| char::from(d)));
 }
 
 fn flag(b: bool) -> &'static str {

@@ -89,6 +89,30 @@ impl<'a> Request<'a> {
         })
     }
 
+    /// The request as the verifier takes it: the method checked, the URL kept as given and not
+    /// split, since the verifier reads it once, strictly, with
+    /// [`RequestTarget::parse`](crate::RequestTarget::parse) and takes path, query and authority
+    /// from there ([`with_target`](Self::with_target)). Saves a second pass over the URL per
+    /// verification.
+    pub(crate) fn for_verifier(
+        method: &'a str,
+        url: &'a str,
+        headers: &'a [(&'a str, &'a str)],
+        body: Body<'a>,
+    ) -> Result<Self> {
+        validate_method(method)?;
+        Ok(Request {
+            method,
+            given: url,
+            url,
+            authority: None,
+            path: "",
+            query: "",
+            headers,
+            body,
+        })
+    }
+
     /// This request with the path, query and authority of `target` (the verifier's strict reading
     /// of the URL as given).
     pub(crate) fn with_target(&self, target: &crate::http::RequestTarget<'a>) -> Self {

@@ -4,8 +4,8 @@ use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyAny, PyBool, PyBytes, PyDict, PyInt, PyString};
 use sigv4::{
-    Body, ErrorKind, OptionFlag, OptionName, PathNormalization, Request, SessionTokenMode,
-    UriEncoding, VerifierSettings,
+    Body, ErrorKind, OptionFlag, OptionName, PathNormalization, SessionTokenMode, UriEncoding,
+    VerifierSettings,
 };
 
 use crate::body::{hash_stream, BodyInput, DETACH_THRESHOLD};
@@ -143,9 +143,7 @@ impl Verifier {
             }
             (None, _) => Body::Bytes(&[]),
         };
-        let request =
-            Request::new(method, url, &pairs, core_body).map_err(|e| verification(py, e))?;
-        let run = || self.core.verify(&request, now);
+        let run = || self.core.verify_http(method, url, &pairs, core_body, now);
         let large = matches!(core_body, Body::Bytes(b) if b.len() >= DETACH_THRESHOLD);
         let result = if large { py.detach(run) } else { run() };
         if let Some(error) = lookup::take_error() {

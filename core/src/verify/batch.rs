@@ -92,7 +92,7 @@ impl Verifier {
         body: Body<'_>,
         now: SigningTime,
     ) -> Result<Checked> {
-        let request = Request::new(method, url, headers, body)?;
+        let request = Request::for_verifier(method, url, headers, body)?;
         self.check(&request, now)
     }
 

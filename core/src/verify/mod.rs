@@ -356,7 +356,7 @@ impl Verifier {
         body: Body<'_>,
         now: SigningTime,
     ) -> Result<VerifiedIdentity> {
-        let request = Request::new(method, url, headers, body)?;
+        let request = Request::for_verifier(method, url, headers, body)?;
         self.verify(&request, now)
     }
 
