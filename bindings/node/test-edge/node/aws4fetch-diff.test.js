@@ -81,5 +81,8 @@ test(`libsigv4/aws4fetch signs ${COUNT} generated requests as aws4fetch does (SE
   }
   console.log('aws4fetch differential tally:', JSON.stringify(tally))
   assert.deepStrictEqual(failures.slice(0, 3), [], `${failures.length} requests differ from aws4fetch (SEED=${SEED})`)
-  assert.ok(tally.identical >= COUNT * 0.6, `only ${tally.identical} identical`)
+  // Most generated inputs must be comparable byte for byte, not just allowlisted classes. The share
+  // depends on the seed: 58.9–64.3% over the seeds seen (SEED=1026067238 gave 58.9%, failing an
+  // earlier 60% floor), so the floor sits well under the spread.
+  assert.ok(tally.identical >= COUNT * 0.5, `only ${tally.identical} identical`)
 })
