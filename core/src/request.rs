@@ -49,8 +49,7 @@ impl<'a> Request<'a> {
         headers: &'a [(&'a str, &'a str)],
         body: Body<'a>,
     ) -> Result<Self> {
-        validate_method(method)?;
-        let given = url;
+        let request = Self::for_verifier(method, url, headers, body)?;
         // One pass with a class table: the fragment, the query, and control characters (never
         // allowed in a URL) in a single look at each byte.
         let mut end = url.len();
@@ -78,14 +77,11 @@ impl<'a> Request<'a> {
         let (before_query, query) = split_query(url, question);
         let (authority, path) = split_url(before_query)?;
         Ok(Request {
-            method,
-            given,
             url,
             authority,
             path,
             query,
-            headers,
-            body,
+            ..request
         })
     }
 
@@ -93,7 +89,7 @@ impl<'a> Request<'a> {
     /// split, since the verifier reads it once, strictly, with
     /// [`RequestTarget::parse`](crate::RequestTarget::parse) and takes path, query and authority
     /// from there ([`with_target`](Self::with_target)). Saves a second pass over the URL per
-    /// verification.
+    /// verification; [`Request::new`] starts from it and splits the URL for the signer.
     pub(crate) fn for_verifier(
         method: &'a str,
         url: &'a str,

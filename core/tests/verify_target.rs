@@ -220,3 +220,34 @@ fn a_presigned_url_whose_query_ends_in_a_question_mark_verifies() {
         );
     }
 }
+
+#[test]
+fn the_one_reading_of_the_url_still_refuses_control_bytes_and_bad_methods() {
+    // verify_http reads the URL once, with the strict request-target parser (no split before it):
+    // control bytes anywhere in the target are still InvalidUrl, and the method is still checked.
+    let v = verifier("service", VerifierSettings::for_service("service"));
+    let headers = sign_headers("service", "/a?x=1");
+    assert_eq!(code(verify(&v, "/a?x=1", &headers)), "verifies");
+    for target in [
+        "/a\r\nX-Evil: 1?x=1",
+        "/a?x=1\n",
+        "/a\0?x=1",
+        "/a?x=\t1",
+        "/a\x7f?x=1",
+        "https://example.amazonaws.com/a\r?x=1",
+    ] {
+        let e = verify(&v, target, &headers).expect_err(target);
+        assert_eq!(e.code(), "InvalidUrl", "{target:?}: {e}");
+        assert!(e.message().contains("control"), "{target:?}: {e}");
+    }
+    let pairs: Vec<(&str, &str)> = headers
+        .iter()
+        .map(|(n, v)| (n.as_str(), v.as_str()))
+        .collect();
+    for method in ["", "G ET", "GET\r\n"] {
+        let e = v
+            .verify_http(method, "/a?x=1", &pairs, Body::Bytes(b""), now())
+            .expect_err(method);
+        assert_eq!(e.code(), "InvalidMethod", "{method:?}: {e}");
+    }
+}
