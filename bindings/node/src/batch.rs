@@ -32,6 +32,8 @@ enum Entry {
 }
 
 /// What checking one entry gave.
+// Mostly `Checked`: boxing it would add an allocation per request to make the rare failures smaller.
+#[allow(clippy::large_enum_variant)]
 enum Outcome {
     /// Signature and every check but the replay cache passed: the identity record (written on
     /// the pool thread) and what the replay cache needs.
