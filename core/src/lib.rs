@@ -96,9 +96,9 @@ pub use sigv4a::{EcdsaKey, EcdsaKeyCache, EcdsaPublicKey, SIGV4A_ALGORITHM};
 pub use time::SigningTime;
 pub use verify::{
     declared_signed_headers, parallel_map, pipeline, replay_verdict, BatchRequest, Checked,
-    CredentialLookup, DerivedKey, KeyScope, PendingRecord, Pipeline, ReplayClaim, ReplayOutcome,
-    ReplayStore, ReplayVerdict, SigningKeyLookup, VerifiedIdentity, VerifiedStream, Verifier,
-    VerifierLimits, VerifierSettings,
+    CredentialLookup, DerivedKey, IdentityView, KeyScope, PendingRecord, Pipeline, ReplayClaim,
+    ReplayOutcome, ReplayStore, ReplayVerdict, SigningKeyLookup, VerifiedIdentity, VerifiedStream,
+    Verifier, VerifierLimits, VerifierSettings,
 };
 
 /// The README's Rust examples, compiled and run as doctests so they stay true.

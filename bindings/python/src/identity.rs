@@ -3,8 +3,10 @@
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyAny, PyTuple};
+use std::cell::RefCell;
 use std::sync::Arc;
 
+use sigv4::IdentityView;
 use sigv4::VerifiedIdentity as CoreIdentity;
 use sigv4::{ReplayClaim, SigningAlgorithm, SigningTime};
 
@@ -90,7 +92,73 @@ impl PayloadHash {
     }
 }
 
+impl Scope {
+    /// Whether `view` has this scope (the identity can share it instead of copying its strings).
+    fn is_of(&self, view: &IdentityView<'_>) -> bool {
+        self.access_key_id == view.access_key_id
+            && self.region == view.region
+            && self.service == view.service
+            && self.signed_headers.len() == view.signed_headers.len()
+            && self
+                .signed_headers
+                .iter()
+                .zip(view.signed_headers)
+                .all(|(a, b)| a == b)
+            && self.algorithm == view.algorithm
+            && self.region_set.as_deref() == view.region_set
+    }
+
+    fn of(view: &IdentityView<'_>) -> Self {
+        Scope {
+            access_key_id: view.access_key_id.to_owned(),
+            region: view.region.to_owned(),
+            service: view.service.to_owned(),
+            signed_headers: view
+                .signed_headers
+                .iter()
+                .map(|s| (*s).to_owned())
+                .collect(),
+            algorithm: view.algorithm,
+            region_set: view.region_set.map(str::to_owned),
+        }
+    }
+}
+
+thread_local! {
+    /// The scope of this thread's last single verification: a server's requests mostly come from
+    /// a few clients, so most identities share it and copy no string.
+    static LAST_SCOPE: RefCell<Option<Arc<Scope>>> = const { RefCell::new(None) };
+}
+
 impl VerifiedIdentity {
+    /// The identity of one verification, from the core's borrowed view (see [`Scope::is_of`]).
+    pub fn from_view(view: IdentityView<'_>) -> Self {
+        let scope = LAST_SCOPE
+            .try_with(|last| {
+                let mut last = last.borrow_mut();
+                match &*last {
+                    Some(scope) if scope.is_of(&view) => Arc::clone(scope),
+                    _ => {
+                        let scope = Arc::new(Scope::of(&view));
+                        *last = Some(Arc::clone(&scope));
+                        scope
+                    }
+                }
+            })
+            // Only while the thread is being torn down.
+            .unwrap_or_else(|_| Arc::new(Scope::of(&view)));
+        VerifiedIdentity {
+            scope,
+            signing_time: view.signing_time,
+            presigned: view.presigned,
+            expires_at: view.expires_at,
+            session_token_used: view.session_token_used,
+            payload_hash: PayloadHash::new(view.payload_hash),
+            payload_signed: view.payload_signed(),
+            replay_claim: view.replay_claim,
+        }
+    }
+
     /// Wraps a core result.
     pub fn new(inner: CoreIdentity) -> Self {
         Self::sharing(inner, &mut None)

@@ -143,15 +143,22 @@ impl Verifier {
             }
             (None, _) => Body::Bytes(&[]),
         };
-        let run = || self.core.verify_http(method, url, &pairs, core_body, now);
+        let run = || {
+            self.core.verify_http_with(
+                method,
+                url,
+                &pairs,
+                core_body,
+                now,
+                VerifiedIdentity::from_view,
+            )
+        };
         let large = matches!(core_body, Body::Bytes(b) if b.len() >= DETACH_THRESHOLD);
         let result = if large { py.detach(run) } else { run() };
         if let Some(error) = lookup::take_error() {
             return Err(error);
         }
-        result
-            .map(VerifiedIdentity::new)
-            .map_err(|e| verification(py, e))
+        result.map_err(|e| verification(py, e))
     }
 }
 

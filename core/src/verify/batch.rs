@@ -52,6 +52,13 @@ impl Checked {
     }
 }
 
+impl PendingRecord {
+    /// What [`Verifier::verify_http_with`] records after its checks.
+    pub(super) fn new(claim: ReplayClaim, now: SigningTime) -> Self {
+        PendingRecord { claim, now }
+    }
+}
+
 /// The replay part of a [`Checked`] request (see [`Checked::into_parts`]): its claim and the
 /// verification instant.
 #[derive(Debug, Clone)]
@@ -79,8 +86,8 @@ pub struct BatchRequest<'a> {
 impl Verifier {
     /// Runs every check of [`verify`](Self::verify) except the replay cache.
     pub fn check(&self, request: &Request<'_>, now: SigningTime) -> Result<Checked> {
-        self.authenticate(request, now, false)
-            .map(|(checked, _)| checked)
+        self.authenticate(request, now, false, |view| view.to_identity())
+            .map(|(identity, _)| Checked { identity, now })
     }
 
     /// Builds the request view and calls [`check`](Self::check).

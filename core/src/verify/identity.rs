@@ -49,6 +49,74 @@ impl VerifiedIdentity {
     /// True when the body is covered by the signature (not `UNSIGNED-PAYLOAD` nor
     /// `STREAMING-UNSIGNED-PAYLOAD-TRAILER`).
     pub fn payload_signed(&self) -> bool {
-        !PayloadSentinel::find(&self.payload_hash).is_some_and(|p| p.leaves_body_unsigned())
+        covers_body(&self.payload_hash)
     }
+}
+
+/// A [`VerifiedIdentity`] borrowed from the request and the verifier, for a binding that builds
+/// its own result ([`Verifier::verify_http_with`](super::Verifier::verify_http_with)): the same
+/// fields without a heap copy of each string — a server verifying one request per call then
+/// allocates nothing for the identity it does not keep.
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IdentityView<'a> {
+    /// As [`VerifiedIdentity::access_key_id`].
+    pub access_key_id: &'a str,
+    /// As [`VerifiedIdentity::region`].
+    pub region: &'a str,
+    /// As [`VerifiedIdentity::service`].
+    pub service: &'a str,
+    /// As [`VerifiedIdentity::signed_headers`].
+    pub signed_headers: &'a [&'a str],
+    /// As [`VerifiedIdentity::signing_time`].
+    pub signing_time: SigningTime,
+    /// As [`VerifiedIdentity::presigned`].
+    pub presigned: bool,
+    /// As [`VerifiedIdentity::expires_at`].
+    pub expires_at: Option<SigningTime>,
+    /// As [`VerifiedIdentity::session_token_used`].
+    pub session_token_used: bool,
+    /// As [`VerifiedIdentity::payload_hash`].
+    pub payload_hash: &'a str,
+    /// As [`VerifiedIdentity::algorithm`].
+    pub algorithm: SigningAlgorithm,
+    /// As [`VerifiedIdentity::region_set`].
+    pub region_set: Option<&'a str>,
+    /// As [`VerifiedIdentity::replay_claim`].
+    pub replay_claim: ReplayClaim,
+}
+
+impl IdentityView<'_> {
+    /// The owned identity.
+    pub fn to_identity(&self) -> VerifiedIdentity {
+        VerifiedIdentity {
+            access_key_id: self.access_key_id.to_owned(),
+            region: self.region.to_owned(),
+            service: self.service.to_owned(),
+            signed_headers: self
+                .signed_headers
+                .iter()
+                .map(|s| (*s).to_owned())
+                .collect(),
+            signing_time: self.signing_time,
+            presigned: self.presigned,
+            expires_at: self.expires_at,
+            session_token_used: self.session_token_used,
+            payload_hash: self.payload_hash.to_owned(),
+            algorithm: self.algorithm,
+            region_set: self.region_set.map(str::to_owned),
+            replay_claim: self.replay_claim.clone(),
+        }
+    }
+
+    /// As [`VerifiedIdentity::payload_signed`].
+    pub fn payload_signed(&self) -> bool {
+        covers_body(self.payload_hash)
+    }
+}
+
+/// Whether a signed payload line covers the body (neither `UNSIGNED-PAYLOAD` nor
+/// `STREAMING-UNSIGNED-PAYLOAD-TRAILER`).
+fn covers_body(payload_hash: &str) -> bool {
+    !PayloadSentinel::find(payload_hash).is_some_and(|p| p.leaves_body_unsigned())
 }

@@ -52,7 +52,7 @@ use crate::time::SigningTime;
 pub use batch::{parallel_map, BatchRequest, Checked, PendingRecord};
 pub use declared::declared_signed_headers;
 pub use derived::{DerivedKey, KeyScope, SigningKeyLookup};
-pub use identity::VerifiedIdentity;
+pub use identity::{IdentityView, VerifiedIdentity};
 pub use lookup::CredentialLookup;
 pub use pipeline::{pipeline, Pipeline};
 pub use replay_store::{replay_verdict, ReplayClaim, ReplayOutcome, ReplayStore, ReplayVerdict};
@@ -254,8 +254,8 @@ impl Verifier {
                 ))
             }
         }
-        let (checked, seed) = self.authenticate(request, now, true)?;
-        let identity = self.record(checked)?;
+        let (identity, seed) = self.authenticate(request, now, true, |view| view.to_identity())?;
+        let identity = self.record(Checked { identity, now })?;
         let Some(seed) = seed else {
             return Err(Error::new(
                 ErrorKind::XAmzContentSha256Mismatch,
@@ -296,12 +296,15 @@ impl Verifier {
         self.verify_streaming(&request, now)
     }
 
-    fn authenticate<'r>(
+    /// Every check but the replay store's; `finish` makes the result from the identity, which
+    /// borrows from the request and the verifier (see [`IdentityView`]).
+    fn authenticate<'r, R>(
         &self,
         request: &Request<'r>,
         now: SigningTime,
         streaming: bool,
-    ) -> Result<(Checked, Option<Box<Seed<'r>>>)> {
+        finish: impl FnOnce(IdentityView<'_>) -> R,
+    ) -> Result<(R, Option<Box<Seed<'r>>>)> {
         let limits = &self.settings.limits;
         let allow_sigv4a = self.settings.allow_sigv4a;
         // The target exactly as received, read strictly: what the signature is checked against is
@@ -344,7 +347,7 @@ impl Verifier {
                 ))
             }
         };
-        self.verify_parts(request, &scan, auth, now, streaming)
+        self.verify_parts(request, &scan, auth, now, streaming, finish)
     }
 
     /// Builds the request view and verifies it in one call (what the bindings use).
@@ -360,14 +363,42 @@ impl Verifier {
         self.verify(&request, now)
     }
 
-    fn verify_parts<'r>(
+    /// [`verify_http`](Self::verify_http) for a binding that builds its own result: `finish`
+    /// gets the identity borrowed from the request and the verifier (no string copied) and its
+    /// result is returned once the replay store, when there is one, has accepted the request.
+    pub fn verify_http_with<R>(
+        &self,
+        method: &str,
+        url: &str,
+        headers: &[(&str, &str)],
+        body: Body<'_>,
+        now: SigningTime,
+        finish: impl FnOnce(IdentityView<'_>) -> R,
+    ) -> Result<R> {
+        let request = Request::for_verifier(method, url, headers, body)?;
+        let mut claim = None;
+        let keep_claim = self.replay.is_some();
+        let (result, _) = self.authenticate(&request, now, false, |view| {
+            if keep_claim {
+                claim = Some(view.replay_claim.clone());
+            }
+            finish(view)
+        })?;
+        if let Some(claim) = claim {
+            self.record_pending(&PendingRecord::new(claim, now))?;
+        }
+        Ok(result)
+    }
+
+    fn verify_parts<'r, R>(
         &self,
         request: &Request<'r>,
         scan: &headers::HeaderScan<'r>,
         auth: AuthParts<'r>,
         now: SigningTime,
         streaming: bool,
-    ) -> Result<(Checked, Option<Box<Seed<'r>>>)> {
+        finish: impl FnOnce(IdentityView<'_>) -> R,
+    ) -> Result<(R, Option<Box<Seed<'r>>>)> {
         let form = auth.form;
         let algorithm = auth.algorithm;
         let time = checks::amz_date(form, &auth.amz_date)?;
@@ -578,22 +609,22 @@ impl Verifier {
             }
         }
         let replay_claim = ReplayClaim::new(scope.access_key_id, &replay_key, valid_until);
-        let identity = VerifiedIdentity {
-            access_key_id: scope.access_key_id.to_owned(),
-            region: region.to_owned(),
-            service: self.service.clone(),
-            signed_headers: signed.iter().map(|s| (*s).to_owned()).collect(),
+        let result = finish(IdentityView {
+            access_key_id: scope.access_key_id,
+            region,
+            service: &self.service,
+            signed_headers: signed.as_slice(),
             signing_time: time,
             presigned: form == Form::Query,
             expires_at: auth
                 .expires
                 .and_then(|_| SigningTime::from_unix(valid_until).ok()),
             session_token_used: token_used,
-            payload_hash: payload_line.into_owned(),
+            payload_hash: &payload_line,
             algorithm,
-            region_set: auth.region_set.map(Cow::into_owned),
+            region_set: auth.region_set.as_deref(),
             replay_claim,
-        };
+        });
         // Boxed: a plain verification then moves a small result, not the chain and framing.
         let seed = stream.map(|(mode, framing)| {
             Box::new(Seed {
@@ -603,8 +634,7 @@ impl Verifier {
             })
         });
         // The replay store is asked by `record`, after the checks (a batch records in its order).
-        let checked = Checked { identity, now };
-        Ok((checked, seed))
+        Ok((result, seed))
     }
 
     /// The regions accepted.
