@@ -4,6 +4,7 @@
 //! order on the event loop (`NativeBatch.finish`: the replay cache, in the batch's order, and the
 //! results). The chunks in flight at once are the threads used.
 
+use std::cell::{Cell, RefCell};
 use std::sync::{Arc, Mutex};
 
 use napi::bindgen_prelude::{AsyncTask, Env};
@@ -21,23 +22,39 @@ use crate::verifier::{VerifierHandle, VERIFIER};
 enum Entry {
     /// Read field by field, as `verify` reads its arguments (any header shape).
     Read(RequestIn<'static>),
-    /// A packed record (`sigv4::packed::VERIFY_REQUEST_FIELDS` then `count` header pairs), split
-    /// on the worker threads: the event loop only copies one string.
-    Packed {
-        record: String,
-        count: usize,
-        body: BodyIn<'static>,
-        time: SigningTime,
-    },
+    /// Requests packed by lib/verify-many.js, many per native call (see [`Packed`]).
+    Packed(Packed),
 }
+
+/// Requests packed by lib/verify-many.js (`NativeBatch.addPacked`): one text for all of them,
+/// copied out of JS as UTF-16 (a plain copy on the event loop; the UTF-8 conversion and the
+/// splitting happen on the pool thread), and three numbers per request.
+struct Packed {
+    /// The requests' fields, each request `method NUL url [NUL name NUL value]... [NUL body]`,
+    /// requests joined by NUL.
+    text: Vec<u16>,
+    /// Per request: its length in `text` (UTF-16 units, one separator included), its header
+    /// pair count, and its body: the length of a body inlined at the record's end (>= 0),
+    /// [`NO_BODY`] or [`BODY_APART`] (the next of `bodies`).
+    meta: Vec<i32>,
+    /// The bodies sent apart (bytes, or long strings), in request order.
+    bodies: Vec<BodyIn<'static>>,
+    /// The instant the requests are verified at.
+    time: SigningTime,
+}
+
+/// `meta` body value: the request has no body.
+const NO_BODY: i32 = -1;
+/// `meta` body value: the request's body is the next one of `bodies`.
+const BODY_APART: i32 = -2;
 
 /// What checking one entry gave.
 // Mostly `Checked`: boxing it would add an allocation per request to make the rare failures smaller.
 #[allow(clippy::large_enum_variant)]
 enum Outcome {
     /// Signature and every check but the replay cache passed: the identity record (written on
-    /// the pool thread) and what the replay cache needs.
-    Checked(sigv4::Checked, String),
+    /// the pool thread, where the identity is also freed) and what the replay cache needs.
+    Checked(sigv4::PendingRecord, String),
     /// A check failed.
     Failed(sigv4::Error),
     /// A packed record whose fields do not match its header count (a NUL inside a field): JS
@@ -48,7 +65,11 @@ enum Outcome {
 /// One chunk of a `verifyMany` call: its requests, then (once `checkBatch` ran) their outcomes.
 #[napi]
 pub struct NativeBatch {
-    requests: Vec<Entry>,
+    /// Taken by `checkBatch` (through a shared borrow: napi-rs keeps a task's arguments borrowed
+    /// until it settles, so the batch stays readable meanwhile).
+    requests: RefCell<Vec<Entry>>,
+    /// How many requests `requests` holds.
+    count: Cell<usize>,
     /// Written by the pool thread, taken by `finish`.
     outcomes: Arc<Mutex<Option<Vec<Outcome>>>>,
 }
@@ -60,7 +81,8 @@ impl NativeBatch {
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
         NativeBatch {
-            requests: Vec::new(),
+            requests: RefCell::default(),
+            count: Cell::new(0),
             outcomes: Arc::default(),
         }
     }
@@ -85,7 +107,7 @@ impl NativeBatch {
         let req = unsafe {
             input::request_args(env.raw(), method, url, headers, body, payload_hash, now)?
         };
-        self.requests.push(Entry::Read(RequestIn {
+        self.requests.get_mut().push(Entry::Read(RequestIn {
             body: req.body.into_owned(),
             method: req.method,
             url: req.url,
@@ -93,20 +115,24 @@ impl NativeBatch {
             payload_hash: req.payload_hash,
             time: req.time,
         }));
+        *self.count.get_mut() += 1;
         Ok(())
     }
 
-    /// Adds requests already packed by lib/verify-many.js: `records[i]` with `counts[i]` header
-    /// pairs and body `bodies[i]` (a string, bytes, or undefined), each at `now`. One call for many
-    /// requests, and no per-field reads: what keeps the event loop's share of a batch small.
+    /// Adds requests packed by lib/verify-many.js: `text` holds them all (each `method NUL url
+    /// [NUL name NUL value]... [NUL body]`, joined by NUL); `meta` (an Int32Array) has three
+    /// numbers per request: its length in `text` in UTF-16 units plus one (its separator), its
+    /// header pair count, and its body (the length of a string body at the record's end, -1 for
+    /// none, -2 for the next of `bodies`: bytes or a long string). All verified at `now`. One
+    /// call and one copy for many requests: what keeps the event loop's share of a batch small.
     #[napi(
-        ts_args_type = "records: string[], counts: number[], bodies: Array<string | Uint8Array | undefined | null>, now: Date | number | string | undefined | null"
+        ts_args_type = "text: string, meta: Int32Array, bodies: Array<string | Uint8Array>, now: Date | number | string | undefined | null"
     )]
     pub fn add_packed(
         &mut self,
         env: Env,
-        records: Raw,
-        counts: Raw,
+        text: Raw,
+        meta: Raw,
         bodies: Raw,
         now: Option<Raw>,
     ) -> napi::Result<()> {
@@ -119,33 +145,47 @@ impl NativeBatch {
             },
             None => input::now(),
         };
-        let n = js::array_len(env, records.0).map_err(fail)?;
-        self.requests.reserve(n as usize);
+        let text = read_utf16(env, text.0).map_err(fail)?;
+        let meta = read_i32s(env, meta.0).map_err(fail)?;
+        let n = js::array_len(env, bodies.0).map_err(fail)?;
+        let mut apart = Vec::with_capacity(n as usize);
         for i in 0..n {
-            let record = js::read_string(env, js::element(env, records.0, i).map_err(fail)?)
-                .map_err(fail)?;
-            let count =
-                js::number(env, js::element(env, counts.0, i).map_err(fail)?).map_err(fail)?;
             let body = js::element(env, bodies.0, i).map_err(fail)?;
-            let body = match js::type_of(env, body).map_err(fail)? {
-                sys::ValueType::napi_undefined | sys::ValueType::napi_null => BodyIn::Empty,
-                // SAFETY: copied (into_owned) before this call returns.
-                _ => unsafe { input::body(env, Some(body))? }.into_owned(),
-            };
-            self.requests.push(Entry::Packed {
-                record,
-                count: count as usize,
-                body,
-                time,
-            });
+            // SAFETY: copied (into_owned) before this call returns.
+            apart.push(unsafe { input::body(env, Some(body))? }.into_owned());
         }
+        let requests = meta.len() / 3;
+        let spans: usize = meta.chunks_exact(3).map(|m| m[0].max(0) as usize).sum();
+        let wanted = meta.chunks_exact(3).filter(|m| m[2] == BODY_APART).count();
+        let sane = meta
+            .chunks_exact(3)
+            .all(|m| m[0] >= 1 && (0..=1 << 20).contains(&m[1]) && m[2] >= BODY_APART);
+        // lib/verify-many.js writes these; a mismatch is a bug there, refused rather than read
+        // out of bounds.
+        if meta.len() % 3 != 0
+            || !sane
+            || spans != text.len() + usize::from(requests > 0)
+            || wanted != apart.len()
+        {
+            return Err(napi::Error::new(
+                napi::Status::InvalidArg,
+                "addPacked: the lengths do not match the text",
+            ));
+        }
+        *self.count.get_mut() += requests;
+        self.requests.get_mut().push(Entry::Packed(Packed {
+            text,
+            meta,
+            bodies: apart,
+            time,
+        }));
         Ok(())
     }
 
     /// How many requests were added.
     #[napi(getter)]
     pub fn length(&self) -> u32 {
-        self.requests.len() as u32
+        self.count.get() as u32
     }
 
     /// Finishes a checked chunk on the event loop, chunks in the batch's order: records the
@@ -171,8 +211,8 @@ impl NativeBatch {
         let array = js::array(env, outcomes.len()).map_err(fail)?;
         for (i, outcome) in outcomes.into_iter().enumerate() {
             let value = match outcome {
-                Outcome::Checked(checked, record) => match core.record(checked) {
-                    Ok(_) => output::js_string(env, &record)?,
+                Outcome::Checked(pending, record) => match core.record_pending(&pending) {
+                    Ok(()) => output::js_string(env, &record)?,
                     Err(e) => error_record(env, &e).map_err(fail)?,
                 },
                 Outcome::Failed(e) => error_record(env, &e).map_err(fail)?,
@@ -199,7 +239,7 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 pub fn check_batch(
     env: Env,
     verifier: Raw,
-    batch: &mut NativeBatch,
+    batch: &NativeBatch,
 ) -> napi::Result<AsyncTask<CheckTask>> {
     let env = env.raw();
     // SAFETY: VERIFIER handles hold a VerifierHandle; the caller holds the handle for this call.
@@ -208,7 +248,8 @@ pub fn check_batch(
     let core = Arc::clone(&unsafe { handle_of(env, verifier)? }.0);
     Ok(AsyncTask::new(CheckTask {
         core,
-        requests: std::mem::take(&mut batch.requests),
+        requests: batch.requests.take(),
+        count: batch.count.take(),
         outcomes: Arc::clone(&batch.outcomes),
     }))
 }
@@ -223,45 +264,155 @@ unsafe fn handle_of<'a>(env: sys::napi_env, verifier: Raw) -> napi::Result<&'a V
 pub struct CheckTask {
     core: Arc<sigv4::Verifier>,
     requests: Vec<Entry>,
+    count: usize,
     outcomes: Arc<Mutex<Option<Vec<Outcome>>>>,
 }
 
-/// Checks one entry (on a pool thread): a packed record is split here.
-fn check(core: &sigv4::Verifier, entry: &Entry) -> Outcome {
-    let checked = match entry {
-        Entry::Read(r) => {
-            core.check_http(&r.method, &r.url, &r.header_refs(), r.core_body(), r.time)
-        }
-        Entry::Packed {
-            record,
-            count,
-            body,
-            time,
-        } => {
-            let fields = packed::fields(record);
-            // Method, URL, then the pairs (no headers: the URL may be followed by an empty field).
-            let fits = fields.len() == 2 + 2 * count
-                || (*count == 0 && fields.len() == 3 && fields[2].is_empty());
-            if !fits {
-                return Outcome::Single;
-            }
-            match packed::verify_request(&fields, *count) {
-                Ok(request) => {
-                    let body = sigv4::Body::Bytes(body.as_bytes());
-                    core.check_http(request.method, request.url, &request.headers, body, *time)
-                }
-                Err(e) => Err(e),
-            }
-        }
-    };
+/// The outcome of a check: the identity record is written here, off the event loop, and the
+/// identity freed on the thread that made it.
+fn outcome(checked: sigv4::Result<sigv4::Checked>) -> Outcome {
     match checked {
-        // The identity record is written here, off the event loop.
         Ok(c) => {
-            let record = packed::identity(c.identity());
-            Outcome::Checked(c, record)
+            let (identity, pending) = c.into_parts();
+            Outcome::Checked(pending, packed::identity(&identity))
         }
         Err(e) => Outcome::Failed(e),
     }
+}
+
+/// Buffers a pool thread reuses from request to request.
+#[derive(Default)]
+struct Scratch {
+    head: String,
+    body: String,
+}
+
+/// Checks the packed requests of `p` (on a pool thread), appending their outcomes.
+fn check_packed(core: &sigv4::Verifier, p: &Packed, scratch: &mut Scratch, out: &mut Vec<Outcome>) {
+    let mut at = 0usize;
+    let mut apart = p.bodies.iter();
+    for m in p.meta.chunks_exact(3) {
+        let (units, count, body) = (m[0] as usize, m[1] as usize, m[2]);
+        // add_packed checked that the spans add up to the text.
+        let span = &p.text[at..at + units - 1];
+        at += units;
+        // Taken first: a request answered early must not shift the later ones' bodies.
+        let body_apart = if body == BODY_APART {
+            apart.next()
+        } else {
+            None
+        };
+        let (head, inline) = match usize::try_from(body) {
+            Ok(b) if b < span.len() => (&span[..span.len() - b - 1], Some(&span[span.len() - b..])),
+            Ok(_) => {
+                out.push(Outcome::Single);
+                continue;
+            }
+            Err(_) => {
+                debug_assert!(body == NO_BODY || body == BODY_APART);
+                (span, None)
+            }
+        };
+        utf8_into(head, &mut scratch.head);
+        let fields = packed::fields(&scratch.head);
+        if fields.len() != 2 + 2 * count {
+            out.push(Outcome::Single);
+            continue;
+        }
+        let request = match packed::verify_request(&fields, count) {
+            Ok(r) => r,
+            Err(e) => {
+                out.push(Outcome::Failed(e));
+                continue;
+            }
+        };
+        let body = match (inline, body_apart) {
+            (Some(units), _) => {
+                utf8_into(units, &mut scratch.body);
+                scratch.body.as_bytes()
+            }
+            (None, Some(b)) => b.as_bytes(),
+            // NO_BODY (or an apart body missing: add_packed counted them, so it is not).
+            (None, None) => &[],
+        };
+        let checked = core.check_http(
+            request.method,
+            request.url,
+            &request.headers,
+            sigv4::Body::Bytes(body),
+            p.time,
+        );
+        out.push(outcome(checked));
+    }
+}
+
+/// `units` (UTF-16) as UTF-8 in `out`, a lone surrogate as U+FFFD: what N-API's UTF-8 read of
+/// the same JS string gives.
+fn utf8_into(units: &[u16], out: &mut String) {
+    out.clear();
+    // ASCII (the usual case) in one narrowing pass the compiler vectorises.
+    if units.iter().fold(0u16, |a, &u| a | u) < 0x80 {
+        let mut bytes = std::mem::take(out).into_bytes();
+        bytes.extend(units.iter().map(|&u| u as u8));
+        // SAFETY: every byte is ASCII.
+        *out = unsafe { String::from_utf8_unchecked(bytes) };
+        return;
+    }
+    out.extend(
+        char::decode_utf16(units.iter().copied()).map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER)),
+    );
+}
+
+/// The UTF-16 units of the JS string `value` (one copy).
+fn read_utf16(env: sys::napi_env, value: js::Value) -> js::R<Vec<u16>> {
+    let mut len = 0usize;
+    // SAFETY: a NULL buffer asks for the length only.
+    let status =
+        unsafe { sys::napi_get_value_string_utf16(env, value, std::ptr::null_mut(), 0, &mut len) };
+    if status != sys::Status::napi_ok {
+        return Err(js::Fail);
+    }
+    let mut units: Vec<u16> = Vec::with_capacity(len + 1);
+    let mut written = 0usize;
+    // SAFETY: the buffer has room for the string and the terminating NUL N-API writes.
+    let status = unsafe {
+        sys::napi_get_value_string_utf16(env, value, units.as_mut_ptr(), len + 1, &mut written)
+    };
+    if status != sys::Status::napi_ok {
+        return Err(js::Fail);
+    }
+    // SAFETY: N-API wrote `written` units.
+    unsafe { units.set_len(written) };
+    Ok(units)
+}
+
+/// The numbers of an `Int32Array` (copied).
+fn read_i32s(env: sys::napi_env, value: js::Value) -> js::R<Vec<i32>> {
+    let mut kind = 0;
+    let mut count = 0usize;
+    let mut data: *mut std::ffi::c_void = std::ptr::null_mut();
+    let mut buffer = std::ptr::null_mut();
+    let mut offset = 0usize;
+    // SAFETY: handles are live; a non-typed-array makes the call fail.
+    let status = unsafe {
+        sys::napi_get_typedarray_info(
+            env,
+            value,
+            &mut kind,
+            &mut count,
+            &mut data,
+            &mut buffer,
+            &mut offset,
+        )
+    };
+    if status != sys::Status::napi_ok || kind != sys::TypedarrayType::int32_array {
+        return Err(js::Fail);
+    }
+    if count == 0 || data.is_null() {
+        return Ok(Vec::new());
+    }
+    // SAFETY: an Int32Array of `count` elements at `data`, read before any JS runs.
+    Ok(unsafe { std::slice::from_raw_parts(data as *const i32, count) }.to_vec())
 }
 
 impl Task for CheckTask {
@@ -269,7 +420,20 @@ impl Task for CheckTask {
     type JsValue = u32;
 
     fn compute(&mut self) -> napi::Result<Self::Output> {
-        let outcomes: Vec<Outcome> = self.requests.iter().map(|e| check(&self.core, e)).collect();
+        let mut outcomes = Vec::with_capacity(self.count);
+        let mut scratch = Scratch::default();
+        for entry in &self.requests {
+            match entry {
+                Entry::Read(r) => outcomes.push(outcome(self.core.check_http(
+                    &r.method,
+                    &r.url,
+                    &r.header_refs(),
+                    r.core_body(),
+                    r.time,
+                ))),
+                Entry::Packed(p) => check_packed(&self.core, p, &mut scratch, &mut outcomes),
+            }
+        }
         let n = outcomes.len();
         self.requests = Vec::new();
         *lock(&self.outcomes) = Some(outcomes);

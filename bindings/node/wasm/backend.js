@@ -722,16 +722,32 @@ class NativeBatch {
     batches.get(this).push([method, url, headers, body, payloadHash, present(now) ? now : new Date()])
   }
 
-  /** Requests packed by lib/verify-many.js: `method NUL url [NUL name NUL value]...` with `counts[i]` pairs. */
-  addPacked(records, counts, bodies, now) {
+  /**
+   * Requests packed by lib/verify-many.js (the addon's format, src/batch.rs): `text` holds them joined by NUL,
+   * each `method NUL url [NUL name NUL value]... [NUL body]`; `meta` three numbers each: its length plus one,
+   * its header pairs, its body (the length of an inlined last field, -1 none, -2 the next of `bodies`).
+   */
+  addPacked(text, meta, bodies, now) {
     const at = present(now) ? now : new Date()
     const list = batches.get(this)
-    for (let i = 0; i < records.length; i++) {
-      const parts = records[i].split('\0')
+    let pos = 0
+    let apart = 0
+    for (let i = 0; i + 2 < meta.length; i += 3) {
+      const span = text.slice(pos, pos + meta[i] - 1)
+      pos += meta[i]
+      const b = meta[i + 2]
+      let head = span
+      let body
+      if (b === -2) body = bodies[apart++]
+      else if (b >= 0) {
+        head = span.slice(0, span.length - b - 1)
+        body = span.slice(span.length - b)
+      }
+      const parts = head.split('\0')
       const rest = parts.slice(2)
       // A NUL inside a field (the count disagrees): null, which lib/verify-many.js verifies on its own.
-      if (rest.length !== 2 * counts[i]) list.push(null)
-      else list.push([parts[0], parts[1], rest.length ? rest : undefined, bodies[i], undefined, at])
+      if (rest.length !== 2 * meta[i + 1] || (b >= 0 && b >= span.length)) list.push(null)
+      else list.push([parts[0], parts[1], rest.length ? rest : undefined, body, undefined, at])
     }
   }
 
