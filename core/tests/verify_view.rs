@@ -191,3 +191,40 @@ fn the_replay_store_sees_both_entry_points() {
         with(&v, &w).unwrap();
     }
 }
+
+#[test]
+fn the_packed_record_is_the_same_from_either_form() {
+    let v = verifier(false);
+    for name in [
+        "get-vanilla",
+        "post-x-www-form-urlencoded",
+        "get-header-value-trim",
+    ] {
+        let w = vector(name);
+        let pairs: Vec<(&str, &str)> = w
+            .headers
+            .iter()
+            .map(|(n, v)| (n.as_str(), v.as_str()))
+            .collect();
+        let owned = sigv4::packed::identity(&http(&v, &w).unwrap());
+        let viewed = v
+            .verify_http_with(
+                &w.method,
+                &w.target,
+                &pairs,
+                Body::Bytes(&w.body),
+                at(),
+                |view| sigv4::packed::identity_of_view(&view),
+            )
+            .unwrap();
+        assert_eq!(owned, viewed, "{name}");
+        // accessKeyId, region, service first, the replay key's 64 hex digits next to last.
+        assert!(
+            viewed.starts_with("AKIDEXAMPLE\0us-east-1\0service\0"),
+            "{viewed:?}"
+        );
+        let fields: Vec<&str> = viewed.split('\0').collect();
+        assert_eq!(fields.len(), sigv4::packed::IDENTITY_FIELDS.len());
+        assert_eq!(fields[11].len(), 64);
+    }
+}

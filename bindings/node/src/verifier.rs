@@ -283,14 +283,20 @@ impl NativeVerifier {
         }
         let pairs = req.header_refs();
         let (result, lookup_failed) = lookup::with_function(env, function, || {
-            self.core
-                .verify_http(&req.method, &req.url, &pairs, req.core_body(), req.time)
+            self.core.verify_http_with(
+                &req.method,
+                &req.url,
+                &pairs,
+                req.core_body(),
+                req.time,
+                |who| packed::identity_of_view(&who),
+            )
         });
         if lookup_failed {
             return Err(failed(env, "credentials"));
         }
         match result {
-            Ok(who) => output::js_string(env, &packed::identity(&who)).map(Raw),
+            Ok(record) => output::js_string(env, &record).map(Raw),
             Err(e) => Err(verification_error(env, &e)),
         }
     }
@@ -434,19 +440,20 @@ pub fn verify_packed(
         body = body.into_owned();
     }
     let (result, lookup_failed) = lookup::with_function(env, function, || {
-        core.verify_http(
+        core.verify_http_with(
             request.method,
             request.url,
             &request.headers,
             sigv4::Body::Bytes(body.as_bytes()),
             time,
+            |who| packed::identity_of_view(&who),
         )
     });
     if lookup_failed {
         return Err(failed(env, "credentials"));
     }
     match result {
-        Ok(who) => output::js_string(env, &packed::identity(&who)).map(Raw),
+        Ok(record) => output::js_string(env, &record).map(Raw),
         Err(e) => Err(verification_error(env, &e)),
     }
 }
