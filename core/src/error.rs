@@ -122,11 +122,17 @@ impl ErrorKind {
 ///
 /// Messages never contain secret keys, session tokens or derived keys.
 #[derive(Clone, PartialEq, Eq)]
-pub struct Error {
+pub struct Error(Box<Inner>);
+
+/// What an [`Error`] holds, behind one pointer: a `Result` of this crate is then a word or two
+/// wide, so the success path (every check of a verification returns one) moves no error-sized
+/// value and its code stays compact.
+#[derive(Clone, PartialEq, Eq)]
+struct Inner {
     kind: ErrorKind,
     argument: Option<&'static str>,
     message: String,
-    detail: Option<Box<Mismatch>>,
+    detail: Option<Mismatch>,
 }
 
 /// What the server computed when a signature did not match: the two texts a caller
@@ -174,22 +180,22 @@ impl fmt::Debug for Mismatch {
 impl Error {
     /// An error for the named argument.
     pub(crate) fn arg(kind: ErrorKind, argument: &'static str, message: impl Into<String>) -> Self {
-        Error {
+        Error(Box::new(Inner {
             kind,
             argument: Some(argument),
             message: message.into(),
             detail: None,
-        }
+        }))
     }
 
     /// An error not tied to one argument (verification failures).
     pub(crate) fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
-        Error {
+        Error(Box::new(Inner {
             kind,
             argument: None,
             message: message.into(),
             detail: None,
-        }
+        }))
     }
 
     /// Builds an error of `kind` from outside the core (bindings: invalid UTF-8 and similar).
@@ -206,51 +212,51 @@ impl Error {
         canonical_request: String,
         string_to_sign: String,
     ) -> Self {
-        self.detail = Some(Box::new(Mismatch {
+        self.0.detail = Some(Mismatch {
             canonical_request,
             string_to_sign,
-        }));
+        });
         self
     }
 
     /// The kind of failure.
     pub fn kind(&self) -> ErrorKind {
-        self.kind
+        self.0.kind
     }
 
     /// The stable string code (see [`ErrorKind::code`]).
     pub fn code(&self) -> &'static str {
-        self.kind.code()
+        self.0.kind.code()
     }
 
     /// The argument that was rejected, for input errors (`"region"`, `"header value"`, ...).
     pub fn argument(&self) -> Option<&'static str> {
-        self.argument
+        self.0.argument
     }
 
     /// A human message saying what to fix.
     pub fn message(&self) -> &str {
-        &self.message
+        &self.0.message
     }
 
     /// For [`ErrorKind::SignatureDoesNotMatch`]: what the verifier computed.
     pub fn mismatch(&self) -> Option<&Mismatch> {
-        self.detail.as_deref()
+        self.0.detail.as_ref()
     }
 }
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.kind.code(), self.message)
+        write!(f, "{}: {}", self.0.kind.code(), self.0.message)
     }
 }
 
 impl fmt::Debug for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Error")
-            .field("code", &self.kind.code())
-            .field("argument", &self.argument)
-            .field("message", &self.message)
+            .field("code", &self.0.kind.code())
+            .field("argument", &self.0.argument)
+            .field("message", &self.0.message)
             .finish()
     }
 }

@@ -97,8 +97,8 @@ pub use time::SigningTime;
 pub use verify::{
     declared_signed_headers, parallel_map, pipeline, replay_verdict, BatchRequest, Checked,
     CredentialLookup, DerivedKey, IdentityView, KeyScope, PendingRecord, Pipeline, ReplayClaim,
-    ReplayOutcome, ReplayStore, ReplayVerdict, SigningKeyLookup, VerifiedIdentity, VerifiedStream,
-    Verifier, VerifierLimits, VerifierSettings,
+    ReplayMark, ReplayOutcome, ReplayStore, ReplayVerdict, SigningKeyLookup, VerifiedIdentity,
+    VerifiedStream, Verifier, VerifierLimits, VerifierSettings,
 };
 
 /// The README's Rust examples, compiled and run as doctests so they stay true.

@@ -53,6 +53,8 @@ const NO_BODY: i32 = -1;
 const BODY_APART: i32 = -2;
 
 /// What checking one entry gave.
+// Mostly `Checked`: boxing it would add an allocation per request to make the rare failures smaller.
+#[allow(clippy::large_enum_variant)]
 enum Outcome {
     /// Signature and every check but the replay cache passed: the identity record (written on
     /// the pool thread, where the identity is also freed) and what the replay cache needs.

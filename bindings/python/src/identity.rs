@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use sigv4::IdentityView;
 use sigv4::VerifiedIdentity as CoreIdentity;
-use sigv4::{ReplayClaim, SigningAlgorithm, SigningTime};
+use sigv4::{ReplayClaim, ReplayMark, SigningAlgorithm, SigningTime};
 
 /// `datetime.datetime.fromtimestamp` and `datetime.timezone.utc`, imported once.
 static DATETIME: PyOnceLock<(Py<PyAny>, Py<PyAny>)> = PyOnceLock::new();
@@ -46,7 +46,14 @@ pub struct VerifiedIdentity {
     session_token_used: bool,
     payload_hash: PayloadHash,
     payload_signed: bool,
-    replay_claim: ReplayClaim,
+    replay: Replay,
+}
+
+/// The replay claim, or (single verifications, where nothing may ask for it) what it is computed
+/// from: the hash is then only taken when `replay_key` / `replay_ttl_ms` are read.
+enum Replay {
+    Claim(ReplayClaim),
+    Mark(ReplayMark),
 }
 
 /// What the identities of a batch usually have in common (one key, one scope, one client's signed
@@ -155,7 +162,7 @@ impl VerifiedIdentity {
             session_token_used: view.session_token_used,
             payload_hash: PayloadHash::new(view.payload_hash),
             payload_signed: view.payload_signed(),
-            replay_claim: view.replay_claim,
+            replay: Replay::Mark(view.replay_mark),
         }
     }
 
@@ -214,7 +221,14 @@ impl VerifiedIdentity {
             session_token_used,
             payload_hash: PayloadHash::new(&payload_hash),
             payload_signed,
-            replay_claim,
+            replay: Replay::Claim(replay_claim),
+        }
+    }
+
+    fn replay_claim(&self) -> ReplayClaim {
+        match &self.replay {
+            Replay::Claim(claim) => claim.clone(),
+            Replay::Mark(mark) => mark.claim(&self.scope.access_key_id),
         }
     }
 }
@@ -291,14 +305,15 @@ impl VerifiedIdentity {
     /// the same in every language).
     #[getter]
     fn replay_key(&self) -> String {
-        self.replay_claim.key()
+        self.replay_claim().key()
     }
 
     /// Milliseconds a replay store must keep ``replay_key`` at ``now`` (unix seconds, float; the
     /// end of the request's validity window; at least 1).
     fn replay_ttl_ms(&self, now: f64) -> u64 {
         // Milliseconds floored: the ttl may come out up to 1 ms long, never short.
-        self.replay_claim.ttl_millis((now * 1000.0).floor() as i64)
+        self.replay_claim()
+            .ttl_millis((now * 1000.0).floor() as i64)
     }
 
     /// ``AWS4-HMAC-SHA256`` (SigV4) or ``AWS4-ECDSA-P256-SHA256`` (SigV4a).

@@ -1,6 +1,6 @@
 //! What a successful verification returns.
 
-use super::ReplayClaim;
+use super::{ReplayClaim, ReplayMark};
 use crate::sentinel::PayloadSentinel;
 use crate::settings::SigningAlgorithm;
 use crate::time::SigningTime;
@@ -82,8 +82,9 @@ pub struct IdentityView<'a> {
     pub algorithm: SigningAlgorithm,
     /// As [`VerifiedIdentity::region_set`].
     pub region_set: Option<&'a str>,
-    /// As [`VerifiedIdentity::replay_claim`].
-    pub replay_claim: ReplayClaim,
+    /// What [`VerifiedIdentity::replay_claim`] is computed from (see
+    /// [`replay_claim`](Self::replay_claim)).
+    pub replay_mark: ReplayMark,
 }
 
 impl IdentityView<'_> {
@@ -105,8 +106,13 @@ impl IdentityView<'_> {
             payload_hash: self.payload_hash.to_owned(),
             algorithm: self.algorithm,
             region_set: self.region_set.map(str::to_owned),
-            replay_claim: self.replay_claim.clone(),
+            replay_claim: self.replay_claim(),
         }
+    }
+
+    /// As [`VerifiedIdentity::replay_claim`] (computed: one SHA-256 block).
+    pub fn replay_claim(&self) -> ReplayClaim {
+        self.replay_mark.claim(self.access_key_id)
     }
 
     /// As [`VerifiedIdentity::payload_signed`].

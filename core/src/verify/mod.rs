@@ -55,7 +55,9 @@ pub use derived::{DerivedKey, KeyScope, SigningKeyLookup};
 pub use identity::{IdentityView, VerifiedIdentity};
 pub use lookup::CredentialLookup;
 pub use pipeline::{pipeline, Pipeline};
-pub use replay_store::{replay_verdict, ReplayClaim, ReplayOutcome, ReplayStore, ReplayVerdict};
+pub use replay_store::{
+    replay_verdict, ReplayClaim, ReplayMark, ReplayOutcome, ReplayStore, ReplayVerdict,
+};
 pub use settings::{VerifierLimits, VerifierSettings};
 pub use streaming::VerifiedStream;
 
@@ -380,7 +382,7 @@ impl Verifier {
         let keep_claim = self.replay.is_some();
         let (result, _) = self.authenticate(&request, now, false, |view| {
             if keep_claim {
-                claim = Some(view.replay_claim.clone());
+                claim = Some(view.replay_claim());
             }
             finish(view)
         })?;
@@ -608,7 +610,6 @@ impl Verifier {
                 payload::check_body(&p.line, request.body())?;
             }
         }
-        let replay_claim = ReplayClaim::new(scope.access_key_id, &replay_key, valid_until);
         let result = finish(IdentityView {
             access_key_id: scope.access_key_id,
             region,
@@ -623,7 +624,7 @@ impl Verifier {
             payload_hash: &payload_line,
             algorithm,
             region_set: auth.region_set.as_deref(),
-            replay_claim,
+            replay_mark: ReplayMark::new(replay_key, valid_until),
         });
         // Boxed: a plain verification then moves a small result, not the chain and framing.
         let seed = stream.map(|(mode, framing)| {

@@ -22,6 +22,25 @@ pub struct ReplayClaim {
     valid_until: i64,
 }
 
+/// What a [`ReplayClaim`] is computed from, before it is: a binding that may never need the
+/// claim (no replay store, no one asking for the key) keeps this and hashes only on demand.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ReplayMark {
+    mark: [u8; 32],
+    valid_until: i64,
+}
+
+impl ReplayMark {
+    pub(crate) fn new(mark: [u8; 32], valid_until: i64) -> Self {
+        ReplayMark { mark, valid_until }
+    }
+
+    /// The claim of the request signed by `access_key_id` (the identity's) with this mark.
+    pub fn claim(&self, access_key_id: &str) -> ReplayClaim {
+        ReplayClaim::new(access_key_id, &self.mark, self.valid_until)
+    }
+}
+
 impl ReplayClaim {
     pub(crate) fn new(access_key_id: &str, mark: &[u8; 32], valid_until: i64) -> Self {
         // Hashed in pieces: every verification computes it, and a joined copy would be one more
