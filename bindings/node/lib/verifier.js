@@ -193,11 +193,14 @@ class Verifier {
   }
 
   /**
-   * Verifies many requests off the event loop, spread over the cores (lib/verify-many.js). Resolves to
-   * one result per request, in order: a `VerifiedIdentity`, or the `VerificationError` (or `SigV4Error`
-   * for an entry that is not a request) — returned, not thrown. Options: `now` (for entries without
-   * their own `now`), `threads` (default: every core). With the replay cache on, requests are recorded
-   * in the array's order: a signed request repeated later in the batch is `RequestReplayed`.
+   * Verifies many requests, spread over the cores (lib/verify-many.js): pool threads verify while the
+   * event loop copies requests and builds results, in slices of at most one chunk (128 requests)
+   * between which it returns to its I/O and timers. Resolves to one result per request, in order: a
+   * `VerifiedIdentity`, or the `VerificationError` (or `SigV4Error` for an entry that is not a
+   * request) — returned, not thrown. Options: `now` (for entries without their own `now`), `threads`
+   * (default: every core; it counts the event loop, which also verifies a chunk whenever the pool falls
+   * behind; `threads: 1` verifies on one pool thread only). With the replay cache on, requests are
+   * recorded in the array's order: a signed request repeated later in the batch is `RequestReplayed`.
    */
   verifyMany(requests, options) {
     return verifyMany(this, this.#handle, this.#lookup, requests, options, { adopt, VerificationError })

@@ -1,8 +1,12 @@
 'use strict'
-// Verifier#verifyMany: the requests go to the native side in chunks; each chunk is checked on libuv's
-// thread pool (an AsyncTask) while the event loop copies the next ones, then finished in order on the
-// event loop (replay cache, results). One result per request, in order: a VerifiedIdentity or the
-// error (returned, not thrown).
+// Verifier#verifyMany: the requests go to the native side in chunks of CHUNK, queued; lanes on libuv's
+// thread pool (AsyncTasks) check queued chunks while the event loop copies the next ones, and with
+// `threads` >= 2 (the default on a multi-core machine) the event loop checks a queued chunk itself when
+// the lanes fall behind (work-stealing: both ends run out of work together). Chunks are finished in
+// order on the event loop (replay cache, results). The event loop's work comes in slices of one chunk
+// (copying it, checking one, finishing those done: ~0.1-0.5 ms each) with a return to the event loop
+// (I/O, timers) between slices. One result per request, in order: a VerifiedIdentity or the error
+// (returned, not thrown).
 const native = require('#native')
 const { VerifiedIdentity } = require('./identity')
 const { SigV4Error } = require('./errors')
@@ -27,14 +31,19 @@ function threadCount(options) {
  * (measured: 256 costs the event loop ~0.3 µs more per request than 128). */
 const CHUNK = 128
 
-/** Chunks in flight when `threads` is not given: one per core where the platform says how many,
- * else libuv's pool size (the most that run at once anyway). */
-function defaultLanes() {
-  const cores = globalThis.navigator && globalThis.navigator.hardwareConcurrency
-  if (Number.isInteger(cores) && cores > 0) return cores
-  const pool = typeof process === 'object' && process.env ? Number(process.env.UV_THREADPOOL_SIZE) : NaN
-  return Number.isInteger(pool) && pool > 0 ? pool : 4
+/** Threads when `threads` is not given: the cores this process may use (the addon asks the OS). */
+function defaultThreads() {
+  const cores = native.batchThreads()
+  return Number.isInteger(cores) && cores > 0 ? cores : 1
 }
+
+/** Chunks queued beyond which the event loop, rather than copy more, checks one itself. */
+const AHEAD = 2
+
+/** Back to the event loop (its I/O and timers run), then on. */
+const yieldToLoop = typeof setImmediate === 'function'
+  ? () => new Promise((resolve) => setImmediate(resolve))
+  : () => new Promise((resolve) => setTimeout(resolve, 0))
 
 /** A string body up to this many UTF-16 units travels inside the chunk's text (one copy for the
  * whole chunk); a longer one, or bytes, is handed over apart (copied once, not twice). */
@@ -86,14 +95,23 @@ async function verifyMany(verifier, handle, lookup, requests, options, helpers) 
       return adopt(e)
     }
   }
-  // Chunks being checked on the pool, oldest first; at most `lanes` at once.
-  const lanes = threads || defaultLanes()
-  const inFlight = []
+  // `threads` threads verify: with 1, one pool lane (the event loop only copies and finishes);
+  // with n >= 2, n - 1 pool lanes and the event loop, which checks a queued chunk itself whenever
+  // more than AHEAD wait (the lanes fall behind). One lane a core, no more: a third thread on two
+  // cores would take turns with the event loop, whose copying then falls behind (measured).
+  const total = threads || defaultThreads()
+  const lanes = Math.max(1, total - 1)
+  const helps = total >= 2
+  const queue = new native.NativeBatchQueue()
+  const tasks = []
+  const startLanes = () => {
+    while (queue.lanes < lanes && queue.length > 0) tasks.push(native.checkQueue(handle, queue))
+  }
+  // Queued chunks not finished yet, oldest first.
+  const pending = []
   // A chunk's packed numbers (copied by addPacked, so one array serves every chunk).
   const meta = new Int32Array(3 * CHUNK)
-  const finishOldest = async () => {
-    const { batch, at, checked } = inFlight.shift()
-    await checked
+  const finishChunk = ({ batch, at }) => {
     const results = batch.finish(handle)
     for (let k = 0; k < results.length; k++) {
       const v = results[k]
@@ -103,6 +121,10 @@ async function verifyMany(verifier, handle, lookup, requests, options, helpers) 
           ? single(list[at[k]])
           : new VerificationError(v[0], v[1], v[2] ?? undefined, v[3] ?? undefined, v[4] ?? undefined)
     }
+  }
+  // Finishes the checked chunks at the head (in order: the replay cache sees the batch's order).
+  const finishChecked = () => {
+    while (pending.length > 0 && pending[0].batch.checked) finishChunk(pending.shift())
   }
   for (let start = 0; start < list.length; start += CHUNK) {
     const end = Math.min(start + CHUNK, list.length)
@@ -174,13 +196,30 @@ async function verifyMany(verifier, handle, lookup, requests, options, helpers) 
       at.push(i)
     }
     flush()
-    if (at.length === 0) continue
-    inFlight.push({ batch, at, checked: native.checkBatch(handle, batch) })
-    // The pool has `lanes` chunks: finish the oldest (in order: the replay cache sees the batch's
-    // order) before copying more.
-    if (inFlight.length >= lanes) await finishOldest()
+    if (at.length > 0) {
+      queue.push(batch)
+      pending.push({ batch, at })
+      startLanes()
+    }
+    if (queue.length > AHEAD) {
+      if (helps) queue.help(handle)
+      // One lane and no help: wait until the lanes have emptied the queue.
+      else while (queue.length > AHEAD && tasks.length > 0) await tasks.shift()
+    }
+    finishChecked()
+    await yieldToLoop()
   }
-  while (inFlight.length > 0) await finishOldest()
+  // The end: help while chunks wait, then wait for the lanes' last chunks.
+  queue.close()
+  for (;;) {
+    startLanes()
+    finishChecked()
+    if (pending.length === 0) break
+    if (helps && queue.help(handle)) await yieldToLoop()
+    else if (tasks.length > 0) await tasks.shift()
+    else await yieldToLoop()
+  }
+  await Promise.all(tasks)
   return out
 }
 

@@ -1,11 +1,15 @@
 //! `verifier.verifyMany`: lib/verify-many.js cuts the requests into chunks; each chunk is copied
-//! out of JS (`NativeBatch.addPacked` / `add`, on the event loop), checked on libuv's thread pool
-//! (`checkBatch`, an `AsyncTask`) while the event loop copies the next chunks, then finished in
-//! order on the event loop (`NativeBatch.finish`: the replay cache, in the batch's order, and the
-//! results). The chunks in flight at once are the threads used.
+//! out of JS (`NativeBatch.addPacked` / `add`, on the event loop) and queued
+//! (`NativeBatchQueue.push`); lanes on libuv's thread pool (`checkQueue`, an `AsyncTask` each)
+//! check queued chunks oldest first, and the event loop checks one itself (`help`) when the lanes
+//! fall behind; chunks are then finished in order on the event loop (`NativeBatch.finish`: the
+//! replay cache, in the batch's order, and the results).
 
 use std::cell::{Cell, RefCell};
-use std::sync::{Arc, Mutex};
+use std::collections::VecDeque;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::Duration;
 
 use napi::bindgen_prelude::{AsyncTask, Env};
 use napi::{sys, Task};
@@ -62,11 +66,10 @@ enum Outcome {
     Single,
 }
 
-/// One chunk of a `verifyMany` call: its requests, then (once `checkBatch` ran) their outcomes.
+/// One chunk of a `verifyMany` call: its requests, then (once a thread checked them) their outcomes.
 #[napi]
 pub struct NativeBatch {
-    /// Taken by `checkBatch` (through a shared borrow: napi-rs keeps a task's arguments borrowed
-    /// until it settles, so the batch stays readable meanwhile).
+    /// Taken by `NativeBatchQueue.push` (through a shared borrow, as `checked` reads the batch).
     requests: RefCell<Vec<Entry>>,
     /// How many requests `requests` holds.
     count: Cell<usize>,
@@ -182,6 +185,12 @@ impl NativeBatch {
         Ok(())
     }
 
+    /// Whether this batch's requests are checked (`finish` can answer).
+    #[napi(getter)]
+    pub fn checked(&self) -> bool {
+        lock(&self.outcomes).is_some()
+    }
+
     /// How many requests were added.
     #[napi(getter)]
     pub fn length(&self) -> u32 {
@@ -199,13 +208,13 @@ impl NativeBatch {
     )]
     pub fn finish(&mut self, env: Env, verifier: Raw) -> napi::Result<Raw> {
         let env = env.raw();
-        // SAFETY: as in `check_batch`.
+        // SAFETY: as in `check_queue`.
         let core = &unsafe { handle_of(env, verifier)? }.0;
         let fail = |_| failed(env, "result");
         let outcomes = lock(&self.outcomes).take().ok_or_else(|| {
             napi::Error::new(
                 napi::Status::GenericFailure,
-                "finish: the batch was not checked (await checkBatch first)",
+                "finish: the batch is not checked yet (see `checked`)",
             )
         })?;
         let array = js::array(env, outcomes.len()).map_err(fail)?;
@@ -228,29 +237,161 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-/// Starts checking the requests of `batch` (emptied) with the verifier behind `verifier` (its
-/// handle) on libuv's thread pool: every check but the replay cache. Resolves (to the number of
-/// requests) when `batch.finish` can answer.
+/// How many threads `verifyMany` uses by default: the cores this process may use.
+#[napi(js_name = "batchThreads")]
+pub fn batch_threads() -> u32 {
+    std::thread::available_parallelism().map_or(1, |n| n.get() as u32)
+}
+
+/// A chunk waiting in a [`NativeBatchQueue`]: a batch's requests, and where its outcomes go.
+struct Job {
+    requests: Vec<Entry>,
+    count: usize,
+    outcomes: Arc<Mutex<Option<Vec<Outcome>>>>,
+}
+
+impl Job {
+    /// Checks the chunk (every check but the replay cache) on the calling thread, which also
+    /// frees its copies.
+    fn run(self, core: &sigv4::Verifier) {
+        let mut outcomes = Vec::with_capacity(self.count);
+        let mut scratch = Scratch::default();
+        for entry in &self.requests {
+            match entry {
+                Entry::Read(r) => outcomes.push(outcome(core.check_http(
+                    &r.method,
+                    &r.url,
+                    &r.header_refs(),
+                    r.core_body(),
+                    r.time,
+                ))),
+                Entry::Packed(p) => check_packed(core, p, &mut scratch, &mut outcomes),
+            }
+        }
+        drop(self.requests);
+        *lock(&self.outcomes) = Some(outcomes);
+    }
+}
+
+/// The chunks of one `verifyMany` call waiting for a thread, oldest first, and how many pool
+/// lanes (`checkQueue` tasks) take from it.
+#[derive(Default)]
+struct Queue {
+    state: Mutex<QueueState>,
+    /// Signalled when a chunk is queued or the queue closed.
+    more: Condvar,
+    /// Lanes started and not yet ended (a lane ends, under the `state` lock, when the queue is
+    /// closed and empty, or has stayed empty for [`LANE_IDLE`]).
+    lanes: AtomicUsize,
+}
+
+#[derive(Default)]
+struct QueueState {
+    jobs: VecDeque<Job>,
+    /// No more chunks will come (the event loop has queued the last one).
+    closed: bool,
+}
+
+/// How long a lane waits for the next chunk before it ends: longer than the event loop takes
+/// to copy a chunk, so the lane is there when it comes (no new task, no wake-up of a pool
+/// thread per chunk), short enough that a call abandoned half-way (an exception in JS) frees
+/// its pool threads at once.
+const LANE_IDLE: Duration = Duration::from_millis(2);
+
+impl Queue {
+    fn pop(&self) -> Option<Job> {
+        lock(&self.state).jobs.pop_front()
+    }
+}
+
+/// The chunks of a `verifyMany` call waiting to be checked. Pool lanes (`checkQueue`) take them
+/// oldest first until none is left; the event loop may take one too (`help`) when the lanes
+/// fall behind: work-stealing, so the threads run out of work together.
+#[napi]
+pub struct NativeBatchQueue {
+    inner: Arc<Queue>,
+}
+
+#[napi]
+impl NativeBatchQueue {
+    /// An empty queue.
+    #[napi(constructor)]
+    #[allow(clippy::new_without_default)]
+    pub fn new() -> Self {
+        NativeBatchQueue {
+            inner: Arc::default(),
+        }
+    }
+
+    /// Moves the requests of `batch` (emptied) to the end of the queue; `batch.checked` turns
+    /// true once a thread has checked them.
+    #[napi(ts_args_type = "batch: NativeBatch")]
+    pub fn push(&self, batch: &NativeBatch) {
+        lock(&self.inner.state).jobs.push_back(Job {
+            requests: batch.requests.take(),
+            count: batch.count.take(),
+            outcomes: Arc::clone(&batch.outcomes),
+        });
+        self.inner.more.notify_one();
+    }
+
+    /// No more chunks will be pushed: lanes end once the queue is empty.
+    #[napi]
+    pub fn close(&self) {
+        lock(&self.inner.state).closed = true;
+        self.inner.more.notify_all();
+    }
+
+    /// Checks the oldest waiting chunk here, on the calling thread (the event loop), with the
+    /// verifier behind `verifier` (its handle); false when none was waiting.
+    #[napi(ts_args_type = "verifier: object")]
+    pub fn help(&self, env: Env, verifier: Raw) -> napi::Result<bool> {
+        // SAFETY: as in `check_queue`.
+        let core = &unsafe { handle_of(env.raw(), verifier)? }.0;
+        Ok(match self.inner.pop() {
+            Some(job) => {
+                job.run(core);
+                true
+            }
+            None => false,
+        })
+    }
+
+    /// Chunks waiting for a thread.
+    #[napi(getter)]
+    pub fn length(&self) -> u32 {
+        lock(&self.inner.state).jobs.len() as u32
+    }
+
+    /// Pool lanes started and not yet ended.
+    #[napi(getter)]
+    pub fn lanes(&self) -> u32 {
+        self.inner.lanes.load(Ordering::SeqCst) as u32
+    }
+}
+
+/// Starts a lane on libuv's thread pool (an `AsyncTask`): it checks the chunks of `queue`, oldest
+/// first, with the verifier behind `verifier` (its handle) until the queue is closed and empty
+/// (or empty for [`LANE_IDLE`]). Resolves to the number of chunks it checked.
 #[napi(
-    js_name = "checkBatch",
-    ts_args_type = "verifier: object, batch: NativeBatch",
+    js_name = "checkQueue",
+    ts_args_type = "verifier: object, queue: NativeBatchQueue",
     ts_return_type = "Promise<number>"
 )]
-pub fn check_batch(
+pub fn check_queue(
     env: Env,
     verifier: Raw,
-    batch: &NativeBatch,
-) -> napi::Result<AsyncTask<CheckTask>> {
+    queue: &NativeBatchQueue,
+) -> napi::Result<AsyncTask<LaneTask>> {
     let env = env.raw();
     // SAFETY: VERIFIER handles hold a VerifierHandle; the caller holds the handle for this call.
     // A verifier whose credentials are a JS function cannot run off the event loop (the function
     // is reachable on the calling thread only): lib/verifier.js verifies those one by one.
     let core = Arc::clone(&unsafe { handle_of(env, verifier)? }.0);
-    Ok(AsyncTask::new(CheckTask {
+    queue.inner.lanes.fetch_add(1, Ordering::SeqCst);
+    Ok(AsyncTask::new(LaneTask {
         core,
-        requests: batch.requests.take(),
-        count: batch.count.take(),
-        outcomes: Arc::clone(&batch.outcomes),
+        queue: Arc::clone(&queue.inner),
     }))
 }
 
@@ -260,12 +401,10 @@ unsafe fn handle_of<'a>(env: sys::napi_env, verifier: Raw) -> napi::Result<&'a V
     crate::handle::get::<VerifierHandle>(env, &VERIFIER, verifier.0)
 }
 
-/// One chunk's checks on the thread pool.
-pub struct CheckTask {
+/// A pool lane of a `verifyMany` call.
+pub struct LaneTask {
     core: Arc<sigv4::Verifier>,
-    requests: Vec<Entry>,
-    count: usize,
-    outcomes: Arc<Mutex<Option<Vec<Outcome>>>>,
+    queue: Arc<Queue>,
 }
 
 /// The outcome of a check: the identity record is written here, off the event loop, and the
@@ -415,33 +554,42 @@ fn read_i32s(env: sys::napi_env, value: js::Value) -> js::R<Vec<i32>> {
     Ok(unsafe { std::slice::from_raw_parts(data as *const i32, count) }.to_vec())
 }
 
-impl Task for CheckTask {
-    type Output = usize;
+impl Task for LaneTask {
+    type Output = u32;
     type JsValue = u32;
 
     fn compute(&mut self) -> napi::Result<Self::Output> {
-        let mut outcomes = Vec::with_capacity(self.count);
-        let mut scratch = Scratch::default();
-        for entry in &self.requests {
-            match entry {
-                Entry::Read(r) => outcomes.push(outcome(self.core.check_http(
-                    &r.method,
-                    &r.url,
-                    &r.header_refs(),
-                    r.core_body(),
-                    r.time,
-                ))),
-                Entry::Packed(p) => check_packed(&self.core, p, &mut scratch, &mut outcomes),
+        let mut checked = 0;
+        let mut state = lock(&self.queue.state);
+        loop {
+            if let Some(job) = state.jobs.pop_front() {
+                drop(state);
+                job.run(&self.core);
+                checked += 1;
+                state = lock(&self.queue.state);
+                continue;
+            }
+            if state.closed {
+                break;
+            }
+            let (next, waited) = self
+                .queue
+                .more
+                .wait_timeout(state, LANE_IDLE)
+                .unwrap_or_else(|e| e.into_inner());
+            state = next;
+            if waited.timed_out() && state.jobs.is_empty() {
+                break;
             }
         }
-        let n = outcomes.len();
-        self.requests = Vec::new();
-        *lock(&self.outcomes) = Some(outcomes);
-        Ok(n)
+        // Under the lock: a chunk pushed after this sees the lane gone and starts another.
+        self.queue.lanes.fetch_sub(1, Ordering::SeqCst);
+        drop(state);
+        Ok(checked)
     }
 
     fn resolve(&mut self, _env: Env, output: Self::Output) -> napi::Result<u32> {
-        Ok(output as u32)
+        Ok(output)
     }
 }
 

@@ -192,3 +192,25 @@ function codeOfVerify(r) {
     return e.code
   }
 }
+
+test('timers run during a default batch (the event loop verifies in slices), and an abandoned batch frees its lanes', async () => {
+  const requests = aws4Requests(100)
+  const batch = Array.from({ length: 60 }, () => requests).flat() // 6,000 (replay cache off)
+  let ticks = 0
+  const timer = setInterval(() => { ticks++ }, 1)
+  const started = Date.now()
+  let results
+  try {
+    results = await verifier().verifyMany(batch)
+  } finally {
+    clearInterval(timer)
+  }
+  const took = Date.now() - started
+  assert.ok(results.every((r) => r.accessKeyId === AKID))
+  if (took > 20) assert.ok(ticks > 0, `no timer tick in ${took} ms`)
+  // An entry whose headers getter throws, after 2,000 good ones: the call rejects; the pool lanes
+  // started for the chunks before it end on their own (else this test file would never exit).
+  const bad = { get headers() { throw new Error('boom') }, url: '/' }
+  await assert.rejects(verifier().verifyMany([...batch.slice(0, 2000), bad]), /boom/)
+  assert.deepEqual(codes(await verifier().verifyMany(requests.slice(0, 3))), ['ok', 'ok', 'ok'])
+})

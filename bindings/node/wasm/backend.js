@@ -706,14 +706,14 @@ function verifyPacked(handle, packed, count, body, now, lookupFn) {
 /** The requests of each `NativeBatch` (kept off its prototype: the addon's class has only `add` and `length`). */
 const batches = new WeakMap()
 
-/** The results of each `NativeBatch` once `checkBatch` ran (what `finish` answers). */
+/** The results of each `NativeBatch` once it was checked (what `finish` answers). */
 const checkedBatches = new WeakMap()
 
 /**
- * One chunk of a `verifyMany` (lib/verify-many.js). The addon checks it on its thread pool and records it in
- * the replay cache in `finish`; the WebAssembly build has no threads, so `checkBatch` verifies it here one by
- * one, in order (chunks are checked in the batch's order, so the replay cache sees the same order), and
- * `finish` hands the results over.
+ * One chunk of a `verifyMany` (lib/verify-many.js). The addon checks it on its thread pool (or the event loop)
+ * and records it in the replay cache in `finish`; the WebAssembly build has no threads, so a queue's chunks are
+ * verified here one by one, in order, when `checkQueue` or `help` takes them (chunks are taken in the batch's
+ * order, so the replay cache sees the same order), and `finish` hands the results over.
  */
 class NativeBatch {
   constructor() { batches.set(this, []) }
@@ -753,20 +753,21 @@ class NativeBatch {
 
   get length() { return batches.get(this).length }
 
-  /** The results of `checkBatch`: one identity string or `[code, message, argument, canonicalRequest, stringToSign]` each. */
+  /** Whether the batch was verified (`finish` can answer). */
+  get checked() { return checkedBatches.has(this) }
+
+  /** The results of the check: one identity string or `[code, message, argument, canonicalRequest, stringToSign]` each. */
   finish(handle) {
     if (!(handle instanceof VerifierHandle)) throw nativeError('InvalidOption', 'verifier', 'verifier must be a handle from NativeVerifier.handle()')
     const out = checkedBatches.get(this)
-    if (out === undefined) throw nativeError('InvalidOption', 'batch', 'finish: the batch was not checked (await checkBatch first)')
+    if (out === undefined) throw nativeError('InvalidOption', 'batch', 'finish: the batch is not checked yet (see `checked`)')
     checkedBatches.delete(this)
     return out
   }
 }
 
 /** Verifies (and empties) `batch`; `batch.finish()` then gives the results. */
-function checkBatch(handle, batch) {
-  if (!(handle instanceof VerifierHandle)) throw nativeError('InvalidOption', 'verifier', 'verifier must be a handle from NativeVerifier.handle()')
-  if (!batches.has(batch)) throw nativeError('InvalidOption', 'batch', 'batch must be a NativeBatch')
+function checkNow(handle, batch) {
   const requests = batches.get(batch)
   batches.set(batch, [])
   const out = requests.map((entry) => {
@@ -780,7 +781,51 @@ function checkBatch(handle, batch) {
     }
   })
   checkedBatches.set(batch, out)
-  return Promise.resolve(out.length)
+}
+
+function verifierHandle(handle) {
+  if (!(handle instanceof VerifierHandle)) throw nativeError('InvalidOption', 'verifier', 'verifier must be a handle from NativeVerifier.handle()')
+  return handle
+}
+
+/** The chunks of a `verifyMany` waiting to be verified, oldest first (the addon's `NativeBatchQueue`). */
+class NativeBatchQueue {
+  #chunks = []
+  push(batch) {
+    if (!batches.has(batch)) throw nativeError('InvalidOption', 'batch', 'batch must be a NativeBatch')
+    this.#chunks.push(batch)
+  }
+
+  /** Verifies the oldest waiting chunk now; false when none waits. */
+  help(handle) {
+    verifierHandle(handle)
+    const batch = this.#chunks.shift()
+    if (batch === undefined) return false
+    checkNow(handle, batch)
+    return true
+  }
+
+  get length() { return this.#chunks.length }
+
+  /** No more chunks (nothing to tell a lane here). */
+  close() {}
+
+  /** No lane outlives the `checkQueue` call that started it here. */
+  get lanes() { return 0 }
+}
+
+/** A "lane" (the addon runs one on its thread pool): here every waiting chunk is verified at once, in order. */
+function checkQueue(handle, queue) {
+  verifierHandle(handle)
+  if (!(queue instanceof NativeBatchQueue)) throw nativeError('InvalidOption', 'queue', 'queue must be a NativeBatchQueue')
+  let n = 0
+  while (queue.help(handle)) n++
+  return Promise.resolve(n)
+}
+
+/** Threads `verifyMany` uses by default: one (this build has no threads). */
+function batchThreads() {
+  return 1
 }
 
 /** The decoder of a verified streaming upload. */
@@ -855,7 +900,9 @@ module.exports = {
   NativeSigner,
   NativeVerifier,
   NativeBatch,
-  checkBatch,
+  NativeBatchQueue,
+  checkQueue,
+  batchThreads,
   NativeUpload,
   NativeStream,
   NativeTrustedProxies,
