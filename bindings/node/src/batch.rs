@@ -230,7 +230,7 @@ impl NativeBatch {
                         Err(e) => error_record(env, &e).map_err(fail)?,
                     }
                 }
-                Outcome::Failed(e) => error_record(env, &e).map_err(fail)?,
+                Outcome::Failed(e) => error_record(env, e).map_err(fail)?,
                 Outcome::Single => js::null(env).map_err(fail)?,
             };
             js::set_element(env, array, i as u32, value).map_err(fail)?;
