@@ -171,8 +171,8 @@ export declare class Verifier {
    * the error (returned, not thrown). Replay checks apply in order. Pool threads verify while the
    * event loop copies requests and builds results, in slices of at most one 128-request chunk
    * (~0.1-0.5 ms) with a return to its I/O and timers between slices. `threads` (default: every
-   * core) counts the event loop, which also verifies a chunk whenever the pool falls behind;
-   * `threads: 1` keeps every check on one pool thread.
+   * core) counts the event loop, which also verifies a chunk whenever the pool falls behind (pool
+   * threads used: at most UV_THREADPOOL_SIZE - 1); `threads: 1` keeps every check on one pool thread.
    */
   verifyMany(
     requests: Iterable<IncomingSignedRequest & { now?: Date | number | string }>,

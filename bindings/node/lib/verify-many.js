@@ -37,6 +37,13 @@ function defaultThreads() {
   return Number.isInteger(cores) && cores > 0 ? cores : 1
 }
 
+/** libuv's thread pool size (UV_THREADPOOL_SIZE, default 4). A lane holds a pool thread for the whole
+ * call, so at most this minus one lanes run: fs, dns and crypto calls keep a thread meanwhile. */
+function poolSize() {
+  const n = typeof process === 'object' && process !== null && process.env ? Number(process.env.UV_THREADPOOL_SIZE) : NaN
+  return Number.isInteger(n) && n > 0 ? n : 4
+}
+
 /** Chunks queued beyond which the event loop, rather than copy more, checks one itself. */
 const AHEAD = 2
 
@@ -98,9 +105,10 @@ async function verifyMany(verifier, handle, lookup, requests, options, helpers) 
   // `threads` threads verify: with 1, one pool lane (the event loop only copies and finishes);
   // with n >= 2, n - 1 pool lanes and the event loop, which checks a queued chunk itself whenever
   // more than AHEAD wait (the lanes fall behind). One lane a core, no more: a third thread on two
-  // cores would take turns with the event loop, whose copying then falls behind (measured).
+  // cores would take turns with the event loop, whose copying then falls behind (measured). And at
+  // most poolSize() - 1 lanes, whatever `threads` says: libuv keeps a thread for other work.
   const total = threads || defaultThreads()
-  const lanes = Math.max(1, total - 1)
+  const lanes = Math.max(1, Math.min(total - 1, poolSize() - 1))
   const helps = total >= 2
   const queue = new native.NativeBatchQueue()
   const tasks = []

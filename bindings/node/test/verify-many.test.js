@@ -214,3 +214,25 @@ test('timers run during a default batch (the event loop verifies in slices), and
   await assert.rejects(verifier().verifyMany([...batch.slice(0, 2000), bad]), /boom/)
   assert.deepEqual(codes(await verifier().verifyMany(requests.slice(0, 3))), ['ok', 'ok', 'ok'])
 })
+
+test('pool lanes never take every libuv thread, whatever threads asks', async () => {
+  const native = require('../lib/native.js')
+  const pool = Number(process.env.UV_THREADPOOL_SIZE) || 4
+  const original = native.checkQueue
+  let most = 0
+  // The queue counts its lanes started and not ended (a lane ends natively, before its promise settles).
+  native.checkQueue = (handle, queue) => {
+    const lane = original(handle, queue)
+    most = Math.max(most, queue.lanes)
+    return lane
+  }
+  try {
+    const requests = aws4Requests(100)
+    const batch = Array.from({ length: 30 }, () => requests).flat()
+    const results = await verifier().verifyMany(batch, { threads: pool + 4 })
+    assert.ok(results.every((r) => r.accessKeyId === AKID))
+  } finally {
+    native.checkQueue = original
+  }
+  assert.ok(most >= 1 && most <= pool - 1, `${most} lanes at once with a pool of ${pool}`)
+})
