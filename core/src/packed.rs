@@ -193,40 +193,55 @@ fn flag(b: bool) -> &'static str {
 
 /// The verified identity as a record (see [`IDENTITY_FIELDS`]).
 pub fn identity(who: &VerifiedIdentity) -> String {
-    write_identity(IdentityParts {
-        access_key_id: &who.access_key_id,
-        region: &who.region,
-        service: &who.service,
-        signed_headers: who.signed_headers.iter().map(String::as_str),
-        signing_time: who.signing_time,
-        presigned: who.presigned,
-        expires_at: who.expires_at,
-        session_token_used: who.session_token_used,
-        payload_hash: &who.payload_hash,
-        algorithm: who.algorithm,
-        region_set: who.region_set.as_deref(),
-        claim: &who.replay_claim,
-    })
+    let mut out = String::new();
+    write_identity(
+        &mut out,
+        IdentityParts {
+            access_key_id: &who.access_key_id,
+            region: &who.region,
+            service: &who.service,
+            signed_headers: who.signed_headers.iter().map(String::as_str),
+            signing_time: who.signing_time,
+            presigned: who.presigned,
+            expires_at: who.expires_at,
+            session_token_used: who.session_token_used,
+            payload_hash: &who.payload_hash,
+            algorithm: who.algorithm,
+            region_set: who.region_set.as_deref(),
+            claim: &who.replay_claim,
+        },
+    );
+    out
 }
 
 /// [`identity`] from the borrowed view of
 /// [`Verifier::verify_http_with`](crate::Verifier::verify_http_with): the same record, without
 /// the owned identity's string copies.
 pub fn identity_of_view(who: &IdentityView<'_>) -> String {
-    write_identity(IdentityParts {
-        access_key_id: who.access_key_id,
-        region: who.region,
-        service: who.service,
-        signed_headers: who.signed_headers.iter().copied(),
-        signing_time: who.signing_time,
-        presigned: who.presigned,
-        expires_at: who.expires_at,
-        session_token_used: who.session_token_used,
-        payload_hash: who.payload_hash,
-        algorithm: who.algorithm,
-        region_set: who.region_set,
-        claim: &who.replay_claim(),
-    })
+    let mut out = String::new();
+    identity_of_view_into(&mut out, who);
+    out
+}
+
+/// [`identity_of_view`] appended to `out` (a batch writes its records into one string).
+pub fn identity_of_view_into(out: &mut String, who: &IdentityView<'_>) {
+    write_identity(
+        out,
+        IdentityParts {
+            access_key_id: who.access_key_id,
+            region: who.region,
+            service: who.service,
+            signed_headers: who.signed_headers.iter().copied(),
+            signing_time: who.signing_time,
+            presigned: who.presigned,
+            expires_at: who.expires_at,
+            session_token_used: who.session_token_used,
+            payload_hash: who.payload_hash,
+            algorithm: who.algorithm,
+            region_set: who.region_set,
+            claim: &who.replay_claim(),
+        },
+    );
 }
 
 /// What an identity record is written from, borrowed from either form of the identity.
@@ -245,13 +260,16 @@ struct IdentityParts<'a, N> {
     claim: &'a ReplayClaim,
 }
 
-fn write_identity<'a, N: ExactSizeIterator<Item = &'a str>>(who: IdentityParts<'a, N>) -> String {
+fn write_identity<'a, N: ExactSizeIterator<Item = &'a str>>(
+    out: &mut String,
+    who: IdentityParts<'a, N>,
+) {
     // Room for the whole record (a 64-digit payload hash and replay key among the fields), so it
     // is written without growing.
-    let mut out = String::with_capacity(256 + 8 * who.signed_headers.len());
+    out.reserve(256 + 8 * who.signed_headers.len());
     out.push_str(who.access_key_id);
-    push(&mut out, who.region, false);
-    push(&mut out, who.service, false);
+    push(out, who.region, false);
+    push(out, who.service, false);
     out.push(SEP);
     for (i, name) in who.signed_headers.enumerate() {
         if i > 0 {
@@ -259,21 +277,20 @@ fn write_identity<'a, N: ExactSizeIterator<Item = &'a str>>(who: IdentityParts<'
         }
         out.push_str(name);
     }
-    push(&mut out, &who.signing_time.amz_date(), false);
-    push(&mut out, flag(who.presigned), false);
+    push(out, &who.signing_time.amz_date(), false);
+    push(out, flag(who.presigned), false);
     out.push(SEP);
     if let Some(t) = who.expires_at {
-        push_integer(&mut out, t.unix());
+        push_integer(out, t.unix());
     }
-    push(&mut out, flag(who.session_token_used), false);
-    push(&mut out, who.payload_hash, false);
-    push(&mut out, who.algorithm.name(), false);
-    push(&mut out, who.region_set.unwrap_or(""), false);
+    push(out, flag(who.session_token_used), false);
+    push(out, who.payload_hash, false);
+    push(out, who.algorithm.name(), false);
+    push(out, who.region_set.unwrap_or(""), false);
     out.push(SEP);
-    who.claim.push_key(&mut out);
+    who.claim.push_key(out);
     out.push(SEP);
-    push_integer(&mut out, who.claim.expires_at_millis());
-    out
+    push_integer(out, who.claim.expires_at_millis());
 }
 
 /// The answer of `sdkSign` (see [`SDK_SIGNATURE_FIELDS`]); `full` adds the canonical request and

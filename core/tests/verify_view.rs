@@ -228,3 +228,63 @@ fn the_packed_record_is_the_same_from_either_form() {
         assert_eq!(fields[11].len(), 64);
     }
 }
+
+#[test]
+fn check_http_with_defers_the_replay_record_like_check_http() {
+    let w = vector("get-vanilla");
+    let pairs: Vec<(&str, &str)> = w
+        .headers
+        .iter()
+        .map(|(n, v)| (n.as_str(), v.as_str()))
+        .collect();
+    let v = verifier(true);
+    let check = |v: &Verifier| {
+        v.check_http_with(
+            &w.method,
+            &w.target,
+            &pairs,
+            Body::Bytes(&[]),
+            at(),
+            |view| sigv4::packed::identity_of_view(&view),
+        )
+    };
+    // Both copies pass the checks; recording them in order accepts the first only.
+    let (first, first_pending) = check(&v).unwrap();
+    let (second, second_pending) = check(&v).unwrap();
+    assert_eq!(first, second);
+    v.record_pending(&first_pending).unwrap();
+    assert_eq!(
+        v.record_pending(&second_pending).unwrap_err().kind(),
+        ErrorKind::RequestReplayed
+    );
+    // The record and the pending claim are what check_http gives for the same request.
+    let owned = verifier(false)
+        .check_http(&w.method, &w.target, &pairs, Body::Bytes(&[]), at())
+        .unwrap();
+    let (identity, pending) = owned.into_parts();
+    assert_eq!(first, sigv4::packed::identity(&identity));
+    let fresh = verifier(true);
+    fresh.record_pending(&pending).unwrap();
+    assert_eq!(
+        fresh.record_pending(&first_pending).unwrap_err().kind(),
+        ErrorKind::RequestReplayed
+    );
+    // A failed check calls nothing and records nothing.
+    let mut bad = w.clone();
+    bad.target = "/other".to_owned();
+    let mut called = false;
+    let error = v
+        .check_http_with(
+            &bad.method,
+            &bad.target,
+            &pairs,
+            Body::Bytes(&[]),
+            at(),
+            |_| {
+                called = true;
+            },
+        )
+        .unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::SignatureDoesNotMatch);
+    assert!(!called);
+}

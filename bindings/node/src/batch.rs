@@ -279,13 +279,17 @@ impl Job {
         let mut scratch = Scratch::default();
         for entry in &self.requests {
             match entry {
-                Entry::Read(r) => out.push(core.check_http(
-                    &r.method,
-                    &r.url,
-                    &r.header_refs(),
-                    r.core_body(),
-                    r.time,
-                )),
+                Entry::Read(r) => {
+                    let checked = core.check_http_with(
+                        &r.method,
+                        &r.url,
+                        &r.header_refs(),
+                        r.core_body(),
+                        r.time,
+                        |who| packed::identity_of_view_into(&mut out.records, &who),
+                    );
+                    out.push(checked);
+                }
                 Entry::Packed(p) => check_packed(core, p, &mut scratch, &mut out),
             }
         }
@@ -438,15 +442,11 @@ struct Answers {
 }
 
 impl Answers {
-    /// The outcome of a check: the identity record is written here, on the checking thread, and
-    /// the identity freed there.
-    fn push(&mut self, checked: sigv4::Result<sigv4::Checked>) {
+    /// The outcome of a check: on success its identity record was just appended to `records`
+    /// (on the checking thread, from the borrowed identity; a failed check writes none).
+    fn push(&mut self, checked: sigv4::Result<((), sigv4::PendingRecord)>) {
         let outcome = match checked {
-            Ok(c) => {
-                let (identity, pending) = c.into_parts();
-                self.records.push_str(&packed::identity(&identity));
-                Outcome::Checked(pending, self.records.len())
-            }
+            Ok(((), pending)) => Outcome::Checked(pending, self.records.len()),
             Err(e) => Outcome::Failed(e),
         };
         self.outcomes.push(outcome);
@@ -511,12 +511,13 @@ fn check_packed(core: &sigv4::Verifier, p: &Packed, scratch: &mut Scratch, out: 
             // NO_BODY (or an apart body missing: add_packed counted them, so it is not).
             (None, None) => &[],
         };
-        let checked = core.check_http(
+        let checked = core.check_http_with(
             request.method,
             request.url,
             &request.headers,
             sigv4::Body::Bytes(body),
             p.time,
+            |who| packed::identity_of_view_into(&mut out.records, &who),
         );
         out.push(checked);
     }

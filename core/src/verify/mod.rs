@@ -365,6 +365,27 @@ impl Verifier {
         self.verify(&request, now)
     }
 
+    /// [`check_http`](Self::check_http) for a binding that builds its own result from the
+    /// borrowed identity (see [`verify_http_with`](Self::verify_http_with)): `finish`'s result and
+    /// what [`record_pending`](Self::record_pending) needs to finish the verification (a batch
+    /// records its requests later, in order).
+    pub fn check_http_with<R>(
+        &self,
+        method: &str,
+        url: &str,
+        headers: &[(&str, &str)],
+        body: Body<'_>,
+        now: SigningTime,
+        finish: impl FnOnce(IdentityView<'_>) -> R,
+    ) -> Result<(R, PendingRecord)> {
+        let request = Request::for_verifier(method, url, headers, body)?;
+        let ((result, claim), _) = self.authenticate(&request, now, false, |view| {
+            let claim = view.replay_claim();
+            (finish(view), claim)
+        })?;
+        Ok((result, PendingRecord::new(claim, now)))
+    }
+
     /// [`verify_http`](Self::verify_http) for a binding that builds its own result: `finish`
     /// gets the identity borrowed from the request and the verifier (no string copied) and its
     /// result is returned once the replay store, when there is one, has accepted the request.
