@@ -10,7 +10,7 @@ use serde_json::Value;
 mod common;
 
 use common::{parse_request, RawRequest};
-use sigv4::{BatchRequest, Body, Credentials, ErrorKind, SigningTime, Verifier, VerifierSettings};
+use sigv4::{BatchRequest, Body, ErrorKind, SigningTime, Verifier};
 
 fn suite_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/vectors/aws-signing-test-suite/v4")
@@ -51,15 +51,7 @@ fn vectors() -> (Vec<RawRequest>, SigningTime) {
 }
 
 fn verifier(replay: bool) -> Verifier {
-    let creds = Credentials::new(
-        "AKIDEXAMPLE",
-        "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
-        None,
-    )
-    .unwrap();
-    let mut settings = VerifierSettings::for_service("service");
-    settings.replay_cache_capacity = replay.then_some(10_000);
-    Verifier::new(creds, &["us-east-1"], "service", settings).unwrap()
+    common::suite_verifier(replay.then_some(10_000))
 }
 
 /// Owned parts of one batch entry.

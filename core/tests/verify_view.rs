@@ -1,16 +1,15 @@
-//! `Verifier::verify_http_with`, the borrowed-identity entry point the Python binding uses: on
-//! AWS's get-vanilla and post-x-www-form-urlencoded vectors its view carries what the vector says
-//! (key, scope, signed headers, time, payload), it refuses exactly what `verify_http` refuses, and
-//! it goes through the replay store like `verify_http` (one store, whichever entry point).
+//! `Verifier::verify_http_with` and `check_http_with`, the borrowed-identity entry points the
+//! Python and Node bindings use: on AWS's vectors the view carries what the vector says (key,
+//! scope, signed headers, time, payload), they refuse exactly what `verify_http` refuses, they go
+//! through the replay store like `verify_http` (one store, whichever entry point; a batch's record
+//! deferred and applied in order), and the packed identity record is the same from either form.
 
 use std::fs;
 use std::path::Path;
 
 mod common;
 
-use sigv4::{
-    Body, Credentials, ErrorKind, SigningAlgorithm, SigningTime, Verifier, VerifierSettings,
-};
+use sigv4::{Body, ErrorKind, SigningAlgorithm, SigningTime, Verifier};
 
 const EMPTY_SHA256: &str = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
@@ -23,15 +22,7 @@ fn vector(name: &str) -> common::RawRequest {
 }
 
 fn verifier(replay: bool) -> Verifier {
-    let creds = Credentials::new(
-        "AKIDEXAMPLE",
-        "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
-        None,
-    )
-    .unwrap();
-    let mut settings = VerifierSettings::for_service("service");
-    settings.replay_cache_capacity = replay.then_some(16);
-    Verifier::new(creds, &["us-east-1"], "service", settings).unwrap()
+    common::suite_verifier(replay.then_some(16))
 }
 
 fn at() -> SigningTime {

@@ -565,24 +565,8 @@ fn read_utf16(env: sys::napi_env, value: js::Value) -> js::R<Vec<u16>> {
 
 /// The numbers of an `Int32Array` (copied).
 fn read_i32s(env: sys::napi_env, value: js::Value) -> js::R<Vec<i32>> {
-    let mut kind = 0;
-    let mut count = 0usize;
-    let mut data: *mut std::ffi::c_void = std::ptr::null_mut();
-    let mut buffer = std::ptr::null_mut();
-    let mut offset = 0usize;
-    // SAFETY: handles are live; a non-typed-array makes the call fail.
-    let status = unsafe {
-        sys::napi_get_typedarray_info(
-            env,
-            value,
-            &mut kind,
-            &mut count,
-            &mut data,
-            &mut buffer,
-            &mut offset,
-        )
-    };
-    if status != sys::Status::napi_ok || kind != sys::TypedarrayType::int32_array {
+    let (kind, count, data) = js::typedarray_info(env, value)?;
+    if kind != sys::TypedarrayType::int32_array {
         return Err(js::Fail);
     }
     if count == 0 || data.is_null() {

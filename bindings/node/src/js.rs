@@ -215,6 +215,32 @@ pub fn date_ms(env: sys::napi_env, value: Value) -> R<Option<f64>> {
     Ok(Some(out))
 }
 
+/// A typed array's element type, element count and data pointer (`napi_get_typedarray_info`);
+/// fails for a value that is not a typed array.
+pub fn typedarray_info(
+    env: sys::napi_env,
+    value: Value,
+) -> R<(sys::napi_typedarray_type, usize, *mut std::ffi::c_void)> {
+    let mut kind = 0;
+    let mut count = 0usize;
+    let mut data: *mut std::ffi::c_void = ptr::null_mut();
+    let mut buffer = ptr::null_mut();
+    let mut offset = 0usize;
+    // SAFETY: handles are live; the query only reads, and a non-typed-array makes it fail.
+    ok(unsafe {
+        sys::napi_get_typedarray_info(
+            env,
+            value,
+            &mut kind,
+            &mut count,
+            &mut data,
+            &mut buffer,
+            &mut offset,
+        )
+    })?;
+    Ok((kind, count, data))
+}
+
 /// The bytes of a `Uint8Array`/`Buffer` (or any typed array / DataView / ArrayBuffer), borrowed
 /// for the duration of the current call.
 ///
@@ -229,19 +255,8 @@ pub unsafe fn bytes<'a>(env: sys::napi_env, value: Value) -> R<Option<&'a [u8]>>
     unsafe {
         ok(sys::napi_is_typedarray(env, value, &mut is))?;
         if is {
-            let mut kind = 0;
-            let mut count = 0usize;
-            let mut buffer = ptr::null_mut();
-            let mut offset = 0usize;
-            ok(sys::napi_get_typedarray_info(
-                env,
-                value,
-                &mut kind,
-                &mut count,
-                &mut data,
-                &mut buffer,
-                &mut offset,
-            ))?;
+            let (kind, count, start) = typedarray_info(env, value)?;
+            data = start;
             let width = match kind {
                 sys::TypedarrayType::int8_array
                 | sys::TypedarrayType::uint8_array

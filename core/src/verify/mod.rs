@@ -378,8 +378,7 @@ impl Verifier {
         now: SigningTime,
         finish: impl FnOnce(IdentityView<'_>) -> R,
     ) -> Result<(R, PendingRecord)> {
-        let request = Request::for_verifier(method, url, headers, body)?;
-        let ((result, claim), _) = self.authenticate(&request, now, false, |view| {
+        let (result, claim) = self.authenticate_http(method, url, headers, body, now, |view| {
             let claim = view.replay_claim();
             (finish(view), claim)
         })?;
@@ -398,19 +397,31 @@ impl Verifier {
         now: SigningTime,
         finish: impl FnOnce(IdentityView<'_>) -> R,
     ) -> Result<R> {
-        let request = Request::for_verifier(method, url, headers, body)?;
-        let mut claim = None;
+        // The claim's hash only when a store will be asked.
         let keep_claim = self.replay.is_some();
-        let (result, _) = self.authenticate(&request, now, false, |view| {
-            if keep_claim {
-                claim = Some(view.replay_claim());
-            }
-            finish(view)
+        let (result, claim) = self.authenticate_http(method, url, headers, body, now, |view| {
+            let claim = keep_claim.then(|| view.replay_claim());
+            (finish(view), claim)
         })?;
         if let Some(claim) = claim {
             self.record_pending(&PendingRecord::new(claim, now))?;
         }
         Ok(result)
+    }
+
+    /// The request view of the `*_http_with` entry points, authenticated (no replay store).
+    fn authenticate_http<R>(
+        &self,
+        method: &str,
+        url: &str,
+        headers: &[(&str, &str)],
+        body: Body<'_>,
+        now: SigningTime,
+        finish: impl FnOnce(IdentityView<'_>) -> R,
+    ) -> Result<R> {
+        let request = Request::for_verifier(method, url, headers, body)?;
+        self.authenticate(&request, now, false, finish)
+            .map(|(result, _)| result)
     }
 
     fn verify_parts<'r, R>(

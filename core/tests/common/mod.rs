@@ -67,3 +67,17 @@ pub fn with_path(target: &str, path: &str) -> String {
         None => path.to_owned(),
     }
 }
+
+/// A verifier for the v4 suite's credentials and scope (`us-east-1`, `service`), with a replay
+/// cache of `replay_capacity` entries (none for `None`).
+pub fn suite_verifier(replay_capacity: Option<usize>) -> sigv4::Verifier {
+    let creds = sigv4::Credentials::new(
+        "AKIDEXAMPLE",
+        "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+        None,
+    )
+    .unwrap();
+    let mut settings = sigv4::VerifierSettings::for_service("service");
+    settings.replay_cache_capacity = replay_capacity;
+    sigv4::Verifier::new(creds, &["us-east-1"], "service", settings).unwrap()
+}
