@@ -29,8 +29,9 @@ enum Failure {
     Python(PyErr),
 }
 
-/// A checked entry: its identity (converted on the thread that checked it, so that the core
-/// identity's strings are freed where they were allocated) and its replay record.
+/// A checked entry: its identity (built from the core's borrowed view on the thread that checked
+/// it: no core identity is allocated, and the scope is shared as a single verification's is) and
+/// its replay record, applied later in the batch's order.
 type Outcome = Result<(VerifiedIdentity, PendingRecord), Failure>;
 
 /// A chunk of entries and, once checked, their outcomes (None for an unreadable entry). Jobs are
@@ -60,19 +61,22 @@ fn check_chunk(core: &sigv4::Verifier, job: &mut Job) {
         job.chunk.warm();
     }
     let mut headers = Vec::with_capacity(16);
-    let mut scope = None;
     let chunk = &job.chunk;
     job.outcomes.clear();
     job.outcomes.extend(chunk.specs.iter().map(|spec| {
         let r = chunk.view(spec, &mut headers)?;
-        let checked = core.check_http(r.method, r.url, &headers, r.body, r.now);
+        let checked = core.check_http_with(
+            r.method,
+            r.url,
+            &headers,
+            r.body,
+            r.now,
+            VerifiedIdentity::from_view,
+        );
         // A callable's exception was kept on this thread.
         Some(match lookup::take_error() {
             Some(raised) => Err(Failure::Python(raised)),
-            None => checked.map_err(Failure::Core).map(|checked| {
-                let (identity, pending) = checked.into_parts();
-                (VerifiedIdentity::sharing(identity, &mut scope), pending)
-            }),
+            None => checked.map_err(Failure::Core),
         })
     }));
 }

@@ -38,7 +38,7 @@ fn datetime(py: Python<'_>, seconds: i64) -> PyResult<Py<PyAny>> {
 /// ``UNSIGNED-PAYLOAD``) and ``payload_signed``. Immutable; holds no secret.
 #[pyclass(module = "sigv4", name = "VerifiedIdentity", frozen)]
 pub struct VerifiedIdentity {
-    /// Held once for the identities of a batch that share it (see [`VerifiedIdentity::sharing`]).
+    /// Held once for the identities that share it (see [`VerifiedIdentity::from_view`]).
     scope: Arc<Scope>,
     signing_time: SigningTime,
     presigned: bool,
@@ -59,8 +59,7 @@ enum Replay {
 /// What the identities of a batch usually have in common (one key, one scope, one client's signed
 /// headers): a batch's results share it instead of holding a copy each — ten thousand results
 /// alive at once cost page faults and allocator work per string otherwise.
-#[derive(PartialEq)]
-pub struct Scope {
+struct Scope {
     access_key_id: String,
     region: String,
     service: String,
@@ -132,8 +131,9 @@ impl Scope {
 }
 
 thread_local! {
-    /// The scope of this thread's last single verification: a server's requests mostly come from
-    /// a few clients, so most identities share it and copy no string.
+    /// The scope of this thread's last verification (a single one, or a `verify_many` entry this
+    /// thread checked): a server's requests mostly come from a few clients, so most identities
+    /// share it and copy no string.
     static LAST_SCOPE: RefCell<Option<Arc<Scope>>> = const { RefCell::new(None) };
 }
 
@@ -166,22 +166,9 @@ impl VerifiedIdentity {
         }
     }
 
-    /// Wraps a core result.
+    /// Wraps an owned core result (a streaming verification's): its strings move into a scope
+    /// of its own.
     pub fn new(inner: CoreIdentity) -> Self {
-        Self::sharing(inner, &mut None)
-    }
-
-    /// Wraps a core result, sharing `last`'s scope when it is the same (else `last` becomes this
-    /// identity's): a batch converts its results with one `last` per chunk.
-    pub fn sharing(inner: CoreIdentity, last: &mut Option<Arc<Scope>>) -> Self {
-        let same = last.as_deref().is_some_and(|s| {
-            s.access_key_id == inner.access_key_id
-                && s.region == inner.region
-                && s.service == inner.service
-                && s.signed_headers == inner.signed_headers
-                && s.algorithm == inner.algorithm
-                && s.region_set == inner.region_set
-        });
         let payload_signed = inner.payload_signed();
         let CoreIdentity {
             access_key_id,
@@ -198,23 +185,15 @@ impl VerifiedIdentity {
             replay_claim,
             ..
         } = inner;
-        let scope = match last {
-            Some(scope) if same => Arc::clone(scope),
-            _ => {
-                let scope = Arc::new(Scope {
-                    access_key_id,
-                    region,
-                    service,
-                    signed_headers,
-                    algorithm,
-                    region_set,
-                });
-                *last = Some(Arc::clone(&scope));
-                scope
-            }
-        };
         VerifiedIdentity {
-            scope,
+            scope: Arc::new(Scope {
+                access_key_id,
+                region,
+                service,
+                signed_headers,
+                algorithm,
+                region_set,
+            }),
             signing_time,
             presigned,
             expires_at,
