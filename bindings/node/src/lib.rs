@@ -43,6 +43,15 @@ pub fn sha256_hex(env: napi::bindgen_prelude::Env, data: raw::Raw) -> napi::Resu
     Ok(sigv4::sha256_hex(body.as_bytes()))
 }
 
+/// The header a request nonce goes in (the core's `sigv4::NONCE_HEADER`): what `lib/nonce.js`, which
+/// runs without the addon in edge runtimes, checks its own copy against (test/nonce-core.test.js).
+#[napi]
+pub const NONCE_HEADER: &str = sigv4::NONCE_HEADER;
+
+/// Random bytes a request nonce is made of (the core's `sigv4::NONCE_BYTES`), for the same check.
+#[napi]
+pub const NONCE_BYTES: u32 = sigv4::NONCE_BYTES as u32;
+
 /// The field names of every kind of record this boundary exchanges (`sigv4::packed`), by kind: what
 /// `lib/packed.js` checks its own positions against (test/packed.test.js).
 #[napi(js_name = "packedLayouts")]

@@ -11,8 +11,11 @@ const PKG = path.join(__dirname, '..')
 const napi = require('../native.js')
 const wasm = require('../wasm/backend.js')
 
-/** Exports that are not part of the surface lib/ uses: napi-rs' own marker and the layout hook of test/packed.test.js. */
-const NOT_SURFACE = new Set(['__napiBindingTarget', 'packedLayouts'])
+/**
+ * Exports that are not part of the surface lib/ uses: napi-rs' own marker, the layout hook of test/packed.test.js and
+ * the core's nonce constants that test/nonce-core.test.js checks lib/nonce.js's copies against.
+ */
+const NOT_SURFACE = new Set(['__napiBindingTarget', 'packedLayouts', 'NONCE_HEADER', 'NONCE_BYTES'])
 /** The napi addon only: how lib/native.js makes native errors SigV4Errors (the glue builds them itself). */
 const NAPI_ONLY = new Set(['setErrorClass'])
 /** The WebAssembly glue only: its loader API (wasm/README, lib/edge.js). */
