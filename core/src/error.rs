@@ -179,6 +179,9 @@ impl fmt::Debug for Mismatch {
 
 impl Error {
     /// An error for the named argument.
+    // Cold (as every constructor here): the branches that build an error are then laid out away
+    // from the checks that pass, so a verification fetches fewer lines of code (issue 17 item 7).
+    #[cold]
     pub(crate) fn arg(kind: ErrorKind, argument: &'static str, message: impl Into<String>) -> Self {
         Error(Box::new(Inner {
             kind,
@@ -189,6 +192,7 @@ impl Error {
     }
 
     /// An error not tied to one argument (verification failures).
+    #[cold]
     pub(crate) fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
         Error(Box::new(Inner {
             kind,
@@ -199,6 +203,7 @@ impl Error {
     }
 
     /// Builds an error of `kind` from outside the core (bindings: invalid UTF-8 and similar).
+    #[cold]
     pub fn from_binding(
         kind: ErrorKind,
         argument: &'static str,

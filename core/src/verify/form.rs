@@ -15,6 +15,7 @@ pub(crate) enum Form {
 impl Form {
     /// A structural error in this form: `AuthorizationHeaderMalformed` for the header,
     /// `AuthorizationQueryParametersError` for a presigned URL.
+    #[cold]
     pub(crate) fn malformed(self, message: impl Into<String>) -> Error {
         let kind = match self {
             Form::Header => ErrorKind::AuthorizationHeaderMalformed,
