@@ -46,15 +46,17 @@ dist-node: $(DIST_TOOLS_STAMP) $(NODE_STAMP)
 	packaging/npm-stage.sh $(NODE_DIR) $(DIST_BUILD)/node $(DIST) $(ROOT)
 
 # Python: one abi3 wheel per target (maturin --zig; manylinux2014 = glibc 2.17, musllinux_1_2), the sdist.
-# Profile-guided like `make python-release` (mk/python.mk): the profile recorded on this machine's target is
-# used for every target (LLVM matches functions by name and shape and skips what differs, e.g. aarch64's SHA-256).
+# The wheel for the host's target (x86_64 manylinux here) is profile-guided like `make python-release`
+# (mk/python.mk); a profile matches only the symbol names of the target it was recorded on, so the others are
+# plain release builds.
 dist-python: $(DIST_TOOLS_STAMP) $(PY_PGO_PROFILE)
 	mkdir -p $(DIST)
 	rm -f $(DIST)/libsigv4-*.whl $(DIST)/libsigv4-*.tar.gz
 	for t in $(DIST_TARGETS); do \
 		compat=$$(case $$t in *gnu) echo manylinux2014;; *) echo musllinux_1_2;; esac); \
 		musl=$$(case $$t in *musl) echo '-C target-feature=-crt-static';; esac); \
-		PATH=$(DIST_TOOLS)/bin:$$PATH RUSTFLAGS="$$musl $(PY_PGO_FLAGS)" maturin build --release --zig --target $$t \
+		pgo=$$(test $$t = $(PY_HOST) && echo '$(PY_PGO_FLAGS)'); \
+		PATH=$(DIST_TOOLS)/bin:$$PATH RUSTFLAGS="$$musl $$pgo" maturin build --release --zig --target $$t \
 			--compatibility $$compat -m $(PY_PKG)/Cargo.toml -o $(DIST); \
 	done
 	PATH=$(DIST_TOOLS)/bin:$$PATH maturin sdist -m $(PY_PKG)/Cargo.toml -o $(DIST)

@@ -30,18 +30,23 @@ $(VENV)/.stamp-sigv4-debug: $(PY_VENV_STAMP) $(PY_SOURCES)
 # bench/python/pgo_train.py, built again with that profile. What a call executes is then laid out
 # together and error paths out of the way: a verification inside a busy server, whose code the
 # server evicts between requests, fetches fewer code lines (issue 17 item 7: +2-3% server throughput).
-# The wheels of `make dist` use the same profile. llvm-profdata comes with rustup's llvm-tools.
+# `make dist`'s wheel for this host's target uses the same profile. llvm-profdata comes with rustup's llvm-tools.
 PY_PGO_DIR := $(ROOT)/build/pgo
 PY_PGO_PROFILE := $(PY_PGO_DIR)/python.profdata
 PY_PGO_FLAGS := -Cprofile-use=$(PY_PGO_PROFILE) -Cllvm-args=-pgo-warn-missing-function=false -Cllvm-args=-no-pgo-warn-mismatch
 PY_PGO_TRAIN := $(ROOT)/bench/python/pgo_train.py
+# Built for the host's triple named explicitly, as `make dist` builds its wheels (maturin --zig always passes one):
+# cargo names the crates' symbols differently with an explicit --target, and a profile applies only to the names
+# it was recorded under. So the wheel of the host's target (x86_64 manylinux here) is profile-guided; the other
+# targets' wheels are plain release builds.
+PY_HOST := $(shell rustc -vV 2>/dev/null | sed -n 's/^host: //p')
 
 $(PY_PGO_PROFILE): $(PY_VENV_STAMP) $(PY_SOURCES) $(PY_PGO_TRAIN)
 	rustup component add llvm-tools
 	rm -rf $(PY_PGO_DIR)/python-raw && mkdir -p $(PY_PGO_DIR)
 	rm -f $(VENV)/.stamp-sigv4-debug $(VENV)/.stamp-sigv4-release
 	cd $(PY_PKG) && CARGO_TARGET_DIR=$(ROOT)/target/pgo-generate RUSTFLAGS="-Cprofile-generate=$(PY_PGO_DIR)/python-raw" \
-		VIRTUAL_ENV=$(VENV) PATH=$(VENV)/bin:$$PATH maturin develop -q --release
+		VIRTUAL_ENV=$(VENV) PATH=$(VENV)/bin:$$PATH maturin develop -q --release --target $(PY_HOST)
 	$(PY) $(PY_PGO_TRAIN)
 	"$$(rustc --print sysroot)/lib/rustlib/$$(rustc -vV | sed -n 's/^host: //p')/bin/llvm-profdata" \
 		merge -o $@ $(PY_PGO_DIR)/python-raw
@@ -51,7 +56,7 @@ python-pgo-profile: $(PY_PGO_PROFILE)
 $(VENV)/.stamp-sigv4-release: $(PY_VENV_STAMP) $(PY_SOURCES) $(PY_PGO_PROFILE)
 	rm -f $(VENV)/.stamp-sigv4-debug
 	cd $(PY_PKG) && CARGO_TARGET_DIR=$(ROOT)/target/pgo-use RUSTFLAGS="$(PY_PGO_FLAGS)" \
-		VIRTUAL_ENV=$(VENV) PATH=$(VENV)/bin:$$PATH maturin develop -q --release
+		VIRTUAL_ENV=$(VENV) PATH=$(VENV)/bin:$$PATH maturin develop -q --release --target $(PY_HOST)
 	touch $@
 
 python-dev: $(VENV)/.stamp-sigv4-debug
