@@ -169,10 +169,16 @@ pub(crate) fn verbatim_query_into(out: &mut String, query: &str, extra: &[(&str,
 /// `%XX` escapes written as SigV4 writes them (upper-case hex, of a byte that is not unreserved —
 /// presigned URLs carry `%2F` in `X-Amz-Credential`).
 pub(crate) fn canonical_query_into_small(out: &mut String, query: &str) {
-    let mut pairs = [("", ""); 16];
+    // Each pair as offsets into `query` (name start, name end, value start, value end). Zeroes
+    // fill the array with a few wide stores, where 16 `(&str, &str)` (non-null dangling pointers)
+    // were written out one by one on every call (issue 17 item 7: code fetched per verification).
+    let mut pairs = [[0u32; 4]; 16];
     let mut len = 0;
-    // One look at each byte: where pieces end, where their first '=' is, whether all is canonical.
     let bytes = query.as_bytes();
+    if u32::try_from(bytes.len()).is_err() {
+        return canonical_query_into(out, query, &[]);
+    }
+    // One look at each byte: where pieces end, where their first '=' is, whether all is canonical.
     let (mut start, mut eq) = (0, None);
     let mut end = 0;
     while end <= bytes.len() {
@@ -196,34 +202,39 @@ pub(crate) fn canonical_query_into_small(out: &mut String, query: &str) {
             _ => return canonical_query_into(out, query, &[]),
         }
         if end > start {
-            let (k, v) = match eq {
-                Some(eq) => (&query[start..eq], &query[eq + 1..end]),
-                None => (&query[start..end], ""),
+            let (name_end, value_start) = match eq {
+                Some(eq) => (eq, eq + 1),
+                None => (end, end),
             };
-            if k != "X-Amz-Signature" {
+            if &bytes[start..name_end] != b"X-Amz-Signature" {
                 if len == pairs.len() {
                     return canonical_query_into(out, query, &[]);
                 }
-                pairs[len] = (k, v);
+                // In range: the length fits a u32 (checked above).
+                pairs[len] = [start, name_end, value_start, end].map(|at| at as u32);
                 len += 1;
             }
         }
         (start, eq) = (end + 1, None);
         end += 1;
     }
+    // Every offset is at an ASCII byte (or the end), so each piece is a `str` slice.
+    let piece = |from: u32, to: u32| &query[from as usize..to as usize];
+    let key = |p: &[u32; 4]| (piece(p[0], p[1]), piece(p[2], p[3]));
     let pairs = &mut pairs[..len];
     // Insertion sort: a handful of pairs.
     for i in 1..pairs.len() {
         let mut j = i;
-        while j > 0 && pairs[j - 1] > pairs[j] {
+        while j > 0 && key(&pairs[j - 1]) > key(&pairs[j]) {
             pairs.swap(j - 1, j);
             j -= 1;
         }
     }
-    for (i, (k, v)) in pairs.iter().enumerate() {
+    for (i, p) in pairs.iter().enumerate() {
         if i > 0 {
             out.push('&');
         }
+        let (k, v) = key(p);
         out.push_str(k);
         out.push('=');
         out.push_str(v);
