@@ -30,15 +30,13 @@ $(VENV)/.stamp-sigv4-debug: $(PY_VENV_STAMP) $(PY_SOURCES)
 # bench/python/pgo_train.py, built again with that profile. What a call executes is then laid out
 # together and error paths out of the way: a verification inside a busy server, whose code the
 # server evicts between requests, fetches fewer code lines (issue 17 item 7: +2-3% server throughput).
-# `make dist`'s wheel for this host's target uses the same profile. llvm-profdata comes with rustup's llvm-tools.
+# The wheels of `make dist` are not profile-guided yet (see mk/dist.mk). llvm-profdata comes with rustup's llvm-tools.
 PY_PGO_DIR := $(ROOT)/build/pgo
 PY_PGO_PROFILE := $(PY_PGO_DIR)/python.profdata
 PY_PGO_FLAGS := -Cprofile-use=$(PY_PGO_PROFILE) -Cllvm-args=-pgo-warn-missing-function=false -Cllvm-args=-no-pgo-warn-mismatch
 PY_PGO_TRAIN := $(ROOT)/bench/python/pgo_train.py
-# Built for the host's triple named explicitly, as `make dist` builds its wheels (maturin --zig always passes one):
-# cargo names the crates' symbols differently with an explicit --target, and a profile applies only to the names
-# it was recorded under. So the wheel of the host's target (x86_64 manylinux here) is profile-guided; the other
-# targets' wheels are plain release builds.
+# Built for the host's triple named explicitly (cargo names symbols differently with and without --target; the
+# profile is recorded and used under the same names).
 PY_HOST := $(shell rustc -vV 2>/dev/null | sed -n 's/^host: //p')
 
 $(PY_PGO_PROFILE): $(PY_VENV_STAMP) $(PY_SOURCES) $(PY_PGO_TRAIN)
