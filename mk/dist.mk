@@ -5,7 +5,7 @@
 #   make dist-test   installs the artefacts with nothing from the build on PATH and runs the AWS v4 suite through
 #                    them: natively on x86_64, under qemu-user for aarch64, musl C under Debian's musl loader;
 #                    the C tarballs through pkg-config and CMake; `sigv4` on AWS suite cases; prints the table (packaging/report.py).
-.PHONY: dist dist-tools dist-node dist-python dist-c dist-cli dist-layers dist-sums dist-test dist-clean
+.PHONY: dist dist-tools dist-node dist-python dist-c dist-cli dist-layers dist-sums dist-test dist-clean python-pgo-profile
 
 DIST := $(ROOT)/dist
 DIST_BUILD := $(ROOT)/build/dist
@@ -46,16 +46,34 @@ dist-node: $(DIST_TOOLS_STAMP) $(NODE_STAMP)
 	packaging/npm-stage.sh $(NODE_DIR) $(DIST_BUILD)/node $(DIST) $(ROOT)
 
 # Python: one abi3 wheel per target (maturin --zig; manylinux2014 = glibc 2.17, musllinux_1_2), the sdist.
-# Not profile-guided yet (unlike `make python-release`): zig cannot link an instrumented build (rustc's
-# `-u __llvm_profile_runtime` is an "unrecognized file extension" to it), and cargo-zigbuild's build names the crates'
-# symbols differently from any build without it, so no profile recorded here applies to these wheels.
-dist-python: $(DIST_TOOLS_STAMP)
+# The wheel for this machine's target is profile-guided with the profile below (the other targets' wheels are plain
+# release builds: a profile applies only to the symbol names of the build it was recorded on).
+#
+# The profile (`make python-pgo-profile`): an instrumented wheel built exactly as the shipped one is (cargo-zigbuild
+# names the crates' symbols unlike any other build, and a profile applies only to the names it was recorded under),
+# linked through packaging/zig-instrumented-link.sh (zig cc cannot take rustc's "-u __llvm_profile_runtime"), run on
+# bench/python/pgo_train.py from a scratch directory, merged with rustup's llvm-profdata.
+$(PY_PGO_PROFILE): $(PY_VENV_STAMP) $(PY_SOURCES) $(PY_PGO_TRAIN) $(DIST_TOOLS_STAMP) packaging/zig-instrumented-link.sh
+	rustup component add llvm-tools
+	rm -rf $(PY_PGO_DIR) && mkdir -p $(PY_PGO_DIR)
+	PATH=$(DIST_TOOLS)/bin:$$PATH CARGO_TARGET_DIR=$(ROOT)/target/pgo-generate PGO_TARGET=$(PY_HOST) \
+		RUSTFLAGS="-Cprofile-generate=$(PY_PGO_DIR)/raw -Clinker=$(ROOT)/packaging/zig-instrumented-link.sh -Clinker-flavor=gcc" \
+		maturin build --release --zig --target $(PY_HOST) --compatibility $(call py_wheel_compat,$(PY_HOST)) \
+		-m $(PY_PKG)/Cargo.toml -o $(PY_PGO_DIR)/instrumented
+	$(PY) -m zipfile -e $(PY_PGO_DIR)/instrumented/*.whl $(PY_PGO_DIR)/instrumented/site
+	PYTHONPATH=$(PY_PGO_DIR)/instrumented/site $(PY) $(PY_PGO_TRAIN)
+	"$$(rustc --print sysroot)/lib/rustlib/$(PY_HOST)/bin/llvm-profdata" merge -o $@ $(PY_PGO_DIR)/raw
+
+python-pgo-profile: $(PY_PGO_PROFILE)
+
+dist-python: $(DIST_TOOLS_STAMP) $(PY_PGO_PROFILE)
 	mkdir -p $(DIST)
 	rm -f $(DIST)/libsigv4-*.whl $(DIST)/libsigv4-*.tar.gz
 	for t in $(DIST_TARGETS); do \
 		compat=$$(case $$t in *gnu) echo manylinux2014;; *) echo musllinux_1_2;; esac); \
 		musl=$$(case $$t in *musl) echo '-C target-feature=-crt-static';; esac); \
-		PATH=$(DIST_TOOLS)/bin:$$PATH RUSTFLAGS="$$musl" maturin build --release --zig --target $$t \
+		pgo=$$(if [ $$t = $(PY_HOST) ]; then echo '$(PY_PGO_FLAGS)'; fi); \
+		PATH=$(DIST_TOOLS)/bin:$$PATH RUSTFLAGS="$$musl $$pgo" maturin build --release --zig --target $$t \
 			--compatibility $$compat -m $(PY_PKG)/Cargo.toml -o $(DIST); \
 	done
 	PATH=$(DIST_TOOLS)/bin:$$PATH maturin sdist -m $(PY_PKG)/Cargo.toml -o $(DIST)

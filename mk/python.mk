@@ -3,7 +3,7 @@
 #   make bench-python   builds it (release) and prints the benchmark table
 #   make bench-python-middleware   ASGI server throughput with/without the verifier middleware (wrk,
 #                                  alternating rounds), then instructions per request (valgrind)
-.PHONY: test-python bench-python bench-python-middleware python-venv python-dev python-release python-pgo-profile
+.PHONY: test-python bench-python bench-python-middleware python-venv python-dev python-release
 
 PY_PKG := bindings/python
 PY_VENV_STAMP := $(VENV)/.stamp-deps
@@ -26,35 +26,26 @@ $(VENV)/.stamp-sigv4-debug: $(PY_VENV_STAMP) $(PY_SOURCES)
 	cd $(PY_PKG) && VIRTUAL_ENV=$(VENV) PATH=$(VENV)/bin:$$PATH maturin develop -q
 	touch $@
 
-# The release extension is profile-guided (PGO, as pydantic-core ships): built instrumented, run on
-# bench/python/pgo_train.py, built again with that profile. What a call executes is then laid out
-# together and error paths out of the way: a verification inside a busy server, whose code the
-# server evicts between requests, fetches fewer code lines (issue 17 item 7: +2-3% server throughput).
-# The wheels of `make dist` are not profile-guided yet (see mk/dist.mk). llvm-profdata comes with rustup's llvm-tools.
+# The release extension is the wheel `make dist` ships for this machine's target (maturin --zig), profile-guided
+# (PGO, as pydantic-core ships its wheels): built instrumented, run on bench/python/pgo_train.py, built again with
+# that profile (rules in mk/dist.mk, next to the zig tools). What a call executes is then laid out together and error
+# paths out of the way: a verification inside a busy server, whose code the server evicts between requests, costs
+# less (issue 17 item 7: server CPU per request -3%). The benchmarks install that wheel, so they measure what users
+# install. llvm-profdata comes with rustup's llvm-tools.
 PY_PGO_DIR := $(ROOT)/build/pgo
 PY_PGO_PROFILE := $(PY_PGO_DIR)/python.profdata
 PY_PGO_FLAGS := -Cprofile-use=$(PY_PGO_PROFILE) -Cllvm-args=-pgo-warn-missing-function=false -Cllvm-args=-no-pgo-warn-mismatch
 PY_PGO_TRAIN := $(ROOT)/bench/python/pgo_train.py
-# Built for the host's triple named explicitly (cargo names symbols differently with and without --target; the
-# profile is recorded and used under the same names).
 PY_HOST := $(shell rustc -vV 2>/dev/null | sed -n 's/^host: //p')
-
-$(PY_PGO_PROFILE): $(PY_VENV_STAMP) $(PY_SOURCES) $(PY_PGO_TRAIN)
-	rustup component add llvm-tools
-	rm -rf $(PY_PGO_DIR)/python-raw && mkdir -p $(PY_PGO_DIR)
-	rm -f $(VENV)/.stamp-sigv4-debug $(VENV)/.stamp-sigv4-release
-	cd $(PY_PKG) && CARGO_TARGET_DIR=$(ROOT)/target/pgo-generate RUSTFLAGS="-Cprofile-generate=$(PY_PGO_DIR)/python-raw" \
-		VIRTUAL_ENV=$(VENV) PATH=$(VENV)/bin:$$PATH maturin develop -q --release --target $(PY_HOST)
-	$(PY) $(PY_PGO_TRAIN)
-	"$$(rustc --print sysroot)/lib/rustlib/$$(rustc -vV | sed -n 's/^host: //p')/bin/llvm-profdata" \
-		merge -o $@ $(PY_PGO_DIR)/python-raw
-
-python-pgo-profile: $(PY_PGO_PROFILE)
+# The wheel tag of a target, as `make dist` gives it.
+py_wheel_compat = $(if $(findstring musl,$(1)),musllinux_1_2,manylinux2014)
 
 $(VENV)/.stamp-sigv4-release: $(PY_VENV_STAMP) $(PY_SOURCES) $(PY_PGO_PROFILE)
 	rm -f $(VENV)/.stamp-sigv4-debug
-	cd $(PY_PKG) && CARGO_TARGET_DIR=$(ROOT)/target/pgo-use RUSTFLAGS="$(PY_PGO_FLAGS)" \
-		VIRTUAL_ENV=$(VENV) PATH=$(VENV)/bin:$$PATH maturin develop -q --release --target $(PY_HOST)
+	rm -rf $(PY_PGO_DIR)/wheel
+	PATH=$(DIST_TOOLS)/bin:$$PATH RUSTFLAGS="$(PY_PGO_FLAGS)" maturin build --release --zig --target $(PY_HOST) \
+		--compatibility $(call py_wheel_compat,$(PY_HOST)) -m $(PY_PKG)/Cargo.toml -o $(PY_PGO_DIR)/wheel
+	$(PY) -m pip install -q --disable-pip-version-check --force-reinstall --no-deps $(PY_PGO_DIR)/wheel/*.whl
 	touch $@
 
 python-dev: $(VENV)/.stamp-sigv4-debug
