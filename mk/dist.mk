@@ -53,13 +53,12 @@ dist-node: $(DIST_TOOLS_STAMP) $(NODE_STAMP)
 # names the crates' symbols unlike any other build, and a profile applies only to the names it was recorded under),
 # linked through packaging/zig-instrumented-link.sh (zig cc cannot take rustc's "-u __llvm_profile_runtime"), run on
 # bench/python/pgo_train.py from a scratch directory, merged with rustup's llvm-profdata.
+PY_PGO_GENERATE_FLAGS := -Cprofile-generate=$(PY_PGO_DIR)/raw -Clinker=$(ROOT)/packaging/zig-instrumented-link.sh -Clinker-flavor=gcc
 $(PY_PGO_PROFILE): $(PY_VENV_STAMP) $(PY_SOURCES) $(PY_PGO_TRAIN) $(DIST_TOOLS_STAMP) packaging/zig-instrumented-link.sh
 	rustup component add llvm-tools
 	rm -rf $(PY_PGO_DIR) && mkdir -p $(PY_PGO_DIR)
-	PATH=$(DIST_TOOLS)/bin:$$PATH CARGO_TARGET_DIR=$(ROOT)/target/pgo-generate PGO_TARGET=$(PY_HOST) \
-		RUSTFLAGS="-Cprofile-generate=$(PY_PGO_DIR)/raw -Clinker=$(ROOT)/packaging/zig-instrumented-link.sh -Clinker-flavor=gcc" \
-		maturin build --release --zig --target $(PY_HOST) --compatibility $(call py_wheel_compat,$(PY_HOST)) \
-		-m $(PY_PKG)/Cargo.toml -o $(PY_PGO_DIR)/instrumented
+	CARGO_TARGET_DIR=$(ROOT)/target/pgo-generate PGO_TARGET=$(PY_HOST) \
+		$(call py_wheel_build,$(PY_HOST),$(PY_PGO_DIR)/instrumented,$(PY_PGO_GENERATE_FLAGS))
 	$(PY) -m zipfile -e $(PY_PGO_DIR)/instrumented/*.whl $(PY_PGO_DIR)/instrumented/site
 	PYTHONPATH=$(PY_PGO_DIR)/instrumented/site $(PY) $(PY_PGO_TRAIN)
 	"$$(rustc --print sysroot)/lib/rustlib/$(PY_HOST)/bin/llvm-profdata" merge -o $@ $(PY_PGO_DIR)/raw
@@ -69,13 +68,7 @@ python-pgo-profile: $(PY_PGO_PROFILE)
 dist-python: $(DIST_TOOLS_STAMP) $(PY_PGO_PROFILE)
 	mkdir -p $(DIST)
 	rm -f $(DIST)/libsigv4-*.whl $(DIST)/libsigv4-*.tar.gz
-	for t in $(DIST_TARGETS); do \
-		compat=$$(case $$t in *gnu) echo manylinux2014;; *) echo musllinux_1_2;; esac); \
-		musl=$$(case $$t in *musl) echo '-C target-feature=-crt-static';; esac); \
-		pgo=$$(if [ $$t = $(PY_HOST) ]; then echo '$(PY_PGO_FLAGS)'; fi); \
-		PATH=$(DIST_TOOLS)/bin:$$PATH RUSTFLAGS="$$musl $$pgo" maturin build --release --zig --target $$t \
-			--compatibility $$compat -m $(PY_PKG)/Cargo.toml -o $(DIST); \
-	done
+	$(foreach t,$(DIST_TARGETS),$(call py_wheel_build,$(t),$(DIST),$(if $(filter $(PY_HOST),$(t)),$(PY_PGO_FLAGS))) && ) true
 	PATH=$(DIST_TOOLS)/bin:$$PATH maturin sdist -m $(PY_PKG)/Cargo.toml -o $(DIST)
 	$(MAKE) --no-print-directory dist-python-check
 

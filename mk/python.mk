@@ -37,14 +37,19 @@ PY_PGO_PROFILE := $(PY_PGO_DIR)/python.profdata
 PY_PGO_FLAGS := -Cprofile-use=$(PY_PGO_PROFILE) -Cllvm-args=-pgo-warn-missing-function=false -Cllvm-args=-no-pgo-warn-mismatch
 PY_PGO_TRAIN := $(ROOT)/bench/python/pgo_train.py
 PY_HOST := $(shell rustc -vV 2>/dev/null | sed -n 's/^host: //p')
-# The wheel tag of a target, as `make dist` gives it.
-py_wheel_compat = $(if $(findstring musl,$(1)),musllinux_1_2,manylinux2014)
+# The one command that builds a wheel: $(call py_wheel_build,TARGET,OUT_DIR,EXTRA_RUSTFLAGS). `make dist`, the
+# release build the benchmarks install and the instrumented build of the profile all use it, so the benchmarked
+# wheel is the shipped one (glibc 2.17 manylinux2014 / musllinux_1_2 through zig; musl cdylibs link libc
+# dynamically, as napi-rs does).
+py_wheel_build = PATH=$(DIST_TOOLS)/bin:$$PATH \
+	RUSTFLAGS="$(if $(findstring musl,$(1)),-C target-feature=-crt-static) $(3)" \
+	maturin build --release --zig --target $(1) --compatibility $(if $(findstring musl,$(1)),musllinux_1_2,manylinux2014) \
+	-m $(PY_PKG)/Cargo.toml -o $(2)
 
 $(VENV)/.stamp-sigv4-release: $(PY_VENV_STAMP) $(PY_SOURCES) $(PY_PGO_PROFILE)
 	rm -f $(VENV)/.stamp-sigv4-debug
 	rm -rf $(PY_PGO_DIR)/wheel
-	PATH=$(DIST_TOOLS)/bin:$$PATH RUSTFLAGS="$(PY_PGO_FLAGS)" maturin build --release --zig --target $(PY_HOST) \
-		--compatibility $(call py_wheel_compat,$(PY_HOST)) -m $(PY_PKG)/Cargo.toml -o $(PY_PGO_DIR)/wheel
+	$(call py_wheel_build,$(PY_HOST),$(PY_PGO_DIR)/wheel,$(PY_PGO_FLAGS))
 	$(PY) -m pip install -q --disable-pip-version-check --force-reinstall --no-deps $(PY_PGO_DIR)/wheel/*.whl
 	touch $@
 

@@ -149,3 +149,28 @@ def test_environ_target_forms() -> None:
     # An empty CONTENT_TYPE is no header; a present one must be signed.
     assert environ_outcome(v, dict(base, CONTENT_TYPE=""), r) == OK
     assert environ_outcome(v, dict(base, CONTENT_TYPE="text/plain"), r) == "UnsignedHeader"
+
+
+def test_raw_utf8_header_bytes_are_read_as_utf8() -> None:
+    # Header bytes that are UTF-8 but not ASCII (a client signing non-ASCII text sends its UTF-8) are that text.
+    # Signed by botocore (another implementation); read as latin-1 instead, "café ☕" would not verify.
+    from botocore.auth import SigV4Auth
+    from botocore.awsrequest import AWSRequest
+    from botocore.credentials import Credentials
+
+    request = AWSRequest(method="GET", url="https://example.amazonaws.com/p?a=1",
+                         headers={"X-Amz-Meta-Name": "caf\u00e9 \u2615"})
+    SigV4Auth(Credentials(AKID, SECRET), "service", "us-east-1").add_auth(request)  # signed now: verified with now=None
+    raw = [(b"host", b"example.amazonaws.com")]
+    raw += [(n.lower().encode(), str(val).encode("utf-8")) for n, val in request.headers.items()]
+    assert any(not value.isascii() for _, value in raw)
+    who = verifier().verify_raw("GET", b"/p", b"a=1", raw)
+    assert "x-amz-meta-name" in who.signed_headers
+    scope = {"type": "http", "http_version": "1.1", "method": "GET", "path": "/p", "raw_path": b"/p",
+             "query_string": b"a=1", "root_path": "", "headers": raw}
+    assert verifier().verify_scope(scope, b"").access_key_id == AKID
+    # verify() takes bytes values as UTF-8 only (no latin-1 reading): these must be accepted as they are.
+    assert verifier().verify("GET", "https://example.amazonaws.com/p?a=1", raw, b"").access_key_id == AKID
+    latin1 = [(n, v.decode("utf-8").encode("latin-1", "replace")) for n, v in raw]
+    with pytest.raises(sigv4.VerificationError):
+        verifier().verify_raw("GET", b"/p", b"a=1", latin1)
