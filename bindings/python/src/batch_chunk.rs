@@ -5,9 +5,11 @@
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyAny, PyBytes, PyDict, PyList, PyString, PyTuple};
+use pyo3::Borrowed;
 use sigv4::{Body, SigningTime};
 
 use crate::body::{hash_stream, BodyInput};
+use crate::borrowed;
 use crate::text::str_of;
 use crate::timestamp;
 
@@ -201,7 +203,13 @@ impl Chunk {
         value: &Bound<'_, PyAny>,
         default_now: SigningTime,
     ) -> PyResult<Spec> {
-        let (method, url, headers, body, now) = fields(py, value)?;
+        let Fields {
+            method,
+            url,
+            headers,
+            body,
+            now,
+        } = fields(py, value)?;
         let method = match &method {
             Some(m) => self.push_text(&str_of(text_field(m, "method")?)?),
             None => self.push_text("GET"),
@@ -210,7 +218,9 @@ impl Chunk {
         let start = self.pairs.len();
         if let Some(h) = headers.as_ref().filter(|h| !self.headers_fast(h)) {
             self.pairs.truncate(start);
-            for (name, value) in crate::headers::extract_texts(Some(h))? {
+            // The general reader runs Python code (a mapping's `items()`): owned from here.
+            let h = h.to_owned();
+            for (name, value) in crate::headers::extract_texts(Some(&h))? {
                 let pair = (
                     self.push_text(name.as_str()),
                     self.push_text(value.as_str()),
@@ -252,7 +262,8 @@ impl Chunk {
 
     /// Copies headers in the common shapes (a list of `(str, str)` tuples, a dict of str) without
     /// the general reader; false (pairs possibly half-copied) for anything else, which the general
-    /// reader then handles, errors included.
+    /// reader then handles, errors included. Reads with borrowed references (see
+    /// [`crate::borrowed`]: nothing here runs Python code).
     fn headers_fast(&mut self, headers: &Bound<'_, PyAny>) -> bool {
         let mut copy = |name: &Bound<'_, PyAny>, value: &Bound<'_, PyAny>| -> bool {
             let (Ok(n), Ok(v)) = (name.cast::<PyString>(), value.cast::<PyString>()) else {
@@ -266,7 +277,7 @@ impl Chunk {
             true
         };
         if let Ok(list) = headers.cast::<PyList>() {
-            for item in list.iter() {
+            return borrowed::list_items(list, |item| {
                 let Ok(t) = item.cast::<PyTuple>() else {
                     return false;
                 };
@@ -276,19 +287,11 @@ impl Chunk {
                 let (Ok(n), Ok(v)) = (t.get_borrowed_item(0), t.get_borrowed_item(1)) else {
                     return false;
                 };
-                if !copy(&n, &v) {
-                    return false;
-                }
-            }
-            return true;
+                copy(&n, &v)
+            });
         }
         if let Ok(dict) = headers.cast::<PyDict>() {
-            for (n, v) in dict.iter() {
-                if !copy(&n, &v) {
-                    return false;
-                }
-            }
-            return true;
+            return borrowed::dict_items(dict, |n, v| copy(&n, &v));
         }
         false
     }
@@ -297,18 +300,21 @@ impl Chunk {
 /// The keys of a request dict, in the order [`fields`] returns them.
 const FIELDS: [&str; 5] = ["method", "url", "headers", "body", "now"];
 
-type Fields<'py> = (
-    Option<Bound<'py, PyAny>>,
-    Bound<'py, PyAny>,
-    Option<Bound<'py, PyAny>>,
-    Option<Bound<'py, PyAny>>,
-    Option<Bound<'py, PyAny>>,
-);
+/// An entry's fields (None for absent or None values). The method, URL and headers are borrowed
+/// from the entry (a dict's values: valid until Python code runs, so they are read before the
+/// body or the instant is); the body and the instant, whose reading may run Python code, are
+/// owned.
+struct Fields<'a, 'py> {
+    method: Option<Borrowed<'a, 'py, PyAny>>,
+    url: Borrowed<'a, 'py, PyAny>,
+    headers: Option<Borrowed<'a, 'py, PyAny>>,
+    body: Option<Bound<'py, PyAny>>,
+    now: Option<Bound<'py, PyAny>>,
+}
 
 /// The fields of one entry: a mapping `{"method", "url", "headers", "body", "now"}` (the
-/// arguments of `verify`; `url` required) or a tuple `(method, url[, headers[, body]])`. None for
-/// absent or None values.
-fn fields<'py>(py: Python<'py>, value: &Bound<'py, PyAny>) -> PyResult<Fields<'py>> {
+/// arguments of `verify`; `url` required) or a tuple `(method, url[, headers[, body]])`.
+fn fields<'a, 'py>(py: Python<'py>, value: &'a Bound<'py, PyAny>) -> PyResult<Fields<'a, 'py>> {
     if let Ok(map) = value.cast::<PyDict>() {
         // One pass over the entries (cheaper than a lookup per field): keys are matched by
         // identity with the interned names first (literal keys in Python code are interned), by
@@ -320,28 +326,41 @@ fn fields<'py>(py: Python<'py>, value: &Bound<'py, PyAny>) -> PyResult<Fields<'p
             pyo3::intern!(py, "body"),
             pyo3::intern!(py, "now"),
         ];
-        let mut found: [Option<Bound<'py, PyAny>>; 5] = Default::default();
-        for (key, value) in map.iter() {
+        let mut found: [Option<Borrowed<'a, 'py, PyAny>>; 5] = Default::default();
+        let mut unknown = None;
+        borrowed::dict_items(map, |key, value| {
             let slot = match names.iter().position(|name| key.is(name)) {
                 Some(i) => Some(i),
-                None => key
-                    .cast::<PyString>()
-                    .ok()
-                    .and_then(|k| str_of(k).ok())
-                    .and_then(|k| FIELDS.iter().position(|name| *name == &*k)),
+                None => match key.cast::<PyString>() {
+                    Ok(k) => str_of(&k)
+                        .ok()
+                        .and_then(|k| FIELDS.iter().position(|name| *name == &*k)),
+                    Err(_) => None,
+                },
             };
-            let Some(i) = slot else {
-                return Err(PyTypeError::new_err(format!(
-                    "verify_many: unknown request key {}; use method, url, headers, body, now",
-                    key.repr()?
-                )));
-            };
-            found[i] = Some(value).filter(|v| !v.is_none());
+            match slot {
+                Some(i) => found[i] = Some(value).filter(|v| !v.is_none()),
+                // Kept owned: its repr (Python code) is taken after the walk.
+                None => unknown = Some(key.to_owned()),
+            }
+            unknown.is_none()
+        });
+        if let Some(key) = unknown {
+            return Err(PyTypeError::new_err(format!(
+                "verify_many: unknown request key {}; use method, url, headers, body, now",
+                key.repr()?
+            )));
         }
         let [method, url, headers, body, now] = found;
         let url =
             url.ok_or_else(|| PyTypeError::new_err("verify_many: a request needs a \"url\""))?;
-        return Ok((method, url, headers, body, now));
+        return Ok(Fields {
+            method,
+            url,
+            headers,
+            body: body.map(Borrowed::to_owned),
+            now: now.map(Borrowed::to_owned),
+        });
     }
     if let Ok(tuple) = value.cast::<PyTuple>() {
         if !(2..=4).contains(&tuple.len()) {
@@ -349,8 +368,15 @@ fn fields<'py>(py: Python<'py>, value: &Bound<'py, PyAny>) -> PyResult<Fields<'p
                 "verify_many: a request tuple is (method, url[, headers[, body]])",
             ));
         }
-        let at = |i: usize| tuple.get_item(i).ok().filter(|v| !v.is_none());
-        return Ok((at(0), tuple.get_item(1)?, at(2), at(3), None));
+        // A tuple cannot change: its items stay valid as long as it lives.
+        let at = |i: usize| tuple.get_borrowed_item(i).ok().filter(|v| !v.is_none());
+        return Ok(Fields {
+            method: at(0),
+            url: tuple.get_borrowed_item(1)?,
+            headers: at(2),
+            body: at(3).map(Borrowed::to_owned),
+            now: None,
+        });
     }
     Err(PyTypeError::new_err(format!(
         "verify_many: each request must be a dict {{method, url, headers, body}} or a tuple \

@@ -8,6 +8,7 @@ mod answer;
 mod batch;
 mod batch_chunk;
 mod body;
+mod borrowed;
 mod botocore;
 mod botocore_v4a;
 mod credentials;
