@@ -235,3 +235,67 @@ def test_the_gil_is_released_while_the_batch_runs() -> None:
     assert len(results) == 400 and all(isinstance(r, sigv4.VerifiedIdentity) for r in results)
     quarter = (t1 - t0) / 4
     assert any(t0 + quarter < t < t1 - quarter for t in stamps), (t1 - t0, len(stamps))
+
+
+def test_every_header_shape_reads_as_the_list_of_tuples() -> None:
+    # The fast reader takes lists of (str, str) tuples and dicts of str (borrowed, no copy of the
+    # objects); anything else (lists of lists, a case-insensitive mapping, a subclass of str) goes
+    # through the general one. Each shape must give what the list of tuples gives, and a wrong
+    # item anywhere must be that entry's error, not a skipped header.
+    from requests.structures import CaseInsensitiveDict
+
+    class Text(str):
+        pass
+
+    base = botocore_requests(40)
+    shapes = [
+        lambda h: h,
+        lambda h: dict(h),
+        lambda h: [list(p) for p in h],
+        lambda h: CaseInsensitiveDict(h),
+        lambda h: [(Text(n), Text(v)) for n, v in h],
+        lambda h: {Text(n): v for n, v in h},
+    ]
+    batch = [dict(r, headers=shape(r["headers"])) for r in base for shape in shapes]
+    assert codes(verifier().verify_many(batch, threads=2)) == ["ok"] * len(batch)
+    int_name: Dict[Any, Any] = dict(base[1]["headers"])
+    int_name[7] = "x"
+    broken = [
+        dict(base[0], headers=base[0]["headers"] + [("X-Bad", 7)]),
+        dict(base[1], headers=int_name),
+        dict(base[2], headers=base[2]["headers"] + [("X-Only-Name",)]),
+    ]
+    results = verifier().verify_many(broken)
+    assert all(isinstance(r, sigv4.Error) for r in results), results
+
+
+def test_requests_changed_by_python_code_while_the_batch_runs_give_per_entry_results() -> None:
+    # The calling thread reads each entry with borrowed references and lets Python code run only
+    # between entries (a credential callable on a worker, other threads): an entry changed there
+    # is read as it is when its turn comes. Here the callable empties and rebinds later entries'
+    # dicts and header lists while the batch runs, freeing the strings they held: every result must
+    # still be an identity or that entry's error, and the untouched entries must verify.
+    requests = botocore_requests(800)
+    touched = set()
+
+    def lookup(akid: str) -> Any:
+        for i in range(len(touched) * 7 % 800, 800, 97):
+            if i >= 400 and i not in touched:
+                touched.add(i)
+                entry = requests[i]
+                entry["headers"].clear()
+                entry["headers"] = [("X-New-" + str(i), "v" * 50)]
+                entry["url"] = "https://example.amazonaws.com/changed/" + str(i)
+                entry.pop("body", None)
+                break
+        return SECRET if akid == AKID else None
+
+    results = verifier(credentials=lookup).verify_many(requests, threads=2)
+    assert len(results) == 800
+    assert all(isinstance(r, (sigv4.VerifiedIdentity, sigv4.Error)) for r in results)
+    assert codes(results[:400]) == ["ok"] * 400
+    for i, r in enumerate(results):
+        if i not in touched:
+            assert isinstance(r, sigv4.VerifiedIdentity), (i, r)
+    # Some entries were changed before their turn (read changed: refused).
+    assert any(isinstance(results[i], sigv4.Error) for i in touched), sorted(touched)
