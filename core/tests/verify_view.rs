@@ -279,3 +279,37 @@ fn check_http_with_defers_the_replay_record_like_check_http() {
     assert_eq!(error.kind(), ErrorKind::SignatureDoesNotMatch);
     assert!(!called);
 }
+
+#[test]
+fn a_check_without_a_store_cannot_be_recorded_by_a_verifier_with_one() {
+    // Without a replay store the check does not compute the replay claim; recording that check
+    // with a verifier that has a store must refuse it (fail closed), never accept it unrecorded.
+    let w = vector("get-vanilla");
+    let pairs: Vec<(&str, &str)> = w
+        .headers
+        .iter()
+        .map(|(n, v)| (n.as_str(), v.as_str()))
+        .collect();
+    let check = |v: &Verifier| {
+        v.check_http_with(&w.method, &w.target, &pairs, Body::Bytes(&[]), at(), |_| ())
+            .unwrap()
+            .1
+    };
+    let storeless = verifier(false);
+    let pending = check(&storeless);
+    storeless.record_pending(&pending).unwrap();
+    let with_store = verifier(true);
+    let error = with_store.record_pending(&pending).unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::InvalidOption);
+    assert!(
+        error.to_string().contains("without a replay store"),
+        "{error}"
+    );
+    // Its own check records, once.
+    let own = check(&with_store);
+    with_store.record_pending(&own).unwrap();
+    assert_eq!(
+        with_store.record_pending(&own).unwrap_err().kind(),
+        ErrorKind::RequestReplayed
+    );
+}

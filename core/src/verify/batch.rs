@@ -11,7 +11,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 use super::{replay_verdict, ReplayClaim, VerifiedIdentity, Verifier};
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::request::{Body, Request};
 use crate::time::SigningTime;
 
@@ -45,7 +45,7 @@ impl Checked {
     /// that allocated it is what makes a batch's results slow to build).
     pub fn into_parts(self) -> (VerifiedIdentity, PendingRecord) {
         let pending = PendingRecord {
-            claim: self.identity.replay_claim.clone(),
+            claim: Some(self.identity.replay_claim.clone()),
             now: self.now,
         };
         (self.identity, pending)
@@ -53,8 +53,9 @@ impl Checked {
 }
 
 impl PendingRecord {
-    /// What [`Verifier::verify_http_with`] records after its checks.
-    pub(super) fn new(claim: ReplayClaim, now: SigningTime) -> Self {
+    /// What [`Verifier::check_http_with`] hands back: the claim only when the verifier has a
+    /// replay store (its SHA-256 is a tenth of a verification's hashing, for nothing otherwise).
+    pub(super) fn new(claim: Option<ReplayClaim>, now: SigningTime) -> Self {
         PendingRecord { claim, now }
     }
 }
@@ -63,7 +64,8 @@ impl PendingRecord {
 /// verification instant.
 #[derive(Debug, Clone)]
 pub struct PendingRecord {
-    claim: ReplayClaim,
+    /// None when the verifier that checked the request has no replay store.
+    claim: Option<ReplayClaim>,
     now: SigningTime,
 }
 
@@ -115,13 +117,21 @@ impl Verifier {
     /// [`record`](Self::record) for a request split by [`Checked::into_parts`]: Ok when the
     /// request is accepted (its identity is then the verification's result).
     pub fn record_pending(&self, pending: &PendingRecord) -> Result<()> {
-        if let Some(store) = &self.replay {
-            // A fail-open acceptance is reported by the store itself (it saw the failure).
-            replay_verdict(
-                store.claim(&pending.claim, pending.now)?,
-                self.replay_fail_open,
-            )?;
-        }
+        let Some(store) = &self.replay else {
+            return Ok(());
+        };
+        // Checked by a verifier without a store, recorded with one that has a store: the claim
+        // was never computed, and accepting the request unrecorded would let it be replayed.
+        let Some(claim) = &pending.claim else {
+            return Err(Error::arg(
+                ErrorKind::InvalidOption,
+                "pending",
+                "this request was checked by a verifier without a replay store: record it with \
+                 the verifier that checked it",
+            ));
+        };
+        // A fail-open acceptance is reported by the store itself (it saw the failure).
+        replay_verdict(store.claim(claim, pending.now)?, self.replay_fail_open)?;
         Ok(())
     }
 

@@ -378,8 +378,10 @@ impl Verifier {
         now: SigningTime,
         finish: impl FnOnce(IdentityView<'_>) -> R,
     ) -> Result<(R, PendingRecord)> {
+        // The claim's hash only when a store will be asked.
+        let keep_claim = self.replay.is_some();
         let (result, claim) = self.authenticate_http(method, url, headers, body, now, |view| {
-            let claim = view.replay_claim();
+            let claim = keep_claim.then(|| view.replay_claim());
             (finish(view), claim)
         })?;
         Ok((result, PendingRecord::new(claim, now)))
@@ -397,15 +399,8 @@ impl Verifier {
         now: SigningTime,
         finish: impl FnOnce(IdentityView<'_>) -> R,
     ) -> Result<R> {
-        // The claim's hash only when a store will be asked.
-        let keep_claim = self.replay.is_some();
-        let (result, claim) = self.authenticate_http(method, url, headers, body, now, |view| {
-            let claim = keep_claim.then(|| view.replay_claim());
-            (finish(view), claim)
-        })?;
-        if let Some(claim) = claim {
-            self.record_pending(&PendingRecord::new(claim, now))?;
-        }
+        let (result, pending) = self.check_http_with(method, url, headers, body, now, finish)?;
+        self.record_pending(&pending)?;
         Ok(result)
     }
 
