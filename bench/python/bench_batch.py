@@ -2,7 +2,9 @@
 
 The requests are header-signed by botocore (POST with a small JSON body, distinct paths, signed now).
 Each round times the loop and the batch back to back (order alternating), 7 rounds; the table shows
-the median wall time and CPU time of each and two speedups:
+the median wall time and CPU time of each and two speedups (and, for reference, the same batch on one
+thread, run in every round too: what the second core adds, and what the batch costs per request
+without it):
 - wall: loop wall / batch wall — what this run saw; on a shared, saturated machine extra threads get
   little extra CPU, so this drops towards 1 (or below) whatever the code does;
 - CPU critical path: loop CPU / the batch's critical path in CPU time, max(calling thread's CPU, all
@@ -69,6 +71,9 @@ def main() -> None:
     def batch() -> None:
         verifier.verify_many(requests)
 
+    def batch_one_thread() -> None:
+        verifier.verify_many(requests, threads=1)
+
     loop()
     # Warm up (key cache, allocator), and check once, outside the timings, that all verified.
     results = verifier.verify_many(requests)
@@ -77,10 +82,12 @@ def main() -> None:
     load_before = os.getloadavg()
     loops: List[tuple] = []
     batches: List[tuple] = []
+    singles: List[tuple] = []
     for i in range(ROUNDS):
         order = [("loop", loop), ("batch", batch)] if i % 2 == 0 else [("batch", batch), ("loop", loop)]
         for name, fn in order:
             (loops if name == "loop" else batches).append(timed(fn))
+        singles.append(timed(batch_one_thread))
     load_after = os.getloadavg()
     med = statistics.median
     wall_ratios = [lo[0] / b[0] for lo, b in zip(loops, batches)]
@@ -102,6 +109,9 @@ def main() -> None:
     print(f"| {'verify_many()':26} | {us(med([x[0] for x in batches])):6.2f} | "
           f"{us(med([x[1] for x in batches])):16.2f} | {us(med([x[2] for x in batches])):19.2f} | "
           f"{us(med(critical)):17.2f} |")
+    print(f"| {'verify_many(threads=1)':26} | {us(med([x[0] for x in singles])):6.2f} | "
+          f"{us(med([x[1] for x in singles])):16.2f} | {us(med([x[2] for x in singles])):19.2f} | "
+          f"{us(med([x[1] for x in singles])):17.2f} |")
     # The bench's own threads add up to 2 to the load average while it runs.
     quiet = "quiet machine" if load_before[0] < cores else "machine NOT quiet: wall is not the verdict"
     print(f"speedup batch vs loop, wall (target >= 1.7x on 2 cores; {quiet}): {med(wall_ratios):.2f}x "
@@ -111,6 +121,14 @@ def main() -> None:
           f"(rounds {min(cpu_ratios):.2f}-{max(cpu_ratios):.2f})")
     print(f"batch CPU/wall: {med([b[1] / b[0] for b in batches]):.2f} cores of {cores} "
           f"(loop {med([lo[1] / lo[0] for lo in loops]):.2f})")
+    # What the second core added: the same batch on one thread against the same batch on all. On
+    # this VM the two threads' memory accesses sometimes cost much more together than alone (the
+    # batch's CPU per request rises 30-50% with the same binary from one minute to the next, while
+    # one thread's does not): the wall speedup then drops with it.
+    scaling = [s[0] / b[0] for s, b in zip(singles, batches)]
+    print(f"threads=1 vs all threads, wall: {med(scaling):.2f}x on {cores} cores "
+          f"(rounds {min(scaling):.2f}-{max(scaling):.2f}); CPU per request, all threads / one thread: "
+          f"{med([b[1] for b in batches]) / med([s[1] for s in singles]):.2f}")
 
 
 if __name__ == "__main__":
