@@ -14,7 +14,7 @@ use crate::chunked::SignatureChain;
 use crate::credentials::Credentials;
 use crate::error::{Error, ErrorKind, Result};
 use crate::hash::sha256;
-use crate::key::KeyCache;
+use crate::key_cache::KeyCache;
 use crate::time::SigningTime;
 
 /// The largest message this codec writes or reads (AWS's limit is 16 MiB + headers).

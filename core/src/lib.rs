@@ -37,6 +37,7 @@ mod exact;
 mod hash;
 mod http;
 mod key;
+mod key_cache;
 mod mac;
 mod nonce;
 mod one_call;
@@ -78,7 +79,8 @@ pub use http::{
     announced_body, announces_body, join_target, require_origin_form, requote_path, target_text,
     wire_text, AnnouncedBody, Forwarded, RequestTarget, TargetForm, TrustedProxies,
 };
-pub use key::{KeyCache, SigningKey};
+pub use key::SigningKey;
+pub use key_cache::KeyCache;
 pub use nonce::{nonce_value, NONCE_BYTES, NONCE_HEADER};
 pub use one_call::{one_call_url, sign_v4, OneCall};
 pub use option_names::{option_name, OptionFlag, OptionName};

@@ -12,7 +12,8 @@ use crate::canonical::{
 use crate::credentials::Credentials;
 use crate::error::{Error, ErrorKind, Result};
 use crate::hash::{push_hex, write_hex32, PayloadHasher, EMPTY_SHA256};
-use crate::key::{KeyCache, SigningKey};
+use crate::key::SigningKey;
+use crate::key_cache::KeyCache;
 use crate::output::{end_field, push_field, HeaderSpan, SignedRequest};
 use crate::request::{Body, Request};
 use crate::scope::validate_scope;

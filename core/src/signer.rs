@@ -2,7 +2,7 @@
 
 use crate::credentials::Credentials;
 use crate::error::Result;
-use crate::key::KeyCache;
+use crate::key_cache::KeyCache;
 use crate::output::SignedRequest;
 use crate::request::Request;
 use crate::scope::validate_scope;

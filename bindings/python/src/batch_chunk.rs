@@ -85,7 +85,37 @@ pub struct View<'a> {
     pub now: SigningTime,
 }
 
+/// How much a chunk held: the capacities to give a new chunk's buffers.
+#[derive(Clone, Copy, Default)]
+pub struct ChunkSizes {
+    text: usize,
+    bodies: usize,
+    pairs: usize,
+    specs: usize,
+}
+
 impl Chunk {
+    /// An empty chunk whose buffers can take `sizes` without growing.
+    pub fn with_sizes(sizes: ChunkSizes) -> Self {
+        Chunk {
+            text: String::with_capacity(sizes.text),
+            bodies: Vec::with_capacity(sizes.bodies),
+            pairs: Vec::with_capacity(sizes.pairs),
+            held: Vec::new(),
+            specs: Vec::with_capacity(sizes.specs),
+        }
+    }
+
+    /// How much this chunk's buffers can hold (what they grew to; kept by [`clear`](Self::clear)).
+    pub fn sizes(&self) -> ChunkSizes {
+        ChunkSizes {
+            text: self.text.capacity(),
+            bodies: self.bodies.capacity(),
+            pairs: self.pairs.capacity(),
+            specs: self.specs.capacity(),
+        }
+    }
+
     /// Empties the chunk, keeping its buffers for the next one (fresh buffers per chunk cost page
     /// faults and allocator consolidation on every chunk).
     pub fn clear(&mut self) {

@@ -40,7 +40,7 @@ use crate::credentials::Credentials;
 use crate::error::{Error, ErrorKind, Result};
 use crate::hash::sha256;
 use crate::http::RequestTarget;
-use crate::key::KeyCache;
+use crate::key_cache::KeyCache;
 use crate::request::{Body, Request};
 use crate::scope::{validate_region, validate_service};
 use crate::settings::{PayloadMode, SessionTokenMode, SigningAlgorithm};
