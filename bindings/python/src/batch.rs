@@ -9,7 +9,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyAny, PyDict, PyList, PyString};
 use sigv4::{PendingRecord, Pipeline};
 
-use crate::batch_chunk::{Chunk, ChunkSizes, Spec, CHUNK_ENTRIES};
+use crate::batch_chunk::{touch, Chunk, ChunkSizes, Spec, CHUNK_ENTRIES};
 use crate::errors::verification;
 use crate::identity::VerifiedIdentity;
 use crate::lookup;
@@ -102,6 +102,10 @@ fn answer(
     job: &mut Job,
     out: &Bound<'_, PyList>,
 ) -> PyResult<()> {
+    if job.on_worker {
+        // The worker wrote them: bring them over in one stream (see `touch`).
+        touch(&job.outcomes);
+    }
     for (spec, outcome) in job.chunk.specs.drain(..).zip(job.outcomes.drain(..)) {
         let value: Bound<'_, PyAny> = match (spec, outcome) {
             (Spec::Unreadable(raised), _) => unreadable_entry(py, raised)
