@@ -157,7 +157,7 @@ impl EcdsaPublicKey {
     }
 
     /// True when `der_signature` is a valid signature of `data` under this key, in canonical DER
-    /// (as [`StrictSignature::parse`] reads it).
+    /// (as `StrictSignature::parse` reads it).
     pub fn verify_der(&self, data: &[u8], der_signature: &[u8]) -> bool {
         StrictSignature::parse(der_signature)
             .is_some_and(|signature| self.verify_strict(data, &signature))
