@@ -15,7 +15,12 @@ bench-servers: bench-python-middleware bench-node-middleware
 
 # Batch verification (issue 17 item 8): verify_many / verifyMany next to a loop of single calls, 10,000
 # header-signed requests, same process (release builds). BATCH_COUNT, BATCH_ROUNDS.
-bench-batch: $(VENV)/.stamp-sigv4-release $(NODE_STAMP)
+bench-batch: $(VENV)/.stamp-sigv4-release $(NODE_STAMP) $(ROOT)/build/bench/placement
 	$(PY) $(ROOT)/bench/python/bench_batch.py
 	cd $(NODE_DIR) && $(NAPI_BUILD) --release
 	cd $(NODE_DIR) && node $(ROOT)/bench/node/bench-batch.js
+
+# How CPUs 0 and 1 sit relative to each other (bench/placement/placement.c), printed by the batch benchmarks.
+$(ROOT)/build/bench/placement: bench/placement/placement.c
+	mkdir -p $(@D)
+	$(CC) -std=c11 -O2 -Wall -Wextra -Werror -pthread -o $@ $<

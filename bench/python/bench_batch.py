@@ -17,7 +17,11 @@ without it):
   thread start are not overlapped). Waiting threads poll for up to 50 µs before they sleep, and
   that polling counts as CPU here.
 The load average before and after is printed; the wall line is the figure against the target when
-the machine is quiet (load average before below the core count: the bench itself adds up to 2).
+the machine is quiet (load average before below the core count: the bench itself adds up to 2). With the
+placement probe built (bench/placement, `make bench-batch` builds it), how CPUs 0 and 1 sit relative to each
+other is printed before and after: on this project's VM the hypervisor moves its two vCPUs between two cores of
+one die, different dies and hyperthread-like sharing of one core, and the second thread is worth ~1.8x, ~1.8x
+and ~1.4x respectively.
 Prints a table; asserts nothing.
 """
 
@@ -26,9 +30,11 @@ from __future__ import annotations
 import json
 import os
 import statistics
+import subprocess
 import sys
 import time
-from typing import Any, Callable, Dict, List
+from pathlib import Path
+from typing import Any, Callable, Dict, List, Optional
 
 from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
@@ -39,6 +45,27 @@ import sigv4
 AKID, SECRET = "AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
 COUNT = int(os.environ.get("BATCH_COUNT", "10000"))
 ROUNDS = int(os.environ.get("BATCH_ROUNDS", "7"))
+
+
+# bench/placement/placement.c, built by `make bench-batch`: how the first two CPUs sit relative to each other now.
+PLACEMENT = os.environ.get("SIGV4_PLACEMENT_PROBE",
+                           str(Path(__file__).resolve().parents[2] / "build" / "bench" / "placement"))
+
+
+def placement() -> Optional[str]:
+    """The placement probe's reading, or None without it (not built, not Linux, fewer than 2 CPUs)."""
+    try:
+        out = subprocess.run([PLACEMENT], capture_output=True, text=True, timeout=15, check=True).stdout.split()
+        round_trip, cross, same = float(out[0]), float(out[1]), float(out[2])
+    except (OSError, subprocess.SubprocessError, ValueError, IndexError):
+        return None
+    if cross < 2 * same:
+        kind = "CPUs 0 and 1 share their caches (hyperthreads of one core: a second thread adds ~1.4x at most)"
+    elif round_trip > 200:
+        kind = "CPUs 0 and 1 on different dies"
+    else:
+        kind = "CPUs 0 and 1 are two cores of one die"
+    return f"cross-core round trip {round_trip:.0f} ns, streaming {cross:.1f} ns a line (one core {same:.1f}): {kind}"
 
 
 def signed_requests(count: int) -> List[Dict[str, Any]]:
@@ -79,6 +106,7 @@ def main() -> None:
     results = verifier.verify_many(requests)
     assert all(isinstance(x, sigv4.VerifiedIdentity) for x in results), "a request failed"
     del results
+    placement_before = placement()
     load_before = os.getloadavg()
     loops: List[tuple] = []
     batches: List[tuple] = []
@@ -89,6 +117,7 @@ def main() -> None:
             (loops if name == "loop" else batches).append(timed(fn))
         singles.append(timed(batch_one_thread))
     load_after = os.getloadavg()
+    placement_after = placement()
     med = statistics.median
     wall_ratios = [lo[0] / b[0] for lo, b in zip(loops, batches)]
     # The batch's critical path in CPU time: the calling thread's serial share, or all the work
@@ -125,6 +154,9 @@ def main() -> None:
     # this VM the two threads' memory accesses sometimes cost much more together than alone (the
     # batch's CPU per request rises 30-50% with the same binary from one minute to the next, while
     # one thread's does not): the wall speedup then drops with it.
+    if placement_before is not None:
+        print(f"placement before: {placement_before}")
+        print(f"placement after:  {placement_after}")
     scaling = [s[0] / b[0] for s, b in zip(singles, batches)]
     print(f"threads=1 vs all threads, wall: {med(scaling):.2f}x on {cores} cores "
           f"(rounds {min(scaling):.2f}-{max(scaling):.2f}); CPU per request, all threads / one thread: "
