@@ -21,6 +21,14 @@ fn vector(name: &str) -> common::RawRequest {
     common::parse_request(&fs::read_to_string(path).unwrap())
 }
 
+/// The request's headers as the `(name, value)` slices the `*_http*` entry points take.
+fn header_pairs(w: &common::RawRequest) -> Vec<(&str, &str)> {
+    w.headers
+        .iter()
+        .map(|(n, v)| (n.as_str(), v.as_str()))
+        .collect()
+}
+
 fn verifier(replay: bool) -> Verifier {
     common::suite_verifier(replay.then_some(16))
 }
@@ -44,11 +52,7 @@ type Seen = (
 );
 
 fn with(v: &Verifier, w: &common::RawRequest) -> sigv4::Result<Seen> {
-    let pairs: Vec<(&str, &str)> = w
-        .headers
-        .iter()
-        .map(|(n, v)| (n.as_str(), v.as_str()))
-        .collect();
+    let pairs = header_pairs(w);
     v.verify_http_with(
         &w.method,
         &w.target,
@@ -75,11 +79,7 @@ fn with(v: &Verifier, w: &common::RawRequest) -> sigv4::Result<Seen> {
 }
 
 fn http(v: &Verifier, w: &common::RawRequest) -> sigv4::Result<sigv4::VerifiedIdentity> {
-    let pairs: Vec<(&str, &str)> = w
-        .headers
-        .iter()
-        .map(|(n, v)| (n.as_str(), v.as_str()))
-        .collect();
+    let pairs = header_pairs(w);
     v.verify_http(&w.method, &w.target, &pairs, Body::Bytes(&w.body), at())
 }
 
@@ -124,11 +124,7 @@ fn the_view_is_the_owned_identity_borrowed() {
     let v = verifier(false);
     let w = vector("get-vanilla");
     let owned = http(&v, &w).unwrap();
-    let pairs: Vec<(&str, &str)> = w
-        .headers
-        .iter()
-        .map(|(n, v)| (n.as_str(), v.as_str()))
-        .collect();
+    let pairs = header_pairs(&w);
     let from_view = v
         .verify_http_with(
             &w.method,
@@ -147,11 +143,7 @@ fn a_changed_request_is_refused_and_finish_is_not_called() {
     let mut w = vector("get-vanilla");
     w.target = "/other".to_owned();
     let mut called = false;
-    let pairs: Vec<(&str, &str)> = w
-        .headers
-        .iter()
-        .map(|(n, v)| (n.as_str(), v.as_str()))
-        .collect();
+    let pairs = header_pairs(&w);
     let error = verifier(false)
         .verify_http_with(&w.method, &w.target, &pairs, Body::Bytes(&[]), at(), |_| {
             called = true;
@@ -192,11 +184,7 @@ fn the_packed_record_is_the_same_from_either_form() {
         "get-header-value-trim",
     ] {
         let w = vector(name);
-        let pairs: Vec<(&str, &str)> = w
-            .headers
-            .iter()
-            .map(|(n, v)| (n.as_str(), v.as_str()))
-            .collect();
+        let pairs = header_pairs(&w);
         let owned = sigv4::packed::identity(&http(&v, &w).unwrap());
         let viewed = v
             .verify_http_with(
@@ -223,11 +211,7 @@ fn the_packed_record_is_the_same_from_either_form() {
 #[test]
 fn check_http_with_defers_the_replay_record_like_check_http() {
     let w = vector("get-vanilla");
-    let pairs: Vec<(&str, &str)> = w
-        .headers
-        .iter()
-        .map(|(n, v)| (n.as_str(), v.as_str()))
-        .collect();
+    let pairs = header_pairs(&w);
     let v = verifier(true);
     let check = |v: &Verifier| {
         v.check_http_with(
@@ -285,11 +269,7 @@ fn a_check_without_a_store_cannot_be_recorded_by_a_verifier_with_one() {
     // Without a replay store the check does not compute the replay claim; recording that check
     // with a verifier that has a store must refuse it (fail closed), never accept it unrecorded.
     let w = vector("get-vanilla");
-    let pairs: Vec<(&str, &str)> = w
-        .headers
-        .iter()
-        .map(|(n, v)| (n.as_str(), v.as_str()))
-        .collect();
+    let pairs = header_pairs(&w);
     let check = |v: &Verifier| {
         v.check_http_with(&w.method, &w.target, &pairs, Body::Bytes(&[]), at(), |_| ())
             .unwrap()
